@@ -1,0 +1,263 @@
+//! The loaded gazetteer and its name indexes.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use marsad_arabic::{key, latin_key, latin_skeleton, tokenize};
+
+use crate::{codec, feature_word, Feature, Place, PlaceKind, Result};
+
+/// Index of a place in a [`Gazetteer`].
+pub type PlaceIdx = u32;
+
+/// One way a place can be named in Arabic text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameRef {
+    /// The place.
+    pub place: PlaceIdx,
+    /// Set when this is the core of a name that began with a feature word
+    /// («العمر» of «حقل العمر»): the name only stands for the place when a
+    /// feature word of this class precedes it.
+    pub needs: Option<Feature>,
+    /// The name is the place's preferred Arabic name (alternates from
+    /// multilingual sources are noisier).
+    pub primary: bool,
+}
+
+/// The gazetteer in memory: places plus Arabic and Latin name indexes.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    places: Vec<Place>,
+    by_id: HashMap<String, PlaceIdx>,
+    arabic: HashMap<String, Vec<NameRef>>,
+    max_words: usize,
+    pub(crate) latin: HashMap<String, Vec<PlaceIdx>>,
+    pub(crate) skeleton: HashMap<String, Vec<PlaceIdx>>,
+    pub(crate) arabic_keys: Vec<(String, PlaceIdx)>,
+    prominence: Vec<f32>,
+}
+
+/// The bundled gazetteer, built by `marsad gazetteer build`.
+static BUNDLED: &[u8] = include_bytes!("../../../gazetteer/places.jsonl.gz");
+
+impl Gazetteer {
+    /// Loads the gazetteer embedded in the binary.
+    pub fn bundled() -> Result<Self> {
+        Ok(Self::from_places(Self::bundled_places()?))
+    }
+
+    /// The places of the bundled gazetteer, not indexed.
+    pub fn bundled_places() -> Result<Vec<Place>> {
+        codec::decode(Path::new("<bundled gazetteer>"), BUNDLED)
+    }
+
+    /// Loads the bundled gazetteer merged with a user gazetteer file (as
+    /// written by `marsad gazetteer import`).
+    pub fn bundled_with_user(user: &Path) -> Result<Self> {
+        let mut places = Self::bundled_places()?;
+        merge_places(&mut places, codec::read_places(user)?);
+        Ok(Self::from_places(places))
+    }
+
+    /// Builds the indexes over a list of places.
+    pub fn from_places(places: Vec<Place>) -> Self {
+        let mut g = Gazetteer {
+            prominence: places.iter().map(prominence).collect(),
+            places,
+            ..Default::default()
+        };
+        for (i, p) in g.places.iter().enumerate() {
+            let i = i as PlaceIdx;
+            g.by_id.insert(p.id.clone(), i);
+            for x in &p.xref {
+                g.by_id.entry(x.clone()).or_insert(i);
+            }
+            for (ni, name) in p.all_names_ar().enumerate() {
+                let primary = ni == 0
+                    || matches!(
+                        p.source.as_str(),
+                        "curated" | "marsad" | "opensyria" | "naturalearth+cldr"
+                    );
+                let toks = tokenize(name);
+                if toks.is_empty() {
+                    continue;
+                }
+                g.max_words = g.max_words.max(toks.len());
+                let k = key(name);
+                g.arabic_keys.push((k.clone(), i));
+                push_ref(
+                    &mut g.arabic,
+                    k,
+                    NameRef {
+                        place: i,
+                        needs: None,
+                        primary,
+                    },
+                );
+                if toks.len() > 1 {
+                    if let Some(f) = feature_word(&toks[0].text) {
+                        let core: String = toks[1..].iter().map(|t| t.text.as_str()).collect();
+                        push_ref(
+                            &mut g.arabic,
+                            core,
+                            NameRef {
+                                place: i,
+                                needs: Some(f),
+                                primary,
+                            },
+                        );
+                    }
+                }
+            }
+            for name in p.all_names_en() {
+                let lk = latin_key(name);
+                if !lk.is_empty() {
+                    push_idx(&mut g.latin, lk, i);
+                }
+                let sk = latin_skeleton(name);
+                if sk.len() >= 2 {
+                    push_idx(&mut g.skeleton, sk, i);
+                }
+            }
+        }
+        g.arabic_keys.sort();
+        g.arabic_keys.dedup();
+        g
+    }
+
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// True when there are no places.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// All places.
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The place at an index.
+    pub fn place(&self, i: PlaceIdx) -> &Place {
+        &self.places[i as usize]
+    }
+
+    /// A place by its id or by an id merged into it (`gn:…`, `wof:…`).
+    pub fn by_id(&self, id: &str) -> Option<PlaceIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Places named by an Arabic key (see [`marsad_arabic::key`]).
+    pub fn lookup_key(&self, k: &str) -> &[NameRef] {
+        self.arabic.get(k).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The largest number of words in an Arabic name.
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
+    /// A prior in [0, 1] for how likely a mention is to mean this place
+    /// when nothing else is known: countries and capitals first, then large
+    /// cities, admin units and named sites, then villages.
+    pub fn prominence(&self, i: PlaceIdx) -> f32 {
+        self.prominence[i as usize]
+    }
+}
+
+fn push_ref(map: &mut HashMap<String, Vec<NameRef>>, k: String, r: NameRef) {
+    if k.chars().count() < 2 {
+        return;
+    }
+    let v = map.entry(k).or_default();
+    if !v.contains(&r) {
+        v.push(r);
+    }
+}
+
+fn push_idx(map: &mut HashMap<String, Vec<PlaceIdx>>, k: String, i: PlaceIdx) {
+    let v = map.entry(k).or_default();
+    if v.last() != Some(&i) {
+        v.push(i);
+    }
+}
+
+fn prominence(p: &Place) -> f32 {
+    use PlaceKind::*;
+    let pop = p.population.unwrap_or(0) as f32;
+    // Population speaks for settlements only: an admin unit's head count is
+    // its whole area's.
+    let by_pop = if pop > 0.0 && p.kind.is_settlement() {
+        (0.15 + 0.1 * pop.log10()).min(0.9)
+    } else {
+        0.0
+    };
+    let base: f32 = match p.kind {
+        Country => 1.0,
+        _ if p.capital => 0.95,
+        Governorate => 0.8,
+        City => 0.7,
+        District => 0.55,
+        Region | River => 0.65,
+        OilField | GasField | Crossing | Base | Airport => 0.6,
+        Facility => 0.5,
+        Town => 0.45,
+        Subdistrict => 0.4,
+        Neighbourhood | Camp => 0.35,
+        Village | Landmark => 0.25,
+    };
+    base.max(by_pop)
+}
+
+/// Merges `extra` into `base`: a place whose id (or xref) is already known
+/// adds its names and missing facts to that record; others are appended.
+pub fn merge_places(base: &mut Vec<Place>, extra: Vec<Place>) {
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (i, p) in base.iter().enumerate() {
+        ids.insert(p.id.clone(), i);
+        for x in &p.xref {
+            ids.entry(x.clone()).or_insert(i);
+        }
+    }
+    for p in extra {
+        let hit = std::iter::once(&p.id)
+            .chain(p.xref.iter())
+            .find_map(|id| ids.get(id).copied());
+        match hit {
+            Some(i) => {
+                let b = &mut base[i];
+                // The project's editorial rows set the preferred Arabic name
+                // (GeoNames gives Tehran «تهران» first, news writes «طهران»).
+                if p.source == "marsad" && !p.name_ar.is_empty() && b.name_ar != p.name_ar {
+                    let old = std::mem::replace(&mut b.name_ar, p.name_ar.clone());
+                    b.names_ar.retain(|n| n != &p.name_ar);
+                    if !old.is_empty() {
+                        b.names_ar.insert(0, old);
+                    }
+                }
+                for n in p.all_names_ar().chain(p.all_names_en()) {
+                    b.add_name(n);
+                }
+                if b.population.is_none() {
+                    b.population = p.population;
+                }
+                if b.admin1.is_none() {
+                    b.admin1 = p.admin1.clone();
+                }
+                if b.admin2.is_none() {
+                    b.admin2 = p.admin2.clone();
+                }
+                if p.id != b.id && !b.xref.contains(&p.id) {
+                    b.xref.push(p.id.clone());
+                }
+            }
+            None => {
+                ids.insert(p.id.clone(), base.len());
+                base.push(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! Finding candidate place mentions: masking, n-gram matching, licensing.
+
+use marsad_arabic::{peel, tokenize_normalized, Normalized, Token};
+use marsad_gazetteer::{feature_word, Feature, Gazetteer, NameRef, PlaceIdx};
+
+use crate::lexicon::{Lexicon, FUNCTION_WORDS, LINEAGE_WORDS, MEDIA_WORDS};
+
+/// A resolved place mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toponym {
+    /// Exactly `text[start..end]` in code points, clitics included.
+    pub surface: String,
+    /// Start, in code points of the original text.
+    pub start: usize,
+    /// End (exclusive), in code points of the original text.
+    pub end: usize,
+    /// The chosen place.
+    pub place: PlaceIdx,
+    /// How sure the geoparser is that this is a place and this place, in [0, 1].
+    pub confidence: f32,
+    /// The other places the name could mean, best first, with scores.
+    pub alternatives: Vec<(PlaceIdx, f32)>,
+    /// The feature word that introduced the name («مدينة», «حقل», «ريف»).
+    pub feature: Option<Feature>,
+    /// The mention is the area around the place («ريف X», «بادية X»,
+    /// «أطراف X»), not the place itself.
+    pub vicinity: bool,
+    /// Index of the first and one-past-last word of the mention.
+    pub words: (usize, usize),
+}
+
+/// Finds and resolves place names. Build once, use for many texts.
+#[derive(Debug)]
+pub struct Geoparser<'g> {
+    pub(crate) gaz: &'g Gazetteer,
+    pub(crate) lex: Lexicon,
+}
+
+/// A match before acceptance and resolution.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    /// Word range of the name itself.
+    pub words: (usize, usize),
+    /// Word where the surface starts (the feature word for «ريف X»).
+    pub surface_from: usize,
+    pub refs: Vec<NameRef>,
+    pub feature: Option<Feature>,
+    /// Key of the matched stem (clitics removed), to judge commonness.
+    pub stem: String,
+    /// A full name that includes its feature word («حقل العمر»).
+    pub full_with_feature: bool,
+    pub vicinity: bool,
+    /// A preposition (ب ل ك) was attached to the first word.
+    pub prep: bool,
+    /// A conjunction (و ف) was attached to the first word.
+    pub conj: bool,
+    /// Every reading of the first word (with article), for demonym checks.
+    pub first_forms: Vec<String>,
+    /// Places matched only after removing the article the text wrote.
+    pub stripped: Vec<PlaceIdx>,
+}
+
+/// Particles and prepositions that never begin a place name.
+const NEVER_START: &[&str] = &[
+    "في",
+    "من",
+    "علي",
+    "الي",
+    "عن",
+    "مع",
+    "ان",
+    "انه",
+    "او",
+    "ثم",
+    "حتي",
+    "قد",
+    "لقد",
+    "كان",
+    "كانت",
+    "منذ",
+    "بعد",
+    "قبل",
+    "خلال",
+    "عند",
+    "لدي",
+    "نحو",
+    "حول",
+    "ضد",
+    "دون",
+    "عبر",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "كل",
+    "بعض",
+    "ما",
+    "لا",
+    "لم",
+    "لن",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+    "الذي",
+    "التي",
+    "الذين",
+    "بين",
+    "تحت",
+    "فوق",
+    "اذا",
+    "اذ",
+    "لكن",
+];
+
+const DIRECTIONS: &[&str] = &[
+    "الشرقي",
+    "الغربي",
+    "الشمالي",
+    "الجنوبي",
+    "الشرقيه",
+    "الغربيه",
+    "الشماليه",
+    "الجنوبيه",
+];
+const VICINITY_WORDS: &[&str] = &[
+    "اطراف",
+    "محيط",
+    "ضواحي",
+    "قرب",
+    "بالقرب",
+    "مشارف",
+    "تخوم",
+    "اطراف",
+];
+
+impl<'g> Geoparser<'g> {
+    /// A geoparser over a gazetteer.
+    pub fn new(gaz: &'g Gazetteer) -> Self {
+        Geoparser {
+            gaz,
+            lex: Lexicon::new(gaz),
+        }
+    }
+
+    /// The gazetteer this parser resolves against.
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.gaz
+    }
+
+    /// Finds and resolves every place name in `text`, in text order.
+    pub fn geoparse(&self, text: &str) -> Vec<Toponym> {
+        let norm = Normalized::new(text);
+        let toks = tokenize_normalized(&norm);
+        let masked = self.mask(&toks);
+        let cands = self.candidates(&toks, &masked);
+        if std::env::var_os("MARSAD_DEBUG_GEOPARSE").is_some() {
+            for c in &cands {
+                eprintln!(
+                    "candidate {:?} words {:?} feature {:?} refs {}",
+                    c.stem,
+                    c.words,
+                    c.feature,
+                    c.refs.len()
+                );
+            }
+        }
+        let accepted = self.accept(&toks, cands);
+        self.resolve(text, &toks, accepted)
+    }
+
+    /// Marks words that belong to names of organisations, media, operations
+    /// and people, where a place name is not a place mention.
+    pub(crate) fn mask(&self, toks: &[Token]) -> Vec<bool> {
+        let mut m = vec![false; toks.len()];
+        let mut people: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let stop = |t: &Token| {
+            FUNCTION_WORDS.contains(&t.text.as_str())
+                || feature_word(&t.text).is_some()
+                || t.breaks
+                || t.gap.contains(',')
+        };
+        let mut i = 0;
+        while i < toks.len() {
+            let stems: Vec<String> = peel(&toks[i].text).into_iter().map(|p| p.stem).collect();
+            // Lexicon of non-place names.
+            let mut hit = 0;
+            for s in &stems {
+                if let Some(entries) = self.lex.non_places.get(s) {
+                    for e in entries {
+                        let n = e.len();
+                        if i + n <= toks.len()
+                            && (1..n).all(|j| {
+                                toks[i + j].text == e[j]
+                                    || peel(&toks[i + j].text)
+                                        .first()
+                                        .is_some_and(|p| p.stem == e[j])
+                            })
+                            && (1..n).all(|j| !toks[i + j].breaks)
+                        {
+                            hit = hit.max(n);
+                        }
+                    }
+                }
+            }
+            if hit > 0 {
+                m[i..i + hit].iter_mut().for_each(|x| *x = true);
+                i += hit;
+                continue;
+            }
+            let is = |list: &[&str]| stems.iter().any(|s| list.contains(&s.as_str()));
+            let mut follow = 0usize;
+            if is(MEDIA_WORDS) {
+                follow = 3;
+            } else if stems.iter().any(|s| self.lex.titles.contains(s)) {
+                follow = 3;
+            } else if stems.iter().any(|s| {
+                self.lex.given_names.contains(s) || s.starts_with("عبد") && s.chars().count() > 4
+            }) || matches!(toks[i].text.as_str(), "بن" | "ابن")
+            {
+                follow = 2;
+            } else if is(LINEAGE_WORDS) {
+                follow = 2;
+            }
+            // «لـ"المدن"»: a lone clitic before a quoted name is a media credit.
+            if matches!(toks[i].text.as_str(), "ل" | "ب")
+                && toks.get(i + 1).is_some_and(|t| t.after_quote())
+            {
+                let mut j = i + 1;
+                while j < toks.len() && (j == i + 1 || !toks[j].gap.contains('"')) && j < i + 5 {
+                    m[j] = true;
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            if follow > 0 {
+                let mut j = i + 1;
+                while j < toks.len() && j <= i + follow {
+                    let t = &toks[j];
+                    // A media name may sit in quotes or brackets right after the word.
+                    let first_quoted = j == i + 1 && (t.after_quote() || t.gap.contains('('));
+                    // «إريك ت. هيل»: an initial's full stop does not end the name.
+                    let initial = j > 0 && toks[j - 1].text.chars().count() == 1 && t.gap == ".";
+                    if stop(t) && !first_quoted && !initial {
+                        break;
+                    }
+                    m[j] = true;
+                    if follow < 3 || j > i + 1 {
+                        people.insert(toks[j].text.clone());
+                    }
+                    j += 1;
+                }
+            }
+            i += 1;
+        }
+        // A family name seen once after a given name («قاسم سليماني») is a
+        // person wherever it recurs alone («اجتمع سليماني»).
+        for (j, t) in toks.iter().enumerate() {
+            if people.contains(&t.text) {
+                m[j] = true;
+            }
+        }
+        m
+    }
+
+    /// Longest gazetteer matches, left to right, with feature-word licences.
+    pub(crate) fn candidates(&self, toks: &[Token], masked: &[bool]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let mut licence: Option<(Feature, usize, usize)> = None; // (feature, valid at word, feature word index)
+        let mut vicinity_at: Option<usize> = None;
+        let mut i = 0;
+        while i < toks.len() {
+            if masked[i] {
+                i += 1;
+                continue;
+            }
+            let lic = licence.filter(|&(_, at, _)| at == i);
+            // A lone feature word («مدينة», «قرية») is a feature word even
+            // where a village bears that name.
+            let lone_feature =
+                |c: &Candidate| c.words.1 - c.words.0 == 1 && feature_word(&c.stem).is_some();
+            if let Some(c) = self
+                .match_at(toks, masked, i, lic.map(|(f, _, _)| f))
+                .filter(|c| !lone_feature(c))
+            {
+                let end = c.words.1;
+                let mut c = c;
+                if let Some((f, _, fi)) = lic {
+                    c.feature = Some(f);
+                    if matches!(f, Feature::Countryside | Feature::Desert) {
+                        c.vicinity = true;
+                        c.surface_from = fi;
+                        if toks.get(end).is_some_and(|t| {
+                            DIRECTIONS.contains(&t.text.as_str()) && !t.breaks && t.gap.is_empty()
+                        }) {
+                            c.words.1 = end + 1;
+                        }
+                    }
+                }
+                if vicinity_at == Some(i) {
+                    c.vicinity = true;
+                }
+                // A list after a feature word («حقلي العمر وكونيكو», «مدن
+                // البوكمال والميادين والعشارة») carries the licence on.
+                let next = c.words.1;
+                licence = match (lic, toks.get(next)) {
+                    (Some((f, _, fi)), Some(t))
+                        if !t.breaks && (t.text.starts_with('و') || t.gap == ",") =>
+                    {
+                        Some((f, next, fi))
+                    }
+                    _ => None,
+                };
+                out.push(c);
+                i = next;
+                continue;
+            }
+            let stems = peel(&toks[i].text);
+            // «مدينة البوكمال» licenses; «المدينة» (anaphoric) does not.
+            licence = stems
+                .iter()
+                .filter(|p| !p.stem.starts_with("ال"))
+                .find_map(|p| feature_word(&p.stem))
+                .map(|f| (f, i + 1, i))
+                .or_else(|| {
+                    // «مدينتي ديرالزور والبوكمال» keeps its licence across «و».
+                    licence
+                        .filter(|&(_, at, _)| at == i && toks[i].text == "و")
+                        .map(|(f, _, fi)| (f, i + 1, fi))
+                });
+            vicinity_at = stems
+                .iter()
+                .any(|p| VICINITY_WORDS.contains(&p.stem.as_str()))
+                .then_some(i + 1)
+                .or_else(|| {
+                    vicinity_at
+                        .filter(|&v| v == i && feature_word(&toks[i].text).is_some())
+                        .map(|_| i + 1)
+                });
+            i += 1;
+        }
+        out
+    }
+
+    fn match_at(
+        &self,
+        toks: &[Token],
+        masked: &[bool],
+        i: usize,
+        licence: Option<Feature>,
+    ) -> Option<Candidate> {
+        let max = self.gaz.max_words().min(toks.len() - i);
+        // A name never starts with a function word («إلى أن» is not «إليان»).
+        if NEVER_START.contains(&toks[i].text.as_str()) {
+            return None;
+        }
+        let peels = peel(&toks[i].text);
+        for n in (1..=max).rev() {
+            if (i..i + n).any(|j| masked[j])
+                || (i + 1..i + n).any(|j| toks[j].breaks || toks[j].gap.contains(','))
+            {
+                continue;
+            }
+            let rest: String = toks[i + 1..i + n].iter().map(|t| t.text.as_str()).collect();
+            let mut refs: Vec<NameRef> = Vec::new();
+            let mut stripped = Vec::new();
+            let mut first: Option<&marsad_arabic::Peeled> = None;
+            for p in &peels {
+                if p.stem.chars().count() < 2 {
+                    continue;
+                }
+                let k = format!("{}{}", p.stem, rest);
+                let before = refs.len();
+                for r in self.gaz.lookup_key(&k) {
+                    let ok = match (r.needs, licence) {
+                        (None, _) => true,
+                        (Some(need), Some(have)) => need == have || compatible(need, have),
+                        (Some(_), None) => false,
+                    };
+                    // A country is never named with the article stripped
+                    // («السورية» is not «سورية»).
+                    let country =
+                        self.gaz.place(r.place).kind == marsad_gazetteer::PlaceKind::Country;
+                    if ok
+                        && !(p.article_removed && country)
+                        && !refs.iter().any(|x| x.place == r.place)
+                    {
+                        refs.push(*r);
+                        if p.article_removed {
+                            stripped.push(r.place);
+                        }
+                    }
+                }
+                if refs.len() > before && first.is_none() {
+                    first = Some(p);
+                }
+            }
+            let Some(p) = first else { continue };
+            let full_with_feature = feature_word(&p.stem).is_some() && n > 1;
+            return Some(Candidate {
+                words: (i, i + n),
+                surface_from: i,
+                refs,
+                feature: None,
+                stem: format!("{}{}", p.stem, rest),
+                full_with_feature,
+                vicinity: full_with_feature
+                    && matches!(
+                        feature_word(&p.stem),
+                        Some(Feature::Countryside | Feature::Desert)
+                    ),
+                prep: p.prep.is_some(),
+                conj: p.conj,
+                first_forms: peels
+                    .iter()
+                    .filter(|q| !q.article_removed)
+                    .map(|q| q.stem.clone())
+                    .collect(),
+                stripped,
+            });
+        }
+        None
+    }
+}
+
+fn compatible(need: Feature, have: Feature) -> bool {
+    use Feature::*;
+    matches!(
+        (need, have),
+        (Base, Airport)
+            | (Airport, Base)
+            | (Town, City)
+            | (City, Town)
+            | (Village, Town)
+            | (Town, Village)
+            | (Area, _)
+    )
+}

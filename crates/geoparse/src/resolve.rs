@@ -1,0 +1,576 @@
+//! Deciding which candidates are place mentions, and which place each means.
+
+use std::collections::HashSet;
+
+use geo::{Distance, Haversine, Point};
+use marsad_arabic::{strip_article, Token};
+use marsad_gazetteer::{Feature, NameRef, Place, PlaceIdx, PlaceKind};
+
+use crate::detect::{Candidate, Geoparser, Toponym};
+
+/// Eastern Syria and western Iraq, the area Marsad watches: a prior for
+/// villages whose names also occur elsewhere. `[min_lon, min_lat, max_lon, max_lat]`.
+const FOCUS: [f64; 4] = [38.4, 33.3, 42.6, 37.4];
+
+/// Words before a name that make it a place: prepositions of place and
+/// direction, "near", "outskirts of".
+const LOCATIVES: &[&str] = &[
+    "في",
+    "من",
+    "الي",
+    "قرب",
+    "نحو",
+    "باتجاه",
+    "اتجاه",
+    "حتي",
+    "عند",
+    "داخل",
+    "خارج",
+    "وسط",
+    "بين",
+    "عبر",
+    "حول",
+    "شرق",
+    "غرب",
+    "شمال",
+    "جنوب",
+    "شرقي",
+    "غربي",
+    "شمالي",
+    "جنوبي",
+    "اطراف",
+    "محيط",
+    "ضواحي",
+    "مدخل",
+    "تخوم",
+    "مشارف",
+    "بالقرب",
+    "جنوبا",
+    "شمالا",
+    "طريق",
+    "الطريق",
+    "بلدتي",
+    "مدينتي",
+    "قريتي",
+    "ريفي",
+    "انطلاقا",
+    "قادمه",
+    "قادما",
+    "قادمين",
+    "وصولا",
+    "مرورا",
+    "داخلها",
+    "لدي",
+    "امام",
+    // Verbs whose object is usually a place: entered, reached, stormed, struck.
+    "دخل",
+    "دخلت",
+    "دخلوا",
+    "وصل",
+    "وصلت",
+    "وصلوا",
+    "اقتحم",
+    "اقتحمت",
+    "اقتحموا",
+    "داهم",
+    "داهمت",
+    "قصف",
+    "قصفت",
+    "استهدف",
+    "استهدفت",
+    "زار",
+    "زارت",
+    "غادر",
+    "غادرت",
+    "سيطر",
+    "سيطرت",
+    "حاصر",
+    "حاصرت",
+    "اجتاح",
+    "اجتاحت",
+    "يدخل",
+    "تدخل",
+    "يقصف",
+    "تقصف",
+    "تستهدف",
+    "يستهدف",
+    "ضرب",
+    "ضربت",
+    "هاجم",
+    "هاجمت",
+];
+
+/// Demonstratives: «هذه الزيارة» is "this visit", not a town.
+const DEMONSTRATIVES: &[&str] = &["هذه", "هذا", "تلك", "ذلك", "هاته", "هذين", "هاتين", "هولا"];
+
+fn in_box(b: &[f64; 4], lat: f64, lon: f64) -> bool {
+    lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3]
+}
+
+fn km(a: &Place, b: &Place) -> f64 {
+    Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
+}
+
+/// A candidate that passed acceptance, with how strongly.
+pub(crate) struct Accepted {
+    cand: Candidate,
+    /// Bare village name outside the focus area: kept only with support.
+    weak: bool,
+    strength: f32,
+}
+
+impl Geoparser<'_> {
+    /// How much the words around a candidate say "a place": a locative
+    /// preposition before it, an attached ب/ل, being part of a list of places;
+    /// against it: a demonstrative before it, a nationality adjective after it
+    /// («الثورة السورية»).
+    fn locative_cue(
+        &self,
+        toks: &[Token],
+        c: &Candidate,
+        prev_end: Option<usize>,
+        next_start: Option<usize>,
+    ) -> f32 {
+        let i = c.words.0;
+        let mut s = 0.0;
+        if c.prep {
+            s += 0.5;
+        }
+        if i > 0 && !toks[i].breaks {
+            let prev = toks[i - 1].text.as_str();
+            let prev_bare = prev.strip_prefix('و').unwrap_or(prev);
+            if LOCATIVES.contains(&prev) || LOCATIVES.contains(&prev_bare) {
+                s += 1.0;
+            }
+            if DEMONSTRATIVES.contains(&prev) {
+                s -= 2.0;
+            }
+        }
+        if let Some(pe) = prev_end {
+            let listed = (pe == i && (c.conj || toks[i].gap == "," || toks[i].gap == "-"))
+                || (pe + 1 == i && matches!(toks[pe].text.as_str(), "و" | "او"));
+            if listed {
+                s += 1.0;
+            }
+        }
+        // Listed before another accepted place: «(طهران، بغداد، دمشق)».
+        if let Some(ns) = next_start {
+            let e = c.words.1;
+            let listed = (ns == e
+                && (toks[e].text.starts_with('و') || toks[e].gap == "," || toks[e].gap == "-"))
+                || (ns == e + 1 && matches!(toks[e].text.as_str(), "و" | "او"));
+            if listed {
+                s += 1.0;
+            }
+        }
+        if let Some(next) = toks.get(c.words.1) {
+            if !next.breaks && next.gap.is_empty() && self.lex.is_demonym(&next.text) {
+                s -= 1.0;
+            }
+        }
+        s
+    }
+
+    /// Keeps the candidates that are place mentions. Runs to a fixed point,
+    /// because being listed next to an accepted place is evidence too.
+    pub(crate) fn accept(&self, toks: &[Token], cands: Vec<Candidate>) -> Vec<Accepted> {
+        let mut kept: Vec<Option<Accepted>> = vec![];
+        for _round in 0..4 {
+            let starts: Vec<Option<usize>> = kept
+                .iter()
+                .map(|a| a.as_ref().map(|a| a.cand.words.0))
+                .collect();
+            let ends: Vec<Option<usize>> = kept
+                .iter()
+                .map(|a| a.as_ref().map(|a| a.cand.words.1))
+                .collect();
+            let next: Vec<Option<Accepted>> = cands
+                .iter()
+                .enumerate()
+                .map(|(ci, c)| {
+                    let prev_end = ci
+                        .checked_sub(1)
+                        .and_then(|p| ends.get(p).copied().flatten());
+                    let next_start = starts.get(ci + 1).copied().flatten();
+                    self.accept_one(toks, c.clone(), prev_end, next_start)
+                })
+                .collect();
+            let same = next
+                .iter()
+                .map(Option::is_some)
+                .eq(kept.iter().map(Option::is_some));
+            kept = next;
+            if same {
+                break;
+            }
+        }
+        // One sense per article: a name accepted once (not as a weak guess)
+        // is a place wherever else the article writes it.
+        let sure: HashSet<String> = kept
+            .iter()
+            .flatten()
+            .filter(|a| !a.weak)
+            .map(|a| a.cand.stem.clone())
+            .collect();
+        for (ci, c) in cands.into_iter().enumerate() {
+            if kept[ci].is_none() && sure.contains(&c.stem) {
+                kept[ci] = Some(Accepted {
+                    cand: c,
+                    weak: false,
+                    strength: 0.85,
+                });
+            }
+        }
+        kept.into_iter().flatten().collect()
+    }
+
+    fn accept_one(
+        &self,
+        toks: &[Token],
+        mut c: Candidate,
+        prev_end: Option<usize>,
+        next_start: Option<usize>,
+    ) -> Option<Accepted> {
+        {
+            let k = c.stem.clone();
+            let bare = strip_article(&k).unwrap_or(&k).to_string();
+            let next = toks.get(c.words.1);
+            // «ديرالزور 24», «رصيف 22»: a name glued to a number is a media name.
+            if next.is_some_and(|t| {
+                t.text.chars().all(|ch| ch.is_ascii_digit())
+                    && (t.gap.is_empty() || t.gap == "\"")
+                    && !t.breaks
+            }) {
+                return None;
+            }
+            let single = c.words.1 - c.words.0 == 1;
+            if self.lex.is_demonym(&k)
+                || single && c.first_forms.iter().any(|f| self.lex.is_demonym(f))
+            {
+                return None;
+            }
+            if let Some(f) = c.feature {
+                let fitting: Vec<_> = c
+                    .refs
+                    .iter()
+                    .copied()
+                    .filter(|r| f.accepts(self.gaz.place(r.place).kind))
+                    .collect();
+                let named_after_settlement = matches!(
+                    f,
+                    Feature::Base | Feature::Airport | Feature::Crossing | Feature::Field
+                );
+                if !fitting.is_empty() {
+                    c.refs = fitting;
+                } else if named_after_settlement {
+                    // «قاعدة معبدة»: a site named after the settlement it is in.
+                    c.refs
+                        .retain(|r| self.gaz.place(r.place).kind.is_settlement());
+                    c.vicinity = true;
+                    if c.refs.is_empty() {
+                        return None;
+                    }
+                } else if !f.licenses_settlements() {
+                    return None;
+                }
+                // A generic «منطقة» licenses only names that are not common words.
+                if f == Feature::Area && single && self.lex.commonness(&k) >= 4.5 {
+                    return None;
+                }
+                return Some(Accepted {
+                    cand: c,
+                    weak: false,
+                    strength: 1.0,
+                });
+            }
+            if c.full_with_feature || !single && self.lex.commonness(&k) < 3.0 {
+                return Some(Accepted {
+                    cand: c,
+                    weak: false,
+                    strength: 1.0,
+                });
+            }
+            let z = self.lex.commonness(&k).max(if single {
+                self.lex.commonness(&toks[c.words.0].text)
+            } else {
+                0.0
+            });
+            let cue = self.locative_cue(toks, &c, prev_end, next_start);
+            let letters = bare.chars().count();
+            let given = self.lex.given_names.contains(&k) || self.lex.given_names.contains(&bare);
+            let mut weak = true;
+            let mut strength: f32 = 0.0;
+            c.refs.retain(|r| {
+                let p = self.gaz.place(r.place);
+                // Alternates from multilingual sources do not inherit the
+                // prominence of a capital (Persian «الجزیره» for Algiers).
+                let prom = if r.primary {
+                    self.gaz.prominence(r.place)
+                } else {
+                    self.gaz.prominence(r.place).min(0.7)
+                };
+                let focus = in_box(&FOCUS, p.lat, p.lon);
+                let pop = if r.primary {
+                    p.population.unwrap_or(0)
+                } else {
+                    0
+                };
+                if letters <= 2 || letters == 3 && prom < 0.6 || given && prom < 0.9 {
+                    return false;
+                }
+                // How much locative evidence a bare name needs, from how
+                // common it is as an ordinary word and how prominent the place is.
+                let need = if prom >= 0.9 {
+                    if z >= 5.4 {
+                        1.0
+                    } else {
+                        f32::NEG_INFINITY
+                    }
+                } else if p.kind.is_settlement() && pop >= 100_000 && z < 5.3 {
+                    // Big cities are frequent words because they are famous.
+                    if z < 4.6 {
+                        f32::NEG_INFINITY
+                    } else {
+                        1.0
+                    }
+                } else if z >= 5.0 {
+                    return false;
+                } else if z >= 4.3 {
+                    if prom < 0.6 {
+                        return false;
+                    }
+                    1.0
+                } else if z >= 4.0 {
+                    1.0
+                } else if z >= 3.0 {
+                    if prom >= 0.6 {
+                        f32::NEG_INFINITY
+                    } else {
+                        0.5
+                    }
+                } else if prom < 0.35 && !focus {
+                    1.0
+                } else {
+                    f32::NEG_INFINITY
+                };
+                if cue < need {
+                    return false;
+                }
+                if prom >= 0.35 || focus {
+                    weak = false;
+                }
+                strength = strength.max(if prom < 0.35 { 0.8 } else { 0.95 });
+                true
+            });
+            if c.refs.is_empty() {
+                return None;
+            }
+            Some(Accepted {
+                cand: c,
+                weak,
+                strength,
+            })
+        }
+    }
+
+    fn base_score(&self, nr: NameRef, feature: Option<Feature>) -> f32 {
+        let r = nr.place;
+        let p = self.gaz.place(r);
+        let mut s = if nr.primary {
+            self.gaz.prominence(r) + 0.1
+        } else {
+            self.gaz.prominence(r).min(0.7)
+        };
+        match feature {
+            Some(f) if f.accepts(p.kind) => {
+                s += if p.kind == PlaceKind::Subdistrict && f != Feature::Subdistrict {
+                    0.1
+                } else {
+                    0.3
+                };
+                if f == Feature::Countryside && p.kind == PlaceKind::District {
+                    s += 0.3;
+                }
+                if f == Feature::Governorate && p.kind == PlaceKind::Governorate {
+                    s += 0.5;
+                }
+            }
+            Some(_) => {}
+            None => {
+                s += match p.kind {
+                    k if k.is_settlement() => 0.3,
+                    k if k.is_facility() => 0.2,
+                    PlaceKind::River | PlaceKind::Region | PlaceKind::Country => 0.2,
+                    PlaceKind::Governorate => 0.05,
+                    _ => 0.0,
+                }
+            }
+        }
+        if in_box(&FOCUS, p.lat, p.lon) {
+            s += 0.2;
+        }
+        if matches!(p.country.as_str(), "SY" | "IQ") {
+            s += 0.05;
+        }
+        s
+    }
+
+    pub(crate) fn resolve(
+        &self,
+        text: &str,
+        toks: &[Token],
+        accepted: Vec<Accepted>,
+    ) -> Vec<Toponym> {
+        // Sentence number of every word.
+        let mut sent = Vec::with_capacity(toks.len());
+        let mut n = 0usize;
+        for t in toks {
+            if t.breaks {
+                n += 1;
+            }
+            sent.push(n);
+        }
+        // Pass 1: prominence, feature word, focus.
+        let first: Vec<Vec<(PlaceIdx, f32)>> = accepted
+            .iter()
+            .map(|a| {
+                let mut v: Vec<(PlaceIdx, f32)> = a
+                    .cand
+                    .refs
+                    .iter()
+                    .map(|r| {
+                        let stripped = if a.cand.stripped.contains(&r.place) {
+                            0.1
+                        } else {
+                            0.0
+                        };
+                        (r.place, self.base_score(*r, a.cand.feature) - stripped)
+                    })
+                    .collect();
+                v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                v.dedup_by_key(|x| x.0);
+                v
+            })
+            .collect();
+        // Context from clear choices: anchors for distance, admin units and
+        // regions for containment.
+        struct Ctx {
+            place: PlaceIdx,
+            sentence: usize,
+            mention: usize,
+        }
+        let mut anchors = Vec::new();
+        for (mi, (a, v)) in accepted.iter().zip(&first).enumerate() {
+            let clear = v.len() == 1 || v[0].1 - v[1].1 > 0.25;
+            if clear && !a.weak {
+                anchors.push(Ctx {
+                    place: v[0].0,
+                    sentence: sent[a.cand.words.0],
+                    mention: mi,
+                });
+            }
+        }
+        let mut out = Vec::new();
+        for (mi, (a, v)) in accepted.iter().zip(first).enumerate() {
+            let s_here = sent[a.cand.words.0];
+            let mut scored: Vec<(PlaceIdx, f32, bool)> = v
+                .iter()
+                .map(|&(r, base)| {
+                    let p = self.gaz.place(r);
+                    let mut bonus = 0.0f32;
+                    let mut supported = false;
+                    let mut nearest = f64::INFINITY;
+                    let pointlike = p.kind.is_settlement() || p.kind.is_facility();
+                    for c in anchors
+                        .iter()
+                        .filter(|c| c.mention != mi && c.place != r && pointlike)
+                    {
+                        let q = self.gaz.place(c.place);
+                        let same = c.sentence == s_here;
+                        let w = if same { 1.0 } else { 0.4 };
+                        match q.kind {
+                            PlaceKind::Governorate
+                            | PlaceKind::District
+                            | PlaceKind::Subdistrict => {
+                                let inside =
+                                    q.bbox.map(|b| in_box(&b, p.lat, p.lon)).unwrap_or(false)
+                                        || q.kind == PlaceKind::Governorate
+                                            && p.admin1.is_some()
+                                            && p.admin1 == q.admin1
+                                        || q.kind == PlaceKind::District
+                                            && p.admin2.is_some()
+                                            && p.admin2 == q.admin2;
+                                if inside {
+                                    bonus += 0.35 * w;
+                                    supported = true;
+                                }
+                            }
+                            PlaceKind::Region | PlaceKind::River => {
+                                if q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon))
+                                    && q.precision_km < 150.0
+                                {
+                                    bonus += 0.25 * w;
+                                    supported = true;
+                                }
+                            }
+                            PlaceKind::Country => {
+                                if p.country == q.country && p.kind != PlaceKind::Country {
+                                    bonus += 0.05 * w;
+                                }
+                            }
+                            _ => nearest = nearest.min(km(p, q)),
+                        }
+                    }
+                    if nearest.is_finite() {
+                        bonus += 0.3 * (-nearest / 60.0).exp() as f32;
+                        if nearest < 50.0 {
+                            supported = true;
+                        }
+                    }
+                    (r, base + bonus, supported)
+                })
+                .collect();
+            scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            let (best, best_score, supported) = scored[0];
+            let bp = self.gaz.place(best);
+            if a.weak && !supported && !in_box(&FOCUS, bp.lat, bp.lon) {
+                continue;
+            }
+            // Softmax share of the best reading.
+            let tau = 0.15f32;
+            let z: f32 = scored
+                .iter()
+                .map(|s| ((s.1 - best_score) / tau).exp())
+                .sum();
+            let share = 1.0 / z;
+            let confidence = (a.strength * (0.55 + 0.45 * share)).clamp(0.0, 1.0);
+            let from = toks[a.cand.surface_from].start;
+            let to = toks[a.cand.words.1 - 1].end;
+            let surface: String = text.chars().skip(from).take(to - from).collect();
+            let seen: HashSet<PlaceIdx> = HashSet::new();
+            let _ = seen;
+            out.push(Toponym {
+                surface,
+                start: from,
+                end: to,
+                place: best,
+                confidence: (confidence * 1000.0).round() / 1000.0,
+                alternatives: scored
+                    .iter()
+                    .skip(1)
+                    .take(5)
+                    .map(|s| {
+                        (
+                            s.0,
+                            ((s.1 / best_score.max(1e-3)) * 1000.0).round() / 1000.0,
+                        )
+                    })
+                    .collect(),
+                feature: a.cand.feature,
+                vicinity: a.cand.vicinity,
+                words: (a.cand.surface_from, a.cand.words.1),
+            });
+        }
+        out
+    }
+}
