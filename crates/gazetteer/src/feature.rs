@@ -59,6 +59,22 @@ impl Feature {
         }
     }
 
+    /// True when the word is part of the name of the site it introduces
+    /// («قاعدة التنف», «حقل العمر», «مخيم الهول», «ريف البوكمال»), false for
+    /// classifiers of settlements and admin units («مدينة», «محافظة»).
+    pub fn names_site(self) -> bool {
+        !matches!(
+            self,
+            Feature::City
+                | Feature::Town
+                | Feature::Village
+                | Feature::Governorate
+                | Feature::Area
+                | Feature::Subdistrict
+                | Feature::Capital
+        )
+    }
+
     /// True when the name after this word is a settlement-like place (so any
     /// village name, however obscure, is accepted after it).
     pub fn licenses_settlements(self) -> bool {

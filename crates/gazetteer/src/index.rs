@@ -244,6 +244,13 @@ pub fn merge_places(base: &mut Vec<Place>, extra: Vec<Place>) {
                 if b.population.is_none() {
                     b.population = p.population;
                 }
+                // GeoNames knows capitals and seats that WOF leaves as plain localities.
+                b.capital |= p.capital;
+                if p.kind == PlaceKind::City
+                    && matches!(b.kind, PlaceKind::Town | PlaceKind::Village)
+                {
+                    b.kind = PlaceKind::City;
+                }
                 if b.admin1.is_none() {
                     b.admin1 = p.admin1.clone();
                 }

@@ -183,7 +183,12 @@ impl<'g> Geoparser<'g> {
         };
         let mut i = 0;
         while i < toks.len() {
-            let stems: Vec<String> = peel(&toks[i].text).into_iter().map(|p| p.stem).collect();
+            // Readings with the written article kept: «العمر» is not the name «عمر».
+            let stems: Vec<String> = peel(&toks[i].text)
+                .into_iter()
+                .filter(|p| !p.article_removed)
+                .map(|p| p.stem)
+                .collect();
             // Lexicon of non-place names.
             let mut hit = 0;
             for s in &stems {
@@ -215,9 +220,10 @@ impl<'g> Geoparser<'g> {
                 follow = 3;
             } else if stems.iter().any(|s| self.lex.titles.contains(s)) {
                 follow = 3;
-            } else if stems.iter().any(|s| {
+            } else if (stems.iter().any(|s| {
                 self.lex.given_names.contains(s) || s.starts_with("عبد") && s.chars().count() > 4
-            }) || matches!(toks[i].text.as_str(), "بن" | "ابن")
+            }) || matches!(toks[i].text.as_str(), "بن" | "ابن"))
+                && !self.inside_place_name(toks, i)
             {
                 follow = 2;
             } else if is(LINEAGE_WORDS) {
@@ -265,6 +271,18 @@ impl<'g> Geoparser<'g> {
         m
     }
 
+    /// True when word `i` ends a two-word gazetteer name with the word before
+    /// it («عين عيسى», «تل حسن»): a given name there is part of a place.
+    fn inside_place_name(&self, toks: &[Token], i: usize) -> bool {
+        i > 0
+            && peel(&toks[i - 1].text).iter().any(|p| {
+                !self
+                    .gaz
+                    .lookup_key(&format!("{}{}", p.stem, toks[i].text))
+                    .is_empty()
+            })
+    }
+
     /// Longest gazetteer matches, left to right, with feature-word licences.
     pub(crate) fn candidates(&self, toks: &[Token], masked: &[bool]) -> Vec<Candidate> {
         let mut out = Vec::new();
@@ -289,6 +307,11 @@ impl<'g> Geoparser<'g> {
                 let mut c = c;
                 if let Some((f, _, fi)) = lic {
                     c.feature = Some(f);
+                    // The feature word is part of a site's name («مخيم الهول»,
+                    // «قاعدة الشدادي») but not of a settlement's («مدينة البوكمال»).
+                    if f.names_site() && fi + 1 == i {
+                        c.surface_from = fi;
+                    }
                     if matches!(f, Feature::Countryside | Feature::Desert) {
                         c.vicinity = true;
                         c.surface_from = fi;
@@ -321,7 +344,7 @@ impl<'g> Geoparser<'g> {
             // «مدينة البوكمال» licenses; «المدينة» (anaphoric) does not.
             licence = stems
                 .iter()
-                .filter(|p| !p.stem.starts_with("ال"))
+                .filter(|p| !p.stem.starts_with("ال") && !p.article_removed)
                 .find_map(|p| feature_word(&p.stem))
                 .map(|f| (f, i + 1, i))
                 .or_else(|| {
@@ -379,12 +402,15 @@ impl<'g> Geoparser<'g> {
                         (Some(need), Some(have)) => need == have || compatible(need, have),
                         (Some(_), None) => false,
                     };
-                    // A country is never named with the article stripped
-                    // («السورية» is not «سورية»).
-                    let country =
-                        self.gaz.place(r.place).kind == marsad_gazetteer::PlaceKind::Country;
+                    // Names written with the article match article-less
+                    // records only in Syria and Iraq, where sources drop it
+                    // freely; never a country («السورية» is not «سورية»)
+                    // nor a foreign city («الصور» is not Tyre).
+                    let place = self.gaz.place(r.place);
+                    let local = matches!(place.country.as_str(), "SY" | "IQ")
+                        && place.kind != marsad_gazetteer::PlaceKind::Country;
                     if ok
-                        && !(p.article_removed && country)
+                        && !(p.article_removed && !local)
                         && !refs.iter().any(|x| x.place == r.place)
                     {
                         refs.push(*r);
@@ -398,10 +424,25 @@ impl<'g> Geoparser<'g> {
                 }
             }
             let Some(p) = first else { continue };
+            // «قرية البصيرة» may be one village's full name or any village
+            // called «البصيرة»: offer both, and let context decide.
+            if n > 1 && feature_word(&p.stem).is_some_and(|f| !f.names_site()) {
+                let f = feature_word(&p.stem);
+                for r in self.gaz.lookup_key(&rest) {
+                    let fits = r.needs.is_none() || r.needs == f;
+                    let kind_ok = f.is_some_and(|f| f.accepts(self.gaz.place(r.place).kind));
+                    if fits && kind_ok && !refs.iter().any(|x| x.place == r.place) {
+                        refs.push(*r);
+                    }
+                }
+            }
             let full_with_feature = feature_word(&p.stem).is_some() && n > 1;
+            // «محافظة دير الزور» names the governorate; the mention is «دير الزور».
+            let classifier =
+                full_with_feature && feature_word(&p.stem).is_some_and(|f| !f.names_site());
             return Some(Candidate {
                 words: (i, i + n),
-                surface_from: i,
+                surface_from: if classifier { i + 1 } else { i },
                 refs,
                 feature: None,
                 stem: format!("{}{}", p.stem, rest),

@@ -98,6 +98,10 @@ const LOCATIVES: &[&str] = &[
     "ضربت",
     "هاجم",
     "هاجمت",
+    "شهد",
+    "شهدت",
+    "يشهد",
+    "تشهد",
 ];
 
 /// Demonstratives: «هذه الزيارة» is "this visit", not a town.
@@ -163,8 +167,11 @@ impl Geoparser<'_> {
                 s += 1.0;
             }
         }
+        // «الثورة السورية»: a nationality adjective right after a bare word
+        // marks a common noun; after a preposition («من القائم العراقية») it
+        // qualifies a place.
         if let Some(next) = toks.get(c.words.1) {
-            if !next.breaks && next.gap.is_empty() && self.lex.is_demonym(&next.text) {
+            if !next.breaks && next.gap.is_empty() && self.lex.is_demonym(&next.text) && s < 1.0 {
                 s -= 1.0;
             }
         }
@@ -320,8 +327,14 @@ impl Geoparser<'_> {
                 }
                 // How much locative evidence a bare name needs, from how
                 // common it is as an ordinary word and how prominent the place is.
-                let need = if prom >= 0.9 {
-                    if z >= 5.4 {
+                let need = if p.kind == PlaceKind::Country && prom >= 0.9 {
+                    if z >= 6.0 {
+                        1.0
+                    } else {
+                        f32::NEG_INFINITY
+                    }
+                } else if prom >= 0.9 {
+                    if z >= 5.6 {
                         1.0
                     } else {
                         f32::NEG_INFINITY
@@ -461,7 +474,13 @@ impl Geoparser<'_> {
         }
         let mut anchors = Vec::new();
         for (mi, (a, v)) in accepted.iter().zip(&first).enumerate() {
-            let clear = v.len() == 1 || v[0].1 - v[1].1 > 0.25;
+            // Clear: one reading stands out, or the leading readings agree on
+            // the governorate (a district and its governorate).
+            let same_admin = v.len() > 1 && {
+                let (x, y) = (self.gaz.place(v[0].0), self.gaz.place(v[1].0));
+                x.admin1.is_some() && x.admin1 == y.admin1 && !x.kind.is_settlement()
+            };
+            let clear = v.len() == 1 || v[0].1 - v[1].1 > 0.25 || same_admin;
             if clear && !a.weak {
                 anchors.push(Ctx {
                     place: v[0].0,
@@ -471,7 +490,17 @@ impl Geoparser<'_> {
             }
         }
         let mut out = Vec::new();
-        for (mi, (a, v)) in accepted.iter().zip(first).enumerate() {
+        let firsts: Vec<PlaceIdx> = first.iter().map(|v| v[0].0).collect();
+        for (mi, (a, v)) in accepted.iter().zip(first.iter().cloned()).enumerate() {
+            let apposed = accepted.get(mi + 1).and_then(|b| {
+                let q = self.gaz.place(firsts[mi + 1]);
+                let near = b.cand.surface_from <= a.cand.words.1 + 3
+                    && b.cand.surface_from >= a.cand.words.1;
+                let unit = q.kind.is_admin() && q.kind != PlaceKind::Country
+                    || q.kind == PlaceKind::Region;
+                (near && unit && sent[b.cand.surface_from] == sent[a.cand.words.0])
+                    .then_some(firsts[mi + 1])
+            });
             let s_here = sent[a.cand.words.0];
             let mut scored: Vec<(PlaceIdx, f32, bool)> = v
                 .iter()
@@ -501,7 +530,15 @@ impl Geoparser<'_> {
                                             && p.admin2.is_some()
                                             && p.admin2 == q.admin2;
                                 if inside {
-                                    bonus += 0.35 * w;
+                                    bonus += 0.4 * w;
+                                    supported = true;
+                                } else if q.kind != PlaceKind::Governorate
+                                    && p.admin1.is_some()
+                                    && p.admin1 == q.admin1
+                                {
+                                    // «ريف حلب الشمالي»: the district may be
+                                    // wrong, the governorate rarely is.
+                                    bonus += 0.3 * w;
                                     supported = true;
                                 }
                             }
@@ -519,6 +556,15 @@ impl Geoparser<'_> {
                                 }
                             }
                             _ => nearest = nearest.min(km(p, q)),
+                        }
+                    }
+                    // Apposition: «X في ريف حلب», «X بمحافظة الحسكة», «X شرقي
+                    // دير الزور» place X inside the unit named right after it.
+                    if let Some(q) = apposed.map(|c| self.gaz.place(c)) {
+                        if pointlike {
+                            let inside = q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon))
+                                || q.admin1.is_some() && p.admin1 == q.admin1;
+                            bonus += if inside { 0.5 } else { -0.3 };
                         }
                     }
                     if nearest.is_finite() {

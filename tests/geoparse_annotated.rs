@@ -1,0 +1,106 @@
+//! Precision and recall of place-name detection and resolution over
+//! annotated sentences written for these tests
+//! (`tests/fixtures/geoparse/annotated.txt`).
+
+use marsad_gazetteer::Gazetteer;
+use marsad_geoparse::Geoparser;
+
+struct Gold {
+    start: usize,
+    end: usize,
+    surface: String,
+    ids: Vec<String>,
+}
+
+/// Strips `[[surface|id/id]]` markup, returning the plain text and the gold
+/// mentions with code-point offsets into it.
+fn parse_line(line: &str) -> (String, Vec<Gold>) {
+    let mut text = String::new();
+    let mut gold = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find("[[") {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let close = after.find("]]").expect("unclosed [[ in fixture");
+        let (surface, ids) = after[..close]
+            .split_once('|')
+            .expect("[[surface|id]] in fixture");
+        let start = text.chars().count();
+        text.push_str(surface);
+        gold.push(Gold {
+            start,
+            end: start + surface.chars().count(),
+            surface: surface.to_string(),
+            ids: ids.split('/').map(str::to_string).collect(),
+        });
+        rest = &after[close + 2..];
+    }
+    text.push_str(rest);
+    (text, gold)
+}
+
+#[test]
+fn annotated_sentences_precision_recall() {
+    let gaz = Gazetteer::bundled().expect("bundled gazetteer");
+    let parser = Geoparser::new(&gaz);
+    let fixture = include_str!("fixtures/geoparse/annotated.txt");
+    let (mut tp, mut fp, mut fn_, mut resolved_ok, mut lines) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut report = String::new();
+    for line in fixture
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        lines += 1;
+        let (text, gold) = parse_line(line);
+        let found = parser.geoparse(&text);
+        for g in &gold {
+            match found.iter().find(|t| t.start == g.start && t.end == g.end) {
+                Some(t) => {
+                    tp += 1;
+                    let got = &gaz.place(t.place).id;
+                    if g.ids.contains(got) {
+                        resolved_ok += 1;
+                    } else {
+                        report.push_str(&format!(
+                            "WRONG PLACE «{}»: expected {:?}, got {got}\n    in: {text}\n",
+                            g.surface, g.ids
+                        ));
+                    }
+                }
+                None => {
+                    fn_ += 1;
+                    report.push_str(&format!("MISSED «{}»\n    in: {text}\n", g.surface));
+                }
+            }
+        }
+        for t in &found {
+            if !gold.iter().any(|g| g.start == t.start && g.end == t.end) {
+                fp += 1;
+                report.push_str(&format!(
+                    "FALSE «{}» → {}\n    in: {text}\n",
+                    t.surface,
+                    gaz.place(t.place).id
+                ));
+            }
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    let f1 = 2.0 * precision * recall / (precision + recall).max(1e-9);
+    let accuracy = resolved_ok as f64 / tp.max(1) as f64;
+    eprintln!("{report}");
+    eprintln!(
+        "{lines} sentences, {} gold mentions: precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}; resolution accuracy {accuracy:.3} ({resolved_ok}/{tp})",
+        tp + fn_
+    );
+    assert!(
+        tp + fn_ >= 100,
+        "the fixture must hold at least 100 mentions"
+    );
+    assert!(f1 >= 0.90, "mention F1 {f1:.3} below 0.90");
+    assert!(
+        accuracy >= 0.90,
+        "resolution accuracy {accuracy:.3} below 0.90"
+    );
+}
