@@ -20,6 +20,15 @@ pub struct Peeled {
 /// All readings of a normalised word, the unpeeled one first, then by
 /// increasing amount removed. Stems shorter than two letters are not offered.
 pub fn peel(word: &str) -> Vec<Peeled> {
+    // Most words carry no proclitic and no article: one reading.
+    if !word.starts_with(['و', 'ف', 'ب', 'ك', 'ل', 'ا']) {
+        return vec![Peeled {
+            stem: word.to_string(),
+            conj: false,
+            prep: None,
+            article_removed: false,
+        }];
+    }
     let mut out = vec![Peeled {
         stem: word.to_string(),
         conj: false,

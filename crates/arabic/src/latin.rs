@@ -39,19 +39,18 @@ pub fn latin_key(s: &str) -> String {
 /// vowels and glides dropped, digraphs folded, doubled letters collapsed.
 /// «Deir ez-Zor», «Dayr az Zawr» and «Deir Ezzor» all give `drzr`.
 pub fn latin_skeleton(s: &str) -> String {
-    let k = latin_key(s);
-    let k = k
-        .replace("kh", "k")
-        .replace("gh", "g")
-        .replace("sh", "s")
-        .replace("th", "t")
-        .replace("dh", "d")
-        .replace("ph", "f")
-        .replace("ou", "u")
-        .replace('q', "k")
-        .replace('c', "k");
-    let mut out = String::new();
-    for (i, c) in k.chars().enumerate() {
+    let k: Vec<char> = latin_key(s).chars().collect();
+    let mut out = String::with_capacity(k.len());
+    let mut i = 0;
+    while i < k.len() {
+        let (c, next) = (k[i], k.get(i + 1).copied());
+        // Digraphs fold to one consonant: kh→k, gh→g, sh→s, th→t, dh→d, ph→f.
+        let (c, step) = match (c, next) {
+            ('k' | 'g' | 's' | 't' | 'd', Some('h')) => (c, 2),
+            ('p', Some('h')) => ('f', 2),
+            ('q' | 'c', _) => ('k', 1),
+            _ => (c, 1),
+        };
         let keep = match c {
             'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' => false,
             'h' => i == 0,
@@ -60,6 +59,7 @@ pub fn latin_skeleton(s: &str) -> String {
         if keep && !out.ends_with(c) {
             out.push(c);
         }
+        i += step;
     }
     out
 }

@@ -71,6 +71,12 @@ pub fn fold_char(c: char, out: &mut impl FnMut(char)) {
         }
         return;
     }
+    // Plain Arabic letters that need no folding skip the decomposition
+    // tables: they are most of every article.
+    if matches!(c, 'ا' | 'ب' | 'ت'..='غ' | 'ف'..='و' | 'ي') {
+        out(c);
+        return;
+    }
     decompose_compatible(c, |d| fold_decomposed(d, out));
 }
 

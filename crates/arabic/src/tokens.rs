@@ -27,7 +27,9 @@ impl Token {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Arabic letters and ASCII first: the general Unicode table is slow.
+    matches!(c, '\u{0621}'..='\u{064A}' | 'a'..='z' | '0'..='9')
+        || !c.is_ascii() && c.is_alphanumeric()
 }
 
 fn is_break(c: char) -> bool {

@@ -154,8 +154,10 @@ const WORDS: &[(&str, Feature)] = &[
 /// The feature class of a normalised word (clitics already removed), with or
 /// without the article: «مدينة», «المدينة», «حقلي», «القاعدة».
 pub fn feature_word(word: &str) -> Option<Feature> {
+    static MAP: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Feature>> =
+        std::sync::LazyLock::new(|| WORDS.iter().copied().collect());
     let w = word.strip_prefix("ال").unwrap_or(word);
-    WORDS.iter().find(|(f, _)| *f == w).map(|&(_, c)| c)
+    MAP.get(w).copied()
 }
 
 #[cfg(test)]

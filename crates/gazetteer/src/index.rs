@@ -1,9 +1,12 @@
 //! The loaded gazetteer and its name indexes.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
-use marsad_arabic::{key, latin_key, latin_skeleton, tokenize};
+use marsad_arabic::{key, latin_key, latin_skeleton, normalize};
 
 use crate::{codec, feature_word, Feature, Place, PlaceKind, Result};
 
@@ -29,12 +32,34 @@ pub struct NameRef {
 pub struct Gazetteer {
     places: Vec<Place>,
     by_id: HashMap<String, PlaceIdx>,
-    arabic: HashMap<String, Vec<NameRef>>,
+    arabic: FxHashMap<String, Vec<NameRef>>,
     max_words: usize,
-    pub(crate) latin: HashMap<String, Vec<PlaceIdx>>,
-    pub(crate) skeleton: HashMap<String, Vec<PlaceIdx>>,
+    /// Latin-name indexes, built on first search: geocoding never needs them.
+    latin: OnceLock<LatinIndex>,
     pub(crate) arabic_keys: Vec<(String, PlaceIdx)>,
+    /// Hashes of every prefix of every key of `arabic`, for prefix tests
+    /// while matching (a collision only costs one more exact lookup).
+    prefixes: FxHashSet<u64>,
     prominence: Vec<f32>,
+}
+
+/// Incremental hash of a string's prefixes, one character at a time.
+#[derive(Default)]
+struct PrefixHash(rustc_hash::FxHasher);
+
+impl PrefixHash {
+    fn push(&mut self, c: char) -> u64 {
+        use std::hash::Hasher;
+        self.0.write_u32(c as u32);
+        self.0.finish()
+    }
+}
+
+/// Latin keys and consonant skeletons of every Latin name.
+#[derive(Debug, Default)]
+pub(crate) struct LatinIndex {
+    pub(crate) keys: HashMap<String, Vec<PlaceIdx>>,
+    pub(crate) skeletons: HashMap<String, Vec<PlaceIdx>>,
 }
 
 /// The bundled gazetteer, built by `marsad gazetteer build`.
@@ -78,7 +103,11 @@ impl Gazetteer {
                         p.source.as_str(),
                         "curated" | "marsad" | "opensyria" | "naturalearth+cldr"
                     );
-                let toks = tokenize(name);
+                let normalized = normalize(name);
+                let toks: Vec<&str> = normalized
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
                 if toks.is_empty() {
                     continue;
                 }
@@ -95,8 +124,8 @@ impl Gazetteer {
                     },
                 );
                 if toks.len() > 1 {
-                    if let Some(f) = feature_word(&toks[0].text) {
-                        let core: String = toks[1..].iter().map(|t| t.text.as_str()).collect();
+                    if let Some(f) = feature_word(toks[0]) {
+                        let core: String = toks[1..].concat();
                         push_ref(
                             &mut g.arabic,
                             core,
@@ -109,20 +138,35 @@ impl Gazetteer {
                     }
                 }
             }
-            for name in p.all_names_en() {
-                let lk = latin_key(name);
-                if !lk.is_empty() {
-                    push_idx(&mut g.latin, lk, i);
-                }
-                let sk = latin_skeleton(name);
-                if sk.len() >= 2 {
-                    push_idx(&mut g.skeleton, sk, i);
-                }
-            }
         }
         g.arabic_keys.sort();
         g.arabic_keys.dedup();
+        for k in g.arabic.keys() {
+            let mut h = PrefixHash::default();
+            for c in k.chars() {
+                g.prefixes.insert(h.push(c));
+            }
+        }
         g
+    }
+
+    pub(crate) fn latin_index(&self) -> &LatinIndex {
+        self.latin.get_or_init(|| {
+            let mut ix = LatinIndex::default();
+            for (i, p) in self.places.iter().enumerate() {
+                for name in p.all_names_en() {
+                    let lk = latin_key(name);
+                    if !lk.is_empty() {
+                        push_idx(&mut ix.keys, lk, i as PlaceIdx);
+                    }
+                    let sk = latin_skeleton(name);
+                    if sk.len() >= 2 {
+                        push_idx(&mut ix.skeletons, sk, i as PlaceIdx);
+                    }
+                }
+            }
+            ix
+        })
     }
 
     /// Number of places.
@@ -155,6 +199,17 @@ impl Gazetteer {
         self.arabic.get(k).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// True if some Arabic name key starts with `prefix`: lets the matcher
+    /// stop extending a word sequence as soon as no name can follow.
+    pub fn has_key_prefix(&self, prefix: &str) -> bool {
+        let mut h = PrefixHash::default();
+        let mut last = 0;
+        for c in prefix.chars() {
+            last = h.push(c);
+        }
+        self.prefixes.contains(&last)
+    }
+
     /// The largest number of words in an Arabic name.
     pub fn max_words(&self) -> usize {
         self.max_words
@@ -168,7 +223,7 @@ impl Gazetteer {
     }
 }
 
-fn push_ref(map: &mut HashMap<String, Vec<NameRef>>, k: String, r: NameRef) {
+fn push_ref(map: &mut FxHashMap<String, Vec<NameRef>>, k: String, r: NameRef) {
     if k.chars().count() < 2 {
         return;
     }

@@ -70,14 +70,14 @@ impl Gazetteer {
         } else {
             let lk = latin_key(q);
             let sk = latin_skeleton(q);
-            if let Some(v) = self.latin.get(&lk) {
+            if let Some(v) = self.latin_index().keys.get(&lk) {
                 v.iter().for_each(|&i| add(&mut best, i, 1.0));
             }
-            if let Some(v) = self.skeleton.get(&sk) {
+            if let Some(v) = self.latin_index().skeletons.get(&sk) {
                 v.iter().for_each(|&i| add(&mut best, i, 0.9));
             }
             if lk.len() >= 2 {
-                for (kk, v) in &self.latin {
+                for (kk, v) in &self.latin_index().keys {
                     if kk.starts_with(&lk) && kk != &lk {
                         let s = 0.6 + 0.3 * (lk.len() as f32 / kk.len() as f32);
                         v.iter().for_each(|&i| add(&mut best, i, s));
@@ -85,7 +85,7 @@ impl Gazetteer {
                 }
             }
             if lk.len() >= 4 {
-                for (kk, v) in &self.latin {
+                for (kk, v) in &self.latin_index().keys {
                     let sim = strsim::jaro_winkler(&lk, kk) as f32;
                     if sim >= 0.9 {
                         v.iter().for_each(|&i| add(&mut best, i, sim * 0.85));

@@ -1,6 +1,6 @@
 //! Finding candidate place mentions: masking, n-gram matching, licensing.
 
-use marsad_arabic::{peel, tokenize_normalized, Normalized, Token};
+use marsad_arabic::{peel, tokenize_normalized, Normalized, Peeled, Token};
 use marsad_gazetteer::{feature_word, Feature, Gazetteer, NameRef, PlaceIdx};
 
 use crate::lexicon::{Lexicon, FUNCTION_WORDS, LINEAGE_WORDS, MEDIA_WORDS};
@@ -153,8 +153,10 @@ impl<'g> Geoparser<'g> {
     pub fn geoparse(&self, text: &str) -> Vec<Toponym> {
         let norm = Normalized::new(text);
         let toks = tokenize_normalized(&norm);
-        let masked = self.mask(&toks);
-        let cands = self.candidates(&toks, &masked);
+        // Clitic readings of every word, computed once.
+        let peels: Vec<Vec<Peeled>> = toks.iter().map(|t| peel(&t.text)).collect();
+        let masked = self.mask(&toks, &peels);
+        let cands = self.candidates(&toks, &peels, &masked);
         if std::env::var_os("MARSAD_DEBUG_GEOPARSE").is_some() {
             for c in &cands {
                 eprintln!(
@@ -172,7 +174,7 @@ impl<'g> Geoparser<'g> {
 
     /// Marks words that belong to names of organisations, media, operations
     /// and people, where a place name is not a place mention.
-    pub(crate) fn mask(&self, toks: &[Token]) -> Vec<bool> {
+    pub(crate) fn mask(&self, toks: &[Token], peels: &[Vec<Peeled>]) -> Vec<bool> {
         let mut m = vec![false; toks.len()];
         let mut people: std::collections::HashSet<String> = std::collections::HashSet::new();
         let stop = |t: &Token| {
@@ -184,23 +186,21 @@ impl<'g> Geoparser<'g> {
         let mut i = 0;
         while i < toks.len() {
             // Readings with the written article kept: «العمر» is not the name «عمر».
-            let stems: Vec<String> = peel(&toks[i].text)
-                .into_iter()
+            let stems: Vec<&str> = peels[i]
+                .iter()
                 .filter(|p| !p.article_removed)
-                .map(|p| p.stem)
+                .map(|p| p.stem.as_str())
                 .collect();
             // Lexicon of non-place names.
             let mut hit = 0;
             for s in &stems {
-                if let Some(entries) = self.lex.non_places.get(s) {
+                if let Some(entries) = self.lex.non_places.get(*s) {
                     for e in entries {
                         let n = e.len();
                         if i + n <= toks.len()
                             && (1..n).all(|j| {
                                 toks[i + j].text == e[j]
-                                    || peel(&toks[i + j].text)
-                                        .first()
-                                        .is_some_and(|p| p.stem == e[j])
+                                    || peels[i + j].first().is_some_and(|p| p.stem == e[j])
                             })
                             && (1..n).all(|j| !toks[i + j].breaks)
                         {
@@ -214,16 +214,16 @@ impl<'g> Geoparser<'g> {
                 i += hit;
                 continue;
             }
-            let is = |list: &[&str]| stems.iter().any(|s| list.contains(&s.as_str()));
+            let is = |list: &[&str]| stems.iter().any(|s| list.contains(s));
             let mut follow = 0usize;
             if is(MEDIA_WORDS) {
                 follow = 3;
-            } else if stems.iter().any(|s| self.lex.titles.contains(s)) {
+            } else if stems.iter().any(|s| self.lex.titles.contains(*s)) {
                 follow = 3;
             } else if (stems.iter().any(|s| {
-                self.lex.given_names.contains(s) || s.starts_with("عبد") && s.chars().count() > 4
+                self.lex.given_names.contains(*s) || s.starts_with("عبد") && s.chars().count() > 4
             }) || matches!(toks[i].text.as_str(), "بن" | "ابن"))
-                && !self.inside_place_name(toks, i)
+                && !self.inside_place_name(toks, peels, i)
             {
                 follow = 2;
             } else if is(LINEAGE_WORDS) {
@@ -273,9 +273,9 @@ impl<'g> Geoparser<'g> {
 
     /// True when word `i` ends a two-word gazetteer name with the word before
     /// it («عين عيسى», «تل حسن»): a given name there is part of a place.
-    fn inside_place_name(&self, toks: &[Token], i: usize) -> bool {
+    fn inside_place_name(&self, toks: &[Token], peels: &[Vec<Peeled>], i: usize) -> bool {
         i > 0
-            && peel(&toks[i - 1].text).iter().any(|p| {
+            && peels[i - 1].iter().any(|p| {
                 !self
                     .gaz
                     .lookup_key(&format!("{}{}", p.stem, toks[i].text))
@@ -284,7 +284,12 @@ impl<'g> Geoparser<'g> {
     }
 
     /// Longest gazetteer matches, left to right, with feature-word licences.
-    pub(crate) fn candidates(&self, toks: &[Token], masked: &[bool]) -> Vec<Candidate> {
+    pub(crate) fn candidates(
+        &self,
+        toks: &[Token],
+        peels: &[Vec<Peeled>],
+        masked: &[bool],
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut licence: Option<(Feature, usize, usize)> = None; // (feature, valid at word, feature word index)
         let mut vicinity_at: Option<usize> = None;
@@ -300,7 +305,7 @@ impl<'g> Geoparser<'g> {
             let lone_feature =
                 |c: &Candidate| c.words.1 - c.words.0 == 1 && feature_word(&c.stem).is_some();
             if let Some(c) = self
-                .match_at(toks, masked, i, lic.map(|(f, _, _)| f))
+                .match_at(toks, peels, masked, i, lic.map(|(f, _, _)| f))
                 .filter(|c| !lone_feature(c))
             {
                 let end = c.words.1;
@@ -340,7 +345,7 @@ impl<'g> Geoparser<'g> {
                 i = next;
                 continue;
             }
-            let stems = peel(&toks[i].text);
+            let stems = &peels[i];
             // «مدينة البوكمال» licenses; «المدينة» (anaphoric) does not.
             licence = stems
                 .iter()
@@ -370,17 +375,42 @@ impl<'g> Geoparser<'g> {
     fn match_at(
         &self,
         toks: &[Token],
+        all_peels: &[Vec<Peeled>],
         masked: &[bool],
         i: usize,
         licence: Option<Feature>,
     ) -> Option<Candidate> {
         let max = self.gaz.max_words().min(toks.len() - i);
         // A name never starts with a function word («إلى أن» is not «إليان»).
-        if NEVER_START.contains(&toks[i].text.as_str()) {
+        static NEVER: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+            std::sync::LazyLock::new(|| NEVER_START.iter().copied().collect());
+        if NEVER.contains(toks[i].text.as_str()) {
             return None;
         }
-        let peels = peel(&toks[i].text);
-        for n in (1..=max).rev() {
+        let peels = &all_peels[i];
+        // How many words any reading can extend to while still being the
+        // start of some name; most words reach zero and cost one lookup.
+        let mut reach = 0;
+        for p in peels {
+            if !self.gaz.has_key_prefix(&p.stem) {
+                continue;
+            }
+            let mut cur = p.stem.clone();
+            let mut n = 1;
+            while n < max {
+                let t = &toks[i + n];
+                if masked[i + n] || t.breaks || t.gap.contains(',') {
+                    break;
+                }
+                cur.push_str(&t.text);
+                if !self.gaz.has_key_prefix(&cur) {
+                    break;
+                }
+                n += 1;
+            }
+            reach = reach.max(n);
+        }
+        for n in (1..=reach).rev() {
             if (i..i + n).any(|j| masked[j])
                 || (i + 1..i + n).any(|j| toks[j].breaks || toks[j].gap.contains(','))
             {
@@ -390,7 +420,7 @@ impl<'g> Geoparser<'g> {
             let mut refs: Vec<NameRef> = Vec::new();
             let mut stripped = Vec::new();
             let mut first: Option<&marsad_arabic::Peeled> = None;
-            for p in &peels {
+            for p in peels {
                 if p.stem.chars().count() < 2 {
                     continue;
                 }

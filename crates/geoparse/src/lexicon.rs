@@ -1,6 +1,6 @@
 //! Word lists the geoparser needs beyond the gazetteer.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use marsad_arabic::{key, normalize, strip_article, tokenize};
 use marsad_gazetteer::{Gazetteer, PlaceKind};
@@ -181,7 +181,7 @@ impl Lexicon {
     /// Builds the lexicon; demonyms are derived from the gazetteer's
     /// countries, capitals and governorates («سوريا» → «السورية»).
     pub fn new(gaz: &Gazetteer) -> Self {
-        let mut common: HashMap<String, f32> = HashMap::new();
+        let mut common: HashMap<String, f32> = HashMap::default();
         for l in lines(COMMON_WORDS) {
             if let Some((w, z)) = l.split_once('\t') {
                 let z: f32 = z.parse().unwrap_or(0.0);
@@ -189,7 +189,7 @@ impl Lexicon {
                 *e = e.max(z);
             }
         }
-        let mut non_places: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut non_places: HashMap<String, Vec<Vec<String>>> = HashMap::default();
         for l in lines(NON_PLACES) {
             let toks: Vec<String> = tokenize(l).into_iter().map(|t| t.text).collect();
             if let Some(first) = toks.first() {
@@ -202,7 +202,7 @@ impl Lexicon {
         let given_names = lines(GIVEN_NAMES).map(normalize).collect();
         let titles = lines(TITLES).map(normalize).collect();
         let mut demonyms: HashSet<String> = EXTRA_DEMONYMS.iter().map(|s| s.to_string()).collect();
-        let mut place_keys = HashSet::new();
+        let mut place_keys = HashSet::default();
         for p in gaz.places() {
             let big = matches!(p.kind, PlaceKind::Country | PlaceKind::Governorate) || p.capital;
             if !big {

@@ -181,33 +181,35 @@ impl Geoparser<'_> {
     /// Keeps the candidates that are place mentions. Runs to a fixed point,
     /// because being listed next to an accepted place is evidence too.
     pub(crate) fn accept(&self, toks: &[Token], cands: Vec<Candidate>) -> Vec<Accepted> {
-        let mut kept: Vec<Option<Accepted>> = vec![];
+        let mut kept: Vec<Option<Accepted>> = cands
+            .iter()
+            .map(|c| self.accept_one(toks, c.clone(), None, None))
+            .collect();
+        // Being listed next to an accepted place only adds evidence, so only
+        // rejected neighbours of accepted candidates need another look.
         for _round in 0..4 {
-            let starts: Vec<Option<usize>> = kept
-                .iter()
-                .map(|a| a.as_ref().map(|a| a.cand.words.0))
-                .collect();
-            let ends: Vec<Option<usize>> = kept
-                .iter()
-                .map(|a| a.as_ref().map(|a| a.cand.words.1))
-                .collect();
-            let next: Vec<Option<Accepted>> = cands
-                .iter()
-                .enumerate()
-                .map(|(ci, c)| {
-                    let prev_end = ci
-                        .checked_sub(1)
-                        .and_then(|p| ends.get(p).copied().flatten());
-                    let next_start = starts.get(ci + 1).copied().flatten();
-                    self.accept_one(toks, c.clone(), prev_end, next_start)
-                })
-                .collect();
-            let same = next
-                .iter()
-                .map(Option::is_some)
-                .eq(kept.iter().map(Option::is_some));
-            kept = next;
-            if same {
+            let mut changed = false;
+            for ci in 0..cands.len() {
+                if kept[ci].is_some() {
+                    continue;
+                }
+                let prev_end = ci
+                    .checked_sub(1)
+                    .and_then(|p| kept[p].as_ref())
+                    .map(|a| a.cand.words.1);
+                let next_start = kept
+                    .get(ci + 1)
+                    .and_then(Option::as_ref)
+                    .map(|a| a.cand.words.0);
+                if prev_end.is_none() && next_start.is_none() {
+                    continue;
+                }
+                if let Some(a) = self.accept_one(toks, cands[ci].clone(), prev_end, next_start) {
+                    kept[ci] = Some(a);
+                    changed = true;
+                }
+            }
+            if !changed {
                 break;
             }
         }
@@ -489,6 +491,13 @@ impl Geoparser<'_> {
                 });
             }
         }
+        // Byte offset of every code point, so surfaces are sliced, not re-counted.
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let byte_at = |cp: usize| offsets[cp.min(offsets.len() - 1)];
         let mut out = Vec::new();
         let firsts: Vec<PlaceIdx> = first.iter().map(|v| v[0].0).collect();
         for (mi, (a, v)) in accepted.iter().zip(first.iter().cloned()).enumerate() {
@@ -512,7 +521,14 @@ impl Geoparser<'_> {
                     let pointlike = p.kind.is_settlement() || p.kind.is_facility();
                     for c in anchors
                         .iter()
-                        .filter(|c| c.mention != mi && c.place != r && pointlike)
+                        // Context is local: the 40 nearest mentions either side
+                        // (keeps very long inputs linear).
+                        .filter(|c| {
+                            c.mention != mi
+                                && c.mention.abs_diff(mi) <= 40
+                                && c.place != r
+                                && pointlike
+                        })
                     {
                         let q = self.gaz.place(c.place);
                         let same = c.sentence == s_here;
@@ -592,9 +608,7 @@ impl Geoparser<'_> {
             let confidence = (a.strength * (0.55 + 0.45 * share)).clamp(0.0, 1.0);
             let from = toks[a.cand.surface_from].start;
             let to = toks[a.cand.words.1 - 1].end;
-            let surface: String = text.chars().skip(from).take(to - from).collect();
-            let seen: HashSet<PlaceIdx> = HashSet::new();
-            let _ = seen;
+            let surface = text[byte_at(from)..byte_at(to)].to_string();
             out.push(Toponym {
                 surface,
                 start: from,
