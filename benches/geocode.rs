@@ -4,6 +4,9 @@
 //! grouped into article-sized texts; when `../shared/seeds` is present its
 //! articles are measured too. `cargo bench --bench geocode`.
 
+#![allow(clippy::unwrap_used)] // a panic is how a bench fails
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use marsad_gazetteer::Gazetteer;
 use marsad_geoparse::Geoparser;

@@ -2,6 +2,8 @@
 //! annotated sentences written for these tests
 //! (`tests/fixtures/geoparse/annotated.txt`).
 
+#![allow(clippy::unwrap_used)] // a panic is how a test fails
+
 use marsad_gazetteer::Gazetteer;
 use marsad_geoparse::Geoparser;
 

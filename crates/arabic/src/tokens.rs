@@ -53,7 +53,10 @@ pub fn tokenize_normalized(n: &Normalized) -> Vec<Token> {
         let c = chars[i];
         if is_word_char(c) {
             let s = i;
-            while i < chars.len() && is_word_char(chars[i]) {
+            // A separator that comes from the same original character as the
+            // word (NFKC of «¼» is «1⁄4») does not split it: tokens never share
+            // an original character.
+            while i < chars.len() && (is_word_char(chars[i]) || n.origin[i] == n.origin[i - 1]) {
                 i += 1;
             }
             // A decimal point or digit grouping inside a number stays in it.

@@ -1,4 +1,5 @@
 //! Start-up cost of the bundled gazetteer: decompress, parse, index.
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn load(c: &mut Criterion) {

@@ -97,7 +97,10 @@ impl Gazetteer {
             .into_iter()
             .map(|(i, s)| {
                 let p = self.place(i);
-                let mut score = 0.75 * s + 0.25 * self.prominence(i);
+                // A city is what people usually look for when a governorate
+                // bears the same name.
+                let settlement = if p.kind.is_settlement() { 0.05 } else { 0.0 };
+                let mut score = 0.75 * s + 0.25 * self.prominence(i) + settlement;
                 if let Some((lat, lon)) = near {
                     let d =
                         Haversine.distance(Point::new(lon, lat), Point::new(p.lon, p.lat)) / 1000.0;

@@ -215,20 +215,20 @@ impl<'g> Geoparser<'g> {
                 continue;
             }
             let is = |list: &[&str]| stems.iter().any(|s| list.contains(s));
-            let mut follow = 0usize;
-            if is(MEDIA_WORDS) {
-                follow = 3;
-            } else if stems.iter().any(|s| self.lex.titles.contains(*s)) {
-                follow = 3;
-            } else if (stems.iter().any(|s| {
+            // How many words after this one belong to a name that is not a
+            // place: a media outlet or a person after a title (3), a family
+            // name after a given name, or a lineage (2).
+            let person = (stems.iter().any(|s| {
                 self.lex.given_names.contains(*s) || s.starts_with("عبد") && s.chars().count() > 4
             }) || matches!(toks[i].text.as_str(), "بن" | "ابن"))
-                && !self.inside_place_name(toks, peels, i)
-            {
-                follow = 2;
-            } else if is(LINEAGE_WORDS) {
-                follow = 2;
-            }
+                && !self.inside_place_name(toks, peels, i);
+            let follow = if is(MEDIA_WORDS) || stems.iter().any(|s| self.lex.titles.contains(*s)) {
+                3
+            } else if person || is(LINEAGE_WORDS) {
+                2
+            } else {
+                0
+            };
             // «لـ"المدن"»: a lone clitic before a quoted name is a media credit.
             if matches!(toks[i].text.as_str(), "ل" | "ب")
                 && toks.get(i + 1).is_some_and(|t| t.after_quote())
@@ -440,7 +440,7 @@ impl<'g> Geoparser<'g> {
                     let local = matches!(place.country.as_str(), "SY" | "IQ")
                         && place.kind != marsad_gazetteer::PlaceKind::Country;
                     if ok
-                        && !(p.article_removed && !local)
+                        && (local || !p.article_removed)
                         && !refs.iter().any(|x| x.place == r.place)
                     {
                         refs.push(*r);

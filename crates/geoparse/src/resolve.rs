@@ -511,6 +511,25 @@ impl Geoparser<'_> {
                     .then_some(firsts[mi + 1])
             });
             let s_here = sent[a.cand.words.0];
+            // The context of this mention: distinct anchor places among the
+            // 40 nearest mentions either side (keeps long inputs linear), a
+            // place named in this sentence counting as such.
+            let mut ctx: Vec<Ctx> = Vec::new();
+            for c in anchors
+                .iter()
+                .filter(|c| c.mention != mi && c.mention.abs_diff(mi) <= 40)
+            {
+                let same = c.sentence == s_here;
+                match ctx.iter_mut().find(|x| x.place == c.place) {
+                    Some(x) if same => x.sentence = s_here,
+                    Some(_) => {}
+                    None => ctx.push(Ctx {
+                        place: c.place,
+                        sentence: c.sentence,
+                        mention: c.mention,
+                    }),
+                }
+            }
             let mut scored: Vec<(PlaceIdx, f32, bool)> = v
                 .iter()
                 .map(|&(r, base)| {
@@ -519,17 +538,7 @@ impl Geoparser<'_> {
                     let mut supported = false;
                     let mut nearest = f64::INFINITY;
                     let pointlike = p.kind.is_settlement() || p.kind.is_facility();
-                    for c in anchors
-                        .iter()
-                        // Context is local: the 40 nearest mentions either side
-                        // (keeps very long inputs linear).
-                        .filter(|c| {
-                            c.mention != mi
-                                && c.mention.abs_diff(mi) <= 40
-                                && c.place != r
-                                && pointlike
-                        })
-                    {
+                    for c in ctx.iter().filter(|c| c.place != r && pointlike) {
                         let q = self.gaz.place(c.place);
                         let same = c.sentence == s_here;
                         let w = if same { 1.0 } else { 0.4 };
