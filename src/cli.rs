@@ -34,6 +34,18 @@ enum Command {
         #[arg(default_value = "-")]
         file: String,
     },
+    /// Extracts incidents from articles (text, HTML or JSON); one JSON line per article.
+    Extract {
+        /// Publication date for relative dates («أمس»), YYYY-MM-DD; overrides the article's own.
+        #[arg(long, value_parser = parse_date)]
+        published: Option<chrono::NaiveDate>,
+        /// Source address of the article(s).
+        #[arg(long)]
+        url: Option<String>,
+        /// Article files, or folders whose files are all read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Searches the gazetteer by Arabic or Latin name.
     Places {
         #[command(subcommand)]
@@ -94,6 +106,11 @@ enum ImportSource {
     },
 }
 
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
+}
+
 fn parse_lat_lon(s: &str) -> Result<(f64, f64), String> {
     let (a, b) = s.split_once(',').ok_or("expected LAT,LON")?;
     let lat: f64 = a
@@ -131,6 +148,41 @@ fn dispatch(cli: Cli) -> Result<()> {
             let parser = marsad_geoparse::Geoparser::new(&gaz);
             let out = marsad_geoparse::GeocodeOutput::new(&gaz, &parser.geoparse(&text));
             println!("{}", serde_json::to_string(&out)?);
+        }
+        Command::Extract {
+            published,
+            url,
+            files,
+        } => {
+            let gaz = load_gazetteer(&cli.gaz)?;
+            let ex = marsad_extract::Extractor::new(&gaz);
+            let mut failed = 0;
+            for path in article_files(&files)? {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match marsad_extract::Article::from_path(&path) {
+                    Ok(mut article) => {
+                        if published.is_some() {
+                            article.published = published;
+                        }
+                        if url.is_some() {
+                            article.url = url.clone();
+                        }
+                        let x = ex.extract(&article);
+                        let out = marsad_extract::ArticleOut::new(&name, &article, &ex, &x);
+                        println!("{}", serde_json::to_string(&out)?);
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("marsad: error: {e}");
+                    }
+                }
+            }
+            if failed > 0 {
+                bail!("{failed} article(s) could not be read");
+            }
         }
         Command::Places {
             command: PlacesCommand::Search { query, near, limit },
@@ -198,6 +250,31 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Files named on the command line; a folder stands for its files (sorted,
+/// hidden files skipped, not recursive).
+fn article_files(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(a)
+                .with_context(|| a.display().to_string())?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && !p
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                })
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    Ok(out)
 }
 
 fn user_gazetteer_path(args: &GazetteerArgs) -> Option<PathBuf> {

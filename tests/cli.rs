@@ -236,3 +236,107 @@ fn geonames_import_extends_the_gazetteer() {
         "{err}"
     );
 }
+
+#[test]
+fn extract_prints_one_json_line_per_article() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "قصف على البوكمال\n\nقصفت طائرات مسيرة مجهولة مقراً في مدينة البوكمال يوم أمس الأربعاء، ما أدى إلى مقتل 3 عناصر.",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.json"),
+        r#"{"url":"https://example.test/b","title":"مداهمات","published":"2024-03-07","text":"داهمت قسد منازل في بلدة الشحيل اليوم واعتقلت حوالي 40 شخصاً."}"#,
+    )
+    .unwrap();
+    let out = marsad(
+        &[
+            "extract",
+            "--published",
+            "2024-03-07",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["article"], "a");
+    assert_eq!(lines[0]["title"], "قصف على البوكمال");
+    let inc = &lines[0]["incidents"][0];
+    assert_eq!(inc["type"], "drone_strike");
+    assert_eq!(inc["acled_event_type"], "Explosions/Remote violence");
+    assert_eq!(inc["acled_sub_event_type"], "Air/drone strike");
+    assert_eq!(inc["date"], "2024-03-06");
+    assert_eq!(inc["date_precision"], "day");
+    assert_eq!(inc["place_id"], "wof:890449891");
+    assert_eq!(inc["geo_precision"], 1);
+    assert_eq!(inc["killed"], 3);
+    for key in [
+        "id",
+        "date_text",
+        "place_ar",
+        "place_en",
+        "lat",
+        "lon",
+        "actors",
+        "targets",
+        "injured",
+        "arrested",
+        "count_qualifiers",
+        "evidence",
+        "confidence",
+    ] {
+        assert!(inc.get(key).is_some(), "missing {key}");
+    }
+    let (s, e) = (
+        inc["evidence"]["start"].as_u64().unwrap() as usize,
+        inc["evidence"]["end"].as_u64().unwrap() as usize,
+    );
+    let text: Vec<char> = std::fs::read_to_string(dir.path().join("a.txt"))
+        .unwrap()
+        .chars()
+        .collect();
+    assert_eq!(
+        text[s..e].iter().collect::<String>(),
+        inc["evidence"]["text"].as_str().unwrap()
+    );
+    assert_eq!(lines[1]["url"], "https://example.test/b");
+    let raid = &lines[1]["incidents"][0];
+    assert_eq!(raid["type"], "raid_arrest");
+    assert_eq!(raid["arrested"], 40);
+    assert_eq!(raid["count_qualifiers"]["arrested"], "approx");
+    assert!(!lines[0]["toponyms"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn extract_reports_bad_files_and_keeps_going() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();
+    std::fs::write(dir.path().join("good.txt"), "اشتباكات في بلدة هجين.").unwrap();
+    let out = marsad(&["extract", dir.path().to_str().unwrap()], None);
+    assert!(!out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.txt") && err.contains("UTF-8"), "{err}");
+    let bad_date = marsad(
+        &[
+            "extract",
+            "--published",
+            "yesterday",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!bad_date.status.success());
+    assert!(String::from_utf8_lossy(&bad_date.stderr).contains("YYYY-MM-DD"));
+}

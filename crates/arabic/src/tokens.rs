@@ -60,7 +60,10 @@ pub fn tokenize_normalized(n: &Normalized) -> Vec<Token> {
                 i += 1;
             }
             // A decimal point or digit grouping inside a number stays in it.
-            let (start, end) = n.original_span(s, i);
+            let (start, mut end) = n.original_span(s, i);
+            // Characters folded away after the word (a final hamza, marks,
+            // tatweel) still belong to it: «الأربعاء» keeps its «ء».
+            end = end.max(n.origin.get(i).copied().unwrap_or(n.original_len));
             tokens.push(Token {
                 text: chars[s..i].iter().collect(),
                 start,
@@ -133,7 +136,11 @@ mod tests {
         let t = tokenize("لـ«البيان»");
         assert_eq!(t[0].text, "ل");
         assert_eq!(t[1].text, "البيان");
-        assert_eq!((t[0].start, t[0].end), (0, 1));
+        assert_eq!(
+            (t[0].start, t[0].end),
+            (0, 2),
+            "the tatweel stays with its word"
+        );
     }
 
     #[test]

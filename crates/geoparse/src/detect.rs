@@ -144,6 +144,11 @@ impl<'g> Geoparser<'g> {
         }
     }
 
+    /// The parser's word lists.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lex
+    }
+
     /// The gazetteer this parser resolves against.
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gaz

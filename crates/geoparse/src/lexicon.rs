@@ -244,6 +244,12 @@ impl Lexicon {
         self.common.get(k).copied().unwrap_or(0.0)
     }
 
+    /// True for a common given name (normalised): the word after it is a
+    /// family name.
+    pub fn is_given_name(&self, w: &str) -> bool {
+        self.given_names.contains(w)
+    }
+
     /// True for a nationality adjective («الإيرانية», «العراقي»).
     pub fn is_demonym(&self, k: &str) -> bool {
         self.demonyms.contains(k)

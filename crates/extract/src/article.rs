@@ -1,0 +1,325 @@
+//! Article intake: plain text, HTML and JSON.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::{Error, Result};
+
+/// The format an article was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain UTF-8 text.
+    Text,
+    /// An HTML page.
+    Html,
+    /// `{"url","title","published","text"}`.
+    Json,
+}
+
+/// One article, ready for extraction. Offsets reported for it are code
+/// points into [`Article::text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Source address, if known.
+    pub url: Option<String>,
+    /// Headline: given, or detected from the first line of plain text.
+    pub title: Option<String>,
+    /// Publication date, which relative dates are resolved against.
+    pub published: Option<NaiveDate>,
+    /// The text (for plain text: the input as read).
+    pub text: String,
+    /// What the article was read from.
+    pub format: Format,
+}
+
+#[derive(Deserialize)]
+struct JsonArticle {
+    url: Option<String>,
+    title: Option<String>,
+    published: Option<String>,
+    text: String,
+}
+
+/// Parses a publication date: `YYYY-MM-DD`, or the date part of an
+/// RFC 3339 / ISO 8601 timestamp.
+pub(crate) fn parse_published(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
+}
+
+impl Article {
+    /// A plain-text article; the title is detected from the first line.
+    pub fn from_text(text: &str, published: Option<NaiveDate>) -> Self {
+        Article {
+            url: None,
+            title: detect_title(text),
+            published,
+            text: text.to_string(),
+            format: Format::Text,
+        }
+    }
+
+    /// Reads an article from bytes, detecting JSON and HTML by content.
+    /// `what` names the input in errors (a file name).
+    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Self> {
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+            what: what.to_string(),
+            offset: e.valid_up_to(),
+        })?;
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        let head = text.trim_start();
+        if head.starts_with('{') {
+            let j: JsonArticle = serde_json::from_str(text).map_err(|e| Error::Json {
+                what: what.to_string(),
+                message: e.to_string(),
+            })?;
+            let published = match j.published.as_deref().filter(|s| !s.trim().is_empty()) {
+                Some(p) => Some(parse_published(p).ok_or_else(|| Error::BadDate {
+                    what: what.to_string(),
+                    value: p.to_string(),
+                })?),
+                None => None,
+            };
+            return Ok(Article {
+                url: j.url,
+                title: j
+                    .title
+                    .filter(|t| !t.trim().is_empty())
+                    .or_else(|| detect_title(&j.text)),
+                published,
+                text: j.text,
+                format: Format::Json,
+            });
+        }
+        let lower: String = head.chars().take(512).collect::<String>().to_lowercase();
+        if lower.starts_with("<!doctype html")
+            || lower.starts_with("<html")
+            || lower.contains("<body")
+            || lower.contains("<p>")
+            || lower.contains("<div")
+        {
+            let (title, body) = html_to_text(text);
+            let published = html_published(text);
+            return Ok(Article {
+                url: None,
+                title: title.or_else(|| detect_title(&body)),
+                published,
+                text: body,
+                format: Format::Html,
+            });
+        }
+        Ok(Article::from_text(text, None))
+    }
+
+    /// Reads an article file.
+    pub fn from_path(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Article::from_bytes(&bytes, &path.display().to_string())
+    }
+}
+
+/// The first line is a headline when it is short, has no sentence-final
+/// punctuation and other text follows it.
+fn detect_title(text: &str) -> Option<String> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    lines.next()?;
+    let words = first.split_whitespace().count();
+    // A headline may end in a question mark («… لماذا؟») but not a full stop.
+    let ends_sentence = first.ends_with(['.', ':', '؛']) && !first.ends_with("..");
+    (words <= 25 && !ends_sentence).then(|| first.to_string())
+}
+
+/// Block elements become line breaks; page furniture (scripts, navigation,
+/// headers, footers, sharing and "related" blocks) is dropped.
+fn html_to_text(html: &str) -> (Option<String>, String) {
+    use scraper::{ElementRef, Html, Node, Selector};
+    let doc = Html::parse_document(html);
+    let title = Selector::parse("h1")
+        .ok()
+        .and_then(|s| doc.select(&s).next())
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            Selector::parse("title")
+                .ok()
+                .and_then(|s| doc.select(&s).next())
+                .map(|e| e.text().collect::<String>().trim().to_string())
+                .filter(|t| !t.is_empty())
+        });
+    let root = Selector::parse("article")
+        .ok()
+        .and_then(|s| doc.select(&s).next())
+        .or_else(|| {
+            Selector::parse("body")
+                .ok()
+                .and_then(|s| doc.select(&s).next())
+        })
+        .unwrap_or_else(|| doc.root_element());
+    const SKIP: &[&str] = &[
+        "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg",
+        "iframe", "figure", "template",
+    ];
+    const FURNITURE: &[&str] = &[
+        "share",
+        "social",
+        "related",
+        "comment",
+        "footer",
+        "nav",
+        "menu",
+        "breadcrumb",
+        "tags",
+        "newsletter",
+        "advert",
+        "sidebar",
+        "font-size",
+        "fontsize",
+        "print",
+    ];
+    const BLOCK: &[&str] = &[
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "tr",
+        "blockquote",
+    ];
+    fn walk(e: ElementRef<'_>, out: &mut String) {
+        let name = e.value().name();
+        if SKIP.contains(&name) {
+            return;
+        }
+        let class = format!(
+            "{} {}",
+            e.value().attr("class").unwrap_or(""),
+            e.value().attr("id").unwrap_or("")
+        )
+        .to_lowercase();
+        if FURNITURE.iter().any(|f| class.contains(f)) {
+            return;
+        }
+        let block = BLOCK.contains(&name);
+        if block && !out.ends_with('\n') && !out.is_empty() {
+            out.push('\n');
+        }
+        for child in e.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    let s = t.replace(['\n', '\r', '\t'], " ");
+                    if !s.trim().is_empty() || !out.ends_with([' ', '\n']) {
+                        out.push_str(&s);
+                    }
+                }
+                Node::Element(_) => {
+                    if let Some(ce) = ElementRef::wrap(child) {
+                        walk(ce, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if block && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    let mut out = String::new();
+    walk(root, &mut out);
+    let text: Vec<String> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    (title, text.join("\n"))
+}
+
+/// `<meta property="article:published_time">` or `<time datetime>`.
+fn html_published(html: &str) -> Option<NaiveDate> {
+    use scraper::{Html, Selector};
+    let doc = Html::parse_document(html);
+    for (sel, attr) in [
+        ("meta[property='article:published_time']", "content"),
+        ("meta[name='pubdate']", "content"),
+        ("meta[name='date']", "content"),
+        ("time[datetime]", "datetime"),
+    ] {
+        if let Some(v) = Selector::parse(sel)
+            .ok()
+            .and_then(|s| doc.select(&s).next())
+            .and_then(|e| e.value().attr(attr))
+        {
+            if let Some(d) = parse_published(v) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_title_of_plain_text() {
+        let a = Article::from_text("غارات على البوكمال\n\nشنت طائرات غارات.", None);
+        assert_eq!(a.title.as_deref(), Some("غارات على البوكمال"));
+        let b = Article::from_text("شنت طائرات غارات على البوكمال أمس.\nوقال مصدر.", None);
+        assert_eq!(b.title, None);
+    }
+
+    #[test]
+    fn reads_json_articles() {
+        let a = Article::from_bytes(r#"{"url":"https://x.test/a","title":"عنوان","published":"2024-03-01T10:00:00Z","text":"نص"}"#.as_bytes(), "a.json").unwrap();
+        assert_eq!(a.published, NaiveDate::from_ymd_opt(2024, 3, 1));
+        assert_eq!(a.url.as_deref(), Some("https://x.test/a"));
+        let bad = Article::from_bytes(br#"{"text": 3}"#, "b.json")
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("b.json") && bad.contains("JSON"), "{bad}");
+        let date = Article::from_bytes(br#"{"text":"x","published":"yesterday"}"#, "c.json")
+            .unwrap_err()
+            .to_string();
+        assert!(date.contains("yesterday"), "{date}");
+    }
+
+    #[test]
+    fn strips_html_furniture() {
+        let html = r#"<html><head><title>موقع</title><meta property="article:published_time" content="2024-02-01T08:00:00+03:00"></head>
+<body><nav>الرئيسية</nav><article><h1>قصف على الميادين</h1><div class="share-buttons">شارك</div>
+<p>قصفت المدفعية <b>أطراف</b> الميادين.</p><script>var x=1;</script><div class="related-articles">مقالات ذات صلة</div>
+<p>وقال مصدر محلي إن القصف استمر.</p></article><footer>حقوق النشر</footer></body></html>"#;
+        let a = Article::from_bytes(html.as_bytes(), "p.html").unwrap();
+        assert_eq!(a.format, Format::Html);
+        assert_eq!(a.title.as_deref(), Some("قصف على الميادين"));
+        assert_eq!(a.published, NaiveDate::from_ymd_opt(2024, 2, 1));
+        assert!(
+            a.text.contains("قصفت المدفعية أطراف الميادين."),
+            "{}",
+            a.text
+        );
+        for junk in ["شارك", "var x", "ذات صلة", "حقوق", "الرئيسية"] {
+            assert!(!a.text.contains(junk), "{junk} in {}", a.text);
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_utf8() {
+        let e = Article::from_bytes(b"\xd8\xa7\xff", "x.txt")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.txt") && e.contains("UTF-8"));
+    }
+}

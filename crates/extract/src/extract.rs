@@ -1,0 +1,999 @@
+//! The extraction pipeline: sentences → triggers → incidents.
+
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDate;
+use marsad_arabic::{peel, tokenize, Token};
+use marsad_gazetteer::{Gazetteer, PlaceKind};
+use marsad_geoparse::{Geoparser, Toponym};
+
+use crate::dates::{find_dates, DatePrecision};
+use crate::event::{Actor, ActorKind, Counts, EventType, Incident, Qualifier};
+use crate::lexicon::{Lexicon, Trigger};
+use crate::numbers::{find_counts, CountKind};
+use crate::segment::{segment, Sentence};
+use crate::Article;
+
+/// Extracts incidents. Build once, use for many articles.
+#[derive(Debug)]
+pub struct Extractor<'g> {
+    geo: Geoparser<'g>,
+    lex: Lexicon,
+}
+
+/// What an article yielded.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// Every place mention, in text order.
+    pub toponyms: Vec<Toponym>,
+    /// The incidents, in text order.
+    pub incidents: Vec<Incident>,
+}
+
+/// Period totals and counts of repeated attacks: statistics, not incidents.
+fn is_aggregate(w: &[&str]) -> bool {
+    let at = |i: usize| w.get(i).copied().unwrap_or("");
+    (0..w.len()).any(|i| {
+        let x = at(i);
+        let x = x
+            .strip_prefix('و')
+            .filter(|r| r.chars().count() > 2)
+            .unwrap_or(x);
+        (x == "منذ" && matches!(at(i + 1), "بدايه" | "مطلع" | "اوايل" | "بدء"))
+            || (x == "خلال"
+                && matches!(
+                    at(i + 1),
+                    "شهري"
+                        | "الاشهر"
+                        | "العام"
+                        | "السنوات"
+                        | "الفتره"
+                        | "الاسابيع"
+                        | "العامين"
+                        | "الشهرين"
+                ))
+            || matches!(
+                x,
+                "حصيله" | "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا"
+            )
+            || (x == "بلغ" || x == "بلغت") && matches!(at(i + 1), "عدد" | "حصيله")
+            || (x == "العدد" && at(i + 1) == "الاكبر")
+            || (x == "مره" && matches!(at(i.wrapping_sub(1)), "من" | "عده"))
+    })
+}
+
+/// Words that make a sentence hypothetical or future: no event happened.
+fn is_hypothetical(w: &[&str]) -> bool {
+    w.iter().enumerate().any(|(i, x)| {
+        matches!(
+            *x,
+            "لو" | "سوف"
+                | "ربما"
+                | "يتوقع"
+                | "المتوقع"
+                | "سيتم"
+                | "ستعمل"
+                | "ستقوم"
+                | "سيكون"
+                | "ستكون"
+        ) || (*x == "حال" && i > 0 && w[i - 1] == "في")
+            || (*x == "قد" && w.get(i + 1).is_some_and(|n| n.starts_with(['ي', 'ت', 'ن'])))
+    })
+}
+
+/// Verbs of lasting states and words of analysis: background unless the
+/// sentence also dates an event or counts victims.
+const ONGOING: &[&str] = &[
+    "تسيطر",
+    "يسيطر",
+    "تنشط",
+    "ينشط",
+    "تتواجد",
+    "يتواجد",
+    "تتمركز",
+    "يتمركز",
+    "تعمل",
+    "يعمل",
+    "تسعي",
+    "يسعي",
+    "تحاول",
+    "يحاول",
+    "تعتبر",
+    "يعتبر",
+    "تقع",
+    "يقع",
+    "تشرف",
+    "يشرف",
+    "تتحكم",
+    "يتحكم",
+    "باتت",
+    "بات",
+    "تحتمي",
+    "تمتد",
+    "تستمر",
+    "يستمر",
+    "تدير",
+    "يدير",
+    "تريد",
+    "يريد",
+    "تستعد",
+    "يستعد",
+    "تسهل",
+    "تقوم",
+    "يقوم",
+    "تعتمد",
+    "تتخوف",
+    "يتخوف",
+    "تخشي",
+    "يخشي",
+    "تربط",
+    "يربط",
+    "تحظي",
+    "تنتشر",
+    "ينتشر",
+    "تشهد",
+    "يشهد",
+    "تتزايد",
+    "تزداد",
+    "تتطلب",
+];
+const ANALYSIS: &[&str] = &[
+    "اعتبر",
+    "اعتبرت",
+    "راي",
+    "يري",
+    "تري",
+    "المحلل",
+    "محللون",
+    "محللين",
+    "مراقبون",
+    "التحليلات",
+    "يعني",
+    "الهدف",
+    "مخاوف",
+    "تخوفات",
+    "خشيه",
+    "خوفا",
+    "استباقا",
+    "تهديد",
+    "تهدد",
+    "يهدد",
+    "الاستراتيجيه",
+    "استراتيجيه",
+    "تسعي",
+];
+
+/// Words before a name that make it the object of the action.
+const TARGET_CUES: &[&str] = &[
+    "علي",
+    "ضد",
+    "مواقع",
+    "موقع",
+    "مقر",
+    "مقرات",
+    "مقار",
+    "نقاط",
+    "نقطه",
+    "عناصر",
+    "صفوف",
+    "تابعه",
+    "تابع",
+    "التابعه",
+    "التابع",
+    "خلايا",
+    "خليه",
+    "قياديين",
+    "قيادي",
+    "مستودعات",
+    "مستودع",
+    "شحنات",
+    "استهدف",
+    "استهدفت",
+    "استهداف",
+    "تتبع",
+    "يتبع",
+    "الموالي",
+    "الموالين",
+    "الموالية",
+    "مواليه",
+    "عنصر",
+    "قاده",
+    "قيادات",
+    "اعتقال",
+    "باعتقال",
+    "معاقل",
+    "معقل",
+    "الانتما",
+    "بالانتما",
+    "انتما",
+    "مقاتلي",
+    "افراد",
+    "اعضا",
+    "منتسبي",
+    "عناصرها",
+    "لصالح",
+];
+
+/// A word that opens a sentence continuing the previous report («وأسفرت»).
+fn is_consequence(first: &str) -> bool {
+    let f = first.strip_prefix('و').unwrap_or(first);
+    ["اسفر", "ادي", "ادت", "خلف", "نتج", "تسبب", "اوقع", "ما"]
+        .iter()
+        .any(|p| f.starts_with(p))
+}
+
+fn kind_rank(k: PlaceKind) -> u8 {
+    // Lower is more specific.
+    match k {
+        k if k.is_settlement() || k.is_facility() => 0,
+        PlaceKind::Subdistrict | PlaceKind::District => 1,
+        PlaceKind::River | PlaceKind::Region => 2,
+        PlaceKind::Governorate => 3,
+        _ => 4,
+    }
+}
+
+impl<'g> Extractor<'g> {
+    /// An extractor over a gazetteer.
+    pub fn new(gaz: &'g Gazetteer) -> Self {
+        Extractor {
+            geo: Geoparser::new(gaz),
+            lex: Lexicon::load(),
+        }
+    }
+
+    /// The geoparser used for places.
+    pub fn geoparser(&self) -> &Geoparser<'g> {
+        &self.geo
+    }
+
+    /// The gazetteer.
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.geo.gazetteer()
+    }
+
+    /// Extracts the incidents of an article.
+    pub fn extract(&self, article: &Article) -> Extraction {
+        let text = &article.text;
+        let toponyms = self.geo.geoparse(text);
+        // The first line is a headline only when it is the title itself (plain
+        // text); JSON and HTML give the title apart from the text.
+        let first_line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        let headline = article
+            .title
+            .as_deref()
+            .is_some_and(|t| t.trim() == first_line);
+        let sentences = segment(text, headline);
+        let chars: Vec<char> = text.chars().collect();
+        let mut incidents: Vec<Incident> = Vec::new();
+        let mut last_date: Option<NaiveDate> = None;
+        // Date stated by the previous sentence, which the next may continue.
+        let mut carried: Option<(Option<NaiveDate>, DatePrecision, String)> = None;
+        let mut recent_attack: Option<(EventType, usize)> = None;
+        for (si, s) in sentences.iter().enumerate() {
+            let body: String = chars[s.start..s.end].iter().collect();
+            let toks = tokenize(&body);
+            let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+            let dates = find_dates(&body, article.published, last_date);
+            if let Some(d) = dates.iter().rev().find_map(|d| d.date) {
+                last_date = Some(d);
+            }
+            let stated = dates.first().map(|d| {
+                let t: String = body.chars().skip(d.start).take(d.end - d.start).collect();
+                (d.date, d.precision, t)
+            });
+            let this_carry = stated.clone();
+            if s.furniture || s.headline || is_aggregate(&words) || is_hypothetical(&words) {
+                carried = this_carry.clone();
+                continue;
+            }
+            let counts = self.counts(&body);
+            let (_, _, name_spans) = self.actors(&toks, EventType::Other);
+            let mut triggers = self.triggers(&toks);
+            // Words inside an actor's name («الفيلق الخامس-اقتحام») trigger nothing.
+            // Weapon words stay: «طائرات مسيرة مجهولة» names both the
+            // attacker and the weapon.
+            triggers.retain(|h| {
+                matches!(
+                    h.1,
+                    Trigger::Attack
+                        | Trigger::Event(
+                            EventType::Airstrike | EventType::DroneStrike | EventType::Shelling
+                        )
+                ) || !name_spans
+                    .iter()
+                    .any(|&(a, b)| toks[h.0].start >= a && toks[h.0].end <= b)
+            });
+            if std::env::var_os("MARSAD_DEBUG_EXTRACT").is_some() {
+                let shown: Vec<String> = triggers
+                    .iter()
+                    .map(|h| format!("{}:{:?}:{}", toks[h.0].text, h.1, h.2))
+                    .collect();
+                eprintln!("sentence {si}: triggers {shown:?}");
+            }
+            let Some((event_type, anchor)) = self.event_type(
+                &toks,
+                &triggers,
+                recent_attack
+                    .filter(|&(_, at)| si <= at + 2)
+                    .map(|(t, _)| t),
+            ) else {
+                carried = this_carry.clone();
+                continue;
+            };
+            // A consequence sentence adds its toll to the report before it.
+            if words.first().is_some_and(|w| is_consequence(w)) {
+                if let Some(last) = incidents.last_mut() {
+                    merge_counts(&mut last.counts, &counts);
+                    carried = this_carry.clone();
+                    continue;
+                }
+            }
+            // Background: a lasting state or an opinion governs the clause
+            // that holds the event word («باتت تتخوف … من تكرار الغارات»).
+            let clause_start = (0..=anchor)
+                .rev()
+                .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
+                .unwrap_or(0);
+            let bare = |w: &&str| -> String {
+                w.strip_prefix('و')
+                    .filter(|r| r.chars().count() > 2)
+                    .unwrap_or(w)
+                    .to_string()
+            };
+            let background = words[clause_start..anchor]
+                .iter()
+                .chain(words.iter().take(usize::from(clause_start == 0)))
+                .any(|w| {
+                    ONGOING.contains(&bare(w).as_str()) || ANALYSIS.contains(&bare(w).as_str())
+                })
+                || words.first().is_some_and(|w| {
+                    ONGOING.contains(&bare(w).as_str()) || ANALYSIS.contains(&bare(w).as_str())
+                });
+            if background && stated.is_none() && counts == Counts::default() {
+                carried = this_carry.clone();
+                continue;
+            }
+            if event_type.is_attack() {
+                recent_attack = Some((event_type, si));
+            }
+            let (date, date_precision, date_text) = match stated.clone().or_else(|| carried.clone())
+            {
+                Some((d, p, t)) => (
+                    d,
+                    if d.is_some() {
+                        p
+                    } else {
+                        DatePrecision::Unknown
+                    },
+                    Some(t),
+                ),
+                None => (None, DatePrecision::Unknown, None),
+            };
+            carried = this_carry.clone();
+            let trigger_at = toks[anchor].start + s.start;
+            let (mut actors, mut targets, actor_spans) = self.actors(&toks, event_type);
+            // «واستهدف معبر السكك …» continues the strike reported just before:
+            // same attacker, and whoever is named here was hit.
+            let continues = (anchor == 0 && words.first().is_some_and(|w| w.starts_with('و')))
+                || (anchor == 1
+                    && words
+                        .first()
+                        .is_some_and(|w| matches!(*w, "اذ" | "حيث" | "فيما" | "كما")));
+            if continues {
+                if let Some(prev) = incidents
+                    .last()
+                    .filter(|p| p.event_type == event_type && p.evidence.1 + 400 >= s.start)
+                {
+                    if !prev.actors.is_empty() {
+                        for a in actors.drain(..) {
+                            if !prev.actors.contains(&a) && !targets.contains(&a) {
+                                targets.push(a);
+                            }
+                        }
+                        actors = prev.actors.clone();
+                    }
+                }
+            }
+            let actor_spans: Vec<(usize, usize)> = actor_spans
+                .iter()
+                .map(|&(a, b)| (a + s.start, b + s.start))
+                .collect();
+            let places = self.locations(&toponyms, s, trigger_at, event_type, text, &actor_spans);
+            let people = self.people(&toks);
+            let mut confidence = 0.45f32;
+            if date.is_some() {
+                confidence += 0.15;
+            }
+            if !actors.is_empty() {
+                confidence += 0.1;
+            }
+            if counts != Counts::default() {
+                confidence += 0.05;
+            }
+            if background {
+                confidence -= 0.15;
+            }
+            let evidence_text = body.clone();
+            // No place in the sentence: the place of the report just before
+            // (the sentence before, or two before in the same paragraph);
+            // an incident nowhere is not mapped, so it is dropped.
+            let places: Vec<(Option<marsad_gazetteer::PlaceIdx>, u8)> = if places.is_empty() {
+                // Only a continuation («واستهدفت …») or a toll belongs there.
+                let follows = continues || counts != Counts::default();
+                let prev = incidents.last().filter(|_| follows).filter(|p| {
+                    let gap = sentences[..si]
+                        .iter()
+                        .rev()
+                        .take_while(|x| x.start >= p.evidence.1)
+                        .count();
+                    p.place.is_some()
+                        && (gap <= 1
+                            || gap <= 2
+                                && sentences
+                                    .iter()
+                                    .find(|x| x.start == p.evidence.0)
+                                    .is_some_and(|x| x.paragraph == s.paragraph))
+                });
+                match prev {
+                    Some(p) => vec![(p.place, p.geo_precision.max(2))],
+                    None => {
+                        carried = this_carry.clone();
+                        continue;
+                    }
+                }
+            } else {
+                places
+                    .into_iter()
+                    .map(|(p, g)| (Some(toponyms[p].place), g))
+                    .collect()
+            };
+            for (place, geo_precision) in places {
+                let mut c = confidence
+                    + if place.is_some() {
+                        0.15 + if geo_precision == 1 { 0.05 } else { 0.0 }
+                    } else {
+                        0.0
+                    };
+                c = (c * 100.0).round() / 100.0;
+                let place_id = place.map(|p| self.gazetteer().place(p).id.clone());
+                incidents.push(Incident {
+                    id: incident_id(text, s.start, event_type, place_id.as_deref()),
+                    event_type,
+                    date,
+                    date_precision,
+                    date_text: date_text.clone(),
+                    place,
+                    geo_precision,
+                    actors: actors.clone(),
+                    targets: targets.clone(),
+                    people: people.clone(),
+                    counts,
+                    evidence: (s.start, s.end),
+                    evidence_text: evidence_text.clone(),
+                    confidence: c.clamp(0.05, 0.99),
+                });
+            }
+        }
+        Extraction {
+            toponyms,
+            incidents: dedupe(incidents),
+        }
+    }
+
+    fn counts(&self, body: &str) -> Counts {
+        let mut c = Counts::default();
+        for m in find_counts(body) {
+            let (slot, q) = match m.kind {
+                CountKind::Killed => (&mut c.killed, &mut c.killed_q),
+                CountKind::Injured => (&mut c.injured, &mut c.injured_q),
+                CountKind::Arrested => (&mut c.arrested, &mut c.arrested_q),
+            };
+            *slot = Some(slot.unwrap_or(0) + m.value);
+            if m.qualifier != Qualifier::Exact {
+                *q = m.qualifier;
+            }
+        }
+        c
+    }
+
+    /// Trigger hits: (word index, class, strength).
+    fn triggers(&self, toks: &[Token]) -> Vec<(usize, Trigger, u8)> {
+        let mut hits = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            // «لم تستهدف», «لم تشن الطائرات أي غارات», «دون اشتباكات»:
+            // a negation up to four words before, in the same clause.
+            let negated = (1..=4)
+                .take_while(|&k| k <= i && !toks[i - k + 1].gap.contains([',', ';']))
+                .any(|k| {
+                    matches!(
+                        toks[i - k].text.as_str(),
+                        "لم" | "لا" | "لن" | "ليس" | "دون" | "بدون" | "ولم" | "ولا" | "ولن"
+                    )
+                });
+            // Accusative «انتشاراً», «رتلاً» carry a final alef.
+            let readings = peel(&t.text).into_iter().flat_map(|p| {
+                let bare = p
+                    .stem
+                    .strip_suffix('ا')
+                    .filter(|r| r.chars().count() > 2)
+                    .map(str::to_string);
+                std::iter::once(p.stem).chain(bare)
+            });
+            for stem in readings {
+                let Some(entries) = self.lex.triggers.get(&stem) else {
+                    continue;
+                };
+                for (w, r) in entries {
+                    let fits =
+                        (1..w.len()).all(|j| toks.get(i + j).is_some_and(|n| n.text == w[j]));
+                    // One vote per word and class, however many readings match.
+                    if fits
+                        && !negated
+                        && !hits
+                            .iter()
+                            .any(|h: &(usize, Trigger, u8)| h.0 == i && h.1 == r.class)
+                    {
+                        hits.push((i, r.class, r.strength));
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// The sentence's event: every trigger votes for its type, a trigger in
+    /// a subordinate phrase («بعد الزيارة», «من تكرار الغارات») with less
+    /// weight; the earliest of the winning type is the anchor.
+    fn event_type(
+        &self,
+        toks: &[Token],
+        hits: &[(usize, Trigger, u8)],
+        recent_attack: Option<EventType>,
+    ) -> Option<(EventType, usize)> {
+        use EventType::*;
+        let family = |c: Trigger| match c {
+            Trigger::Attack
+            | Trigger::Event(Airstrike | DroneStrike | Shelling | ArmedClash | IedExplosion) => {
+                None
+            }
+            Trigger::Event(t) => Some(t),
+        };
+        let weight = |h: &(usize, Trigger, u8)| -> f32 {
+            let prev =
+                h.0.checked_sub(1)
+                    .map(|p| toks[p].text.as_str())
+                    .unwrap_or("");
+            // A trigger in a causal or temporal phrase of its clause («بعد
+            // سلسلة من الهجمات …», «نتيجة ضربات جوية») is background.
+            let clause_from = (0..=h.0)
+                .rev()
+                .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
+                .unwrap_or(0);
+            let in_phrase = toks[clause_from..h.0].iter().any(|t| {
+                let w = t.text.strip_prefix('و').unwrap_or(&t.text);
+                matches!(
+                    w,
+                    "بعد"
+                        | "عقب"
+                        | "اثر"
+                        | "نتيجه"
+                        | "بسبب"
+                        | "خلفيه"
+                        | "ظل"
+                        | "وسط"
+                        | "خوفا"
+                        | "مخاوف"
+                        | "تكرار"
+                        | "اجل"
+                        | "لمواجهه"
+                        | "مواجهه"
+                )
+            });
+            let subordinate = in_phrase
+                || matches!(
+                    prev,
+                    "بعد"
+                        | "عقب"
+                        | "اثر"
+                        | "تكرار"
+                        | "من"
+                        | "خوفا"
+                        | "مخاوف"
+                        | "ضد"
+                        | "هذه"
+                        | "تلك"
+                        | "حول"
+                        | "بشان"
+                );
+            let priority = match family(h.1) {
+                None
+                | Some(
+                    RaidArrest | AssassinationKilling | Kidnapping | Seizure | WithdrawalEvacuation,
+                ) => 0.5,
+                Some(DeploymentReinforcement) => -0.25,
+                _ => 0.0,
+            };
+            (if subordinate { 0.5 } else { 2.0 }) + priority
+        };
+        let mut best: Option<(Option<EventType>, f32, usize)> = None;
+        for h in hits.iter().filter(|h| h.2 == 2) {
+            let f = family(h.1);
+            // The strongest word of a type counts; repeats add a little.
+            let ws: Vec<f32> = hits
+                .iter()
+                .filter(|x| x.2 == 2 && family(x.1) == f)
+                .map(weight)
+                .collect();
+            let total =
+                ws.iter().copied().fold(f32::MIN, f32::max) + 0.25 * (ws.len() as f32 - 1.0);
+            let pos = hits
+                .iter()
+                .find(|x| x.2 == 2 && family(x.1) == f)
+                .map(|x| x.0)
+                .unwrap_or(h.0);
+            if best.is_none_or(|(_, w, p)| total > w || total == w && pos < p) {
+                best = Some((f, total, pos));
+            }
+        }
+        let (fam, _, at) = best?;
+        if let Some(t) = fam {
+            return Some((t, at));
+        }
+        let has =
+            |t: EventType, min: u8| hits.iter().any(|h| h.1 == Trigger::Event(t) && h.2 >= min);
+        // Attacks are typed by the weapon named with them.
+        let t = if has(DroneStrike, 1) {
+            DroneStrike
+        } else if has(Airstrike, 2)
+            || has(Airstrike, 1) && hits.iter().any(|h| h.1 == Trigger::Attack)
+        {
+            Airstrike
+        } else if has(Shelling, 2) {
+            Shelling
+        } else if has(IedExplosion, 2) {
+            IedExplosion
+        } else if has(ArmedClash, 2) {
+            ArmedClash
+        } else if has(AssassinationKilling, 2) {
+            AssassinationKilling
+        } else {
+            recent_attack.unwrap_or(Other)
+        };
+        Some((t, at))
+    }
+
+    /// Where: the specific places of the sentence, not containers of other
+    /// places, not origins («قادمة من العراق»). Attacks, raids and
+    /// evacuations report one incident per place; other events the first
+    /// place after the trigger and places listed with it.
+    fn locations(
+        &self,
+        toponyms: &[Toponym],
+        s: &Sentence,
+        trigger_at: usize,
+        ty: EventType,
+        text: &str,
+        actor_spans: &[(usize, usize)],
+    ) -> Vec<(usize, u8)> {
+        let gaz = self.gazetteer();
+        // Places inside an actor's name («قوات دمشق») are not where anything happened.
+        let inside: Vec<usize> = (0..toponyms.len())
+            .filter(|&i| toponyms[i].start >= s.start && toponyms[i].end <= s.end)
+            .filter(|&i| {
+                !actor_spans
+                    .iter()
+                    .any(|&(a, b)| toponyms[i].start < b && toponyms[i].end > a)
+            })
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        let before = |i: usize, n: usize| -> Vec<String> {
+            let t = &toponyms[i];
+            let from = s.start.max(t.start.saturating_sub(40));
+            let prefix: String = chars[from..t.start].iter().collect();
+            tokenize(&prefix)
+                .into_iter()
+                .rev()
+                .take(n)
+                .map(|t| t.text)
+                .collect()
+        };
+        let mut cands: Vec<usize> = inside
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let p = gaz.place(toponyms[i].place);
+                // Foreign countries are actors («إيران»), not places of events here.
+                if p.kind == PlaceKind::Country && !matches!(p.country.as_str(), "SY" | "IQ") {
+                    return false;
+                }
+                let b = before(i, 2);
+                let origin = b.first().is_some_and(|w| {
+                    w == "من" && !b.get(1).is_some_and(|x| x == "بالقرب" || x == "قرب")
+                }) || b.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "قادمه" | "قادما" | "قادمين" | "قادمون" | "انطلاقا"
+                    )
+                });
+                !origin
+            })
+            .collect();
+        // Drop containers: a unit, region or same-named governorate seat that
+        // contains another candidate («العشارة بريف دير الزور الشرقي»).
+        let contains = |a: usize, b: usize| -> bool {
+            let (pa, pb) = (gaz.place(toponyms[a].place), gaz.place(toponyms[b].place));
+            if toponyms[a].place == toponyms[b].place {
+                return false;
+            }
+            let in_box = pa.bbox.is_some_and(|bb| {
+                pb.lon >= bb[0] && pb.lon <= bb[2] && pb.lat >= bb[1] && pb.lat <= bb[3]
+            });
+            match pa.kind {
+                PlaceKind::Country => pb.country == pa.country,
+                PlaceKind::Governorate => pb.admin1.is_some() && pb.admin1 == pa.admin1 || in_box,
+                PlaceKind::District
+                | PlaceKind::Region
+                | PlaceKind::River
+                | PlaceKind::Subdistrict => {
+                    in_box
+                        || pb.admin2.is_some()
+                            && pb.admin2 == pa.admin2
+                            && pa.kind == PlaceKind::District
+                }
+                // «دير الزور» (the city) in a sentence about towns of its
+                // governorate means the governorate, unless the text calls
+                // it a city («مدينتي ديرالزور والبوكمال»).
+                k if k.is_settlement() && toponyms[a].feature.is_none() => {
+                    pa.admin1.as_deref().is_some_and(|a1| {
+                        pb.admin1.as_deref() == Some(a1)
+                            && gaz
+                                .lookup_key(&marsad_arabic::key(&pa.name_ar))
+                                .iter()
+                                .any(|r| {
+                                    let g = gaz.place(r.place);
+                                    g.kind == PlaceKind::Governorate
+                                        && g.admin1.as_deref() == Some(a1)
+                                })
+                    }) && kind_rank(pb.kind) == 0
+                }
+                _ => false,
+            }
+        };
+        let all = cands.clone();
+        cands.retain(|&a| !all.iter().any(|&b| b != a && contains(a, b)));
+        // Only the most specific rank present.
+        let best_rank = cands
+            .iter()
+            .map(|&i| kind_rank(gaz.place(toponyms[i].place).kind))
+            .min();
+        cands.retain(|&i| Some(kind_rank(gaz.place(toponyms[i].place).kind)) == best_rank);
+        // One mention per place.
+        let mut seen = Vec::new();
+        cands.retain(|&i| {
+            let p = toponyms[i].place;
+            let new = !seen.contains(&p);
+            seen.push(p);
+            new
+        });
+        let multi = ty.is_attack()
+            || matches!(
+                ty,
+                EventType::RaidArrest | EventType::WithdrawalEvacuation | EventType::Seizure
+            );
+        if !multi && cands.len() > 1 {
+            let first = cands
+                .iter()
+                .position(|&i| toponyms[i].start >= trigger_at)
+                .unwrap_or(0);
+            let mut keep = vec![cands[first]];
+            for w in cands[first + 1..].windows(1) {
+                let i = w[0];
+                let prev = *keep.last().unwrap_or(&i);
+                let between: String = chars[toponyms[prev].end..toponyms[i].start]
+                    .iter()
+                    .collect();
+                let listed = between.trim().is_empty() && toponyms[i].surface.starts_with('و')
+                    || matches!(between.trim(), "و" | "،" | "," | "، و" | "،و");
+                if listed {
+                    keep.push(i);
+                } else {
+                    break;
+                }
+            }
+            cands = keep;
+        }
+        cands
+            .into_iter()
+            .map(|i| {
+                let t = &toponyms[i];
+                let p = gaz.place(t.place);
+                let near = before(i, 2).iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "قرب" | "بالقرب" | "محيط" | "اطراف" | "ضواحي" | "مشارف"
+                    )
+                });
+                let precision = match kind_rank(p.kind) {
+                    0 if t.vicinity || near => 2,
+                    0 => 1,
+                    1 => 2,
+                    2 if p.precision_km <= 60.0 => 2,
+                    _ => 3,
+                };
+                (i, precision)
+            })
+            .collect()
+    }
+
+    /// Actors and targets of the sentence, and the spans (code points into
+    /// the sentence) of every actor mention.
+    fn actors(
+        &self,
+        toks: &[Token],
+        ty: EventType,
+    ) -> (Vec<Actor>, Vec<Actor>, Vec<(usize, usize)>) {
+        let mut actors: Vec<Actor> = Vec::new();
+        let mut targets: Vec<Actor> = Vec::new();
+        let mut spans = Vec::new();
+        let directed = ty.is_attack()
+            || matches!(
+                ty,
+                EventType::RaidArrest | EventType::Kidnapping | EventType::Seizure
+            );
+        let mut i = 0;
+        while i < toks.len() {
+            let mut hit = None;
+            for p in peel(&toks[i].text) {
+                if let Some(entries) = self.lex.actors.get(&p.stem) {
+                    if let Some((w, idx)) = entries.iter().find(|(w, _)| {
+                        (1..w.len()).all(|j| toks.get(i + j).is_some_and(|n| n.text == w[j]))
+                    }) {
+                        hit = Some((w.len(), *idx, p.prep == Some('ل')));
+                        break;
+                    }
+                }
+            }
+            let Some((n, idx, possessive)) = hit else {
+                i += 1;
+                continue;
+            };
+            let actor = self.lex.actor_list[idx].clone();
+            spans.push((toks[i].start, toks[i + n - 1].end));
+            let prev = i
+                .checked_sub(1)
+                .map(|p| toks[p].text.as_str())
+                .unwrap_or("");
+            let prev = prev
+                .strip_prefix('و')
+                .filter(|r| r.chars().count() > 1)
+                .unwrap_or(prev);
+            let is_target = directed
+                && (TARGET_CUES.contains(&prev)
+                    || possessive
+                    || actor.kind == ActorKind::Civilians);
+            let list = if is_target { &mut targets } else { &mut actors };
+            if !list.iter().any(|a| a.id == actor.id) {
+                list.push(actor);
+            }
+            i += n;
+        }
+        // Hit once is a target, whoever else the sentence says it is.
+        if directed {
+            actors.retain(|a| !targets.iter().any(|t| t.id == a.id));
+        } else {
+            targets.retain(|t| !actors.iter().any(|a| a.id == t.id));
+        }
+        (actors, targets, spans)
+    }
+
+    /// Named people: a given name and the family name after it.
+    fn people(&self, toks: &[Token]) -> Vec<String> {
+        let lex = self.geo.lexicon();
+        let mut out = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            let w = t
+                .text
+                .strip_prefix('و')
+                .filter(|r| lex.is_given_name(r))
+                .unwrap_or(&t.text);
+            if !lex.is_given_name(w) {
+                continue;
+            }
+            let Some(next) = toks
+                .get(i + 1)
+                .filter(|n| !n.breaks && n.gap.is_empty() && n.text.chars().count() > 2)
+            else {
+                continue;
+            };
+            if ["في", "من", "علي", "الي", "عن", "مع"].contains(&next.text.as_str()) {
+                continue;
+            }
+            let name = format!("{w} {}", next.text);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+fn merge_counts(into: &mut Counts, add: &Counts) {
+    for (slot, q, v, vq) in [
+        (
+            &mut into.killed,
+            &mut into.killed_q,
+            add.killed,
+            add.killed_q,
+        ),
+        (
+            &mut into.injured,
+            &mut into.injured_q,
+            add.injured,
+            add.injured_q,
+        ),
+        (
+            &mut into.arrested,
+            &mut into.arrested_q,
+            add.arrested,
+            add.arrested_q,
+        ),
+    ] {
+        if let Some(v) = v {
+            if slot.is_none_or(|s| v > s) {
+                *slot = Some(v);
+                *q = vq;
+            }
+        }
+    }
+}
+
+/// One incident per (type, place, date): an article that reports the same
+/// strike twice gives one incident, with the first sentence as evidence.
+fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
+    let mut out: Vec<Incident> = Vec::new();
+    for inc in incidents {
+        let same = out.iter_mut().find(|o| {
+            o.event_type == inc.event_type
+                && o.place == inc.place
+                && inc.place.is_some()
+                && (o.date == inc.date || o.date.is_none() || inc.date.is_none())
+        });
+        match same {
+            Some(o) => {
+                merge_counts(&mut o.counts, &inc.counts);
+                for a in inc.actors {
+                    if !o.actors.contains(&a) {
+                        o.actors.push(a);
+                    }
+                }
+                for t in inc.targets {
+                    if !o.targets.contains(&t) && !o.actors.contains(&t) {
+                        o.targets.push(t);
+                    }
+                }
+                if o.date.is_none() && inc.date.is_some() {
+                    o.date = inc.date;
+                    o.date_precision = inc.date_precision;
+                    o.date_text = inc.date_text;
+                }
+                o.confidence = o.confidence.max(inc.confidence);
+            }
+            None => out.push(inc),
+        }
+    }
+    out
+}
+
+fn incident_id(text: &str, start: usize, ty: EventType, place: Option<&str>) -> String {
+    let mut h = rustc_hash::FxHasher::default();
+    marsad_arabic::key(text).hash(&mut h);
+    start.hash(&mut h);
+    ty.as_str().hash(&mut h);
+    place.hash(&mut h);
+    format!("{:016x}", h.finish())
+}

@@ -1,0 +1,136 @@
+//! Paragraphs and sentences, with page furniture marked.
+
+use marsad_arabic::key;
+
+/// One sentence of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Start, code points into the article text.
+    pub start: usize,
+    /// End (exclusive), code points.
+    pub end: usize,
+    /// Paragraph number (paragraphs are separated by line breaks).
+    pub paragraph: usize,
+    /// Page furniture («ت + ت - الحجم الطبيعي», «شارك المقال», «Email»,
+    /// «مقالات ذات صلة»), a headline or a section heading: not reporting.
+    pub furniture: bool,
+    /// The first sentence of the article when it is a headline.
+    pub headline: bool,
+}
+
+/// Keys of lines that are page furniture wherever they appear.
+const FURNITURE: &[&str] = &[
+    "تتالحجمالطبيعي",
+    "الحجمالطبيعي",
+    "email",
+    "شاركالمقالعلي",
+    "شاركالمقال",
+    "مقالاتذاتصله",
+    "اخبارذاتصله",
+    "تقاريروتحقيقات",
+    "اخرالاخبار",
+    "الاكثرقراءه",
+    "اقراايضا",
+    "طباعه",
+    "تابعونا",
+    "print",
+    "share",
+];
+
+/// Sentence spans `[start, end)` in code points: a sentence ends at `.`,
+/// `!`, `?`, `؟` or a line break; `؛` and `،` separate clauses inside it (a
+/// report often lists its targets after a semicolon). A full stop between
+/// digits is a decimal point.
+fn spans(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut last = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let decimal = c == '.'
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+        // «إريك ت. هيل»: the full stop of an initial does not end a sentence.
+        let initial = c == '.'
+            && i >= 1
+            && chars[i - 1].is_alphabetic()
+            && (i < 2 || !chars[i - 2].is_alphanumeric());
+        let stop = matches!(c, '.' | '!' | '?' | '؟' | '\n' | '\u{06D4}') && !decimal && !initial;
+        if stop {
+            if let Some(s) = start.take() {
+                out.push((s, if c == '\n' { last } else { i + 1 }));
+            }
+        } else if !c.is_whitespace() {
+            start.get_or_insert(i);
+            last = i + 1;
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, last));
+    }
+    out
+}
+
+/// Cuts text into sentences; marks furniture and short heading lines.
+pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
+    let chars: Vec<char> = text.chars().collect();
+    // Paragraph number of each code point: count line breaks.
+    let mut para_of = Vec::with_capacity(chars.len() + 1);
+    let mut p = 0;
+    for &c in &chars {
+        para_of.push(p);
+        if c == '\n' {
+            p += 1;
+        }
+    }
+    para_of.push(p);
+    let mut out = Vec::new();
+    let all = spans(&chars);
+    // The headline is the whole first line, however many sentences it holds.
+    let first_para = all.first().map(|&(s, _)| para_of[s]).unwrap_or(0);
+    for (s, e) in all {
+        let body: String = chars[s..e].iter().collect();
+        let k = key(&body);
+        let line_start = s == 0
+            || chars[..s]
+                .iter()
+                .rev()
+                .take_while(|c| **c != '\n')
+                .all(|c| c.is_whitespace());
+        let line_end = chars[e..]
+            .iter()
+            .take_while(|c| **c != '\n')
+            .all(|c| c.is_whitespace());
+        let whole_line = line_start && line_end;
+        let words = body.split_whitespace().count();
+        let heading =
+            whole_line && words <= 6 && !body.trim_end().ends_with(['.', '؟', '!', ':', '،']);
+        let furniture = FURNITURE
+            .iter()
+            .any(|f| k == *f || k.starts_with(f) && k.len() < f.len() + 12)
+            || heading
+            || k.is_empty();
+        out.push(Sentence {
+            start: s,
+            end: e,
+            paragraph: para_of[s],
+            furniture,
+            headline: has_title && para_of[s] == first_para,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_furniture_and_headings() {
+        let text = "ت + ت - الحجم الطبيعي\n\nقصفت المدفعية أطراف البلدة. وقال مصدر إن القصف استمر.\nتخوفات\nEmail";
+        let s = segment(text, false);
+        let flags: Vec<bool> = s.iter().map(|x| x.furniture).collect();
+        assert_eq!(flags, vec![true, false, false, true, true]);
+        assert!(s[1].paragraph < s[3].paragraph);
+    }
+}
