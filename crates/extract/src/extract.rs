@@ -269,6 +269,7 @@ impl<'g> Extractor<'g> {
             .is_some_and(|t| t.trim() == first_line);
         let sentences = segment(text, headline);
         let chars: Vec<char> = text.chars().collect();
+        let article_id = article_hash(text);
         let mut incidents: Vec<Incident> = Vec::new();
         let mut last_date: Option<NaiveDate> = None;
         // Date stated by the previous sentence, which the next may continue.
@@ -403,7 +404,7 @@ impl<'g> Extractor<'g> {
                 .iter()
                 .map(|&(a, b)| (a + s.start, b + s.start))
                 .collect();
-            let places = self.locations(&toponyms, s, trigger_at, event_type, text, &actor_spans);
+            let places = self.locations(&toponyms, s, trigger_at, event_type, &chars, &actor_spans);
             let people = self.people(&toks);
             let mut confidence = 0.45f32;
             if date.is_some() {
@@ -462,7 +463,7 @@ impl<'g> Extractor<'g> {
                 c = (c * 100.0).round() / 100.0;
                 let place_id = place.map(|p| self.gazetteer().place(p).id.clone());
                 incidents.push(Incident {
-                    id: incident_id(text, s.start, event_type, place_id.as_deref()),
+                    id: incident_id(article_id, s.start, event_type, place_id.as_deref()),
                     event_type,
                     date,
                     date_precision,
@@ -677,7 +678,7 @@ impl<'g> Extractor<'g> {
         s: &Sentence,
         trigger_at: usize,
         ty: EventType,
-        text: &str,
+        chars: &[char],
         actor_spans: &[(usize, usize)],
     ) -> Vec<(usize, u8)> {
         let gaz = self.gazetteer();
@@ -690,7 +691,6 @@ impl<'g> Extractor<'g> {
                     .any(|&(a, b)| toponyms[i].start < b && toponyms[i].end > a)
             })
             .collect();
-        let chars: Vec<char> = text.chars().collect();
         let before = |i: usize, n: usize| -> Vec<String> {
             let t = &toponyms[i];
             let from = s.start.max(t.start.saturating_sub(40));
@@ -989,9 +989,17 @@ fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
     out
 }
 
-fn incident_id(text: &str, start: usize, ty: EventType, place: Option<&str>) -> String {
+/// Hash of an article's normalised text: the same article read twice, or
+/// with other spacing, gives the same incident ids.
+fn article_hash(text: &str) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     marsad_arabic::key(text).hash(&mut h);
+    h.finish()
+}
+
+fn incident_id(article: u64, start: usize, ty: EventType, place: Option<&str>) -> String {
+    let mut h = rustc_hash::FxHasher::default();
+    article.hash(&mut h);
     start.hash(&mut h);
     ty.as_str().hash(&mut h);
     place.hash(&mut h);
