@@ -143,7 +143,9 @@ pub fn key(text: &str) -> String {
     for c in text.chars() {
         fold_char(c, &mut |f| {
             // Arabic letters and ASCII first: the Unicode table is slow.
-            if matches!(f, '\u{0621}'..='\u{064A}' | 'a'..='z' | '0'..='9') || !f.is_ascii() && f.is_alphanumeric() {
+            if matches!(f, '\u{0621}'..='\u{064A}' | 'a'..='z' | '0'..='9')
+                || !f.is_ascii() && f.is_alphanumeric()
+            {
                 s.push(f)
             }
         });

@@ -872,10 +872,9 @@ impl<'g> Extractor<'g> {
                 .strip_prefix('و')
                 .filter(|r| r.chars().count() > 1)
                 .unwrap_or(prev);
-            let is_target = directed
-                && (TARGET_CUES.contains(&prev)
-                    || possessive
-                    || actor.kind == ActorKind::Civilians);
+            // «للقوات الأميركية» (to / of the US forces) is never the doer.
+            let is_target = possessive
+                || directed && (TARGET_CUES.contains(&prev) || actor.kind == ActorKind::Civilians);
             let list = if is_target { &mut targets } else { &mut actors };
             if !list.iter().any(|a| a.id == actor.id) {
                 list.push(actor);
