@@ -113,6 +113,21 @@ impl Article {
         Ok(Article::from_text(text, None))
     }
 
+    /// Stable id: a hash of the normalised text (16 hex digits), so the same
+    /// article ingested twice is recognised.
+    pub fn id(&self) -> String {
+        format!("{:016x}", crate::extract::article_hash(&self.text))
+    }
+
+    /// The outlet, from the address's host («www.example.com» → «example.com»).
+    pub fn outlet(&self) -> Option<String> {
+        let url = self.url.as_deref()?;
+        let rest = url.split("://").nth(1).unwrap_or(url);
+        let host = rest.split(['/', '?', '#', ':']).next()?.trim();
+        let host = host.strip_prefix("www.").unwrap_or(host);
+        (!host.is_empty()).then(|| host.to_lowercase())
+    }
+
     /// Reads an article file.
     pub fn from_path(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::Io {

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use marsad_gazetteer::PlaceIdx;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::DatePrecision;
 
@@ -128,7 +128,7 @@ impl EventType {
 }
 
 /// Who an actor is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum ActorKind {
@@ -158,7 +158,7 @@ impl ActorKind {
 }
 
 /// An actor or target.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Actor {
     /// Stable id from the actor lexicon (`irgc`, `sdf`, `us_forces`…).
     pub id: String,
@@ -171,7 +171,7 @@ pub struct Actor {
 }
 
 /// How exact a count is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     /// As stated.

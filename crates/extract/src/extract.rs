@@ -1,7 +1,5 @@
 //! The extraction pipeline: sentences → triggers → incidents.
 
-use std::hash::{Hash, Hasher};
-
 use chrono::NaiveDate;
 use marsad_arabic::{peel, tokenize, Token};
 use marsad_gazetteer::{Gazetteer, PlaceKind};
@@ -988,19 +986,21 @@ fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
     out
 }
 
+/// FNV-1a, 64 bits: a hash that stays the same across builds and
+/// platforms, so ids written to a database keep meaning the same thing.
+pub(crate) fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    bytes.iter().fold(seed ^ 0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Hash of an article's normalised text: the same article read twice, or
-/// with other spacing, gives the same incident ids.
-fn article_hash(text: &str) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    marsad_arabic::key(text).hash(&mut h);
-    h.finish()
+/// with other spacing or diacritics, has the same id.
+pub(crate) fn article_hash(text: &str) -> u64 {
+    fnv1a(marsad_arabic::key(text).as_bytes(), 0)
 }
 
 fn incident_id(article: u64, start: usize, ty: EventType, place: Option<&str>) -> String {
-    let mut h = rustc_hash::FxHasher::default();
-    article.hash(&mut h);
-    start.hash(&mut h);
-    ty.as_str().hash(&mut h);
-    place.hash(&mut h);
-    format!("{:016x}", h.finish())
+    let detail = format!("{start}|{}|{}", ty.as_str(), place.unwrap_or(""));
+    format!("{:016x}", fnv1a(detail.as_bytes(), article))
 }

@@ -1,0 +1,26 @@
+//! The spatial index: every incident as a point in an R-tree ([`rstar`]),
+//! carrying the attributes that queries filter on, so a radius, bbox or
+//! nearest query with filters never touches the database.
+//!
+//! Radii are geodesic: a degree envelope wide enough at the query's
+//! latitude selects candidates, then an exact haversine distance from
+//! [`geo`] filters them.
+//!
+//! ```
+//! use marsad_index::{Filter, IncidentPoint, SpatialIndex, Sort};
+//! let mut ix = SpatialIndex::default();
+//! ix.upsert(IncidentPoint::new("a", 34.45, 40.92).with_type("airstrike"));
+//! ix.upsert(IncidentPoint::new("b", 35.02, 40.45).with_type("shelling"));
+//! let page = ix.radius(34.45, 40.92, 25.0, &Filter::default(), Sort::Distance, 10, 0);
+//! assert_eq!(page.total, 1);
+//! assert_eq!(page.hits[0].id, "a");
+//! ```
+#![forbid(unsafe_code)]
+
+mod filter;
+mod point;
+mod spatial;
+
+pub use filter::{Filter, Sort};
+pub use point::IncidentPoint;
+pub use spatial::{Hit, Page, SpatialIndex};

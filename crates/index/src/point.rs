@@ -1,0 +1,77 @@
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rstar::{PointDistance, RTreeObject, AABB};
+
+/// An incident as the index sees it: its point and the attributes queries
+/// filter on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentPoint {
+    /// Incident id.
+    pub id: Arc<str>,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Event type name.
+    pub event_type: Arc<str>,
+    /// Date, if known.
+    pub date: Option<NaiveDate>,
+    /// Confidence.
+    pub confidence: f32,
+    /// ACLED geo precision.
+    pub geo_precision: u8,
+    /// Actor and target ids.
+    pub actors: Arc<[Arc<str>]>,
+}
+
+impl IncidentPoint {
+    /// A point with default attributes.
+    pub fn new(id: &str, lat: f64, lon: f64) -> Self {
+        IncidentPoint {
+            id: id.into(),
+            lon,
+            lat,
+            event_type: "other".into(),
+            date: None,
+            confidence: 1.0,
+            geo_precision: 1,
+            actors: Arc::new([]),
+        }
+    }
+
+    /// With an event type.
+    pub fn with_type(mut self, t: &str) -> Self {
+        self.event_type = t.into();
+        self
+    }
+
+    /// With a date.
+    pub fn with_date(mut self, d: Option<NaiveDate>) -> Self {
+        self.date = d;
+        self
+    }
+
+    /// With actor ids.
+    pub fn with_actors<'a>(mut self, ids: impl IntoIterator<Item = &'a str>) -> Self {
+        self.actors = ids.into_iter().map(Arc::from).collect();
+        self
+    }
+}
+
+impl RTreeObject for IncidentPoint {
+    type Envelope = AABB<[f64; 2]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point([self.lon, self.lat])
+    }
+}
+
+impl PointDistance for IncidentPoint {
+    /// Squared distance in degrees: only for the tree's own pruning; every
+    /// distance Marsad reports is geodesic.
+    fn distance_2(&self, p: &[f64; 2]) -> f64 {
+        let (dx, dy) = (self.lon - p[0], self.lat - p[1]);
+        dx * dx + dy * dy
+    }
+}
