@@ -26,8 +26,114 @@ struct GazetteerArgs {
     user_gazetteer: Option<PathBuf>,
 }
 
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// The incident database (SQLite; created if missing).
+    #[arg(long, env = "MARSAD_DB", default_value = "marsad.db")]
+    db: PathBuf,
+}
+
+#[derive(Args, Clone, Default)]
+struct FilterArgs {
+    /// Only incidents on or after this date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    since: Option<chrono::NaiveDate>,
+    /// Only incidents on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    until: Option<chrono::NaiveDate>,
+    /// Only these event types (repeat or comma-separate).
+    #[arg(long = "type", value_delimiter = ',')]
+    types: Vec<String>,
+    /// Only incidents with these actors or targets (ids: sdf, irgc, us_forces…).
+    #[arg(long = "actor", value_delimiter = ',')]
+    actors: Vec<String>,
+    /// Only incidents at least this confident (0–1).
+    #[arg(long)]
+    min_confidence: Option<f32>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Result<marsad_index::Filter> {
+        for t in &self.types {
+            if marsad_extract::EventType::parse(t).is_none() {
+                bail!("--type: unknown event type {t:?}");
+            }
+        }
+        if let Some(c) = self.min_confidence {
+            if !(0.0..=1.0).contains(&c) {
+                bail!("--min-confidence: {c} is out of range [0, 1]");
+            }
+        }
+        Ok(marsad_index::Filter {
+            since: self.since,
+            until: self.until,
+            types: self.types.clone(),
+            actors: self.actors.clone(),
+            min_confidence: self.min_confidence,
+            max_geo_precision: None,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Serves the HTTP API and the web map.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on (port 0 picks a free port, printed at start).
+        #[arg(long, env = "MARSAD_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Bearer token that allows POST /api/v1/articles; without it writes are refused.
+        #[arg(long, env = "MARSAD_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Largest request body accepted, bytes.
+        #[arg(long, env = "MARSAD_MAX_BODY", default_value_t = 2 * 1024 * 1024)]
+        max_body: usize,
+        /// Ingest the bundled example articles first (skipped if already stored).
+        #[arg(long, env = "MARSAD_EXAMPLES")]
+        examples: bool,
+    },
+    /// Stores articles (files or folders) and their incidents in the database.
+    Ingest {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Publication date for relative dates, YYYY-MM-DD; overrides the articles' own.
+        #[arg(long, value_parser = parse_date)]
+        published: Option<chrono::NaiveDate>,
+        /// Article files, or folders whose files are all read.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Incidents near a place or point, as GeoJSON.
+    Query {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A place name or id («البوكمال», «Deir ez-Zor», wof:890449891) or LAT,LON.
+        #[arg(long)]
+        near: String,
+        /// Radius: a number of km, optionally written with «km» (25km).
+        #[arg(long, default_value = "25km")]
+        radius: String,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// At most this many incidents.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+    /// Writes incidents as GeoJSON or ACLED-style CSV.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// geojson or csv.
+        #[arg(long, default_value = "geojson", value_parser = ["geojson", "csv"])]
+        format: String,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Finds and resolves the place names in Arabic text; prints JSON.
     Geocode {
         /// UTF-8 text file, or `-` (the default) for standard input.
@@ -148,6 +254,128 @@ fn dispatch(cli: Cli) -> Result<()> {
             let parser = marsad_geoparse::Geoparser::new(&gaz);
             let out = marsad_geoparse::GeocodeOutput::new(&gaz, &parser.geoparse(&text));
             println!("{}", serde_json::to_string(&out)?);
+        }
+        Command::Serve {
+            db,
+            addr,
+            token,
+            max_body,
+            examples,
+        } => {
+            let gaz: &'static Gazetteer = Box::leak(Box::new(load_gazetteer(&cli.gaz)?));
+            if examples {
+                let report = ingest_examples(gaz, &db.db)?;
+                if report > 0 {
+                    eprintln!("stored {report} example articles in {}", db.db.display());
+                }
+            }
+            let config = marsad_server::Config {
+                token,
+                max_body_bytes: max_body,
+            };
+            let state = marsad_server::AppState::open(gaz, &db.db, config)
+                .with_context(|| db.db.display().to_string())?;
+            serve(state, &addr)?;
+        }
+        Command::Ingest {
+            db,
+            published,
+            paths,
+        } => {
+            let gaz = load_gazetteer(&cli.gaz)?;
+            ingest(&gaz, &db.db, published, &paths)?;
+        }
+        Command::Query {
+            db,
+            near,
+            radius,
+            filters,
+            limit,
+        } => {
+            let gaz = load_gazetteer(&cli.gaz)?;
+            let (lat, lon) = match parse_lat_lon(&near) {
+                Ok(p) => p,
+                Err(_) => {
+                    let i = gaz.lookup_name(&near).with_context(|| {
+                        format!("--near: no place called {near:?} (try `marsad places search`)")
+                    })?;
+                    let p = gaz.place(i);
+                    (p.lat, p.lon)
+                }
+            };
+            let km: f64 = radius
+                .trim()
+                .trim_end_matches("km")
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--radius: {radius:?} is not a distance like 25km"))?;
+            if !(km > 0.0 && km <= 20_000.0) {
+                bail!("--radius: {km} km is out of range (0, 20000]");
+            }
+            let store =
+                marsad_store::Store::open(&db.db).with_context(|| db.db.display().to_string())?;
+            let records = store.all_incidents()?;
+            let ix = marsad_index::SpatialIndex::bulk_load(
+                records
+                    .iter()
+                    .filter_map(marsad_server::features::point)
+                    .collect(),
+            );
+            let page = ix.radius(
+                lat,
+                lon,
+                km,
+                &filters.filter()?,
+                marsad_index::Sort::Distance,
+                limit,
+                0,
+            );
+            let by_id: std::collections::HashMap<&str, &marsad_store::IncidentRecord> =
+                records.iter().map(|r| (r.id.as_str(), r)).collect();
+            let features = page
+                .hits
+                .iter()
+                .filter_map(|h| {
+                    by_id
+                        .get(h.id.as_str())
+                        .map(|r| marsad_server::features::incident_feature(r, h.distance_km))
+                })
+                .collect();
+            let mut m = serde_json::Map::new();
+            m.insert("numberMatched".into(), serde_json::json!(page.total));
+            println!("{}", marsad_server::features::collection(features, m));
+        }
+        Command::Export {
+            db,
+            format,
+            filters,
+            output,
+        } => {
+            let store =
+                marsad_store::Store::open(&db.db).with_context(|| db.db.display().to_string())?;
+            let filter = filters.filter()?;
+            let records: Vec<marsad_store::IncidentRecord> = store
+                .all_incidents()?
+                .into_iter()
+                .filter(|r| marsad_server::features::point(r).is_none_or(|p| filter.accepts(&p)))
+                .collect();
+            let bytes = if format == "csv" {
+                marsad_server::features::acled_csv(&records, &store.first_sources()?)?
+            } else {
+                let features = records
+                    .iter()
+                    .map(|r| marsad_server::features::incident_feature(r, None))
+                    .collect();
+                marsad_server::features::collection(features, serde_json::Map::new())
+                    .to_string()
+                    .into_bytes()
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, &bytes).with_context(|| path.display().to_string())?
+                }
+                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+            }
         }
         Command::Extract {
             published,
@@ -323,4 +551,147 @@ fn place_json(p: &Place, score: Option<f32>) -> serde_json::Value {
         );
     }
     v
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+fn serve(state: marsad_server::AppState, addr: &str) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        // Tests and scripts read this line to find the port.
+        println!("marsad: listening on http://{local}");
+        use std::io::Write as _;
+        std::io::stdout().flush()?;
+        let shutdown = async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut term) => {
+                        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+                    }
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = ctrl_c.await;
+        };
+        axum::serve(listener, marsad_server::router(state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    })
+}
+
+/// What `ingest` did, for the final summary.
+#[derive(Default)]
+struct IngestTotals {
+    new: usize,
+    unchanged: usize,
+    failed: usize,
+    incidents_new: usize,
+    incidents_merged: usize,
+}
+
+/// Stores articles one transaction each, printing a JSON line per article
+/// as soon as it is committed (so a crash loses nothing that was reported).
+fn ingest(
+    gaz: &Gazetteer,
+    db: &Path,
+    published: Option<chrono::NaiveDate>,
+    paths: &[PathBuf],
+) -> Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use std::io::Write as _;
+    let files = article_files(paths)?;
+    let mut store = marsad_store::Store::open(db).with_context(|| db.display().to_string())?;
+    let ex = marsad_extract::Extractor::new(gaz);
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::new(files.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} articles {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut t = IngestTotals::default();
+    let mut out = std::io::stdout().lock();
+    for path in &files {
+        let line = match marsad_extract::Article::from_path(path) {
+            Ok(mut article) => {
+                if published.is_some() {
+                    article.published = published;
+                }
+                let x = ex.extract(&article);
+                let rec = marsad_store::ArticleRecord::new(&article);
+                let incs: Vec<marsad_store::IncidentRecord> = x
+                    .incidents
+                    .iter()
+                    .map(|i| marsad_store::IncidentRecord::new(i, gaz, &rec))
+                    .collect();
+                let r = store.ingest(&rec, &incs)?;
+                if r.new_article {
+                    t.new += 1;
+                } else {
+                    t.unchanged += 1;
+                }
+                t.incidents_new += r.incidents_new.len();
+                t.incidents_merged += r.incidents_merged.len();
+                serde_json::json!({
+                    "path": path.display().to_string(),
+                    "article_id": r.article_id,
+                    "status": if r.new_article { "stored" } else { "unchanged" },
+                    "incidents_new": r.incidents_new.len(),
+                    "incidents_merged": r.incidents_merged.len(),
+                })
+            }
+            Err(e) => {
+                t.failed += 1;
+                bar.suspend(|| eprintln!("marsad: error: {e}"));
+                serde_json::json!({"path": path.display().to_string(), "status": "failed", "error": e.to_string()})
+            }
+        };
+        writeln!(out, "{line}")?;
+        out.flush()?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    eprintln!(
+        "articles: {} new, {} unchanged, {} failed; incidents: {} new, {} merged into existing",
+        t.new, t.unchanged, t.failed, t.incidents_new, t.incidents_merged
+    );
+    if t.failed > 0 {
+        bail!("{} article(s) could not be read", t.failed);
+    }
+    Ok(())
+}
+
+/// Stores the bundled example articles; returns how many were new.
+fn ingest_examples(gaz: &Gazetteer, db: &Path) -> Result<usize> {
+    const EXAMPLES: &str = include_str!("../data/examples.jsonl");
+    let mut store = marsad_store::Store::open(db).with_context(|| db.display().to_string())?;
+    let ex = marsad_extract::Extractor::new(gaz);
+    let mut new = 0;
+    for (i, line) in EXAMPLES.lines().enumerate() {
+        let article = marsad_extract::Article::from_bytes(
+            line.as_bytes(),
+            &format!("data/examples.jsonl:{}", i + 1),
+        )?;
+        let x = ex.extract(&article);
+        let rec = marsad_store::ArticleRecord::new(&article);
+        let incs: Vec<marsad_store::IncidentRecord> = x
+            .incidents
+            .iter()
+            .map(|i| marsad_store::IncidentRecord::new(i, gaz, &rec))
+            .collect();
+        if store.ingest(&rec, &incs)?.new_article {
+            new += 1;
+        }
+    }
+    Ok(new)
 }

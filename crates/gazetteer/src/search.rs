@@ -18,6 +18,55 @@ pub struct SearchHit {
 }
 
 impl Gazetteer {
+    /// The place a name means with no fuzziness: an id, or an exact Arabic
+    /// key, Latin key or consonant skeleton; the most prominent (a city
+    /// before a governorate of the same name) when several match. For
+    /// query parameters, where a guess would mislead.
+    pub fn lookup_name(&self, name: &str) -> Option<PlaceIdx> {
+        if let Some(i) = self.by_id(name.trim()) {
+            return Some(i);
+        }
+        let q = name.trim();
+        let cands: Vec<PlaceIdx> = if q.chars().any(is_arabic) {
+            let k = key(q);
+            let mut v: Vec<PlaceIdx> = self
+                .lookup_key(&k)
+                .iter()
+                .filter(|r| r.needs.is_none())
+                .map(|r| r.place)
+                .collect();
+            if v.is_empty() {
+                if let Some(bare) = strip_article(&k) {
+                    v = self
+                        .lookup_key(bare)
+                        .iter()
+                        .filter(|r| r.needs.is_none())
+                        .map(|r| r.place)
+                        .collect();
+                }
+            }
+            v
+        } else {
+            let ix = self.latin_index();
+            ix.keys
+                .get(&latin_key(q))
+                .or_else(|| ix.skeletons.get(&latin_skeleton(q)))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let rank = |i: &PlaceIdx| {
+            self.prominence(*i)
+                + if self.place(*i).kind.is_settlement() {
+                    0.2
+                } else {
+                    0.0
+                }
+        };
+        cands
+            .into_iter()
+            .max_by(|a, b| rank(a).total_cmp(&rank(b)).then(b.cmp(a)))
+    }
+
     /// Finds places by Arabic or Latin name, tolerating spelling variants
     /// («Deir ez-Zor», «Dayr az Zawr», «Deir Ezzor», «دير الزور», «ديرالزور»).
     /// With `near` (lat, lon), closer places rank higher.

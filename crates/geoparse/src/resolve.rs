@@ -105,6 +105,20 @@ const LOCATIVES: &[&str] = &[
 ];
 
 /// Demonstratives: «هذه الزيارة» is "this visit", not a town.
+/// Parts of the day: «ليل الخميس» is a time, not Lille.
+const TIME_WORDS: &[&str] = &[
+    "ليل",
+    "ليله",
+    "صباح",
+    "مسا",
+    "فجر",
+    "ظهر",
+    "عصر",
+    "نهار",
+    "ضحي",
+    "منتصف",
+];
+
 const DEMONSTRATIVES: &[&str] = &["هذه", "هذا", "تلك", "ذلك", "هاته", "هذين", "هاتين", "هولا"];
 
 fn in_box(b: &[f64; 4], lat: f64, lon: f64) -> bool {
@@ -306,6 +320,9 @@ impl Geoparser<'_> {
             });
             let cue = self.locative_cue(toks, &c, prev_end, next_start);
             let letters = bare.chars().count();
+            if single && (TIME_WORDS.contains(&k.as_str()) || TIME_WORDS.contains(&bare.as_str())) {
+                return None;
+            }
             let given = self.lex.given_names.contains(&k) || self.lex.given_names.contains(&bare);
             let mut weak = true;
             let mut strength: f32 = 0.0;

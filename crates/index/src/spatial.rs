@@ -156,6 +156,7 @@ impl SpatialIndex {
 
     /// Every incident within `radius_km` (geodesic) of (lat, lon) that
     /// passes the filter.
+    #[allow(clippy::too_many_arguments)] // a point, a radius, a filter and a page: the query itself
     pub fn radius(
         &self,
         lat: f64,

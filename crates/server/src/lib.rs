@@ -1,1 +1,77 @@
-//! x
+//! Marsad's HTTP API, built on axum: incidents as GeoJSON, layers,
+//! downloads (GeoJSON and ACLED-style CSV), radius queries, place search,
+//! article submission, an OpenAPI description and OGC API - Features
+//! (`/ogc`) for GIS tools. Library crates below know nothing of HTTP; this
+//! crate only adapts them.
+//!
+//! [`router`] builds the whole application; `main` and the tests both call it.
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod features;
+mod handlers;
+mod ogc;
+mod openapi;
+mod params;
+mod state;
+
+pub use error::AppError;
+pub use state::{AppState, Config};
+
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The application: every route, with body limits and tracing.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .route("/", get(handlers::home))
+        .route("/healthz", get(handlers::healthz))
+        .route("/api/v1/healthz", get(handlers::healthz))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/incidents", get(handlers::incidents))
+        .route("/api/v1/incidents/near", get(handlers::near))
+        .route("/api/v1/incidents/{id}", get(handlers::incident))
+        .route("/api/v1/layers", get(handlers::layers))
+        .route("/api/v1/layers/{file}", get(handlers::layer_download))
+        .route("/api/v1/export.csv", get(handlers::export_csv))
+        .route("/api/v1/export.geojson", get(handlers::export_geojson))
+        .route("/api/v1/places", get(handlers::places))
+        .route("/api/v1/places/{id}", get(handlers::place))
+        .route("/api/v1/articles", post(handlers::post_article))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/api", get(openapi::document))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{cid}", get(ogc::collection))
+        .route("/ogc/collections/{cid}/items", get(ogc::items))
+        .route("/ogc/collections/{cid}/items/{fid}", get(ogc::item))
+        .fallback(handlers::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Every route's method and path, as the OpenAPI document must list them.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/api/v1/healthz"),
+    ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/incidents"),
+    ("get", "/api/v1/incidents/near"),
+    ("get", "/api/v1/incidents/{id}"),
+    ("get", "/api/v1/layers"),
+    ("get", "/api/v1/layers/{file}"),
+    ("get", "/api/v1/export.csv"),
+    ("get", "/api/v1/export.geojson"),
+    ("get", "/api/v1/places"),
+    ("get", "/api/v1/places/{id}"),
+    ("post", "/api/v1/articles"),
+    ("get", "/ogc"),
+    ("get", "/ogc/conformance"),
+    ("get", "/ogc/collections"),
+    ("get", "/ogc/collections/{cid}"),
+    ("get", "/ogc/collections/{cid}/items"),
+    ("get", "/ogc/collections/{cid}/items/{fid}"),
+];

@@ -291,17 +291,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The first source's URL of each incident, for exports.
-    pub fn first_source_urls(&self) -> Result<rustc_hash::FxHashMap<String, String>> {
+    /// The first report of each incident: (source — URL, outlet or title —,
+    /// evidence sentence), for exports.
+    pub fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id) FROM incident_sources s JOIN articles a ON a.id = s.article_id \
-             ORDER BY a.published DESC",
+            "SELECT s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence FROM incident_sources s \
+             JOIN articles a ON a.id = s.article_id ORDER BY a.published DESC, a.ingested_at DESC",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = rustc_hash::FxHashMap::default();
+        // Later rows are earlier reports and overwrite: the first report wins.
         for r in rows {
-            let (k, v) = r?;
-            out.insert(k, v);
+            let (k, src, ev) = r?;
+            out.insert(k, (src, ev));
         }
         Ok(out)
     }

@@ -1,0 +1,90 @@
+//! The one place where errors become HTTP responses.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Everything a handler can fail with. 4xx bodies say precisely what was
+/// wrong; 5xx bodies stay generic and the cause is logged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// A query parameter or body field is malformed or out of range.
+    #[error("{message}")]
+    BadRequest {
+        /// Machine-readable code (`invalid_parameter`, `invalid_utf8`…).
+        code: &'static str,
+        /// What was wrong, naming the parameter.
+        message: String,
+    },
+    /// No such resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// A write without the right bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Writes are off: the server runs without a token.
+    #[error(
+        "writes are disabled: start the server with --token (or MARSAD_TOKEN) to accept articles"
+    )]
+    WritesDisabled,
+    /// The body is larger than the configured limit.
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// The body's media type is not one this endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A failure of the server itself (database, task).
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A 400 naming the parameter.
+    pub fn param(name: &str, why: impl std::fmt::Display) -> Self {
+        AppError::BadRequest {
+            code: "invalid_parameter",
+            message: format!("{name}: {why}"),
+        }
+    }
+}
+
+impl From<marsad_store::Error> for AppError {
+    fn from(e: marsad_store::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            AppError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, *code),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::WritesDisabled => (StatusCode::FORBIDDEN, "writes_disabled"),
+            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        };
+        let body = json!({ "error": { "code": code, "message": self.to_string() } });
+        let mut resp = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        resp
+    }
+}

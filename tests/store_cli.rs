@@ -1,0 +1,316 @@
+//! The store through the command line: ingest, duplicates across articles,
+//! crashes, `query`, `export`, and GDAL reading the server.
+
+#![allow(clippy::unwrap_used)] // a panic is how a test fails
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use serde_json::Value;
+use support::{marsad, run, Server};
+
+fn write_articles(dir: &std::path::Path, articles: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in articles {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn ingest(db: &std::path::Path, args: &[&str]) -> (Vec<Value>, String) {
+    let mut all = vec!["ingest", "--db", db.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, String::from_utf8(out.stderr).unwrap())
+}
+
+fn count_incidents(db: &std::path::Path) -> u64 {
+    marsad_store::Store::open(db)
+        .unwrap()
+        .count_incidents()
+        .unwrap()
+}
+
+#[test]
+fn ingesting_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = dir.path().join("articles");
+    write_articles(
+        &arts,
+        &[
+            ("a.txt", "قصفت طائرات مسيرة مقرا في مدينة البوكمال يوم أمس الأربعاء.\nواشتبكت قسد مع مسلحين في بلدة هجين."),
+            ("b.txt", "داهمت قوات سوريا الديمقراطية منازل في بلدة الشحيل الاثنين واعتقلت عشرة أشخاص."),
+        ],
+    );
+    let db = dir.path().join("m.db");
+    let (lines, summary) = ingest(&db, &["--published", "2024-03-07", arts.to_str().unwrap()]);
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["status"] == "stored"));
+    assert!(
+        summary.contains("articles: 2 new, 0 unchanged, 0 failed"),
+        "{summary}"
+    );
+    let n = count_incidents(&db);
+    assert!(n >= 3, "{n}");
+    let (lines, summary) = ingest(&db, &["--published", "2024-03-07", arts.to_str().unwrap()]);
+    assert!(lines.iter().all(|l| l["status"] == "unchanged"));
+    assert!(
+        summary.contains("0 new, 2 unchanged") && summary.contains("incidents: 0 new, 0 merged"),
+        "{summary}"
+    );
+    assert_eq!(count_incidents(&db), n);
+}
+
+#[test]
+fn the_same_strike_in_two_articles_is_one_incident_with_two_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let one = dir.path().join("one.json");
+    let two = dir.path().join("two.json");
+    std::fs::write(&one, r#"{"url":"https://first.example/a","published":"2024-02-14","text":"شنت طائرات مجهولة غارات على مواقع للفصائل الإيرانية في بلدة السوسة فجر الثلاثاء، ما أدى إلى مقتل ثلاثة عناصر."}"#).unwrap();
+    std::fs::write(&two, r#"{"url":"https://second.example/b","published":"2024-02-15","text":"قالت مصادر محلية إن غارة جوية استهدفت فجر أمس الثلاثاء مقرا للحرس الثوري في السوسة بريف البوكمال وأسفرت عن مقتل خمسة."}"#).unwrap();
+    ingest(&db, &[one.to_str().unwrap()]);
+    let (lines, _) = ingest(&db, &[two.to_str().unwrap()]);
+    assert_eq!(lines[0]["incidents_merged"], 1, "{lines:?}");
+    let store = marsad_store::Store::open(&db).unwrap();
+    let all = store.all_incidents().unwrap();
+    let strikes: Vec<_> = all.iter().filter(|r| r.event_type == "airstrike").collect();
+    assert_eq!(strikes.len(), 1, "{all:?}");
+    let inc = store.incident(&strikes[0].id).unwrap().unwrap();
+    assert_eq!(inc.source_count, 2);
+    assert_eq!(inc.sources.len(), 2);
+    assert_eq!(inc.killed, Some(5), "the larger toll wins");
+    assert_eq!(inc.date.unwrap().to_string(), "2024-02-13");
+
+    // Two strikes the same night in two villages stay two.
+    let three = dir.path().join("three.json");
+    std::fs::write(&three, r#"{"url":"https://third.example/c","published":"2024-02-14","text":"شنت طائرات مجهولة غارة على موقع في بلدة الهري فجر الثلاثاء."}"#).unwrap();
+    ingest(&db, &[three.to_str().unwrap()]);
+    let strikes: Vec<_> = store
+        .all_incidents()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.event_type == "airstrike")
+        .collect();
+    assert_eq!(strikes.len(), 2);
+    assert!(strikes
+        .iter()
+        .any(|r| r.place_en.as_deref() == Some("Al Hury")));
+}
+
+#[test]
+fn a_killed_ingest_loses_nothing_it_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = dir.path().join("articles");
+    std::fs::create_dir_all(&arts).unwrap();
+    let places = [
+        "البوكمال",
+        "الميادين",
+        "العشارة",
+        "هجين",
+        "الشحيل",
+        "البصيرة",
+        "ذيبان",
+        "القورية",
+    ];
+    let kinds = [
+        "قصفت طائرات مسيرة مقرا",
+        "داهمت قسد منازل",
+        "اندلعت اشتباكات",
+        "انفجرت عبوة ناسفة",
+    ];
+    for i in 0..400 {
+        let text = format!(
+            "{} في بلدة {} يوم {} من آذار {}، بحسب مصادر محلية (تقرير رقم {i}).",
+            kinds[i % kinds.len()],
+            places[i % places.len()],
+            1 + i % 28,
+            2000 + i / 28
+        );
+        std::fs::write(arts.join(format!("{i:04}.txt")), text).unwrap();
+    }
+    let db = dir.path().join("m.db");
+    let mut child = marsad()
+        .args([
+            "ingest",
+            "--db",
+            db.to_str().unwrap(),
+            arts.to_str().unwrap(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reported = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["status"] == "stored" {
+            reported.push(v["article_id"].as_str().unwrap().to_string());
+        }
+        if reported.len() == 60 {
+            break;
+        }
+    }
+    // SIGKILL: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(reported.len(), 60);
+    let store = marsad_store::Store::open(&db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    for id in &reported {
+        assert!(
+            store.has_article(id).unwrap(),
+            "article {id} was reported stored but is missing"
+        );
+    }
+    let n = store.count_articles().unwrap();
+    assert!((60..400).contains(&n), "{n} articles");
+    drop(store);
+    // A rerun completes the job and stores nothing twice.
+    let (lines, _) = ingest(&db, &[arts.to_str().unwrap()]);
+    assert_eq!(lines.len(), 400);
+    assert_eq!(
+        marsad_store::Store::open(&db)
+            .unwrap()
+            .count_articles()
+            .unwrap(),
+        400
+    );
+}
+
+#[test]
+fn query_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let arts = dir.path().join("a");
+    write_articles(&arts, &[("x.txt", "قصفت المدفعية أطراف بلدة هجين أمس.\nوداهمت قسد منازل في بلدة الشحيل أمس واعتقلت خمسة أشخاص.")]);
+    ingest(&db, &["--published", "2024-01-10", arts.to_str().unwrap()]);
+    let out = run(&[
+        "query",
+        "--db",
+        db.to_str().unwrap(),
+        "--near",
+        "هجين",
+        "--radius",
+        "10km",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), 1);
+    assert_eq!(fc["features"][0]["properties"]["place_en"], "Hajin");
+    let out = run(&[
+        "query",
+        "--db",
+        db.to_str().unwrap(),
+        "--near",
+        "34.69,40.83",
+        "--radius",
+        "200",
+        "--type",
+        "raid_arrest",
+    ]);
+    let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["type"] == "raid_arrest"));
+    let csv_path = dir.path().join("out.csv");
+    let out = run(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.starts_with("event_id,event_date,event_type"));
+    assert_eq!(csv.lines().count(), 3);
+    let bad = run(&["query", "--db", db.to_str().unwrap(), "--near", "Atlantis"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Atlantis"));
+    let bad = run(&[
+        "query",
+        "--db",
+        db.to_str().unwrap(),
+        "--near",
+        "هجين",
+        "--radius",
+        "-5km",
+    ]);
+    assert!(!bad.status.success());
+}
+
+#[test]
+fn gdal_opens_the_ogc_api_and_the_downloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(&dir.path().join("m.db"), &["--examples"]);
+    let ogr = |args: &[&str]| {
+        let out = std::process::Command::new("ogrinfo")
+            .args(args)
+            .output()
+            .expect("ogrinfo from gdal-bin (scripts/test installs it)");
+        let (o, e) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert!(out.status.success(), "ogrinfo {args:?}: {o}{e}");
+        assert!(
+            !e.contains("Warning") && !e.contains("ERROR"),
+            "ogrinfo {args:?} complained: {e}"
+        );
+        o
+    };
+    let src = format!("OAPIF:{}", s.url("/ogc"));
+    let layers = ogr(&["-ro", &src]);
+    assert!(
+        layers.contains("incidents") && layers.contains("places"),
+        "{layers}"
+    );
+    let summary = ogr(&["-ro", "-so", &src, "incidents"]);
+    let count: usize = summary
+        .lines()
+        .find_map(|l| l.strip_prefix("Feature Count: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(count >= 20, "{summary}");
+    let features = ogr(&["-ro", &src, "incidents"]);
+    assert_eq!(features.matches("OGRFeature(incidents)").count(), count);
+    let c = reqwest::blocking::Client::new();
+    for layer in ["all", "shelling", "places"] {
+        let path = dir.path().join(format!("{layer}.geojson"));
+        std::fs::write(
+            &path,
+            c.get(s.url(&format!("/api/v1/layers/{layer}.geojson")))
+                .send()
+                .unwrap()
+                .bytes()
+                .unwrap(),
+        )
+        .unwrap();
+        let info = ogr(&["-ro", "-so", "-al", path.to_str().unwrap()]);
+        assert!(info.contains("Geometry: Point"), "{info}");
+    }
+}
