@@ -192,6 +192,9 @@ enum GazetteerCommand {
         /// Output file.
         #[arg(long, default_value = "gazetteer/places.jsonl.gz")]
         out: PathBuf,
+        /// Where to write the simplified admin boundaries for the offline basemap.
+        #[arg(long, default_value = "data/basemap/admin.geojson")]
+        basemap_out: PathBuf,
     },
     /// Imports a dump into the user gazetteer.
     Import {
@@ -432,8 +435,15 @@ fn dispatch(cli: Cli) -> Result<()> {
                     sources,
                     editorial,
                     out,
+                    basemap_out,
                 },
         } => {
+            let admin = marsad_gazetteer::build::admin_boundaries(&sources)?;
+            if let Some(dir) = basemap_out.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&basemap_out, admin.to_string()).with_context(|| basemap_out.display().to_string())?;
+            eprintln!("wrote {} ({} boundaries)", basemap_out.display(), admin.features.len());
             let (places, report) = marsad_gazetteer::build::build(&sources, &editorial)
                 .with_context(|| format!("building the gazetteer from {}", sources.display()))?;
             marsad_gazetteer::write_places(&out, &places)?;

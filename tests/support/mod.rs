@@ -81,7 +81,7 @@ impl Drop for Server {
 }
 
 /// Validates a GeoJSON file with the independent RFC 7946 checker in
-/// `web/` (installed by `npm ci` in `scripts/test`).
+/// `tests/e2e/` (installed by `npm ci` in `scripts/test`).
 pub fn check_rfc7946(file: &Path) {
     let web = concat!(env!("CARGO_MANIFEST_DIR"), "/web");
     assert!(

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use marsad_extract::Article;
 use marsad_index::{Page, Sort};
@@ -151,11 +151,6 @@ async fn feature_collection(
     m.insert("limit".into(), json!(limit));
     m.insert("offset".into(), json!(offset));
     Ok(collection(features, m).to_string())
-}
-
-/// `GET /`: until the web map is built in, a page of links.
-pub async fn home() -> Html<&'static str> {
-    Html(include_str!("home.html"))
 }
 
 /// `GET /healthz`.

@@ -14,6 +14,7 @@ mod ogc;
 mod openapi;
 mod params;
 mod state;
+mod web;
 
 pub use error::AppError;
 pub use state::{AppState, Config};
@@ -25,7 +26,10 @@ use axum::Router;
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
-        .route("/", get(handlers::home))
+        .route("/", get(web::index))
+        .route("/assets/{file}", get(web::assets))
+        .route("/basemap/admin.geojson", get(web::admin))
+        .route("/api/v1/basemap/places.geojson", get(web::labels))
         .route("/healthz", get(handlers::healthz))
         .route("/api/v1/healthz", get(handlers::healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
@@ -55,6 +59,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Every route's method and path, as the OpenAPI document must list them.
 pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/basemap/admin.geojson"),
+    ("get", "/api/v1/basemap/places.geojson"),
     ("get", "/healthz"),
     ("get", "/api/v1/healthz"),
     ("get", "/api/v1/openapi.json"),

@@ -114,6 +114,8 @@ pub fn spec() -> Value {
         "servers": [{"url": "/"}],
         "paths": {
             "/healthz": {"get": op("Health check", vec![], ok_json("Status and counts"))},
+            "/basemap/admin.geojson": {"get": op("Governorate and district boundaries for the offline basemap", vec![], geojson("Boundaries"))},
+            "/api/v1/basemap/places.geojson": {"get": op("Label points for the basemap, with a rank", vec![], geojson("Places"))},
             "/api/v1/healthz": {"get": op("Health check", vec![], ok_json("Status and counts"))},
             "/api/v1/openapi.json": {"get": op("This document", vec![], ok_json("OpenAPI 3.0 document"))},
             "/api/v1/incidents": {"get": op("Incidents as a GeoJSON FeatureCollection (with numberMatched, numberReturned)", incident_params.clone(), geojson("Incidents"))},
