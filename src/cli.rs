@@ -442,8 +442,13 @@ fn dispatch(cli: Cli) -> Result<()> {
             if let Some(dir) = basemap_out.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            std::fs::write(&basemap_out, admin.to_string()).with_context(|| basemap_out.display().to_string())?;
-            eprintln!("wrote {} ({} boundaries)", basemap_out.display(), admin.features.len());
+            std::fs::write(&basemap_out, admin.to_string())
+                .with_context(|| basemap_out.display().to_string())?;
+            eprintln!(
+                "wrote {} ({} boundaries)",
+                basemap_out.display(),
+                admin.features.len()
+            );
             let (places, report) = marsad_gazetteer::build::build(&sources, &editorial)
                 .with_context(|| format!("building the gazetteer from {}", sources.display()))?;
             marsad_gazetteer::write_places(&out, &places)?;

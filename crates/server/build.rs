@@ -8,7 +8,13 @@ use std::process::Command;
 fn main() {
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    for p in ["src", "index.html", "package.json", "package-lock.json", "vite.config.js"] {
+    for p in [
+        "src",
+        "index.html",
+        "package.json",
+        "package-lock.json",
+        "vite.config.js",
+    ] {
         println!("cargo:rerun-if-changed={}", web.join(p).display());
     }
     println!("cargo:rerun-if-env-changed=MARSAD_SKIP_WEB");
@@ -26,7 +32,10 @@ fn main() {
     files.sort();
     let mut code = String::from("/// Files of the built web map: (URL path, bytes).\npub static ASSETS: &[(&str, &[u8])] = &[\n");
     for (url, path) in &files {
-        code.push_str(&format!("    ({url:?}, include_bytes!({:?})),\n", path.display().to_string()));
+        code.push_str(&format!(
+            "    ({url:?}, include_bytes!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     code.push_str("];\n");
     std::fs::write(out.join("web_assets.rs"), code).expect("write web_assets.rs");
@@ -35,13 +44,23 @@ fn main() {
 fn build_web(web: &Path) -> Result<(), String> {
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
     let run = |args: &[&str]| -> Result<(), String> {
-        let status = Command::new(npm).args(args).current_dir(web).status().map_err(|e| format!("cannot run npm: {e}"))?;
-        status.success().then_some(()).ok_or_else(|| format!("npm {} exited with {status}", args.join(" ")))
+        let status = Command::new(npm)
+            .args(args)
+            .current_dir(web)
+            .status()
+            .map_err(|e| format!("cannot run npm: {e}"))?;
+        status
+            .success()
+            .then_some(())
+            .ok_or_else(|| format!("npm {} exited with {status}", args.join(" ")))
     };
     // Dependencies come from the npm registry (package-lock.json pins them).
     let lock = web.join("package-lock.json");
     let installed = web.join("node_modules/.package-lock.json");
-    let stale = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&installed).and_then(|m| m.modified())) {
+    let stale = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+    ) {
         (Ok(l), Ok(i)) => l > i,
         _ => true,
     };
@@ -52,7 +71,9 @@ fn build_web(web: &Path) -> Result<(), String> {
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -168,11 +168,11 @@ async function json(url, init) {
 async function loadIncidents() {
   // Page through the API: the map holds every incident and filters locally,
   // so the slider and toggles answer at once.
-  const first = await json("/api/v1/incidents?limit=10000&sort=date");
+  const first = await json("/api/v1/incidents?limit=10000&sort=date&properties=min");
   const total = first.numberMatched;
   const pages = [first];
   const rest = [];
-  for (let off = 10000; off < total; off += 10000) rest.push(json(`/api/v1/incidents?limit=10000&offset=${off}&sort=date`));
+  for (let off = 10000; off < total; off += 10000) rest.push(json(`/api/v1/incidents?limit=10000&offset=${off}&sort=date&properties=min`));
   pages.push(...(await Promise.all(rest)));
   const colour = Object.fromEntries(layers.map((l) => [l.id, l.colour]));
   all = pages.flatMap((p) => p.features).filter((f) => f.geometry);
@@ -255,30 +255,36 @@ function renderLegend(shown) {
   const counts = {};
   for (const f of shown) counts[f.properties.type] = (counts[f.properties.type] || 0) + 1;
   const ul = $("legend");
-  ul.replaceChildren();
-  for (const l of layers.filter((l) => l.id !== "all" && l.id !== "places")) {
-    const li = document.createElement("li");
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.checked = !state.hidden.has(l.id);
-    box.dataset.layer = l.id;
-    box.addEventListener("change", () => {
-      if (box.checked) state.hidden.delete(l.id);
-      else state.hidden.add(l.id);
-      refresh();
-    });
-    const swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = l.colour;
-    const label = document.createElement("label");
-    label.append(box, swatch, document.createTextNode(` ${state.lang === "ar" ? l.title_ar : l.title_en} `));
-    const n = document.createElement("span");
-    n.className = "count";
-    n.textContent = String(counts[l.id] || 0);
-    label.append(n);
-    li.append(label);
-    ul.append(li);
+  const wanted = layers.filter((l) => l.id !== "all" && l.id !== "places");
+  // Built once (and again on a language change); later only counts change,
+  // so the checkboxes a user is clicking stay in place.
+  if (ul.dataset.lang !== state.lang || ul.children.length !== wanted.length) {
+    ul.replaceChildren();
+    ul.dataset.lang = state.lang;
+    for (const l of wanted) {
+      const li = document.createElement("li");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.dataset.layer = l.id;
+      box.addEventListener("change", () => {
+        if (box.checked) state.hidden.delete(l.id);
+        else state.hidden.add(l.id);
+        refresh();
+      });
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = l.colour;
+      const label = document.createElement("label");
+      const n = document.createElement("span");
+      n.className = "count";
+      n.dataset.count = l.id;
+      label.append(box, swatch, document.createTextNode(` ${state.lang === "ar" ? l.title_ar : l.title_en} `), n);
+      li.append(label);
+      ul.append(li);
+    }
   }
+  for (const box of ul.querySelectorAll("input[data-layer]")) box.checked = !state.hidden.has(box.dataset.layer);
+  for (const n of ul.querySelectorAll("[data-count]")) n.textContent = String(counts[n.dataset.count] || 0);
 }
 
 // ---------------------------------------------------------------- time
@@ -481,7 +487,9 @@ async function runRadius() {
     const pr = f.properties;
     a.href = "#";
     a.dataset.incident = f.id;
-    a.textContent = `${pr.distance_km.toFixed(1)} ${t("km")} · ${state.lang === "ar" ? pr.place_ar : pr.place_en} · ${pr.date || "?"} · ${pr.type}`;
+    const layer = layers.find((l) => l.id === pr.type);
+    const kind = layer ? (state.lang === "ar" ? layer.title_ar : layer.title_en) : pr.type;
+    a.textContent = `${pr.distance_km.toFixed(1)} ${t("km")} · ${state.lang === "ar" ? pr.place_ar : pr.place_en} · ${pr.date || "?"} · ${kind}`;
     a.addEventListener("click", (e) => {
       e.preventDefault();
       map.flyTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 11) });

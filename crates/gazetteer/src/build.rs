@@ -862,15 +862,25 @@ pub fn admin_boundaries(sources: &Path) -> Result<geojson::FeatureCollection> {
     use geo::Simplify;
     let mut features = Vec::new();
     for (dir, country) in [("wof-sy", "SY"), ("wof-iq", "IQ")] {
-        let path = sources.join(dir).join("admin_polygons_region_county.geojson");
-        let fc: geojson::FeatureCollection = read(&path)?.parse().map_err(|e: geojson::Error| Error::parse(&path, 0, e.to_string()))?;
+        let path = sources
+            .join(dir)
+            .join("admin_polygons_region_county.geojson");
+        let fc: geojson::FeatureCollection = read(&path)?
+            .parse()
+            .map_err(|e: geojson::Error| Error::parse(&path, 0, e.to_string()))?;
         for f in fc.features {
             let level = match f.property("wof:placetype").and_then(Value::as_str) {
                 Some("region") => "governorate",
                 Some("county") => "district",
                 _ => continue,
             };
-            let Some(geom) = f.geometry.as_ref().and_then(|g| geo::Geometry::<f64>::try_from(g.clone()).ok()) else { continue };
+            let Some(geom) = f
+                .geometry
+                .as_ref()
+                .and_then(|g| geo::Geometry::<f64>::try_from(g.clone()).ok())
+            else {
+                continue;
+            };
             let simplified: geo::Geometry<f64> = match geom {
                 geo::Geometry::Polygon(p) => p.simplify(0.005).into(),
                 geo::Geometry::MultiPolygon(m) => m.simplify(0.005).into(),
@@ -879,10 +889,13 @@ pub fn admin_boundaries(sources: &Path) -> Result<geojson::FeatureCollection> {
             let round = |g: geo::Geometry<f64>| -> geojson::Geometry {
                 let mut v = geojson::Value::from(&g);
                 fn walk(v: &mut geojson::Value) {
-                    let r = |p: &mut Vec<f64>| p.iter_mut().for_each(|c| *c = (*c * 1e4).round() / 1e4);
+                    let r =
+                        |p: &mut Vec<f64>| p.iter_mut().for_each(|c| *c = (*c * 1e4).round() / 1e4);
                     match v {
                         geojson::Value::Polygon(rings) => rings.iter_mut().flatten().for_each(r),
-                        geojson::Value::MultiPolygon(polys) => polys.iter_mut().flatten().flatten().for_each(r),
+                        geojson::Value::MultiPolygon(polys) => {
+                            polys.iter_mut().flatten().flatten().for_each(r)
+                        }
                         _ => {}
                     }
                 }
@@ -891,17 +904,41 @@ pub fn admin_boundaries(sources: &Path) -> Result<geojson::FeatureCollection> {
             };
             let name_ar = f
                 .property("name:ara_x_preferred")
-                .and_then(|v| v.as_array().and_then(|a| a.first()).and_then(Value::as_str).map(str::to_string))
+                .and_then(|v| {
+                    v.as_array()
+                        .and_then(|a| a.first())
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
                 .unwrap_or_default();
             let mut props = serde_json::Map::new();
-            props.insert("id".into(), Value::from(format!("wof:{}", f.property("wof:id").and_then(Value::as_u64).unwrap_or(0))));
+            props.insert(
+                "id".into(),
+                Value::from(format!(
+                    "wof:{}",
+                    f.property("wof:id").and_then(Value::as_u64).unwrap_or(0)
+                )),
+            );
             props.insert("level".into(), Value::from(level));
             props.insert("name_ar".into(), Value::from(name_ar));
-            props.insert("name_en".into(), f.property("wof:name").cloned().unwrap_or(Value::Null));
+            props.insert(
+                "name_en".into(),
+                f.property("wof:name").cloned().unwrap_or(Value::Null),
+            );
             props.insert("country".into(), Value::from(country));
-            features.push(geojson::Feature { bbox: None, geometry: Some(round(simplified)), id: None, properties: Some(props), foreign_members: None });
+            features.push(geojson::Feature {
+                bbox: None,
+                geometry: Some(round(simplified)),
+                id: None,
+                properties: Some(props),
+                foreign_members: None,
+            });
         }
     }
     features.sort_by_key(|f| f.property("id").and_then(Value::as_str).map(str::to_string));
-    Ok(geojson::FeatureCollection { bbox: None, features, foreign_members: None })
+    Ok(geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    })
 }

@@ -141,10 +141,39 @@ async fn feature_collection(
 ) -> Result<String, AppError> {
     let (page, limit, offset) = select(state, p, &area, default_limit)?;
     let recs = records(state, &page).await?;
-    let features = recs
+    // `properties=min`: only what a map needs to draw and filter (the popup
+    // fetches the rest), a fraction of the bytes for large layers.
+    let min = match p.get("properties") {
+        None | Some("all") => false,
+        Some("min") => true,
+        Some(other) => {
+            return Err(AppError::param(
+                "properties",
+                format!("{other:?} is not one of all, min"),
+            ))
+        }
+    };
+    let mut features = recs
         .iter()
         .map(|(r, d)| incident_feature(r, *d))
         .collect::<Vec<_>>();
+    if min {
+        for f in &mut features {
+            if let Some(props) = f.properties.as_mut() {
+                props.retain(|k, _| {
+                    matches!(
+                        k.as_str(),
+                        "id" | "type"
+                            | "date"
+                            | "place_ar"
+                            | "place_en"
+                            | "distance_km"
+                            | "confidence"
+                    )
+                });
+            }
+        }
+    }
     let mut m = Map::new();
     m.insert("numberMatched".into(), json!(page.total));
     m.insert("numberReturned".into(), json!(features.len()));

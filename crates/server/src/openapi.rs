@@ -62,6 +62,11 @@ fn filters() -> Vec<Value> {
             "distance, date (oldest first) or -date (newest first).",
             json!({"type": "string", "enum": ["distance", "date", "-date"]}),
         ),
+        q(
+            "properties",
+            "all (default) or min: only id, type, date, place names and confidence.",
+            json!({"type": "string", "enum": ["all", "min"]}),
+        ),
     ]
 }
 

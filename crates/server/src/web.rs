@@ -34,23 +34,53 @@ fn mime(path: &str) -> &'static str {
 fn asset(path: &str) -> Option<Response> {
     let (_, bytes) = ASSETS.iter().find(|(p, _)| *p == path)?;
     // Hashed file names under /assets never change: cache them for good.
-    let cache = if path.starts_with("/assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-    Some((StatusCode::OK, [(header::CONTENT_TYPE, mime(path)), (header::CACHE_CONTROL, cache)], *bytes).into_response())
+    let cache = if path.starts_with("/assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Some(
+        (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, mime(path)),
+                (header::CACHE_CONTROL, cache),
+            ],
+            *bytes,
+        )
+            .into_response(),
+    )
 }
 
 /// `GET /`: the map (or, built without it, a page of links).
 pub async fn index() -> Response {
-    asset("/index.html").unwrap_or_else(|| (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], include_str!("home.html")).into_response())
+    asset("/index.html").unwrap_or_else(|| {
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            include_str!("home.html"),
+        )
+            .into_response()
+    })
 }
 
 /// `GET /assets/{file}`.
 pub async fn assets(Path(file): Path<String>) -> Response {
-    asset(&format!("/assets/{file}")).unwrap_or_else(|| crate::AppError::NotFound(format!("no asset {file:?}")).into_response())
+    asset(&format!("/assets/{file}"))
+        .unwrap_or_else(|| crate::AppError::NotFound(format!("no asset {file:?}")).into_response())
 }
 
 /// `GET /basemap/admin.geojson`.
 pub async fn admin() -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/geo+json"), (header::CACHE_CONTROL, "public, max-age=86400")], ADMIN).into_response()
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ADMIN,
+    )
+        .into_response()
 }
 
 /// `GET /api/v1/basemap/places.geojson`: label points from the gazetteer —
@@ -68,8 +98,21 @@ pub async fn labels(State(state): State<AppState>) -> Response {
                 PlaceKind::City if p.capital || p.population.unwrap_or(0) >= 500_000 => 1,
                 PlaceKind::City if near.contains(&p.country.as_str()) => 2,
                 PlaceKind::Town if matches!(p.country.as_str(), "SY" | "IQ") => 3,
-                PlaceKind::Base | PlaceKind::OilField | PlaceKind::GasField | PlaceKind::Crossing | PlaceKind::Airport if p.source == "curated" => 3,
-                PlaceKind::Village | PlaceKind::Neighbourhood if p.admin1.as_deref().is_some_and(|a| eastern.contains(&a)) && p.country == "SY" => 4,
+                PlaceKind::Base
+                | PlaceKind::OilField
+                | PlaceKind::GasField
+                | PlaceKind::Crossing
+                | PlaceKind::Airport
+                    if p.source == "curated" =>
+                {
+                    3
+                }
+                PlaceKind::Village | PlaceKind::Neighbourhood
+                    if p.admin1.as_deref().is_some_and(|a| eastern.contains(&a))
+                        && p.country == "SY" =>
+                {
+                    4
+                }
                 _ => continue,
             };
             if p.name_ar.is_empty() && p.name_en.is_empty() {
@@ -77,7 +120,10 @@ pub async fn labels(State(state): State<AppState>) -> Response {
             }
             let mut f = place_feature(p, None);
             if let Some(props) = f.properties.as_mut() {
-                let keep: Map<String, serde_json::Value> = ["id", "name_ar", "name_en", "kind"].iter().filter_map(|k| props.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+                let keep: Map<String, serde_json::Value> = ["id", "name_ar", "name_en", "kind"]
+                    .iter()
+                    .filter_map(|k| props.get(*k).map(|v| (k.to_string(), v.clone())))
+                    .collect();
                 *props = keep;
                 props.insert("rank".into(), json!(rank));
             }
@@ -86,5 +132,13 @@ pub async fn labels(State(state): State<AppState>) -> Response {
         }
         collection(features, Map::new()).to_string()
     });
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/geo+json"), (header::CACHE_CONTROL, "public, max-age=3600")], body.clone()).into_response()
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body.clone(),
+    )
+        .into_response()
 }

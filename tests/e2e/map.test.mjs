@@ -1,0 +1,230 @@
+// End-to-end tests of the web map: the real `marsad serve` (example articles
+// ingested) driven in Debian's Chromium through playwright-core. Every test
+// saves a screenshot under test-output/e2e/.
+//
+// Run: node --test map.test.mjs (scripts/test does, after building the binary).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+import { check } from "@placemarkio/check-geojson";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = process.env.MARSAD_BIN || join(ROOT, "target/release/marsad");
+const OUT = join(ROOT, "test-output/e2e");
+const TOKEN = "e2e-token";
+mkdirSync(OUT, { recursive: true });
+
+let server;
+let base;
+let browser;
+
+function startServer() {
+  const db = join(mkdtempSync(join(tmpdir(), "marsad-e2e-")), "m.db");
+  const child = spawn(BIN, ["serve", "--db", db, "--addr", "127.0.0.1:0", "--examples", "--token", TOKEN], {
+    env: { ...process.env, XDG_DATA_HOME: join(tmpdir(), "marsad-e2e-none") },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((ok, fail) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const m = line.match(/listening on (http:\/\/\S+)/);
+      if (m) ok([child, m[1]]);
+      else fail(new Error(`unexpected first line: ${line}`));
+    });
+    child.once("exit", (code) => fail(new Error(`marsad serve exited with ${code}`)));
+  });
+}
+
+before(async () => {
+  [server, base] = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+      "--enable-unsafe-swiftshader",
+      "--use-angle=swiftshader",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+/** A page on the map, with console errors collected, ready to query. */
+async function openMap(hash = "") {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}/${hash}`);
+  await page.waitForFunction(() => window.__marsad?.ready && window.__marsad.shown > 0, null, { timeout: 60000 });
+  await page.waitForTimeout(500);
+  return { page, errors };
+}
+
+const shown = (page) => page.evaluate(() => window.__marsad.shown);
+const rendered = (page, layers) =>
+  page.evaluate((ls) => window.__marsad.map.queryRenderedFeatures({ layers: ls }).length, layers);
+
+test("the map loads with no console errors and Arabic labels", async () => {
+  const { page, errors } = await openMap();
+  assert.deepEqual(errors, []);
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+  const labels = await page.evaluate(() =>
+    window.__marsad.map.queryRenderedFeatures({ layers: ["labels"] }).map((f) => f.properties.name_ar),
+  );
+  assert.ok(labels.length > 20, `labels: ${labels.length}`);
+  assert.ok(labels.includes("الرقة") || labels.includes("الحسكة"), "Arabic city labels are drawn");
+  assert.ok((await rendered(page, ["clusters", "incidents"])) > 0);
+  assert.ok((await rendered(page, ["rivers"])) > 0, "rivers are drawn");
+  await page.screenshot({ path: join(OUT, "01-loaded.png") });
+  await page.close();
+});
+
+test("the Deir ez-Zor view shows basemap, Euphrates, labels and incidents", async () => {
+  const { page, errors } = await openMap("#map=8.5/35.05/40.4");
+  assert.ok((await rendered(page, ["rivers"])) > 0);
+  assert.ok((await rendered(page, ["admin-governorates"])) > 0);
+  assert.ok((await rendered(page, ["labels"])) > 0);
+  assert.ok((await rendered(page, ["incidents", "clusters"])) > 0);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(OUT, "02-deir-ez-zor.png") });
+  await page.close();
+});
+
+test("layer toggles change the rendered features", async () => {
+  const { page } = await openMap();
+  const before = await shown(page);
+  const ids = await page.$$eval("#legend input[type=checkbox]", (bs) => bs.map((b) => b.dataset.layer));
+  assert.equal(ids.length, 16);
+  // Switch off every layer but airstrikes.
+  for (const id of ids.filter((i) => i !== "airstrike")) await page.locator(`#legend input[data-layer="${id}"]`).uncheck();
+  await page.waitForTimeout(400);
+  const after = await shown(page);
+  assert.ok(after > 0 && after < before, `${after} of ${before}`);
+  const types = await page.evaluate(() =>
+    window.__marsad.map.querySourceFeatures("incidents").filter((f) => !f.properties.cluster).map((f) => f.properties.type),
+  );
+  assert.ok(types.every((t) => t === "airstrike"), types.join());
+  assert.match(await page.evaluate(() => location.hash), /hide=/);
+  await page.screenshot({ path: join(OUT, "03-toggles.png") });
+  await page.close();
+});
+
+test("the time slider filters the map", async () => {
+  const { page } = await openMap();
+  const before = await shown(page);
+  const max = Number(await page.getAttribute("#t-to", "max"));
+  await page.$eval("#t-from", (el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input"));
+  }, Math.floor(max * 0.7));
+  await page.waitForTimeout(400);
+  const after = await shown(page);
+  assert.ok(after < before, `${after} of ${before}`);
+  const hash = await page.evaluate(() => location.hash);
+  const from = new URLSearchParams(hash.slice(1)).get("from");
+  assert.ok(from, hash);
+  const dates = await page.evaluate(() =>
+    window.__marsad.map.querySourceFeatures("incidents").filter((f) => !f.properties.cluster).map((f) => f.properties.date),
+  );
+  assert.ok(dates.every((d) => d >= from), `${dates} ≥ ${from}`);
+  await page.screenshot({ path: join(OUT, "04-time.png") });
+  await page.close();
+});
+
+test("a radius query around البوكمال lists incidents nearest first", async () => {
+  const { page, errors } = await openMap();
+  await page.click("#radius-toggle");
+  await page.fill("#radius-km", "25");
+  await page.fill("#search", "البوكمال");
+  await page.waitForSelector("#search-results li");
+  await page.click("#search-results li");
+  await page.waitForFunction(() => (window.__marsad.near || []).length > 0, null, { timeout: 10000 });
+  const items = await page.$$eval("#near-list a", (as) => as.map((a) => a.textContent));
+  const dists = items.map((s) => parseFloat(s));
+  assert.ok(items.length >= 3, items.join("\n"));
+  assert.deepEqual([...dists].sort((a, b) => a - b), dists, "nearest first");
+  assert.ok(dists.every((d) => d <= 25));
+  assert.ok(items.some((s) => s.includes("البوكمال")), items.join("\n"));
+  assert.ok((await rendered(page, ["radius-line"])) > 0, "the circle is drawn");
+  // A listed incident opens its popup, with the evidence as text.
+  await page.click("#near-list a");
+  await page.waitForSelector(".popup blockquote");
+  assert.ok((await page.textContent(".popup blockquote")).length > 10);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(OUT, "05-radius.png") });
+  await page.close();
+});
+
+test("downloads return valid GeoJSON and CSV matching the view", async () => {
+  const { page } = await openMap();
+  await page.locator('#legend input[data-layer="raid_arrest"]').uncheck();
+  await page.waitForTimeout(400);
+  const visible = await shown(page);
+  const geoHref = await page.getAttribute("#dl-geojson", "href");
+  const csvHref = await page.getAttribute("#dl-csv", "href");
+  const geo = await (await fetch(`${base}${geoHref}`)).text();
+  writeFileSync(join(OUT, "download.geojson"), geo);
+  check(geo); // throws on anything that is not RFC 7946
+  const fc = JSON.parse(geo);
+  assert.equal(fc.features.length, visible);
+  assert.ok(fc.features.every((f) => f.properties.type !== "raid_arrest"));
+  const csv = await (await fetch(`${base}${csvHref}`)).text();
+  writeFileSync(join(OUT, "download.csv"), csv);
+  const lines = csv.trim().split("\n");
+  assert.match(lines[0], /^event_id,event_date,event_type,sub_event_type,actor1,actor2/);
+  const ids = new Set(fc.features.map((f) => f.id));
+  const csvIds = lines.slice(1).map((l) => l.split(",")[0]);
+  assert.equal(csvIds.length, ids.size);
+  assert.ok(csvIds.every((id) => ids.has(id)));
+  await page.screenshot({ path: join(OUT, "06-downloads.png") });
+  await page.close();
+});
+
+test("a pasted article's incidents appear on the map", async () => {
+  const { page, errors } = await openMap();
+  const before = await shown(page);
+  await page.click("#add-toggle");
+  await page.fill("#add-token", TOKEN);
+  await page.fill("#add-published", "2024-06-03");
+  await page.fill(
+    "#add-text",
+    "قصفت طائرات مسيرة مجهولة مقراً للفصائل في بلدة الجلاء بريف البوكمال فجر أمس الأحد، ما أدى إلى مقتل ثلاثة عناصر.",
+  );
+  await page.click("#add-form button[type=submit]");
+  await page.waitForSelector("#add-result li[data-incident]", { timeout: 15000 });
+  await page.waitForFunction((n) => window.__marsad.shown > n, before, { timeout: 10000 });
+  const text = await page.textContent("#add-result");
+  assert.match(text, /drone_strike/);
+  // English UI: left to right, English labels.
+  await page.click("#lang");
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "ltr");
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(OUT, "07-add-article.png") });
+  await page.close();
+});
+
+test("the URL is a permalink to the same view", async () => {
+  const { page } = await openMap("#map=9/34.45/40.92&lang=en&hide=visit_meeting");
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "ltr");
+  const unchecked = await page.$$eval("#legend input:not(:checked)", (bs) => bs.map((b) => b.dataset.layer));
+  assert.deepEqual(unchecked, ["visit_meeting"]);
+  const z = await page.evaluate(() => window.__marsad.map.getZoom());
+  assert.ok(Math.abs(z - 9) < 0.01);
+  await page.screenshot({ path: join(OUT, "08-permalink.png") });
+  await page.close();
+});
