@@ -643,13 +643,7 @@ fn ingest(
                     article.published = published;
                 }
                 let x = ex.extract(&article);
-                let rec = marsad_store::ArticleRecord::new(&article);
-                let incs: Vec<marsad_store::IncidentRecord> = x
-                    .incidents
-                    .iter()
-                    .map(|i| marsad_store::IncidentRecord::new(i, gaz, &rec))
-                    .collect();
-                let r = store.ingest(&rec, &incs)?;
+                let r = store.ingest_extraction(&article, &x.incidents, gaz)?;
                 if r.new_article {
                     t.new += 1;
                 } else {
@@ -698,13 +692,10 @@ fn ingest_examples(gaz: &Gazetteer, db: &Path) -> Result<usize> {
             &format!("data/examples.jsonl:{}", i + 1),
         )?;
         let x = ex.extract(&article);
-        let rec = marsad_store::ArticleRecord::new(&article);
-        let incs: Vec<marsad_store::IncidentRecord> = x
-            .incidents
-            .iter()
-            .map(|i| marsad_store::IncidentRecord::new(i, gaz, &rec))
-            .collect();
-        if store.ingest(&rec, &incs)?.new_article {
+        if store
+            .ingest_extraction(&article, &x.incidents, gaz)?
+            .new_article
+        {
             new += 1;
         }
     }

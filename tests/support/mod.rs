@@ -83,16 +83,16 @@ impl Drop for Server {
 /// Validates a GeoJSON file with the independent RFC 7946 checker in
 /// `tests/e2e/` (installed by `npm ci` in `scripts/test`).
 pub fn check_rfc7946(file: &Path) {
-    let web = concat!(env!("CARGO_MANIFEST_DIR"), "/web");
+    let e2e = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e");
     assert!(
-        Path::new(web)
+        Path::new(e2e)
             .join("node_modules/@placemarkio/check-geojson")
             .exists(),
-        "the GeoJSON validator is not installed: run `npm ci` in web/ (scripts/test does)"
+        "the GeoJSON validator is not installed: run `npm ci` in tests/e2e/ (scripts/test does)"
     );
     let out = Command::new("node")
-        .current_dir(web)
-        .arg("tools/check-geojson.mjs")
+        .current_dir(e2e)
+        .arg("check-geojson.mjs")
         .arg(file)
         .output()
         .expect("run node");

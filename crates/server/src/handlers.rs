@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use marsad_extract::Article;
 use marsad_index::{Page, Sort};
-use marsad_store::{ArticleRecord, IncidentRecord};
+use marsad_store::IncidentRecord;
 use serde_json::{json, Map, Value};
 
 use crate::features::{collection, incident_feature, place_feature, LAYERS};
@@ -536,14 +536,8 @@ pub async fn post_article(
     let st = state.clone();
     let (report, stored) = tokio::task::spawn_blocking(move || -> Result<_, AppError> {
         let x = st.extractor.extract(&article);
-        let rec = ArticleRecord::new(&article);
-        let incs: Vec<IncidentRecord> = x
-            .incidents
-            .iter()
-            .map(|i| IncidentRecord::new(i, st.gaz, &rec))
-            .collect();
         let mut w = st.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let report = w.ingest(&rec, &incs)?;
+        let report = w.ingest_extraction(&article, &x.incidents, st.gaz)?;
         let touched: Vec<String> = report
             .incidents_new
             .iter()

@@ -239,6 +239,22 @@ impl Store {
         Ok(report)
     }
 
+    /// Stores an article and the incidents extracted from it, in one
+    /// transaction (see [`Store::ingest`]).
+    pub fn ingest_extraction(
+        &mut self,
+        article: &marsad_extract::Article,
+        incidents: &[marsad_extract::Incident],
+        gaz: &marsad_gazetteer::Gazetteer,
+    ) -> Result<IngestReport> {
+        let rec = ArticleRecord::new(article);
+        let incs: Vec<IncidentRecord> = incidents
+            .iter()
+            .map(|i| IncidentRecord::new(i, gaz, &rec))
+            .collect();
+        self.ingest(&rec, &incs)
+    }
+
     /// One incident with all its sources.
     pub fn incident(&self, id: &str) -> Result<Option<IncidentRecord>> {
         let mut stmt = self.conn.prepare_cached(&format!(
