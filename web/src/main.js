@@ -140,8 +140,20 @@ const map = new maplibregl.Map({
         paint: {
           "circle-color": ["coalesce", ["get", "colour"], "#737373"],
           "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 5, 12, 9],
-          "circle-stroke-color": ["case", ["==", ["get", "id"], ""], "#000", "#fff"],
+          "circle-stroke-color": "#fff",
           "circle-stroke-width": 1.5,
+        },
+      },
+      {
+        id: "incident-icons",
+        type: "symbol",
+        source: "incidents",
+        filter: ["!", ["has", "point_count"]],
+        layout: {
+          "icon-image": ["concat", "icon-", ["get", "type"]],
+          "icon-size": ["interpolate", ["linear"], ["zoom"], 5, 0.62, 12, 1],
+          "icon-allow-overlap": true,
+          "icon-ignore-placement": true,
         },
       },
     ],
@@ -271,9 +283,8 @@ function renderLegend(shown) {
         else state.hidden.add(l.id);
         refresh();
       });
-      const swatch = document.createElement("span");
+      const swatch = drawIcon(l.id, l.colour, 32);
       swatch.className = "swatch";
-      swatch.style.background = l.colour;
       const label = document.createElement("label");
       const n = document.createElement("span");
       n.className = "count";
@@ -285,6 +296,53 @@ function renderLegend(shown) {
   }
   for (const box of ul.querySelectorAll("input[data-layer]")) box.checked = !state.hidden.has(box.dataset.layer);
   for (const n of ul.querySelectorAll("[data-count]")) n.textContent = String(counts[n.dataset.count] || 0);
+}
+
+// ---------------------------------------------------------------- icons
+
+// A white symbol per event type, drawn on a canvas (no sprite files): it
+// sits on the type's coloured circle on the map and in the legend.
+const SHAPES = {
+  airstrike: "M16 5 L27 25 L5 25 Z",
+  drone_strike: "M16 4 L28 16 L16 28 L4 16 Z",
+  shelling: "M16 3 L19.5 12 L29 12 L21.5 18 L24.5 28 L16 22 L7.5 28 L10.5 18 L3 12 L12.5 12 Z",
+  armed_clash: "M6 9 L9 6 L16 13 L23 6 L26 9 L19 16 L26 23 L23 26 L16 19 L9 26 L6 23 L13 16 Z",
+  ied_explosion: "M16 3 L19 11 L27 8 L22 15 L29 19 L20 20 L21 29 L16 22 L11 29 L12 20 L3 19 L10 15 L5 8 L13 11 Z",
+  raid_arrest: "M7 7 L25 7 L25 25 L7 25 Z M11 11 L11 21 L21 21 L21 11 Z",
+  assassination_killing: "M16 4 A12 12 0 1 1 15.9 4 Z M16 10 A6 6 0 1 0 16.1 10 Z",
+  kidnapping: "M6 12 L26 12 L26 20 L6 20 Z",
+  deployment_reinforcement: "M4 13 L18 13 L18 6 L28 16 L18 26 L18 19 L4 19 Z",
+  withdrawal_evacuation: "M28 13 L14 13 L14 6 L4 16 L14 26 L14 19 L28 19 Z",
+  visit_meeting: "M9 10 A5 5 0 1 1 8.9 10 Z M23 10 A5 5 0 1 1 22.9 10 Z M4 26 Q9 17 14 26 Z M18 26 Q23 17 28 26 Z",
+  military_exercise: "M13 4 L19 4 L19 13 L28 13 L28 19 L19 19 L19 28 L13 28 L13 19 L4 19 L4 13 L13 13 Z",
+  protest: "M8 4 L11 4 L11 28 L8 28 Z M11 5 L26 9 L11 15 Z",
+  seizure: "M5 12 L16 5 L27 12 L27 26 L5 26 Z",
+  recruitment: "M16 4 A5 5 0 1 1 15.9 4 Z M7 28 Q16 10 25 28 Z",
+  other: "M16 9 A7 7 0 1 1 15.9 9 Z",
+};
+
+function drawIcon(type, colour, size = 32) {
+  const c = document.createElement("canvas");
+  c.width = c.height = size;
+  const ctx = c.getContext("2d");
+  ctx.scale(size / 32, size / 32);
+  ctx.fillStyle = colour;
+  ctx.beginPath();
+  ctx.arc(16, 16, 15, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = "#fff";
+  ctx.fill(new Path2D(SHAPES[type] || SHAPES.other), "evenodd");
+  return c;
+}
+
+function addIcons() {
+  for (const l of layers) {
+    if (!SHAPES[l.id]) continue;
+    const id = `icon-${l.id}`;
+    const img = drawIcon(l.id, l.colour, 64).getContext("2d").getImageData(0, 0, 64, 64);
+    if (map.hasImage(id)) map.updateImage(id, img);
+    else map.addImage(id, img, { pixelRatio: 2 });
+  }
 }
 
 // ---------------------------------------------------------------- time
@@ -561,6 +619,7 @@ async function submitArticle(e) {
 
 async function reload() {
   layers = (await json("/api/v1/layers")).layers;
+  addIcons();
   await loadIncidents();
   refresh();
 }
@@ -598,6 +657,11 @@ map.on("click", "clusters", async (e) => {
   const zoom = await map.getSource("incidents").getClusterExpansionZoom(f.properties.cluster_id);
   map.easeTo({ center: f.geometry.coordinates, zoom });
 });
+map.on("click", "incident-icons", (e) => {
+  e.preventDefault();
+  const f = e.features[0];
+  showIncident(f.properties.id, f.geometry.coordinates);
+});
 map.on("click", "incidents", (e) => {
   e.preventDefault();
   const f = e.features[0];
@@ -608,7 +672,7 @@ map.on("click", (e) => {
   if (map.queryRenderedFeatures(e.point, { layers: ["incidents", "clusters"] }).length) return;
   setRadius(e.lngLat.lat, e.lngLat.lng);
 });
-for (const l of ["incidents", "clusters"]) {
+for (const l of ["incidents", "incident-icons", "clusters"]) {
   map.on("mouseenter", l, () => (map.getCanvas().style.cursor = "pointer"));
   map.on("mouseleave", l, () => (map.getCanvas().style.cursor = ""));
 }
