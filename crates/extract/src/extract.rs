@@ -314,11 +314,15 @@ impl<'g> Extractor<'g> {
                     .collect();
                 eprintln!("sentence {si}: triggers {shown:?}");
             }
+            let follows_on = words.first().is_some_and(|w| {
+                (w.starts_with('و') || w.starts_with('ف')) && w.chars().count() > 3
+                    || matches!(*w, "كما" | "اذ" | "حيث" | "فيما")
+            });
             let Some((event_type, anchor)) = self.event_type(
                 &toks,
                 &triggers,
                 recent_attack
-                    .filter(|&(_, at)| si <= at + 2)
+                    .filter(|&(_, at)| si <= at + 1 && follows_on)
                     .map(|(t, _)| t),
             ) else {
                 carried = this_carry.clone();
@@ -417,7 +421,7 @@ impl<'g> Extractor<'g> {
             if background {
                 confidence -= 0.15;
             }
-            let evidence_text = body.clone();
+            let evidence_text: String = chars[s.sentence.0..s.sentence.1].iter().collect();
             // No place in the sentence: the place of the report just before
             // (the sentence before, or two before in the same paragraph);
             // an incident nowhere is not mapped, so it is dropped.
@@ -472,7 +476,7 @@ impl<'g> Extractor<'g> {
                     targets: targets.clone(),
                     people: people.clone(),
                     counts,
-                    evidence: (s.start, s.end),
+                    evidence: s.sentence,
                     evidence_text: evidence_text.clone(),
                     confidence: c.clamp(0.05, 0.99),
                 });
@@ -660,8 +664,29 @@ impl<'g> Extractor<'g> {
             ArmedClash
         } else if has(AssassinationKilling, 2) {
             AssassinationKilling
+        } else if has(ArmedClash, 1) {
+            // Gunmen, gunfire: an armed attack.
+            ArmedClash
+        } else if let Some(t) = recent_attack {
+            // «واستهدفت …» right after a strike report: the same kind of strike.
+            t
         } else {
-            recent_attack.unwrap_or(Other)
+            // A bare attack word: «قصف» is a bombardment, «هجوم» an armed attack.
+            let words: Vec<&str> = hits
+                .iter()
+                .filter(|h| h.1 == Trigger::Attack)
+                .map(|h| toks[h.0].text.as_str())
+                .collect();
+            if words.iter().any(|w| w.contains("قصف")) {
+                Shelling
+            } else if words
+                .iter()
+                .any(|w| w.contains("هجوم") || w.contains("هاجم") || w.contains("هجمات"))
+            {
+                ArmedClash
+            } else {
+                Other
+            }
         };
         Some((t, at))
     }
@@ -795,8 +820,18 @@ impl<'g> Extractor<'g> {
                 let between: String = chars[toponyms[prev].end..toponyms[i].start]
                     .iter()
                     .collect();
-                let listed = between.trim().is_empty() && toponyms[i].surface.starts_with('و')
-                    || matches!(between.trim(), "و" | "،" | "," | "، و" | "،و");
+                // «في البوكمال والقورية», «مدينة الميادين وبلدة صبيخان».
+                let gap = between.trim();
+                let feature_between = gap
+                    .strip_prefix('و')
+                    .map(|r| {
+                        marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim()))
+                            .is_some()
+                    })
+                    .unwrap_or(false);
+                let listed = gap.is_empty() && toponyms[i].surface.starts_with('و')
+                    || matches!(gap, "و" | "،" | "," | "، و" | "،و")
+                    || feature_between;
                 if listed {
                     keep.push(i);
                 } else {

@@ -16,6 +16,10 @@ pub struct Sentence {
     pub furniture: bool,
     /// The first sentence of the article when it is a headline.
     pub headline: bool,
+    /// The whole sentence this unit belongs to: a sentence that reports two
+    /// events joined by «فيما», «بينما» or «في حين» is cut into clauses,
+    /// each read on its own, with the sentence as their evidence.
+    pub sentence: (usize, usize),
 }
 
 /// Keys of lines that are page furniture wherever they appear.
@@ -71,6 +75,39 @@ fn spans(chars: &[char]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Clause spans of a sentence: cut before «، فيما», «، بينما», «، في حين»
+/// (with or without «و»), where news joins a second event to the first.
+fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
+    const MARKERS: &[&str] = &[
+        "فيما ",
+        "بينما ",
+        "في حين ",
+        "وفيما ",
+        "وبينما ",
+        "وفي حين ",
+    ];
+    let mut cuts = vec![s];
+    let mut i = s;
+    while i < e {
+        if matches!(chars[i], '،' | ',') {
+            let mut j = i + 1;
+            while j < e && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let rest: String = chars[j..e.min(j + 8)].iter().collect();
+            if MARKERS.iter().any(|m| rest.starts_with(m)) && j > s + 10 {
+                cuts.push(j);
+            }
+        }
+        i += 1;
+    }
+    cuts.push(e);
+    cuts.windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| b > a)
+        .collect()
+}
+
 /// Cuts text into sentences; marks furniture and short heading lines.
 pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
     let chars: Vec<char> = text.chars().collect();
@@ -110,13 +147,16 @@ pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
             .any(|f| k == *f || k.starts_with(f) && k.len() < f.len() + 12)
             || heading
             || k.is_empty();
-        out.push(Sentence {
-            start: s,
-            end: e,
-            paragraph: para_of[s],
-            furniture,
-            headline: has_title && para_of[s] == first_para,
-        });
+        for (cs, ce) in clauses(&chars, s, e) {
+            out.push(Sentence {
+                start: cs,
+                end: ce,
+                paragraph: para_of[s],
+                furniture,
+                headline: has_title && para_of[s] == first_para,
+                sentence: (s, e),
+            });
+        }
     }
     out
 }
