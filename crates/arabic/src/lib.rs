@@ -23,5 +23,5 @@ mod tokens;
 
 pub use clitics::{peel, strip_article, Peeled};
 pub use latin::{latin_key, latin_skeleton};
-pub use normalize::{fold_char, is_arabic, key, normalize, Normalized};
+pub use normalize::{fold_char, is_arabic, key, normalize, obfuscation_gap_at, Normalized};
 pub use tokens::{sentence_spans, tokenize, tokenize_normalized, Token};

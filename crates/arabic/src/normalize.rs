@@ -20,12 +20,21 @@ impl Normalized {
         let mut chars = Vec::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len());
         let mut n = 0;
-        for (i, c) in text.chars().enumerate() {
+        // Characters still to drop from an obfuscation gap.
+        let mut joined = 0;
+        for (i, (b, c)) in text.char_indices().enumerate() {
+            n = i + 1;
+            if joined > 0 {
+                joined -= 1;
+                continue;
+            }
+            if c == TATWEEL {
+                joined = obfuscation_gap(&text[b + c.len_utf8()..]);
+            }
             fold_char(c, &mut |f| {
                 chars.push(f);
                 origin.push(i);
             });
-            n = i + 1;
         }
         Normalized {
             chars,
@@ -46,6 +55,40 @@ impl Normalized {
     pub fn as_string(&self) -> String {
         self.chars.iter().collect()
     }
+}
+
+const TATWEEL: char = '\u{0640}';
+
+/// Writers break sensitive words to slip past platform filters: «قـ.ـتل»,
+/// «اعتقـ ـالات». A run of spaces, dots or hyphens between two tatweels
+/// joins the word again; returns how many characters after a tatweel to drop.
+fn obfuscation_gap(rest: &str) -> usize {
+    let mut n = 0;
+    for c in rest.chars() {
+        match c {
+            ' ' | '.' | '-' => n += 1,
+            TATWEEL if n > 0 => return n,
+            _ => return 0,
+        }
+    }
+    0
+}
+
+/// Length in code points of the obfuscation gap that starts right after
+/// code point `i` of `chars` (a tatweel), or 0.
+pub fn obfuscation_gap_at(chars: &[char], i: usize) -> usize {
+    if chars.get(i) != Some(&TATWEEL) {
+        return 0;
+    }
+    let mut n = 0;
+    while let Some(&c) = chars.get(i + 1 + n) {
+        match c {
+            ' ' | '.' | '-' => n += 1,
+            TATWEEL if n > 0 => return n,
+            _ => return 0,
+        }
+    }
+    0
 }
 
 /// True for characters of the Arabic script blocks.
@@ -128,11 +171,7 @@ fn fold_decomposed(c: char, out: &mut impl FnMut(char)) {
 
 /// Normalises a string (no offsets kept).
 pub fn normalize(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        fold_char(c, &mut |f| s.push(f));
-    }
-    s
+    Normalized::new(text).as_string()
 }
 
 /// A lookup key for names: normalised, with spaces, hyphens, dots, quotes and
@@ -192,6 +231,17 @@ mod tests {
         assert_eq!(key("دير الزور"), key("ديرالزور"));
         assert_eq!(key("البو كمال"), key("البوكمال"));
         assert_eq!(key("Deir ez-Zor"), "deirezzor");
+    }
+
+    #[test]
+    fn joins_words_broken_against_filters() {
+        assert_eq!(normalize("قـ.ـتل عـ.ـبوة"), "قتل عبوه");
+        assert_eq!(normalize("اعتقـ ـالات في ديـ ـر الزور"), "اعتقالات في دير الزور");
+        // A tatweel alone, or before a real full stop, changes nothing else.
+        assert_eq!(normalize("الـ 24 ساعة. ثم"), "ال 24 ساعه. ثم");
+        let n = Normalized::new("قـ.ـتل");
+        assert_eq!(n.as_string(), "قتل");
+        assert_eq!(n.original_span(0, 3), (0, 6));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use marsad_gazetteer::PlaceIdx;
 use serde::{Deserialize, Serialize};
 
-use crate::DatePrecision;
+use crate::{CountKind, DatePrecision};
 
 /// The event vocabulary, each mapped to ACLED's event type and sub-type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -183,6 +183,24 @@ pub enum Qualifier {
     AtMost,
     /// «حوالي», «نحو», «قرابة».
     Approx,
+    /// No number: «عدد من», «عدة», «آخرون».
+    Several,
+    /// No number: «عشرات».
+    Tens,
+    /// No number: «مئات».
+    Hundreds,
+    /// No number: «آلاف».
+    Thousands,
+}
+
+impl Qualifier {
+    /// True for the qualifiers that stand for a number the text does not give.
+    pub fn is_vague(self) -> bool {
+        matches!(
+            self,
+            Qualifier::Several | Qualifier::Tens | Qualifier::Hundreds | Qualifier::Thousands
+        )
+    }
 }
 
 /// Human toll of an incident.
@@ -200,6 +218,26 @@ pub struct Counts {
     pub injured_q: Qualifier,
     /// Qualifier of the arrested count.
     pub arrested_q: Qualifier,
+}
+
+impl Counts {
+    /// The count of one kind and its qualifier.
+    pub fn get(&self, kind: CountKind) -> (Option<u32>, Qualifier) {
+        match kind {
+            CountKind::Killed => (self.killed, self.killed_q),
+            CountKind::Injured => (self.injured, self.injured_q),
+            CountKind::Arrested => (self.arrested, self.arrested_q),
+        }
+    }
+
+    /// The count of one kind and its qualifier, to change.
+    pub fn slot_mut(&mut self, kind: CountKind) -> (&mut Option<u32>, &mut Qualifier) {
+        match kind {
+            CountKind::Killed => (&mut self.killed, &mut self.killed_q),
+            CountKind::Injured => (&mut self.injured, &mut self.injured_q),
+            CountKind::Arrested => (&mut self.arrested, &mut self.arrested_q),
+        }
+    }
 }
 
 /// One incident reported by an article.

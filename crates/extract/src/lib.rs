@@ -24,12 +24,14 @@
 
 mod article;
 mod dates;
+mod discourse;
 mod error;
 mod event;
 mod extract;
 mod lexicon;
 mod numbers;
 mod output;
+mod reading;
 mod segment;
 
 pub use article::{Article, Format};
@@ -37,6 +39,6 @@ pub use dates::{find_dates, DateMention, DatePrecision};
 pub use error::{Error, Result};
 pub use event::{Actor, ActorKind, Counts, EventType, Incident, Qualifier};
 pub use extract::{Extraction, Extractor};
-pub use numbers::{find_counts, CountMention};
+pub use numbers::{find_counts, CountKind, CountMention};
 pub use output::{ArticleOut, IncidentOut};
 pub use segment::{segment, Sentence};

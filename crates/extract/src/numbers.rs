@@ -1,5 +1,20 @@
-//! Counts of killed, injured and arrested, in digits, Arabic-Indic digits
-//! and number words, with qualifiers («أكثر من عشرين» → 20, at least).
+//! The toll grammar: how many were killed, injured or arrested, as news
+//! writes it.
+//!
+//! A toll is a *count phrase* tied to a *kind cue*:
+//! - a cue before the phrase: «مقتل 4 أشخاص», «قُتل مساء السبت امرأتان
+//!   وطفل», «اعتقلت القوات الثلاثاء 53 شخصاً», «أسفر عن مقتله»;
+//! - a verb after it: «ستة أشخاص قتلوا», «ثلاثة مدنيين لقوا حتفهم»;
+//! - a kind noun after a number: «12 قتيلاً», «(سبعة) قتلى و38 جريحاً».
+//!
+//! Count phrases are numerals in digits, Arabic-Indic digits or words
+//! (masculine and feminine, compounds, teens, hundreds), dual nouns
+//! («عنصرين» = 2), singular nouns («مصرع شاب» = 1), «أحد عناصر» = 1, and
+//! vague quantities («عشرات», «عدد من», «آخرون») that give no number, only a
+//! qualifier. Phrases joined by «و» or «بالإضافة إلى» add up («امرأتان
+//! وطفل» = 3); a breakdown after «بينهم» or «وهم» is part of the figure
+//! before it, not more. «قتل وجرح العشرات» and «بين قتيل وجريح» give no
+//! separate figure, and a failed attempt («نجا من محاولة اغتيال») gives 0.
 
 use marsad_arabic::{tokenize, Token};
 
@@ -21,9 +36,9 @@ pub enum CountKind {
 pub struct CountMention {
     /// What is counted.
     pub kind: CountKind,
-    /// The number.
-    pub value: u32,
-    /// Exact, at least, at most or approximate.
+    /// The number; `None` when the text gives none («عشرات», «عدد من»).
+    pub value: Option<u32>,
+    /// Exact, at least, at most, approximate, or the kind of vague quantity.
     pub qualifier: Qualifier,
     /// Start, code points into the text searched.
     pub start: usize,
@@ -35,10 +50,13 @@ const UNITS: &[(&str, u32)] = &[
     ("واحد", 1),
     ("واحده", 1),
     ("احد", 1),
+    ("احدي", 1),
     ("اثنان", 2),
     ("اثنين", 2),
     ("اثنتين", 2),
     ("اثنتان", 2),
+    ("اثنا", 2),
+    ("اثني", 2),
     ("ثلاثه", 3),
     ("ثلاث", 3),
     ("اربعه", 4),
@@ -75,288 +93,787 @@ const TENS: &[(&str, u32)] = &[
     ("ثمانين", 80),
     ("تسعون", 90),
     ("تسعين", 90),
+];
+
+const HUNDREDS: &[(&str, u32)] = &[
     ("مايه", 100),
     ("ميه", 100),
     ("مئه", 100),
     ("مايتين", 200),
     ("مئتين", 200),
     ("مايتان", 200),
+    ("مئتان", 200),
+    ("ثلاثمايه", 300),
+    ("ثلاثمئه", 300),
+    ("اربعمايه", 400),
+    ("اربعمئه", 400),
+    ("خمسمايه", 500),
+    ("خمسمئه", 500),
     ("الف", 1000),
 ];
 
-/// Indefinite plurals: «العشرات» (tens of), «المئات».
-const VAGUE: &[(&str, u32)] = &[
-    ("عشرات", 20),
-    ("العشرات", 20),
-    ("مئات", 100),
-    ("المئات", 100),
-    ("الاف", 1000),
-    ("عده", 3),
-    ("عدد", 3),
+/// Vague quantities: no number, a qualifier.
+const VAGUE: &[(&str, Qualifier)] = &[
+    ("عشرات", Qualifier::Tens),
+    ("العشرات", Qualifier::Tens),
+    ("مئات", Qualifier::Hundreds),
+    ("المئات", Qualifier::Hundreds),
+    ("الاف", Qualifier::Thousands),
+    ("عده", Qualifier::Several),
+    ("عدد", Qualifier::Several),
+    ("عددا", Qualifier::Several),
+    ("بعض", Qualifier::Several),
+    ("اخرون", Qualifier::Several),
+    ("اخرين", Qualifier::Several),
+    ("مدنيون", Qualifier::Several),
 ];
 
 /// The value of a number written as digits or as one number word.
 pub fn parse_number_word(w: &str) -> Option<u32> {
-    if let Ok(n) = w.parse::<u32>() {
-        return Some(n);
+    if !w.is_empty() && w.len() <= 7 && w.bytes().all(|b| b.is_ascii_digit()) {
+        return w.parse().ok();
     }
     let w = w.strip_prefix("ال").unwrap_or(w);
     UNITS
         .iter()
         .chain(TENS)
+        .chain(HUNDREDS)
         .find(|(k, _)| *k == w)
         .map(|&(_, v)| v)
-}
-
-/// Reads a number at word `i`: «4», «أربعة», «خمسة وعشرين», «أحد عشر».
-/// Returns the value, words used, and whether it was vague («العشرات»).
-fn number_at(toks: &[Token], i: usize) -> Option<(u32, usize, bool)> {
-    let w = toks.get(i)?.text.as_str();
-    // «و13 مصاباً»: the conjunction sticks to digits.
-    let w = w
-        .strip_prefix('و')
-        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
-        .unwrap_or(w);
-    if let Some(&(_, v)) = VAGUE.iter().find(|(k, _)| *k == w) {
-        // «عدد» and «عدة» only count when no real number follows («عدد من»).
-        if v == 3 && toks.get(i + 1).is_some_and(|t| t.text == "من") {
-            return None;
-        }
-        return Some((v, 1, true));
-    }
-    let v = parse_number_word(w)?;
-    // «خمسة وعشرين», «أحد عشر».
-    if v < 10 {
-        if let Some(next) = toks.get(i + 1) {
-            if let Some(t) = next
-                .text
-                .strip_prefix('و')
-                .and_then(parse_number_word)
-                .filter(|t| *t >= 20 && *t < 100)
-            {
-                return Some((v + t, 2, false));
-            }
-            if matches!(next.text.as_str(), "عشر" | "عشره") {
-                return Some((v + 10, 2, false));
-            }
-        }
-    }
-    Some((v, 1, false))
 }
 
 const QUALIFIERS: &[(&str, Qualifier)] = &[
     ("اكثر", Qualifier::AtLeast),
     ("ازيد", Qualifier::AtLeast),
     ("يزيد", Qualifier::AtLeast),
+    ("يزيد", Qualifier::AtLeast),
     ("يقل", Qualifier::AtLeast),
+    ("يتجاوز", Qualifier::AtLeast),
     ("اقل", Qualifier::AtMost),
     ("حوالي", Qualifier::Approx),
+    ("حوالى", Qualifier::Approx),
     ("نحو", Qualifier::Approx),
     ("قرابه", Qualifier::Approx),
     ("زهاء", Qualifier::Approx),
     ("زها", Qualifier::Approx),
     ("يقارب", Qualifier::Approx),
     ("تقريبا", Qualifier::Approx),
-    ("قرابة", Qualifier::Approx),
 ];
 
-/// Words that say what is counted, before a number («مقتل 4»).
-const BEFORE: &[(&str, CountKind)] = &[
-    ("مقتل", CountKind::Killed),
-    ("قتل", CountKind::Killed),
-    ("مصرع", CountKind::Killed),
-    ("استشهاد", CountKind::Killed),
-    ("سقوط", CountKind::Killed),
-    ("قتلت", CountKind::Killed),
-    ("بقتل", CountKind::Killed),
-    ("مقتلا", CountKind::Killed),
-    ("اصابه", CountKind::Injured),
-    ("اصابات", CountKind::Injured),
-    ("جرح", CountKind::Injured),
-    ("اصيب", CountKind::Injured),
-    ("باصابه", CountKind::Injured),
-    ("اعتقال", CountKind::Arrested),
-    ("اعتقلت", CountKind::Arrested),
-    ("اعتقل", CountKind::Arrested),
-    ("احتجاز", CountKind::Arrested),
-    ("احتجزت", CountKind::Arrested),
-    ("توقيف", CountKind::Arrested),
+/// Words skipped between a qualifier and its number: «ما لا يقل عن».
+const QUALIFIER_FILLERS: &[&str] = &["من", "ما", "لا", "عن", "علي", "الي"];
+
+/// Words of a time phrase between a verb and its subject: «قُتل مساء السبت …».
+const TIME_FILLERS: &[&str] = &[
+    "صباح", "مسا", "فجر", "ليل", "ليله", "ظهر", "عصر", "يوم", "اليوم", "امس", "الاحد", "الاثنين",
+    "الثلاثا", "الاربعا", "الخميس", "الجمعه", "السبت", "الماضي", "الفايت", "الاول", "اليوم",
+];
+
+/// Cue words before a count phrase. `true` for verbs, whose subject may stand
+/// between the verb and the count of an active sentence.
+const CUES: &[(&str, CountKind, bool)] = &[
+    ("مقتل", CountKind::Killed, false),
+    ("قتل", CountKind::Killed, true),
+    ("قتلت", CountKind::Killed, true),
+    ("قتلوا", CountKind::Killed, true),
+    ("مصرع", CountKind::Killed, false),
+    ("استشهاد", CountKind::Killed, false),
+    ("استشهد", CountKind::Killed, false),
+    ("استشهدت", CountKind::Killed, false),
+    ("لقي", CountKind::Killed, false),
+    ("لقيت", CountKind::Killed, false),
+    ("توفي", CountKind::Killed, false),
+    ("وفاه", CountKind::Killed, false),
+    ("سقوط", CountKind::Killed, false),
+    ("بحياه", CountKind::Killed, false),
+    ("حصيله", CountKind::Killed, false),
+    ("اصابه", CountKind::Injured, false),
+    ("اصابات", CountKind::Injured, false),
+    ("اصيب", CountKind::Injured, false),
+    ("اصيبت", CountKind::Injured, false),
+    ("جرح", CountKind::Injured, true),
+    ("جرحت", CountKind::Injured, true),
+    ("اعتقال", CountKind::Arrested, false),
+    ("اعتقلت", CountKind::Arrested, true),
+    ("اعتقل", CountKind::Arrested, true),
+    ("اعتقلوا", CountKind::Arrested, true),
+    ("احتجاز", CountKind::Arrested, false),
+    ("احتجزت", CountKind::Arrested, true),
+    ("احتجز", CountKind::Arrested, true),
+    ("توقيف", CountKind::Arrested, false),
+    ("اوقفت", CountKind::Arrested, true),
+    ("اوقف", CountKind::Arrested, true),
+    ("القبض", CountKind::Arrested, false),
+];
+
+/// «ما أدى إلى مقتله», «أصيب سائقه»: one person, the one the text is about.
+const CUE_WITH_PRONOUN: &[(&str, CountKind)] = &[
+    ("مقتله", CountKind::Killed),
+    ("مقتلها", CountKind::Killed),
+    ("استشهاده", CountKind::Killed),
+    ("مصرعه", CountKind::Killed),
+    ("وفاته", CountKind::Killed),
+    ("اصابته", CountKind::Injured),
     ("اعتقاله", CountKind::Arrested),
+    ("اعتقالها", CountKind::Arrested),
 ];
 
-/// Nouns after a number that say what is counted («23 قتيلاً»).
-const AFTER: &[(&str, CountKind)] = &[
+/// Verbs after a count phrase: «ستة أشخاص قتلوا».
+const AFTER_VERBS: &[(&str, CountKind)] = &[
+    ("قتلوا", CountKind::Killed),
+    ("قتلا", CountKind::Killed),
+    ("قضوا", CountKind::Killed),
+    ("لقوا", CountKind::Killed),
+    ("استشهدوا", CountKind::Killed),
+    ("سقطوا", CountKind::Killed),
+    ("اصيبوا", CountKind::Injured),
+    ("جرحوا", CountKind::Injured),
+    ("اعتقلوا", CountKind::Arrested),
+];
+
+/// Nouns after a number that say what is counted: «23 قتيلاً».
+const KIND_NOUNS: &[(&str, CountKind)] = &[
     ("قتيلا", CountKind::Killed),
     ("قتلي", CountKind::Killed),
     ("قتيل", CountKind::Killed),
+    ("شهيدا", CountKind::Killed),
+    ("شهدا", CountKind::Killed),
+    ("شهيد", CountKind::Killed),
     ("ضحيه", CountKind::Killed),
     ("ضحايا", CountKind::Killed),
     ("جثث", CountKind::Killed),
+    ("جثه", CountKind::Killed),
     ("جريحا", CountKind::Injured),
     ("جرحي", CountKind::Injured),
     ("جريح", CountKind::Injured),
     ("مصابا", CountKind::Injured),
     ("مصابين", CountKind::Injured),
     ("مصاب", CountKind::Injured),
+    ("اصابه", CountKind::Injured),
+    ("اصابات", CountKind::Injured),
     ("معتقلا", CountKind::Arrested),
     ("معتقلين", CountKind::Arrested),
+    ("معتقل", CountKind::Arrested),
     ("موقوفا", CountKind::Arrested),
     ("موقوفين", CountKind::Arrested),
 ];
 
-/// Dual nouns: «مقتل عنصرين» is two.
-const DUALS: &[&str] = &[
-    "عنصرين",
-    "عنصران",
-    "شخصين",
-    "شخصان",
-    "مدنيان",
-    "قتيلين",
-    "قتيلان",
-    "جريحين",
-    "جريحان",
-    "طفلين",
-    "طفلان",
-    "شابين",
-    "شابان",
-    "جنديين",
-    "جنديان",
-    "مقاتلين",
-    "مقاتلان",
-    "قياديين",
-    "قياديان",
-    "مصابين",
+/// Dual kind nouns: «سقوط قتيلين» is two killed.
+const KIND_DUALS: &[(&str, CountKind)] = &[
+    ("قتيلين", CountKind::Killed),
+    ("قتيلان", CountKind::Killed),
+    ("شهيدين", CountKind::Killed),
+    ("شهيدان", CountKind::Killed),
+    ("جريحين", CountKind::Injured),
+    ("جريحان", CountKind::Injured),
+    ("مصابين", CountKind::Injured),
 ];
 
-/// Singular person nouns: «مقتل عنصر» is one.
-const SINGULARS: &[&str] = &[
-    "عنصر",
-    "شخص",
-    "مدني",
-    "شاب",
-    "طفل",
-    "امراه",
-    "رجل",
-    "مقاتل",
-    "قيادي",
-    "جندي",
-    "ضابط",
-    "قائد",
-    "طفله",
-    "سيده",
+/// People nouns: (singular, its plural is broken). Duals are the singular
+/// with «ين»/«ان»; where the plural is sound (مدني → مدنيين) the «ين» form is
+/// a dual only when the text marks it («مقاتلَين») or says «اثنين».
+const PEOPLE: &[(&str, bool)] = &[
+    ("شخص", true),
+    ("عنصر", true),
+    ("طفل", true),
+    ("طفله", true),
+    ("شاب", true),
+    ("رجل", true),
+    ("امراه", true),
+    ("امراته", true),
+    ("سيده", true),
+    ("فتي", true),
+    ("فتاه", true),
+    ("جندي", true),
+    ("ضابط", true),
+    ("قائد", true),
+    ("فرد", true),
+    ("عامل", true),
+    ("طالب", true),
+    ("حارس", true),
+    ("مسن", false),
+    ("مدني", false),
+    ("مواطن", false),
+    ("مقاتل", false),
+    ("عسكري", false),
+    ("قيادي", false),
+    ("مسلح", false),
+    ("موظف", false),
+    ("سائق", false),
+    ("لاجي", false),
+    ("نازح", false),
+    ("نازحه", false),
+    ("مزارع", false),
+    ("ناشط", false),
+    ("صحفي", false),
+    ("راع", false),
+    ("معلم", false),
+    ("طبيب", true),
+    ("مسوول", false),
+    ("متطوع", false),
+    ("مطلوب", false),
+    ("عضو", true),
+    ("زوج", true),
+    ("زوجه", true),
+    ("ابن", true),
+    ("شقيق", true),
+    ("وجيه", true),
 ];
 
-fn kind_word(list: &[(&str, CountKind)], w: &str) -> Option<CountKind> {
-    let bare = w
-        .strip_prefix(['و', 'ف'])
+/// Plural people nouns (broken plurals and the sound plurals above).
+const PEOPLE_PLURALS: &[&str] = &[
+    "اشخاص", "عناصر", "اطفال", "شبان", "شباب", "رجال", "نسا", "جنود", "ضباط", "قاده", "قادات",
+    "افراد", "عمال", "طلاب", "حراس", "ابنا", "اعضا", "مواطنين", "مواطنون", "مدنيين", "مدنيون",
+    "مقاتلين", "مقاتلون", "عسكريين", "قياديين", "مسلحين", "مسلحون", "موظفين", "سائقين", "لاجيين",
+    "نازحين", "مزارعين", "ناشطين", "صحفيين", "مسنين", "متطوعين", "مطلوبين", "مدنين", "اهالي",
+    "سكان", "وجها", "اشقا", "اخوه",
+];
+
+/// Markers of a breakdown of the figure just given: «مقتل 5 بينهم طفلان».
+const SUBSET: &[&str] = &[
+    "بينهم", "بينهن", "منهم", "منهن", "وهم", "وهن", "غالبيتهم", "معظمهم", "اغلبهم", "جميعهم",
+    "بينها", "اغلبيتهم",
+];
+
+/// Words after which more victims are added: «بالإضافة إلى طفلين».
+fn additive_at(toks: &[Token], i: usize) -> Option<usize> {
+    let w = toks.get(i)?.text.as_str();
+    let next = toks.get(i + 1).map(|t| t.text.as_str());
+    match (w, next) {
+        ("بالاضافه" | "اضافه" | "وبالاضافه", Some("الي" | "لـ" | "ل")) => Some(2),
+        ("فضلا", Some("عن")) => Some(2),
+        ("علاوه", Some("علي")) => Some(2),
+        _ => None,
+    }
+}
+
+fn strip_conj(w: &str) -> &str {
+    w.strip_prefix(['و', 'ف'])
         .filter(|r| r.chars().count() > 2)
-        .unwrap_or(w);
+        .unwrap_or(w)
+}
+
+/// A cue word (with its و/ف/ب/ل clitic peeled) and whether it is a verb.
+fn cue(w: &str) -> Option<(CountKind, bool)> {
+    let find = |x: &str| {
+        CUES.iter()
+            .find(|(k, _, _)| *k == x)
+            .map(|&(_, kind, verb)| (kind, verb))
+    };
+    find(w).or_else(|| {
+        let bare = strip_conj(w);
+        find(bare).or_else(|| {
+            bare.strip_prefix(['ب', 'ل'])
+                .filter(|r| r.chars().count() > 2)
+                .and_then(|r| find(r).filter(|(_, verb)| !verb))
+        })
+    })
+}
+
+fn pronoun_cue(w: &str) -> Option<CountKind> {
+    let bare = strip_conj(w);
+    let bare = bare
+        .strip_prefix(['ب', 'ل'])
+        .filter(|r| r.chars().count() > 3)
+        .unwrap_or(bare);
+    CUE_WITH_PRONOUN
+        .iter()
+        .find(|(k, _)| *k == bare)
+        .map(|&(_, c)| c)
+}
+
+fn lookup<T: Copy>(list: &[(&str, T)], w: &str) -> Option<T> {
+    let bare = strip_conj(w);
     list.iter()
         .find(|(k, _)| *k == w || *k == bare)
         .map(|&(_, c)| c)
 }
 
+/// How many people a people noun says by itself: 1 (singular), 2 (dual),
+/// `None` for a plural (it says "some"), or not a people noun at all.
+enum Head {
+    Count(u32),
+    Plural,
+}
+
+fn people_head(w: &str, original: &str) -> Option<Head> {
+    let w = strip_conj(w);
+    let w = w.strip_prefix("ال").filter(|r| r.chars().count() > 2).unwrap_or(w);
+    // Accusative «شخصاً», «عنصراً» after numbers 11-99 are singular forms.
+    let sing = |x: &str| PEOPLE.iter().find(|(s, _)| *s == x).map(|&(_, b)| b);
+    if sing(w).is_some() || w.strip_suffix('ا').and_then(sing).is_some() {
+        return Some(Head::Count(1));
+    }
+    if PEOPLE_PLURALS.contains(&w) {
+        // A sound plural is also the written dual: «مقاتلَين» with its fatha.
+        if w.ends_with("ين") && original.contains("\u{064E}ي") && original.ends_with('ن') {
+            return Some(Head::Count(2));
+        }
+        return Some(Head::Plural);
+    }
+    for suffix in ["ين", "ان", "تين", "تان"] {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            let stem_t = format!("{stem}ه");
+            let found = sing(stem).or_else(|| (suffix.starts_with('ت')).then(|| sing(&stem_t))?);
+            match found {
+                Some(true) => return Some(Head::Count(2)),
+                Some(false) if suffix == "ان" || suffix == "تان" => return Some(Head::Count(2)),
+                Some(false) if original.contains('\u{064E}') => return Some(Head::Count(2)),
+                Some(false) => return Some(Head::Plural),
+                None => {}
+            }
+        }
+    }
+    None
+}
+
+/// Reads a number at token `i`: «4», «أربعة», «خمسة وعشرين», «أحد عشر»,
+/// «مئة وخمسون». Returns the value and how many tokens it used.
+fn number_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
+    let w = toks.get(i)?.text.as_str();
+    // «و13 مصاباً»: the conjunction sticks to digits.
+    let w = w
+        .strip_prefix('و')
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(w);
+    let (digits, _) = split_digits(w);
+    if !digits.is_empty() {
+        return Some((digits.parse().ok()?, 1));
+    }
+    let v = parse_number_word(w)?;
+    let next = |k: usize| toks.get(i + k).filter(|t| !t.breaks && t.gap.is_empty());
+    // «أحد عشر», «ثلاثة عشر», «اثنا عشر».
+    if v < 10 {
+        if let Some(n) = next(1) {
+            if matches!(n.text.as_str(), "عشر" | "عشره") {
+                return Some((v + 10, 2));
+            }
+        }
+    }
+    // «خمسة وعشرين», «مئة وخمسون».
+    let mut total = v;
+    let mut used = 1;
+    while let Some(n) = next(used) {
+        let Some(part) = n.text.strip_prefix('و').and_then(parse_number_word) else {
+            break;
+        };
+        if part >= total && total >= 10 || part == total {
+            break;
+        }
+        total += part;
+        used += 1;
+    }
+    Some((total, used))
+}
+
+/// «15شهيدا»: digits glued to the word after them.
+fn split_digits(w: &str) -> (&str, &str) {
+    let n = w.bytes().take_while(u8::is_ascii_digit).count();
+    w.split_at(n)
+}
+
+/// One count phrase: its value (`None` for a vague one), qualifier, and the
+/// token after it.
+struct Phrase {
+    value: Option<u32>,
+    qualifier: Qualifier,
+    end: usize,
+    /// The phrase named people («شخصاً», «عنصرين») or a kind noun.
+    headed: bool,
+    /// The kind noun after the number, if any («قتيلاً»).
+    kind: Option<CountKind>,
+}
+
+struct Parser<'a> {
+    toks: &'a [Token],
+    chars: &'a [char],
+}
+
+impl Parser<'_> {
+    fn word(&self, i: usize) -> &str {
+        self.toks.get(i).map(|t| t.text.as_str()).unwrap_or("")
+    }
+
+    /// The token at `i` starts a new phrase of the same sentence (no full stop
+    /// before it).
+    fn joined(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| !t.breaks)
+    }
+
+    fn original(&self, i: usize) -> String {
+        let t = &self.toks[i];
+        self.chars[t.start..t.end.min(self.chars.len())]
+            .iter()
+            .collect()
+    }
+
+    /// A qualifier before a number: «أكثر من», «ما لا يقل عن», «نحو».
+    fn qualifier_before(&self, mut i: usize) -> (Qualifier, usize) {
+        let mut q = Qualifier::Exact;
+        for _ in 0..4 {
+            if !self.joined(i) {
+                break;
+            }
+            let w = self.word(i);
+            if let Some(x) = lookup(QUALIFIERS, w) {
+                q = x;
+                i += 1;
+            } else if QUALIFIER_FILLERS.contains(&w) && (q != Qualifier::Exact || matches!(w, "ما" | "لا"))
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        (q, i)
+    }
+
+    /// «على الأقل», «تقريباً» after a phrase.
+    fn qualifier_after(&self, i: usize, q: Qualifier) -> (Qualifier, usize) {
+        match (self.word(i), self.word(i + 1)) {
+            ("علي", "الاقل") if self.joined(i) => (Qualifier::AtLeast, i + 2),
+            ("تقريبا", _) if self.joined(i) => (Qualifier::Approx, i + 1),
+            _ => (q, i),
+        }
+    }
+
+    /// A count phrase at `i`, without coordination.
+    fn phrase(&self, i: usize) -> Option<Phrase> {
+        if !self.joined(i) && i > 0 {
+            return None;
+        }
+        let (q, j) = self.qualifier_before(i);
+        let w = self.word(j).to_string();
+        // «أحد عناصر الفرقة» is one.
+        if matches!(strip_conj(&w), "احد" | "احدي") && self.joined(j + 1) {
+            if let Some(Head::Plural) = people_head(self.word(j + 1), &self.original(j + 1)) {
+                return Some(Phrase {
+                    value: Some(1),
+                    qualifier: q,
+                    end: j + 2,
+                    headed: true,
+                    kind: None,
+                });
+            }
+        }
+        if let Some((v, n)) = number_at(self.toks, j) {
+            let mut end = j + n;
+            let (digits, glued) = split_digits(strip_conj(&w));
+            let glued = if digits.is_empty() { "" } else { glued };
+            let noun_at = |k: usize| -> Option<String> {
+                if !glued.is_empty() && k == j + n {
+                    return Some(glued.to_string());
+                }
+                (self.joined(k) && !self.toks[k].gap.contains(',')).then(|| self.word(k).to_string())
+            };
+            let mut headed = false;
+            let mut kind = None;
+            let glued_noun = !glued.is_empty();
+            if let Some(noun) = noun_at(end) {
+                if let Some(k) = lookup(KIND_NOUNS, &noun) {
+                    kind = Some(k);
+                    headed = true;
+                    if !glued_noun {
+                        end += 1;
+                    }
+                } else if people_head(&noun, "").is_some() {
+                    headed = true;
+                    if !glued_noun {
+                        end += 1;
+                    }
+                } else if matches!(noun.as_str(), "اخرين" | "اخرون" | "اخري") {
+                    headed = true;
+                    end += 1;
+                }
+            }
+            // «خمسة من عناصر الحاجز».
+            if !headed && self.word(end) == "من" && self.joined(end) {
+                headed = people_head(self.word(end + 1), "").is_some();
+            }
+            // Not a toll: «3 سيارات», «(96 كم», a year.
+            if !headed {
+                let next = self.word(end);
+                let ok = !self.joined(end)
+                    || next.is_empty()
+                    || matches!(next, "علي" | "بينهم" | "منهم")
+                    || cue(next).is_some()
+                    || self.toks[end].gap.contains(',')
+                    || lookup(AFTER_VERBS, next).is_some();
+                if !ok || v > 5000 {
+                    return None;
+                }
+            }
+            let (q, end) = self.qualifier_after(end, q);
+            // «أكثر من 150 بين قتيل وجريح»: killed and injured together.
+            if self.word(end) == "بين" && self.joined(end) {
+                return None;
+            }
+            return Some(Phrase {
+                value: Some(v),
+                qualifier: q,
+                end,
+                headed,
+                kind,
+            });
+        }
+        if let Some(vq) = lookup(VAGUE, &w) {
+            let mut end = j + 1;
+            if self.word(end) == "من" && self.joined(end) {
+                end += 1;
+            }
+            // «عدداً من المدنيين», «عشرات العناصر»: the noun belongs to the phrase.
+            if self.joined(end) && people_head(self.word(end), "").is_some() {
+                end += 1;
+            }
+            // «وأصيب آخرون»: a vague «آخرين» after a number is that number.
+            return Some(Phrase {
+                value: None,
+                qualifier: if q == Qualifier::Exact { vq } else { q },
+                end,
+                headed: true,
+                kind: None,
+            });
+        }
+        if j != i {
+            return None;
+        }
+        // «وأصيب آخر»: one more.
+        if matches!(strip_conj(&w), "اخر" | "اخري") {
+            return Some(Phrase {
+                value: Some(1),
+                qualifier: Qualifier::Exact,
+                end: j + 1,
+                headed: true,
+                kind: None,
+            });
+        }
+        if let Some(k) = lookup(KIND_DUALS, &w) {
+            return Some(Phrase {
+                value: Some(2),
+                qualifier: Qualifier::Exact,
+                end: j + 1,
+                headed: true,
+                kind: Some(k),
+            });
+        }
+        match people_head(&w, &self.original(j))? {
+            Head::Count(n) => {
+                let (q, end) = self.qualifier_after(j + 1, Qualifier::Exact);
+                Some(Phrase {
+                    value: Some(n),
+                    qualifier: q,
+                    end,
+                    headed: true,
+                    kind: None,
+                })
+            }
+            // «مقتل مدنيين اثنين», «استشهاد ثمانية» come with their number.
+            Head::Plural => {
+                if let Some((v, n)) = number_at(self.toks, j + 1).filter(|_| self.joined(j + 1)) {
+                    return Some(Phrase {
+                        value: Some(v),
+                        qualifier: Qualifier::Exact,
+                        end: j + 1 + n,
+                        headed: true,
+                        kind: None,
+                    });
+                }
+                Some(Phrase {
+                    value: None,
+                    qualifier: Qualifier::Several,
+                    end: j + 1,
+                    headed: true,
+                    kind: None,
+                })
+            }
+        }
+    }
+
+    /// Skips what stands between a phrase and a coordinated one: modifiers of
+    /// the noun («من قوات قسد», «في صفوف …») up to the next «و» phrase or an
+    /// additive marker. Returns the start of the next phrase.
+    fn next_coordinated(&self, mut i: usize, additive_reach: usize) -> Option<usize> {
+        let limit = i + additive_reach;
+        while i < limit.min(self.toks.len()) && self.joined(i) {
+            let w = self.word(i);
+            if SUBSET.contains(&strip_conj(w)) || SUBSET.contains(&w) {
+                return None;
+            }
+            if cue(w).is_some() || pronoun_cue(w).is_some() || lookup(AFTER_VERBS, w).is_some() {
+                return None;
+            }
+            if let Some(n) = additive_at(self.toks, i) {
+                return Some(i + n);
+            }
+            // «امرأتان وطفل»: the very next word, with its «و».
+            if w.starts_with('و') && w.chars().count() > 2 {
+                return Some(i);
+            }
+            if w == "و" {
+                return Some(i + 1);
+            }
+            if additive_reach <= 1 {
+                return None;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// A phrase and those coordinated with it; the values add up.
+    fn coordinated(&self, i: usize) -> Option<Phrase> {
+        let mut first = self.phrase(i)?;
+        let mut at = first.end;
+        // Victims listed after the first phrase: «7 عناصر … بالإضافة إلى طفلين».
+        while let Some(next) = self.next_coordinated(at, if at == first.end { 12 } else { 1 }) {
+            // A coordinated phrase must name people, and not start a new count
+            // («وإصابة 6» is a cue; «و38 جريحاً» is another kind).
+            let Some(p) = self.phrase(next).filter(|p| p.headed) else {
+                break;
+            };
+            if p.kind.is_some() && p.kind != first.kind {
+                break;
+            }
+            first.value = match (first.value, p.value) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, None) => a,
+                (None, b) => b,
+            };
+            first.end = p.end;
+            at = p.end;
+        }
+        Some(first)
+    }
+}
+
+/// «نجا من محاولة اغتيال», «محاولة اغتيال فاشلة»: nobody was killed.
+fn failed_attempt(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| strip_conj(&t.text).to_string());
+    let attempt = |k: usize| {
+        w(k).as_deref() == Some("محاوله")
+            && w(k + 1)
+                .as_deref()
+                .is_some_and(|x| matches!(x, "اغتيال" | "لاغتياله" | "اغتياله" | "قتل" | "لقتله"))
+    };
+    let first = w(0)?;
+    if matches!(first.as_str(), "نجا" | "نجاه" | "نجت") {
+        return (1..=6).find(|&k| attempt(k)).map(|k| k + 2);
+    }
+    if attempt(0) && w(2).as_deref() == Some("فاشله") {
+        return Some(3);
+    }
+    None
+}
+
 /// Finds killed / injured / arrested counts in a text.
 pub fn find_counts(text: &str) -> Vec<CountMention> {
     let toks = tokenize(text);
+    let chars: Vec<char> = text.chars().collect();
+    let p = Parser {
+        toks: &toks,
+        chars: &chars,
+    };
     let mut out: Vec<CountMention> = Vec::new();
-    for i in 0..toks.len() {
-        // «مقتل [أكثر من] 4 أشخاص», «اعتقلت حوالي 40 شخصاً», «مقتل عنصرين».
-        if let Some(kind) = kind_word(BEFORE, &toks[i].text) {
-            let mut j = i + 1;
-            let mut qualifier = Qualifier::Exact;
-            // Skip a few filler words: «ما لا يقل عن», «أكثر من», a verb's object pronoun.
-            for _ in 0..4 {
-                let Some(t) = toks.get(j) else { break };
-                if t.breaks {
-                    break;
-                }
-                if let Some(&(_, q)) = QUALIFIERS.iter().find(|(k, _)| *k == t.text) {
-                    qualifier = q;
-                    j += 1;
-                } else if matches!(t.text.as_str(), "من" | "ما" | "لا" | "عن" | "الي" | "ال")
-                {
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            if let Some((v, n, vague)) =
-                number_at(&toks, j).filter(|_| toks.get(j).is_some_and(|t| !t.breaks))
-            {
-                let q = if vague && qualifier == Qualifier::Exact {
-                    Qualifier::AtLeast
-                } else {
-                    qualifier
-                };
-                out.push(CountMention {
-                    kind,
-                    value: v,
-                    qualifier: q,
-                    start: toks[i].start,
-                    end: toks[j + n - 1].end,
-                });
-                continue;
-            }
-            if let Some(t) = toks.get(i + 1).filter(|t| !t.breaks) {
-                if DUALS.contains(&t.text.as_str()) {
-                    out.push(CountMention {
-                        kind,
-                        value: 2,
-                        qualifier: Qualifier::Exact,
-                        start: toks[i].start,
-                        end: t.end,
-                    });
-                } else if SINGULARS.contains(&t.text.as_str()) {
-                    out.push(CountMention {
-                        kind,
-                        value: 1,
-                        qualifier: Qualifier::Exact,
-                        start: toks[i].start,
-                        end: t.end,
-                    });
-                }
-            }
+    let span = |start: usize, end: usize| (toks[start].start, toks[end.max(start + 1) - 1].end);
+    let mention = |kind, value, qualifier, (start, end): (usize, usize)| CountMention {
+        kind,
+        value,
+        qualifier,
+        start,
+        end,
+    };
+    let mut i = 0;
+    // After «بينهم», counts break down the figure before: skip to the next cue.
+    let mut in_breakdown = false;
+    while i < toks.len() {
+        let w = toks[i].text.as_str();
+        if toks[i].breaks {
+            in_breakdown = false;
+        }
+        if SUBSET.contains(&w) || SUBSET.contains(&strip_conj(w)) {
+            in_breakdown = true;
+            i += 1;
             continue;
         }
-        // «[نحو] 23 قتيلاً», «13 مصاباً».
-        if let Some((v, n, vague)) = number_at(&toks, i) {
-            if let Some(kind) = toks
-                .get(i + n)
-                .filter(|t| !t.breaks)
-                .and_then(|t| kind_word(AFTER, &t.text))
+        if let Some(n) = failed_attempt(&toks, i) {
+            out.push(mention(
+                CountKind::Killed,
+                Some(0),
+                Qualifier::Exact,
+                span(i, (i + n).min(toks.len())),
+            ));
+            i += n;
+            continue;
+        }
+        if let Some(kind) = pronoun_cue(w) {
+            in_breakdown = false;
+            out.push(mention(kind, Some(1), Qualifier::Exact, span(i, i + 1)));
+            i += 1;
+            continue;
+        }
+        if let Some((kind, verb)) = cue(w) {
+            in_breakdown = false;
+            // «قتل وجرح العشرات», «مقتل وإصابة 30»: no separate figure.
+            let next = p.word(i + 1);
+            if p.joined(i + 1)
+                && next.starts_with('و')
+                && (cue(next).is_some() || strip_conj(next).starts_with("اسر"))
             {
-                let before = i.checked_sub(1).map(|p| toks[p].text.as_str());
-                let qualifier = before
-                    .and_then(|b| QUALIFIERS.iter().find(|(k, _)| *k == b).map(|&(_, q)| q))
-                    .or_else(|| {
-                        (before == Some("من"))
-                            .then(|| {
-                                i.checked_sub(2).and_then(|p| {
-                                    QUALIFIERS
-                                        .iter()
-                                        .find(|(k, _)| *k == toks[p].text)
-                                        .map(|&(_, q)| q)
-                                })
-                            })
-                            .flatten()
-                    })
-                    .unwrap_or(if vague {
-                        Qualifier::AtLeast
-                    } else {
-                        Qualifier::Exact
-                    });
-                let end = toks[i + n].end;
-                if !out.iter().any(|m| m.start <= toks[i].start && m.end >= end) {
-                    out.push(CountMention {
-                        kind,
-                        value: v,
-                        qualifier,
-                        start: toks[i].start,
-                        end,
-                    });
-                }
+                i += 2;
+                continue;
             }
+            // «ألقى القبض على 5 أشخاص».
+            let mut j = i + 1;
+            if w.ends_with("القبض") && p.word(j) == "علي" {
+                j += 1;
+            }
+            // «قُتل مساء السبت امرأتان»: a time phrase may come first.
+            while j < i + 4 && p.joined(j) && TIME_FILLERS.contains(&strip_conj(p.word(j))) {
+                j += 1;
+            }
+            let mut ph = p.coordinated(j);
+            // An active verb's subject may come first: «اعتقلت القوات الكردية
+            // الثلاثاء 53 شخصاً»; then the count must name people.
+            if ph.is_none() && verb {
+                ph = (j + 1..j + 6)
+                    .take_while(|&k| p.joined(k) && !toks[k].gap.contains(','))
+                    .take_while(|&k| cue(p.word(k)).is_none())
+                    .find_map(|k| {
+                        p.coordinated(k)
+                            .filter(|x| x.headed && x.value.is_some())
+                            .map(|x| (k, x))
+                    })
+                    .map(|(_, x)| x);
+            }
+            if let Some(ph) = ph.filter(|ph| ph.kind.is_none_or(|k| k == kind)) {
+                out.push(mention(kind, ph.value, ph.qualifier, span(i, ph.end)));
+                i = ph.end.max(i + 1);
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        if in_breakdown {
+            i += 1;
+            continue;
+        }
+        // «ستة أشخاص قتلوا», «12 قتيلاً», «قتيلين».
+        let Some(ph) = p.coordinated(i) else {
+            i += 1;
+            continue;
+        };
+        let (_, after) = p.qualifier_after(ph.end, ph.qualifier);
+        let verb = lookup(AFTER_VERBS, p.word(after)).filter(|_| p.joined(after));
+        match (ph.kind, verb) {
+            (Some(kind), _) => {
+                out.push(mention(kind, ph.value, ph.qualifier, span(i, ph.end)));
+                i = ph.end;
+            }
+            (None, Some(kind)) if ph.value.is_some() && ph.headed => {
+                out.push(mention(kind, ph.value, ph.qualifier, span(i, after + 1)));
+                i = after + 1;
+            }
+            _ => i += 1,
         }
     }
     out
@@ -366,43 +883,178 @@ pub fn find_counts(text: &str) -> Vec<CountMention> {
 mod tests {
     use super::*;
 
-    fn counts(t: &str) -> Vec<(CountKind, u32, Qualifier)> {
+    fn counts(t: &str) -> Vec<(CountKind, Option<u32>, Qualifier)> {
         find_counts(t)
             .into_iter()
             .map(|c| (c.kind, c.value, c.qualifier))
             .collect()
     }
 
+    use CountKind::*;
+    use Qualifier::*;
+
     #[test]
     fn digits_words_and_qualifiers() {
-        use CountKind::*;
-        use Qualifier::*;
         assert_eq!(
             counts("أسفرت عن مقتل 4 أشخاص واعتقال أكثر من عشرين شخصاً"),
-            vec![(Killed, 4, Exact), (Arrested, 20, AtLeast)]
+            vec![(Killed, Some(4), Exact), (Arrested, Some(20), AtLeast)]
         );
-        assert_eq!(counts("اعتقلت حوالي 40 شخصاً"), vec![(Arrested, 40, Approx)]);
+        assert_eq!(
+            counts("اعتقلت حوالي 40 شخصاً"),
+            vec![(Arrested, Some(40), Approx)]
+        );
         assert_eq!(
             counts("ما أدى إلى مقتل ٣ عناصر وإصابة سبعة آخرين"),
-            vec![(Killed, 3, Exact), (Injured, 7, Exact)]
-        );
-        assert_eq!(
-            counts("سقط 23 قتيلاً و13 مصاباً"),
-            vec![(Killed, 23, Exact), (Injured, 13, Exact)]
-        );
-        assert_eq!(counts("مقتل خمسة وعشرين عنصراً"), vec![(Killed, 25, Exact)]);
-        assert_eq!(
-            counts("اعتقال العشرات من الشبان"),
-            vec![(Arrested, 20, AtLeast)]
-        );
-        assert_eq!(
-            counts("مقتل عنصرين وإصابة مدني"),
-            vec![(Killed, 2, Exact), (Injured, 1, Exact)]
+            vec![(Killed, Some(3), Exact), (Injured, Some(7), Exact)]
         );
         assert_eq!(
             counts("مقتل ما لا يقل عن 12 مقاتلاً"),
-            vec![(Killed, 12, AtLeast)]
+            vec![(Killed, Some(12), AtLeast)]
+        );
+        assert_eq!(
+            counts("مقتل 25 مدنياً على الأقل، وإصابة خمسة آخرين"),
+            vec![(Killed, Some(25), AtLeast), (Injured, Some(5), Exact)]
         );
         assert!(counts("تعرض 25 موقعاً للقصف").is_empty());
+    }
+
+    #[test]
+    fn number_words() {
+        assert_eq!(
+            counts("قتل ثلاثون شخصا في الانفجار"),
+            vec![(Killed, Some(30), Exact)]
+        );
+        assert_eq!(
+            counts("مقتل خمسة وعشرين عنصراً"),
+            vec![(Killed, Some(25), Exact)]
+        );
+        assert_eq!(
+            counts("أودى الهجوم بحياة أحد عشر شخصاً ومقتل ثلاثة عشر آخرين"),
+            vec![(Killed, Some(11), Exact), (Killed, Some(13), Exact)]
+        );
+        assert_eq!(
+            counts("مقتل عشر عناصر وجرح ستة آخرين"),
+            vec![(Killed, Some(10), Exact), (Injured, Some(6), Exact)]
+        );
+        assert_eq!(counts("مقتل مئة وخمسين شخصاً"), vec![(Killed, Some(150), Exact)]);
+    }
+
+    #[test]
+    fn kind_nouns_after_numbers() {
+        assert_eq!(
+            counts("سقط 23 قتيلاً و13 مصاباً"),
+            vec![(Killed, Some(23), Exact), (Injured, Some(13), Exact)]
+        );
+        assert_eq!(
+            counts("خلّف القصف أكثر من 15شهيداً وعشرات الجرحى"),
+            vec![(Killed, Some(15), AtLeast)]
+        );
+        assert_eq!(
+            counts("أوقع الهجوم (سبعة) قتلى في صفوف العمال"),
+            vec![(Killed, Some(7), Exact)]
+        );
+        assert_eq!(counts("وسقط قتيلين في الاشتباك"), vec![(Killed, Some(2), Exact)]);
+    }
+
+    #[test]
+    fn counts_before_the_verb() {
+        assert_eq!(
+            counts("وقال مصدر إن ستة أشخاص قتلوا في التفجير"),
+            vec![(Killed, Some(6), Exact)]
+        );
+        assert_eq!(
+            counts("ثلاثة مدنيين لقوا حتفهم في القصف"),
+            vec![(Killed, Some(3), Exact)]
+        );
+        assert_eq!(
+            counts("إن 5 اشخاص على الأقل قتلوا وأصيب 7 آخرين"),
+            vec![(Killed, Some(5), AtLeast), (Injured, Some(7), Exact)]
+        );
+    }
+
+    #[test]
+    fn duals_and_singulars() {
+        assert_eq!(
+            counts("مقتل عنصرين وإصابة مدني"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(1), Exact)]
+        );
+        assert_eq!(counts("مقتل مقاتلَين"), vec![(Killed, Some(2), Exact)]);
+        assert_eq!(counts("مصرع شاب بانفجار لغم"), vec![(Killed, Some(1), Exact)]);
+        assert_eq!(
+            counts("قتل طفل وأصيب آخر بجروح"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(1), Exact)]
+        );
+        assert_eq!(
+            counts("استشهد طفلان وأصيب 6 مواطنين"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(6), Exact)]
+        );
+        assert_eq!(
+            counts("مقتل مدنيين اثنين وجرح آخرين"),
+            vec![(Killed, Some(2), Exact), (Injured, None, Several)]
+        );
+        assert_eq!(counts("ما أدى لمقتله"), vec![(Killed, Some(1), Exact)]);
+    }
+
+    #[test]
+    fn coordinated_victims_add_up() {
+        assert_eq!(
+            counts("قُتل مساء السبت امرأتان وطفل وجرح 8 آخرون"),
+            vec![(Killed, Some(3), Exact), (Injured, Some(8), Exact)]
+        );
+        assert_eq!(
+            counts("أسفر عن استشهاد رجل وشاب من القرية"),
+            vec![(Killed, Some(2), Exact)]
+        );
+        assert_eq!(
+            counts("مقتل 7 عناصر من الحرس، بالإضافة إلى طفلين وإصابة ثمانية مدنيين"),
+            vec![(Killed, Some(9), Exact), (Injured, Some(8), Exact)]
+        );
+    }
+
+    #[test]
+    fn breakdowns_are_not_more_victims() {
+        assert_eq!(
+            counts("مقتل 5 مدنيين بينهم طفلان وامرأة"),
+            vec![(Killed, Some(5), Exact)]
+        );
+        assert_eq!(
+            counts("مقتل 22 شخصا وهم 12 من العمال و5 من الجنود، وإصابة 3"),
+            vec![(Killed, Some(22), Exact), (Injured, Some(3), Exact)]
+        );
+    }
+
+    #[test]
+    fn vague_and_combined_give_no_number() {
+        assert_eq!(
+            counts("اعتقال العشرات من الشبان"),
+            vec![(Arrested, None, Tens)]
+        );
+        assert_eq!(
+            counts("واعتقلت عدداً من المطلوبين"),
+            vec![(Arrested, None, Several)]
+        );
+        assert!(counts("قتل وجرح العشرات في التفجير").is_empty());
+        assert!(counts("مقتل وإصابة أكثر من 30 عنصراً").is_empty());
+        assert!(counts("أسفر عن سقوط أكثر من 150 بين قتيل وجريح").is_empty());
+    }
+
+    #[test]
+    fn subjects_between_verb_and_count() {
+        assert_eq!(
+            counts("اعتقلت القوات الكردية الثلاثاء 53 شخصا في المخيم"),
+            vec![(Arrested, Some(53), Exact)]
+        );
+        assert_eq!(
+            counts("ألقت الشرطة القبض على 4 أشخاص"),
+            vec![(Arrested, Some(4), Exact)]
+        );
+    }
+
+    #[test]
+    fn failed_attempts_kill_nobody() {
+        assert_eq!(
+            counts("ونجا أحد الوجهاء من محاولة اغتيال في البلدة"),
+            vec![(Killed, Some(0), Exact)]
+        );
     }
 }

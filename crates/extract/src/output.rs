@@ -76,8 +76,10 @@ pub struct IncidentOut {
     pub confidence: f32,
 }
 
-fn q(q: Qualifier) -> Option<Qualifier> {
-    (q != Qualifier::Exact).then_some(q)
+/// The qualifier of a count worth printing: how inexact a number is, or how
+/// many a text that gives no number says («عشرات»).
+fn q(v: Option<u32>, q: Qualifier) -> Option<Qualifier> {
+    (q != Qualifier::Exact && (v.is_some() || q.is_vague())).then_some(q)
 }
 
 impl IncidentOut {
@@ -105,9 +107,9 @@ impl IncidentOut {
             injured: i.counts.injured,
             arrested: i.counts.arrested,
             count_qualifiers: CountQualifiers {
-                killed: i.counts.killed.and(q(i.counts.killed_q)),
-                injured: i.counts.injured.and(q(i.counts.injured_q)),
-                arrested: i.counts.arrested.and(q(i.counts.arrested_q)),
+                killed: q(i.counts.killed, i.counts.killed_q),
+                injured: q(i.counts.injured, i.counts.injured_q),
+                arrested: q(i.counts.arrested, i.counts.arrested_q),
             },
             evidence: Evidence {
                 start: i.evidence.0,

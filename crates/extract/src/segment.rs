@@ -49,7 +49,16 @@ fn spans(chars: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut last = 0;
+    // A dot inside a word broken against filters («قـ.ـتل») ends nothing.
+    let mut joined_until = 0;
     for (i, &c) in chars.iter().enumerate() {
+        let gap = marsad_arabic::obfuscation_gap_at(chars, i);
+        if gap > 0 {
+            joined_until = i + gap;
+        }
+        if i <= joined_until && i > 0 && c != '\u{0640}' && joined_until > 0 {
+            continue;
+        }
         let decimal = c == '.'
             && i > 0
             && chars[i - 1].is_ascii_digit()

@@ -123,7 +123,7 @@ impl IncidentRecord {
             ("injured", i.counts.injured, i.counts.injured_q),
             ("arrested", i.counts.arrested, i.counts.arrested_q),
         ] {
-            if v.is_some() && qual != Qualifier::Exact {
+            if (v.is_some() || qual.is_vague()) && qual != Qualifier::Exact {
                 q.insert(name.to_string(), qual);
             }
         }

@@ -1,0 +1,373 @@
+//! From unit readings to incidents. News tells one event over several
+//! sentences: the lead, a quote with the toll, a follow-up with the date.
+//! This step puts them together: a unit that refers back to an event
+//! («التفجير», «وأسفر الهجوم عن …») or only adds a toll joins that event; a
+//! unit that reports the same event at the same place again is the same
+//! incident; the first figure stated (the lead) is kept when sources differ,
+//! and an event without a date takes the one the text gives it later.
+
+use marsad_gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
+use marsad_geoparse::Toponym;
+
+use crate::event::{Counts, EventType, Incident};
+use crate::reading::{kind_rank, Mention, Reading, StatedDate};
+use crate::{dates::DatePrecision, Extractor};
+
+/// An incident being assembled, with where it was last told.
+struct Draft {
+    incident: Incident,
+    /// Index of the last unit that told of it.
+    last_unit: usize,
+    /// Paragraph of that unit.
+    paragraph: usize,
+}
+
+/// How far back (in units) a toll or a reference may reach.
+const REACH: usize = 3;
+
+/// Attacks refer to each other loosely: «الهجوم» may be the strike just told.
+fn family(t: EventType) -> u8 {
+    if t.is_attack() {
+        0
+    } else {
+        1 + t as u8
+    }
+}
+
+impl Extractor<'_> {
+    /// The incidents of an article from its readings.
+    pub(crate) fn assemble(
+        &self,
+        article_id: u64,
+        readings: &[Reading],
+        toponyms: &[Toponym],
+        chars: &[char],
+    ) -> Vec<Incident> {
+        let gaz = self.gazetteer();
+        let mut drafts: Vec<Draft> = Vec::new();
+        // The most recent incident told, by index into `drafts`.
+        let mut last: Option<usize> = None;
+        // The date stated by the previous unit, which the next may continue.
+        let mut carried: Option<StatedDate> = None;
+        for (ui, r) in readings.iter().enumerate() {
+            let prev_carried = std::mem::replace(&mut carried, r.stated.clone());
+            if r.silent {
+                continue;
+            }
+            let recent = last.filter(|&k| {
+                let d = &drafts[k];
+                ui <= d.last_unit + REACH && r.paragraph <= d.paragraph + 1
+            });
+            let Some(m) = &r.event else {
+                // A unit that only states a toll («وقال مصدر إن ستة أشخاص
+                // قتلوا») adds it to the event just told.
+                if r.counts != Counts::default() {
+                    if let Some(k) = recent {
+                        join(&mut drafts[k], r, None, ui);
+                    }
+                }
+                continue;
+            };
+            if m.places.is_empty() {
+                // A unit without a place of its own tells more of an event
+                // just told, or a new event at that event's place.
+                let refers = m.anaphoric || m.continues || r.follows_on;
+                let same_kind = recent.filter(|&k| {
+                    let t = drafts[k].incident.event_type;
+                    t == m.event_type || refers && family(t) == family(m.event_type)
+                });
+                if let Some(k) = same_kind.filter(|_| refers || r.counts != Counts::default()) {
+                    join(&mut drafts[k], r, Some(m), ui);
+                    last = Some(k);
+                    continue;
+                }
+                // Only a continuation («واستهدفت …») or a toll belongs at the
+                // place just told.
+                let close = recent.filter(|&k| {
+                    (m.continues || r.counts != Counts::default())
+                        && ui <= drafts[k].last_unit + 2
+                        && drafts[k].incident.place.is_some()
+                });
+                if let Some(k) = close {
+                    let (place, precision) = (
+                        drafts[k].incident.place,
+                        drafts[k].incident.geo_precision.max(2),
+                    );
+                    let inc = self.new_incident(
+                        article_id,
+                        r,
+                        m,
+                        place,
+                        precision,
+                        prev_carried.clone(),
+                        Some(&drafts[k].incident),
+                        chars,
+                    );
+                    drafts.push(Draft {
+                        incident: inc,
+                        last_unit: ui,
+                        paragraph: r.paragraph,
+                    });
+                    last = Some(drafts.len() - 1);
+                }
+                continue;
+            }
+            let prev = recent.map(|k| drafts[k].incident.clone());
+            for &(ti, precision) in &m.places {
+                let place = toponyms[ti].place;
+                let date = r.stated.as_ref().and_then(|d| d.date);
+                // The same event told again: same type, the same place or
+                // one inside the other, no contradicting date.
+                let same = drafts.iter().position(|d| {
+                    let i = &d.incident;
+                    i.event_type == m.event_type
+                        && i.place.is_some_and(|p| same_place(gaz, p, place))
+                        && (i.date.is_none() || date.is_none() || i.date == date)
+                });
+                // «التفجير» told again from another source, at a place named
+                // for context («في المدينة الواقعة بمحافظة الرقة»).
+                let referred = recent.filter(|&k| {
+                    m.anaphoric
+                        && family(drafts[k].incident.event_type) == family(m.event_type)
+                        && (date.is_none() || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
+                });
+                match same.or(referred) {
+                    Some(k) => {
+                        refine_place(gaz, &mut drafts[k].incident, place, precision);
+                        join(&mut drafts[k], r, Some(m), ui);
+                        last = Some(k);
+                    }
+                    None => {
+                        let inc = self.new_incident(
+                            article_id,
+                            r,
+                            m,
+                            Some(place),
+                            precision,
+                            prev_carried.clone(),
+                            prev.as_ref(),
+                            chars,
+                        );
+                        drafts.push(Draft {
+                            incident: inc,
+                            last_unit: ui,
+                            paragraph: r.paragraph,
+                        });
+                        last = Some(drafts.len() - 1);
+                    }
+                }
+            }
+        }
+        drafts.into_iter().map(|d| d.incident).collect()
+    }
+
+    /// A new incident from a mention at one place.
+    #[allow(clippy::too_many_arguments)]
+    fn new_incident(
+        &self,
+        article_id: u64,
+        r: &Reading,
+        m: &Mention,
+        place: Option<PlaceIdx>,
+        geo_precision: u8,
+        carried: Option<StatedDate>,
+        prev: Option<&Incident>,
+        chars: &[char],
+    ) -> Incident {
+        let gaz = self.gazetteer();
+        // A unit without a date goes on in the time of the unit before it,
+        // or of the event it continues.
+        let dated = r.stated.clone().or(carried).or_else(|| {
+            prev.filter(|p| r.follows_on && p.date.is_some())
+                .map(|p| StatedDate {
+                    date: p.date,
+                    precision: p.date_precision,
+                    text: p.date_text.clone().unwrap_or_default(),
+                })
+        });
+        let (date, date_precision, date_text) = match dated {
+            Some(d) => (d.date, d.precision, Some(d.text)),
+            None => (None, DatePrecision::Unknown, None),
+        };
+        let mut actors = m.actors.clone();
+        let mut targets = m.targets.clone();
+        // «واستهدف معبر السكك …» continues the strike reported just before:
+        // same attacker, and whoever is named here was hit.
+        if let Some(p) = prev.filter(|p| {
+            m.continues && p.event_type == m.event_type && !p.actors.is_empty()
+        }) {
+            for a in actors.drain(..) {
+                if !p.actors.contains(&a) && !targets.contains(&a) {
+                    targets.push(a);
+                }
+            }
+            actors = p.actors.clone();
+        }
+        let mut confidence = 0.45f32;
+        if date.is_some() {
+            confidence += 0.15;
+        }
+        if !actors.is_empty() {
+            confidence += 0.1;
+        }
+        if r.counts != Counts::default() {
+            confidence += 0.05;
+        }
+        if m.background {
+            confidence -= 0.15;
+        }
+        if place.is_some() {
+            confidence += 0.15 + if geo_precision == 1 { 0.05 } else { 0.0 };
+        }
+        let confidence = ((confidence * 100.0).round() / 100.0).clamp(0.05, 0.99);
+        let place_id = place.map(|p| gaz.place(p).id.clone());
+        Incident {
+            id: incident_id(article_id, r.span.0, m.event_type, place_id.as_deref()),
+            event_type: m.event_type,
+            date,
+            date_precision,
+            date_text,
+            place,
+            geo_precision,
+            actors,
+            targets,
+            people: m.people.clone(),
+            counts: r.counts,
+            evidence: r.sentence,
+            evidence_text: chars[r.sentence.0..r.sentence.1].iter().collect(),
+            confidence,
+        }
+    }
+}
+
+/// Adds what a later unit says to the event it tells of.
+fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
+    let inc = &mut d.incident;
+    merge_counts(&mut inc.counts, &r.counts);
+    if inc.date.is_none() {
+        if let Some(s) = r.stated.as_ref().filter(|s| s.date.is_some()) {
+            inc.date = s.date;
+            inc.date_precision = s.precision;
+            inc.date_text = Some(s.text.clone());
+        }
+    }
+    if let Some(m) = m {
+        for a in &m.actors {
+            if !inc.actors.contains(a) && !inc.targets.contains(a) {
+                inc.actors.push(a.clone());
+            }
+        }
+        for t in &m.targets {
+            if !inc.targets.contains(t) && !inc.actors.contains(t) {
+                inc.targets.push(t.clone());
+            }
+        }
+        for p in &m.people {
+            if !inc.people.contains(p) {
+                inc.people.push(p.clone());
+            }
+        }
+    }
+    d.last_unit = ui;
+    d.paragraph = r.paragraph;
+}
+
+/// The lead figure stays: a later unit fills only what is still unknown,
+/// and a number replaces a vague «عشرات».
+pub(crate) fn merge_counts(into: &mut Counts, add: &Counts) {
+    for kind in [
+        crate::CountKind::Killed,
+        crate::CountKind::Injured,
+        crate::CountKind::Arrested,
+    ] {
+        let (v, vq) = add.get(kind);
+        let (slot, q) = into.slot_mut(kind);
+        if slot.is_none() && v.is_some() {
+            *slot = v;
+            *q = vq;
+        } else if slot.is_none() && *q == crate::Qualifier::Exact {
+            *q = vq;
+        }
+    }
+}
+
+/// Two places are the same place for an event when they are one, or one
+/// is a unit or region that holds the other.
+fn same_place(gaz: &Gazetteer, a: PlaceIdx, b: PlaceIdx) -> bool {
+    a == b || contains(gaz, a, b) || contains(gaz, b, a)
+}
+
+/// `a` is an admin unit, region or river whose area holds `b`.
+pub(crate) fn contains(gaz: &Gazetteer, a: PlaceIdx, b: PlaceIdx) -> bool {
+    let (pa, pb) = (gaz.place(a), gaz.place(b));
+    if a == b || kind_rank(pa.kind) <= kind_rank(pb.kind) {
+        return false;
+    }
+    let in_box = pa
+        .bbox
+        .is_some_and(|bb| pb.lon >= bb[0] && pb.lon <= bb[2] && pb.lat >= bb[1] && pb.lat <= bb[3]);
+    match pa.kind {
+        PlaceKind::Country => pb.country == pa.country,
+        PlaceKind::Governorate => pb.admin1.is_some() && pb.admin1 == pa.admin1 || in_box,
+        PlaceKind::District => pb.admin2.is_some() && pb.admin2 == pa.admin2 || in_box,
+        _ => in_box,
+    }
+}
+
+/// A later, more specific place inside the one first given replaces it.
+fn refine_place(gaz: &Gazetteer, inc: &mut Incident, place: PlaceIdx, precision: u8) {
+    if inc.place.is_some_and(|p| contains(gaz, p, place)) {
+        inc.place = Some(place);
+        inc.geo_precision = precision;
+    }
+}
+
+/// One incident per (type, place, date): an article that reports the same
+/// event twice gives one incident, with the first unit as evidence.
+pub(crate) fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
+    let mut out: Vec<Incident> = Vec::new();
+    for inc in incidents {
+        let same = out.iter_mut().find(|o| {
+            o.event_type == inc.event_type
+                && o.place == inc.place
+                && inc.place.is_some()
+                && (o.date == inc.date || o.date.is_none() || inc.date.is_none())
+        });
+        match same {
+            Some(o) => {
+                merge_counts(&mut o.counts, &inc.counts);
+                for a in inc.actors {
+                    if !o.actors.contains(&a) {
+                        o.actors.push(a);
+                    }
+                }
+                for t in inc.targets {
+                    if !o.targets.contains(&t) && !o.actors.contains(&t) {
+                        o.targets.push(t);
+                    }
+                }
+                if o.date.is_none() && inc.date.is_some() {
+                    o.date = inc.date;
+                    o.date_precision = inc.date_precision;
+                    o.date_text = inc.date_text;
+                }
+                o.confidence = o.confidence.max(inc.confidence);
+            }
+            None => out.push(inc),
+        }
+    }
+    out
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same across builds and
+/// platforms, so ids written to a database keep meaning the same thing.
+pub(crate) fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    bytes.iter().fold(seed ^ 0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn incident_id(article: u64, start: usize, ty: EventType, place: Option<&str>) -> String {
+    let detail = format!("{start}|{}|{}", ty.as_str(), place.unwrap_or(""));
+    format!("{:016x}", fnv1a(detail.as_bytes(), article))
+}

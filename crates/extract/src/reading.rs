@@ -1,0 +1,931 @@
+//! One unit of text (a sentence or clause) read on its own: the event it
+//! reports, where, when, who and how many.
+
+use chrono::NaiveDate;
+use marsad_arabic::{peel, tokenize, Token};
+use marsad_gazetteer::PlaceKind;
+use marsad_geoparse::Toponym;
+
+use crate::dates::{find_dates, DatePrecision};
+use crate::event::{Actor, ActorKind, Counts, EventType, Qualifier};
+use crate::extract::Extractor;
+use crate::lexicon::Trigger;
+use crate::numbers::find_counts;
+use crate::segment::Sentence;
+
+/// What one unit says.
+#[derive(Debug, Clone)]
+pub(crate) struct Reading {
+    /// The unit, code points into the article.
+    pub span: (usize, usize),
+    /// The whole sentence the unit belongs to.
+    pub sentence: (usize, usize),
+    /// Paragraph number.
+    pub paragraph: usize,
+    /// The first date the unit states, with the words that gave it.
+    pub stated: Option<StatedDate>,
+    /// How many were killed, injured, arrested.
+    pub counts: Counts,
+    /// The event the unit reports, if it reports one.
+    pub event: Option<Mention>,
+    /// The unit opens with «و», «ف», «كما», «حيث»: it goes on with the report
+    /// before it.
+    pub follows_on: bool,
+    /// Page furniture, a headline, a link, statistics or a hypothesis: the
+    /// unit reports nothing, not even a toll.
+    pub silent: bool,
+}
+
+/// A date as the text gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StatedDate {
+    pub date: Option<NaiveDate>,
+    pub precision: DatePrecision,
+    pub text: String,
+}
+
+/// An event mention: the type, the trigger word and what surrounds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub event_type: EventType,
+    /// Code point where the trigger word starts.
+    pub trigger_at: usize,
+    /// Places of the event: (toponym index, ACLED geo precision).
+    pub places: Vec<(usize, u8)>,
+    pub actors: Vec<Actor>,
+    pub targets: Vec<Actor>,
+    pub people: Vec<String>,
+    /// A lasting state or an opinion governs the event word.
+    pub background: bool,
+    /// The trigger refers back to an event already told: a definite event
+    /// noun («التفجير», «الهجوم») or one after a demonstrative.
+    pub anaphoric: bool,
+    /// «واستهدف …» right after the report: same attacker, same strike.
+    pub continues: bool,
+}
+
+/// Event nouns that, with the article, point back to an event told before.
+const ANAPHORIC_NOUNS: &[&str] = &[
+    "الهجوم",
+    "الهجمات",
+    "التفجير",
+    "التفجيرات",
+    "الانفجار",
+    "الانفجارات",
+    "القصف",
+    "الغاره",
+    "الغارات",
+    "الضربه",
+    "الضربات",
+    "الاستهداف",
+    "الاشتباكات",
+    "الاشتباك",
+    "المواجهات",
+    "المعارك",
+    "الحمله",
+    "المداهمه",
+    "المداهمات",
+    "الاعتقالات",
+    "الكمين",
+    "الحادثه",
+    "الحادث",
+    "العمليه",
+    "الاغتيال",
+    "الزياره",
+    "الاجتماع",
+    "الاحتجاجات",
+    "المظاهرات",
+    "التظاهره",
+];
+
+/// Period totals and counts of repeated attacks: statistics, not incidents.
+fn is_aggregate(w: &[&str]) -> bool {
+    let at = |i: usize| w.get(i).copied().unwrap_or("");
+    (0..w.len()).any(|i| {
+        let x = at(i);
+        let x = x
+            .strip_prefix('و')
+            .filter(|r| r.chars().count() > 2)
+            .unwrap_or(x);
+        (x == "منذ" && matches!(at(i + 1), "بدايه" | "مطلع" | "اوايل" | "بدء"))
+            || (x == "خلال"
+                && matches!(
+                    at(i + 1),
+                    "شهري"
+                        | "الاشهر"
+                        | "العام"
+                        | "السنوات"
+                        | "الفتره"
+                        | "الاسابيع"
+                        | "العامين"
+                        | "الشهرين"
+                ))
+            || matches!(
+                x,
+                "حصيله" | "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا"
+            )
+            || (x == "بلغ" || x == "بلغت") && matches!(at(i + 1), "عدد" | "حصيله")
+            || (x == "العدد" && at(i + 1) == "الاكبر")
+            || (x == "مره" && matches!(at(i.wrapping_sub(1)), "من" | "عده"))
+    })
+}
+
+/// Words that make a sentence hypothetical or future: no event happened.
+fn is_hypothetical(w: &[&str]) -> bool {
+    w.iter().enumerate().any(|(i, x)| {
+        matches!(
+            *x,
+            "لو" | "سوف"
+                | "ربما"
+                | "يتوقع"
+                | "المتوقع"
+                | "سيتم"
+                | "ستعمل"
+                | "ستقوم"
+                | "سيكون"
+                | "ستكون"
+        ) || (*x == "حال" && i > 0 && w[i - 1] == "في")
+            || (*x == "قد" && w.get(i + 1).is_some_and(|n| n.starts_with(['ي', 'ت', 'ن'])))
+    })
+}
+
+/// Verbs of lasting states and words of analysis: background unless the
+/// sentence also dates an event or counts victims.
+const ONGOING: &[&str] = &[
+    "تسيطر",
+    "يسيطر",
+    "تنشط",
+    "ينشط",
+    "تتواجد",
+    "يتواجد",
+    "تتمركز",
+    "يتمركز",
+    "تعمل",
+    "يعمل",
+    "تسعي",
+    "يسعي",
+    "تحاول",
+    "يحاول",
+    "تعتبر",
+    "يعتبر",
+    "تقع",
+    "يقع",
+    "تشرف",
+    "يشرف",
+    "تتحكم",
+    "يتحكم",
+    "باتت",
+    "بات",
+    "تحتمي",
+    "تمتد",
+    "تستمر",
+    "يستمر",
+    "تدير",
+    "يدير",
+    "تريد",
+    "يريد",
+    "تستعد",
+    "يستعد",
+    "تسهل",
+    "تقوم",
+    "يقوم",
+    "تعتمد",
+    "تتخوف",
+    "يتخوف",
+    "تخشي",
+    "يخشي",
+    "تربط",
+    "يربط",
+    "تحظي",
+    "تنتشر",
+    "ينتشر",
+    "تشهد",
+    "يشهد",
+    "تتزايد",
+    "تزداد",
+    "تتطلب",
+];
+const ANALYSIS: &[&str] = &[
+    "اعتبر",
+    "اعتبرت",
+    "راي",
+    "يري",
+    "تري",
+    "المحلل",
+    "محللون",
+    "محللين",
+    "مراقبون",
+    "التحليلات",
+    "يعني",
+    "الهدف",
+    "مخاوف",
+    "تخوفات",
+    "خشيه",
+    "خوفا",
+    "استباقا",
+    "تهديد",
+    "تهدد",
+    "يهدد",
+    "الاستراتيجيه",
+    "استراتيجيه",
+    "تسعي",
+];
+
+/// Words before a name that make it the object of the action.
+const TARGET_CUES: &[&str] = &[
+    "علي",
+    "ضد",
+    "مواقع",
+    "موقع",
+    "مقر",
+    "مقرات",
+    "مقار",
+    "نقاط",
+    "نقطه",
+    "عناصر",
+    "صفوف",
+    "تابعه",
+    "تابع",
+    "التابعه",
+    "التابع",
+    "خلايا",
+    "خليه",
+    "قياديين",
+    "قيادي",
+    "مستودعات",
+    "مستودع",
+    "شحنات",
+    "استهدف",
+    "استهدفت",
+    "استهداف",
+    "تتبع",
+    "يتبع",
+    "الموالي",
+    "الموالين",
+    "الموالية",
+    "مواليه",
+    "عنصر",
+    "قاده",
+    "قيادات",
+    "اعتقال",
+    "باعتقال",
+    "معاقل",
+    "معقل",
+    "الانتما",
+    "بالانتما",
+    "انتما",
+    "مقاتلي",
+    "افراد",
+    "اعضا",
+    "منتسبي",
+    "عناصرها",
+    "لصالح",
+];
+
+/// A word that opens a sentence continuing the previous report («وأسفرت»).
+fn is_consequence(first: &str) -> bool {
+    let f = first.strip_prefix('و').unwrap_or(first);
+    ["اسفر", "ادي", "ادت", "خلف", "نتج", "تسبب", "اوقع", "ما"]
+        .iter()
+        .any(|p| f.starts_with(p))
+}
+
+pub(crate) fn kind_rank(k: PlaceKind) -> u8 {
+    // Lower is more specific.
+    match k {
+        k if k.is_settlement() || k.is_facility() => 0,
+        PlaceKind::Subdistrict | PlaceKind::District => 1,
+        PlaceKind::River | PlaceKind::Region => 2,
+        PlaceKind::Governorate => 3,
+        _ => 4,
+    }
+}
+
+
+/// Everything the unit loop carries from one unit to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Carry {
+    /// The last date the article stated, for «في اليوم التالي».
+    pub last_date: Option<NaiveDate>,
+    /// The last attack reported and the unit it was in.
+    pub recent_attack: Option<(EventType, usize)>,
+}
+
+impl Extractor<'_> {
+    /// Reads one unit.
+    pub(crate) fn read(
+        &self,
+        ui: usize,
+        s: &Sentence,
+        chars: &[char],
+        toponyms: &[Toponym],
+        published: Option<NaiveDate>,
+        carry: &mut Carry,
+    ) -> Reading {
+        let body: String = chars[s.start..s.end].iter().collect();
+        let toks = tokenize(&body);
+        let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+        let dates = find_dates(&body, published, carry.last_date);
+        if let Some(d) = dates.iter().rev().find_map(|d| d.date) {
+            carry.last_date = Some(d);
+        }
+        let stated = dates.first().map(|d| StatedDate {
+            date: d.date,
+            precision: if d.date.is_some() {
+                d.precision
+            } else {
+                DatePrecision::Unknown
+            },
+            text: body.chars().skip(d.start).take(d.end - d.start).collect(),
+        });
+        let follows_on = words.first().is_some_and(|w| {
+            (w.starts_with('و') || w.starts_with('ف')) && w.chars().count() > 3
+                || matches!(*w, "كما" | "اذ" | "حيث" | "فيما")
+        });
+        let mut reading = Reading {
+            span: (s.start, s.end),
+            sentence: s.sentence,
+            paragraph: s.paragraph,
+            stated,
+            counts: Counts::default(),
+            event: None,
+            follows_on,
+            silent: true,
+        };
+        if s.furniture || s.headline || is_aggregate(&words) || is_hypothetical(&words) {
+            return reading;
+        }
+        reading.silent = false;
+        reading.counts = self.counts(&body);
+        reading.event = self.mention(ui, s, &toks, &words, chars, toponyms, carry, &reading);
+        if let Some(m) = &reading.event {
+            if m.event_type.is_attack() {
+                carry.recent_attack = Some((m.event_type, ui));
+            }
+        }
+        reading
+    }
+
+    /// The event the unit reports, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn mention(
+        &self,
+        ui: usize,
+        s: &Sentence,
+        toks: &[Token],
+        words: &[&str],
+        chars: &[char],
+        toponyms: &[Toponym],
+        carry: &Carry,
+        reading: &Reading,
+    ) -> Option<Mention> {
+        let (_, _, name_spans) = self.actors(toks, EventType::Other);
+        let mut triggers = self.triggers(toks);
+        // Words inside an actor's name («الفيلق الخامس-اقتحام») trigger nothing.
+        // Weapon words stay: «طائرات مسيرة مجهولة» names both the
+        // attacker and the weapon.
+        triggers.retain(|h| {
+            matches!(
+                h.1,
+                Trigger::Attack
+                    | Trigger::Event(
+                        EventType::Airstrike | EventType::DroneStrike | EventType::Shelling
+                    )
+            ) || !name_spans
+                .iter()
+                .any(|&(a, b)| toks[h.0].start >= a && toks[h.0].end <= b)
+        });
+        if std::env::var_os("MARSAD_DEBUG_EXTRACT").is_some() {
+            let shown: Vec<String> = triggers
+                .iter()
+                .map(|h| format!("{}:{:?}:{}", toks[h.0].text, h.1, h.2))
+                .collect();
+            eprintln!("unit {ui}: triggers {shown:?}");
+        }
+        let recent = carry
+            .recent_attack
+            .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
+            .map(|(t, _)| t);
+        let (event_type, anchor) = self.event_type(toks, &triggers, recent)?;
+        // Background: a lasting state or an opinion governs the clause
+        // that holds the event word («باتت تتخوف … من تكرار الغارات»).
+        let clause_start = (0..=anchor)
+            .rev()
+            .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
+            .unwrap_or(0);
+        let bare = |w: &&str| -> String {
+            w.strip_prefix('و')
+                .filter(|r| r.chars().count() > 2)
+                .unwrap_or(w)
+                .to_string()
+        };
+        let states = |w: &&str| {
+            let b = bare(w);
+            ONGOING.contains(&b.as_str()) || ANALYSIS.contains(&b.as_str())
+        };
+        let background = words[clause_start..anchor].iter().any(states)
+            || words.first().is_some_and(states);
+        if background && reading.stated.is_none() && reading.counts == Counts::default() {
+            return None;
+        }
+        let (actors, targets, actor_spans) = self.actors(toks, event_type);
+        let continues = (anchor == 0 && words.first().is_some_and(|w| w.starts_with('و')))
+            || (anchor == 1
+                && words
+                    .first()
+                    .is_some_and(|w| matches!(*w, "اذ" | "حيث" | "فيما" | "كما")));
+        let anchor_word = peel(&toks[anchor].text)
+            .into_iter()
+            .find(|p| p.stem.starts_with("ال"))
+            .map(|p| p.stem);
+        let anaphoric = anchor_word
+            .as_deref()
+            .is_some_and(|w| ANAPHORIC_NOUNS.contains(&w))
+            || anchor > 0 && matches!(words[anchor - 1], "هذا" | "هذه" | "ذلك" | "تلك")
+            || words.first().is_some_and(|w| is_consequence(w));
+        let actor_spans: Vec<(usize, usize)> = actor_spans
+            .iter()
+            .map(|&(a, b)| (a + s.start, b + s.start))
+            .collect();
+        let trigger_at = toks[anchor].start + s.start;
+        let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans);
+        let people = self.people(toks);
+        Some(Mention {
+            event_type,
+            trigger_at,
+            places,
+            actors,
+            targets,
+            people,
+            background,
+            anaphoric,
+            continues,
+        })
+    }
+
+    /// The unit's toll: for each kind the first figure stated (a later one
+    /// in the same unit is a repetition or another source), or only how vague
+    /// it is when the unit gives no number.
+    fn counts(&self, body: &str) -> Counts {
+        let mut c = Counts::default();
+        for m in find_counts(body) {
+            let (slot, q) = c.slot_mut(m.kind);
+            if slot.is_none() && m.value.is_some() {
+                *slot = m.value;
+                *q = m.qualifier;
+            } else if slot.is_none() && *q == Qualifier::Exact {
+                *q = m.qualifier;
+            }
+        }
+        c
+    }
+
+    /// Trigger hits: (word index, class, strength).
+    fn triggers(&self, toks: &[Token]) -> Vec<(usize, Trigger, u8)> {
+        let mut hits = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            // «لم تستهدف», «لم تشن الطائرات أي غارات», «دون اشتباكات»:
+            // a negation up to four words before, in the same clause.
+            let negated = (1..=4)
+                .take_while(|&k| k <= i && !toks[i - k + 1].gap.contains([',', ';']))
+                .any(|k| {
+                    matches!(
+                        toks[i - k].text.as_str(),
+                        "لم" | "لا" | "لن" | "ليس" | "دون" | "بدون" | "ولم" | "ولا" | "ولن"
+                    )
+                });
+            // Accusative «انتشاراً», «رتلاً» carry a final alef.
+            let readings = peel(&t.text).into_iter().flat_map(|p| {
+                let bare = p
+                    .stem
+                    .strip_suffix('ا')
+                    .filter(|r| r.chars().count() > 2)
+                    .map(str::to_string);
+                std::iter::once(p.stem).chain(bare)
+            });
+            for stem in readings {
+                let Some(entries) = self.lex.triggers.get(&stem) else {
+                    continue;
+                };
+                for (w, r) in entries {
+                    let fits =
+                        (1..w.len()).all(|j| toks.get(i + j).is_some_and(|n| n.text == w[j]));
+                    // One vote per word and class, however many readings match.
+                    if fits
+                        && !negated
+                        && !hits
+                            .iter()
+                            .any(|h: &(usize, Trigger, u8)| h.0 == i && h.1 == r.class)
+                    {
+                        hits.push((i, r.class, r.strength));
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// The sentence's event: every trigger votes for its type, a trigger in
+    /// a subordinate phrase («بعد الزيارة», «من تكرار الغارات») with less
+    /// weight; the earliest of the winning type is the anchor.
+    fn event_type(
+        &self,
+        toks: &[Token],
+        hits: &[(usize, Trigger, u8)],
+        recent_attack: Option<EventType>,
+    ) -> Option<(EventType, usize)> {
+        use EventType::*;
+        let family = |c: Trigger| match c {
+            Trigger::Attack
+            | Trigger::Event(Airstrike | DroneStrike | Shelling | ArmedClash | IedExplosion) => {
+                None
+            }
+            Trigger::Event(t) => Some(t),
+        };
+        let weight = |h: &(usize, Trigger, u8)| -> f32 {
+            let prev =
+                h.0.checked_sub(1)
+                    .map(|p| toks[p].text.as_str())
+                    .unwrap_or("");
+            // A trigger in a causal or temporal phrase of its clause («بعد
+            // سلسلة من الهجمات …», «نتيجة ضربات جوية») is background.
+            let clause_from = (0..=h.0)
+                .rev()
+                .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
+                .unwrap_or(0);
+            let in_phrase = toks[clause_from..h.0].iter().any(|t| {
+                let w = t.text.strip_prefix('و').unwrap_or(&t.text);
+                matches!(
+                    w,
+                    "بعد"
+                        | "عقب"
+                        | "اثر"
+                        | "نتيجه"
+                        | "بسبب"
+                        | "خلفيه"
+                        | "ظل"
+                        | "وسط"
+                        | "خوفا"
+                        | "مخاوف"
+                        | "تكرار"
+                        | "اجل"
+                        | "لمواجهه"
+                        | "مواجهه"
+                )
+            });
+            let subordinate = in_phrase
+                || matches!(
+                    prev,
+                    "بعد"
+                        | "عقب"
+                        | "اثر"
+                        | "تكرار"
+                        | "من"
+                        | "خوفا"
+                        | "مخاوف"
+                        | "ضد"
+                        | "هذه"
+                        | "تلك"
+                        | "حول"
+                        | "بشان"
+                );
+            let priority = match family(h.1) {
+                None
+                | Some(
+                    RaidArrest | AssassinationKilling | Kidnapping | Seizure | WithdrawalEvacuation,
+                ) => 0.5,
+                Some(DeploymentReinforcement) => -0.25,
+                _ => 0.0,
+            };
+            (if subordinate { 0.5 } else { 2.0 }) + priority
+        };
+        let mut best: Option<(Option<EventType>, f32, usize)> = None;
+        for h in hits.iter().filter(|h| h.2 == 2) {
+            let f = family(h.1);
+            // The strongest word of a type counts; repeats add a little.
+            let ws: Vec<f32> = hits
+                .iter()
+                .filter(|x| x.2 == 2 && family(x.1) == f)
+                .map(weight)
+                .collect();
+            let total =
+                ws.iter().copied().fold(f32::MIN, f32::max) + 0.25 * (ws.len() as f32 - 1.0);
+            let pos = hits
+                .iter()
+                .find(|x| x.2 == 2 && family(x.1) == f)
+                .map(|x| x.0)
+                .unwrap_or(h.0);
+            if best.is_none_or(|(_, w, p)| total > w || total == w && pos < p) {
+                best = Some((f, total, pos));
+            }
+        }
+        let (fam, _, at) = best?;
+        if let Some(t) = fam {
+            return Some((t, at));
+        }
+        let has =
+            |t: EventType, min: u8| hits.iter().any(|h| h.1 == Trigger::Event(t) && h.2 >= min);
+        // Attacks are typed by the weapon named with them.
+        let t = if has(DroneStrike, 1) {
+            DroneStrike
+        } else if has(Airstrike, 2)
+            || has(Airstrike, 1) && hits.iter().any(|h| h.1 == Trigger::Attack)
+        {
+            Airstrike
+        } else if has(Shelling, 2) {
+            Shelling
+        } else if has(IedExplosion, 2) {
+            IedExplosion
+        } else if has(ArmedClash, 2) {
+            ArmedClash
+        } else if has(AssassinationKilling, 2) {
+            AssassinationKilling
+        } else if has(ArmedClash, 1) {
+            // Gunmen, gunfire: an armed attack.
+            ArmedClash
+        } else if let Some(t) = recent_attack {
+            // «واستهدفت …» right after a strike report: the same kind of strike.
+            t
+        } else {
+            // A bare attack word: «قصف» is a bombardment, «هجوم» an armed attack.
+            let words: Vec<&str> = hits
+                .iter()
+                .filter(|h| h.1 == Trigger::Attack)
+                .map(|h| toks[h.0].text.as_str())
+                .collect();
+            if words.iter().any(|w| w.contains("قصف")) {
+                Shelling
+            } else if words
+                .iter()
+                .any(|w| w.contains("هجوم") || w.contains("هاجم") || w.contains("هجمات"))
+            {
+                ArmedClash
+            } else {
+                Other
+            }
+        };
+        Some((t, at))
+    }
+
+    /// Where: the specific places of the sentence, not containers of other
+    /// places, not origins («قادمة من العراق»). Attacks, raids and
+    /// evacuations report one incident per place; other events the first
+    /// place after the trigger and places listed with it.
+    fn locations(
+        &self,
+        toponyms: &[Toponym],
+        s: &Sentence,
+        trigger_at: usize,
+        ty: EventType,
+        chars: &[char],
+        actor_spans: &[(usize, usize)],
+    ) -> Vec<(usize, u8)> {
+        let gaz = self.gazetteer();
+        // Places inside an actor's name («قوات دمشق») are not where anything happened.
+        let inside: Vec<usize> = (0..toponyms.len())
+            .filter(|&i| toponyms[i].start >= s.start && toponyms[i].end <= s.end)
+            .filter(|&i| {
+                !actor_spans
+                    .iter()
+                    .any(|&(a, b)| toponyms[i].start < b && toponyms[i].end > a)
+            })
+            .collect();
+        let before = |i: usize, n: usize| -> Vec<String> {
+            let t = &toponyms[i];
+            let from = s.start.max(t.start.saturating_sub(40));
+            let prefix: String = chars[from..t.start].iter().collect();
+            tokenize(&prefix)
+                .into_iter()
+                .rev()
+                .take(n)
+                .map(|t| t.text)
+                .collect()
+        };
+        let mut cands: Vec<usize> = inside
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let p = gaz.place(toponyms[i].place);
+                // Foreign countries are actors («إيران»), not places of events here.
+                if p.kind == PlaceKind::Country && !matches!(p.country.as_str(), "SY" | "IQ") {
+                    return false;
+                }
+                let b = before(i, 2);
+                let origin = b.first().is_some_and(|w| {
+                    w == "من" && !b.get(1).is_some_and(|x| x == "بالقرب" || x == "قرب")
+                }) || b.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "قادمه" | "قادما" | "قادمين" | "قادمون" | "انطلاقا"
+                    )
+                });
+                !origin
+            })
+            .collect();
+        // Drop containers: a unit, region or same-named governorate seat that
+        // contains another candidate («العشارة بريف دير الزور الشرقي»).
+        let contains = |a: usize, b: usize| -> bool {
+            let (pa, pb) = (gaz.place(toponyms[a].place), gaz.place(toponyms[b].place));
+            if toponyms[a].place == toponyms[b].place {
+                return false;
+            }
+            let in_box = pa.bbox.is_some_and(|bb| {
+                pb.lon >= bb[0] && pb.lon <= bb[2] && pb.lat >= bb[1] && pb.lat <= bb[3]
+            });
+            match pa.kind {
+                PlaceKind::Country => pb.country == pa.country,
+                PlaceKind::Governorate => pb.admin1.is_some() && pb.admin1 == pa.admin1 || in_box,
+                PlaceKind::District
+                | PlaceKind::Region
+                | PlaceKind::River
+                | PlaceKind::Subdistrict => {
+                    in_box
+                        || pb.admin2.is_some()
+                            && pb.admin2 == pa.admin2
+                            && pa.kind == PlaceKind::District
+                }
+                // «دير الزور» (the city) in a sentence about towns of its
+                // governorate means the governorate, unless the text calls
+                // it a city («مدينتي ديرالزور والبوكمال»).
+                k if k.is_settlement() && toponyms[a].feature.is_none() => {
+                    pa.admin1.as_deref().is_some_and(|a1| {
+                        pb.admin1.as_deref() == Some(a1)
+                            && gaz
+                                .lookup_key(&marsad_arabic::key(&pa.name_ar))
+                                .iter()
+                                .any(|r| {
+                                    let g = gaz.place(r.place);
+                                    g.kind == PlaceKind::Governorate
+                                        && g.admin1.as_deref() == Some(a1)
+                                })
+                    }) && kind_rank(pb.kind) == 0
+                }
+                _ => false,
+            }
+        };
+        let all = cands.clone();
+        cands.retain(|&a| !all.iter().any(|&b| b != a && contains(a, b)));
+        // Only the most specific rank present.
+        let best_rank = cands
+            .iter()
+            .map(|&i| kind_rank(gaz.place(toponyms[i].place).kind))
+            .min();
+        cands.retain(|&i| Some(kind_rank(gaz.place(toponyms[i].place).kind)) == best_rank);
+        // One mention per place.
+        let mut seen = Vec::new();
+        cands.retain(|&i| {
+            let p = toponyms[i].place;
+            let new = !seen.contains(&p);
+            seen.push(p);
+            new
+        });
+        let multi = ty.is_attack()
+            || matches!(
+                ty,
+                EventType::RaidArrest | EventType::WithdrawalEvacuation | EventType::Seizure
+            );
+        if !multi && cands.len() > 1 {
+            let first = cands
+                .iter()
+                .position(|&i| toponyms[i].start >= trigger_at)
+                .unwrap_or(0);
+            let mut keep = vec![cands[first]];
+            for w in cands[first + 1..].windows(1) {
+                let i = w[0];
+                let prev = *keep.last().unwrap_or(&i);
+                let between: String = chars[toponyms[prev].end..toponyms[i].start]
+                    .iter()
+                    .collect();
+                // «في البوكمال والقورية», «مدينة الميادين وبلدة صبيخان».
+                let gap = between.trim();
+                let feature_between = gap
+                    .strip_prefix('و')
+                    .map(|r| {
+                        marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim()))
+                            .is_some()
+                    })
+                    .unwrap_or(false);
+                let listed = gap.is_empty() && toponyms[i].surface.starts_with('و')
+                    || matches!(gap, "و" | "،" | "," | "، و" | "،و")
+                    || feature_between;
+                if listed {
+                    keep.push(i);
+                } else {
+                    break;
+                }
+            }
+            cands = keep;
+        }
+        cands
+            .into_iter()
+            .map(|i| {
+                let t = &toponyms[i];
+                let p = gaz.place(t.place);
+                let near = before(i, 2).iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "قرب" | "بالقرب" | "محيط" | "اطراف" | "ضواحي" | "مشارف"
+                    )
+                });
+                let precision = match kind_rank(p.kind) {
+                    0 if t.vicinity || near => 2,
+                    0 => 1,
+                    1 => 2,
+                    2 if p.precision_km <= 60.0 => 2,
+                    _ => 3,
+                };
+                (i, precision)
+            })
+            .collect()
+    }
+
+    /// Actors and targets of the sentence, and the spans (code points into
+    /// the sentence) of every actor mention.
+    fn actors(
+        &self,
+        toks: &[Token],
+        ty: EventType,
+    ) -> (Vec<Actor>, Vec<Actor>, Vec<(usize, usize)>) {
+        let mut actors: Vec<Actor> = Vec::new();
+        let mut targets: Vec<Actor> = Vec::new();
+        let mut spans = Vec::new();
+        let directed = ty.is_attack()
+            || matches!(
+                ty,
+                EventType::RaidArrest | EventType::Kidnapping | EventType::Seizure
+            );
+        let mut i = 0;
+        while i < toks.len() {
+            let mut hit = None;
+            for p in peel(&toks[i].text) {
+                if let Some(entries) = self.lex.actors.get(&p.stem) {
+                    if let Some((w, idx)) = entries.iter().find(|(w, _)| {
+                        (1..w.len()).all(|j| toks.get(i + j).is_some_and(|n| n.text == w[j]))
+                    }) {
+                        hit = Some((w.len(), *idx, p.prep == Some('ل')));
+                        break;
+                    }
+                }
+            }
+            let Some((n, idx, possessive)) = hit else {
+                i += 1;
+                continue;
+            };
+            let actor = self.lex.actor_list[idx].clone();
+            spans.push((toks[i].start, toks[i + n - 1].end));
+            let prev = i
+                .checked_sub(1)
+                .map(|p| toks[p].text.as_str())
+                .unwrap_or("");
+            let prev = prev
+                .strip_prefix('و')
+                .filter(|r| r.chars().count() > 1)
+                .unwrap_or(prev);
+            // «للقوات الأميركية» (to / of the US forces) is never the doer.
+            let is_target = possessive
+                || directed && (TARGET_CUES.contains(&prev) || actor.kind == ActorKind::Civilians);
+            let list = if is_target { &mut targets } else { &mut actors };
+            if !list.iter().any(|a| a.id == actor.id) {
+                list.push(actor);
+            }
+            i += n;
+        }
+        // Hit once is a target, whoever else the sentence says it is.
+        if directed {
+            actors.retain(|a| !targets.iter().any(|t| t.id == a.id));
+        } else {
+            targets.retain(|t| !actors.iter().any(|a| a.id == t.id));
+        }
+        (actors, targets, spans)
+    }
+
+    /// Named people: a given name and the family name after it.
+    fn people(&self, toks: &[Token]) -> Vec<String> {
+        let lex = self.geo.lexicon();
+        let mut out = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            let w = t
+                .text
+                .strip_prefix('و')
+                .filter(|r| lex.is_given_name(r))
+                .unwrap_or(&t.text);
+            if !lex.is_given_name(w) {
+                continue;
+            }
+            let Some(next) = toks
+                .get(i + 1)
+                .filter(|n| !n.breaks && n.gap.is_empty() && n.text.chars().count() > 2)
+            else {
+                continue;
+            };
+            if ["في", "من", "علي", "الي", "عن", "مع"].contains(&next.text.as_str()) {
+                continue;
+            }
+            let name = format!("{w} {}", next.text);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
