@@ -144,6 +144,13 @@ fn detect_title(text: &str) -> Option<String> {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next()?;
     lines.next()?;
+    // The first line of hard-wrapped text is not a headline: it goes on.
+    let chars: Vec<char> = text.trim_start().chars().collect();
+    if let Some(nl) = chars.iter().position(|&c| c == '\n') {
+        if crate::segment::soft_breaks(&chars).first() == Some(&nl) {
+            return None;
+        }
+    }
     let words = first.split_whitespace().count();
     // A headline may end in a question mark («… لماذا؟») but not a full stop.
     let ends_sentence = first.ends_with(['.', ':', '؛']) && !first.ends_with("..");

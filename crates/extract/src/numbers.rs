@@ -757,7 +757,7 @@ fn failed_attempt(toks: &[Token], i: usize) -> Option<usize> {
     };
     let first = w(0)?;
     if matches!(first.as_str(), "نجا" | "نجاه" | "نجت") {
-        return (1..=6).find(|&k| attempt(k)).map(|k| k + 2);
+        return (1..=10).find(|&k| attempt(k)).map(|k| k + 2);
     }
     if attempt(0) && w(2).as_deref() == Some("فاشله") {
         return Some(3);

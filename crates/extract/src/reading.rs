@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use marsad_arabic::{peel, tokenize, Token};
-use marsad_gazetteer::PlaceKind;
+use marsad_gazetteer::{Feature, PlaceKind};
 use marsad_geoparse::Toponym;
 
 use crate::dates::{find_dates, DatePrecision};
@@ -62,6 +62,8 @@ pub(crate) struct Mention {
     pub anaphoric: bool,
     /// «واستهدف …» right after the report: same attacker, same strike.
     pub continues: bool,
+    /// A killing that names one victim unless the text gives a number.
+    pub one_victim: bool,
 }
 
 /// Event nouns that, with the article, point back to an event told before.
@@ -120,10 +122,30 @@ fn is_aggregate(w: &[&str]) -> bool {
                         | "العامين"
                         | "الشهرين"
                 ))
-            || matches!(
-                x,
-                "حصيله" | "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا"
-            )
+            // «خلال الأيام القليلة الفائتة», «في الأشهر الماضية».
+            || (matches!(x, "في" | "خلال")
+                && matches!(
+                    at(i + 1),
+                    "الاشهر" | "الايام" | "الاسابيع" | "السنوات" | "الاعوام" | "الشهور"
+                )
+                && matches!(
+                    at(i + 2),
+                    "الماضيه" | "الاخيره" | "الفايته" | "القليله" | "السابقه" | "المنصرمه"
+                ))
+            // «حصيلة عملياته», not «حصيلة القتلى» (a toll).
+            || (x == "حصيله"
+                && !matches!(at(i + 1), "القتلي" | "الضحايا" | "الجرحي" | "الاصابات"))
+            || matches!(x, "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا")
+            // «في ثلاث هجمات», «بثماني عمليات»: a total over several events.
+            || (matches!(
+                x.strip_prefix(['ب', 'ف']).unwrap_or(x),
+                "هجمات" | "عمليات" | "تفجيرات" | "اعتداءات" | "اعتدا"
+            ) && i > 0
+                && {
+                    let n = at(i - 1);
+                    let n = n.strip_prefix(['ب', 'و']).filter(|r| r.chars().count() > 1).unwrap_or(n);
+                    n == "عده" || crate::numbers::parse_number_word(n).is_some_and(|v| v >= 2)
+                })
             || (x == "بلغ" || x == "بلغت") && matches!(at(i + 1), "عدد" | "حصيله")
             || (x == "العدد" && at(i + 1) == "الاكبر")
             || (x == "مره" && matches!(at(i.wrapping_sub(1)), "من" | "عده"))
@@ -229,6 +251,56 @@ const ANALYSIS: &[&str] = &[
     "الاستراتيجيه",
     "استراتيجيه",
     "تسعي",
+    // «على الرغم من قيام القوات بشن عدة عمليات …»: a concession, context.
+    "الرغم",
+    "ظاهره",
+];
+
+/// Words before a place that make it where people come from or were taken,
+/// not where the event happened.
+const ORIGIN_CUES: &[&str] = &[
+    "قادمه",
+    "قادما",
+    "قادمين",
+    "قادمون",
+    "انطلاقا",
+    "اهالي",
+    "ابنا",
+    "سكان",
+    "ينحدر",
+    "ينحدرون",
+    "المنحدر",
+    "مشفي",
+    "مستشفي",
+    "مستشفيات",
+    "مشافي",
+];
+
+/// Actors whose «قصف» is, in this region's news, an air strike.
+const AIR_FORCES: &[&str] = &["coalition", "russian_forces", "us_forces", "israel"];
+
+/// Event nouns and verbs of a killing that, unless a number is given, kill
+/// one person: «اغتال مجهولون أمس مروان …».
+const ONE_VICTIM: &[&str] = &[
+    "اغتال", "اغتالت", "اغتالوا", "اغتيال", "اعدم", "اعدمت", "اعدموا", "اعدام", "تصفيه",
+];
+
+/// Definite feature nouns that point back to a place already named: «في
+/// القرية», «داخل المخيم».
+const PLACE_ANAPHORS: &[(&str, Feature)] = &[
+    ("القريه", Feature::Village),
+    ("البلده", Feature::Town),
+    ("المدينه", Feature::City),
+    ("المخيم", Feature::Camp),
+    ("الحي", Feature::Neighbourhood),
+    ("الحقل", Feature::Field),
+    ("القاعده", Feature::Base),
+];
+
+/// Directions that locate one place by another: «قرية X جنوب مدينة Y».
+const DIRECTION_WORDS: &[&str] = &[
+    "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "شرقا", "غربا", "شمالا",
+    "جنوبا",
 ];
 
 /// Words before a name that make it the object of the action.
@@ -290,6 +362,28 @@ fn is_consequence(first: &str) -> bool {
         .any(|p| f.starts_with(p))
 }
 
+/// «ألقوا القبض على عشرات المسلحين في القرية»: the village last named.
+fn place_anaphor(toks: &[Token], toponyms: &[Toponym], s: &Sentence) -> Option<(usize, u8)> {
+    let feature = toks.iter().enumerate().find_map(|(i, t)| {
+        let prep = i > 0 && matches!(toks[i - 1].text.as_str(), "في" | "داخل" | "وسط" | "قرب");
+        peel(&t.text).iter().find_map(|p| {
+            let f = PLACE_ANAPHORS
+                .iter()
+                .find(|(w, _)| *w == p.stem)
+                .map(|&(_, f)| f)?;
+            (prep || p.prep == Some('ب')).then_some(f)
+        })
+    })?;
+    let near = s.start.saturating_sub(1500);
+    toponyms
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, t)| t.end <= s.start && t.start >= near)
+        .find(|(_, t)| t.feature == Some(feature))
+        .map(|(i, _)| (i, 1))
+}
+
 pub(crate) fn kind_rank(k: PlaceKind) -> u8 {
     // Lower is more specific.
     match k {
@@ -322,7 +416,11 @@ impl Extractor<'_> {
         published: Option<NaiveDate>,
         carry: &mut Carry,
     ) -> Reading {
-        let body: String = chars[s.start..s.end].iter().collect();
+        // A line break inside a unit is a soft one of hard-wrapped text.
+        let body: String = chars[s.start..s.end]
+            .iter()
+            .map(|&c| if c == '\n' { ' ' } else { c })
+            .collect();
         let toks = tokenize(&body);
         let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
         let dates = find_dates(&body, published, carry.last_date);
@@ -359,6 +457,9 @@ impl Extractor<'_> {
         reading.counts = self.counts(&body);
         reading.event = self.mention(ui, s, &toks, &words, chars, toponyms, carry, &reading);
         if let Some(m) = &reading.event {
+            if m.one_victim && reading.counts.killed.is_none() && reading.counts.killed_q == Qualifier::Exact {
+                reading.counts.killed = Some(1);
+            }
             if m.event_type.is_attack() {
                 carry.recent_attack = Some((m.event_type, ui));
             }
@@ -406,7 +507,9 @@ impl Extractor<'_> {
             .recent_attack
             .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
             .map(|(t, _)| t);
-        let (event_type, anchor) = self.event_type(toks, &triggers, recent)?;
+        let (named, _, _) = self.actors(toks, EventType::Other);
+        let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
+        let (event_type, anchor) = self.event_type(toks, &triggers, recent, air_force)?;
         // Background: a lasting state or an opinion governs the clause
         // that holds the event word («باتت تتخوف … من تكرار الغارات»).
         let clause_start = (0..=anchor)
@@ -424,7 +527,7 @@ impl Extractor<'_> {
             ONGOING.contains(&b.as_str()) || ANALYSIS.contains(&b.as_str())
         };
         let background = words[clause_start..anchor].iter().any(states)
-            || words.first().is_some_and(states);
+            || clause_start == 0 && words.first().is_some_and(states);
         if background && reading.stated.is_none() && reading.counts == Counts::default() {
             return None;
         }
@@ -448,8 +551,15 @@ impl Extractor<'_> {
             .map(|&(a, b)| (a + s.start, b + s.start))
             .collect();
         let trigger_at = toks[anchor].start + s.start;
-        let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans);
+        let mut places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans);
+        if places.is_empty() {
+            places.extend(place_anaphor(toks, toponyms, s));
+        }
         let people = self.people(toks);
+        let one_victim = event_type == EventType::AssassinationKilling
+            && peel(&toks[anchor].text)
+                .iter()
+                .any(|p| ONE_VICTIM.contains(&p.stem.as_str()));
         Some(Mention {
             event_type,
             trigger_at,
@@ -460,6 +570,7 @@ impl Extractor<'_> {
             background,
             anaphoric,
             continues,
+            one_victim,
         })
     }
 
@@ -533,6 +644,7 @@ impl Extractor<'_> {
         toks: &[Token],
         hits: &[(usize, Trigger, u8)],
         recent_attack: Option<EventType>,
+        air_force: bool,
     ) -> Option<(EventType, usize)> {
         use EventType::*;
         let family = |c: Trigger| match c {
@@ -573,7 +685,16 @@ impl Extractor<'_> {
                         | "مواجهه"
                 )
             });
+            // «لضبط الوضع», «تحضيراً لمداهمات»: a purpose, not an event; but
+            // «تعرضت لقصف» is the event itself.
+            let word = toks[h.0].text.as_str();
+            let purpose = word.starts_with('ل')
+                && !word.starts_with("لل")
+                && !prev.starts_with("تعرض")
+                && !prev.starts_with("يتعرض")
+                && !prev.starts_with("تتعرض");
             let subordinate = in_phrase
+                || purpose
                 || matches!(
                     prev,
                     "بعد"
@@ -654,7 +775,12 @@ impl Extractor<'_> {
                 .map(|h| toks[h.0].text.as_str())
                 .collect();
             if words.iter().any(|w| w.contains("قصف")) {
-                Shelling
+                // «قصف التحالف الدولي …»: forces that bomb from the air.
+                if air_force {
+                    Airstrike
+                } else {
+                    Shelling
+                }
             } else if words
                 .iter()
                 .any(|w| w.contains("هجوم") || w.contains("هاجم") || w.contains("هجمات"))
@@ -701,27 +827,38 @@ impl Extractor<'_> {
                 .map(|t| t.text)
                 .collect()
         };
-        let mut cands: Vec<usize> = inside
-            .iter()
-            .copied()
+        // Foreign countries are actors («إيران»), not places of events here.
+        let inside: Vec<usize> = inside
+            .into_iter()
             .filter(|&i| {
                 let p = gaz.place(toponyms[i].place);
-                // Foreign countries are actors («إيران»), not places of events here.
-                if p.kind == PlaceKind::Country && !matches!(p.country.as_str(), "SY" | "IQ") {
-                    return false;
-                }
-                let b = before(i, 2);
-                let origin = b.first().is_some_and(|w| {
-                    w == "من" && !b.get(1).is_some_and(|x| x == "بالقرب" || x == "قرب")
-                }) || b.iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "قادمه" | "قادما" | "قادمين" | "قادمون" | "انطلاقا"
-                    )
-                });
-                !origin
+                !(p.kind == PlaceKind::Country && !matches!(p.country.as_str(), "SY" | "IQ"))
             })
             .collect();
+        // Places the text names for another reason than the event: where
+        // its actors came from or were taken, where the reporter sits, and
+        // landmarks that locate another place («جنوب مدينة الطبقة», «(96 كم
+        // شرق مدينة دير الزور)»).
+        let aside = |i: usize| -> bool {
+            let b = before(i, 4);
+            let w = |k: usize| b.get(k).map(String::as_str).unwrap_or("");
+            let from = w(0) == "من" && !matches!(w(1), "بالقرب" | "قرب");
+            let origin = b.iter().take(3).any(|x| ORIGIN_CUES.contains(&x.as_str()));
+            let reporter = b.iter().any(|x| x.starts_with("مراسل"))
+                && w(0) == "في";
+            let distance = b.iter().take(3).any(|x| matches!(x.as_str(), "كم" | "كيلومتر" | "كيلومترا"));
+            let located_by = DIRECTION_WORDS.contains(&w(0))
+                && inside
+                    .iter()
+                    .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
+            from || origin || reporter || distance || located_by
+        };
+        let mut cands: Vec<usize> = inside.iter().copied().filter(|&i| !aside(i)).collect();
+        // Shells fired from a town on targets the text does not name: the
+        // town is all the text says of where.
+        if cands.is_empty() {
+            cands = inside;
+        }
         // Drop containers: a unit, region or same-named governorate seat that
         // contains another candidate («العشارة بريف دير الزور الشرقي»).
         let contains = |a: usize, b: usize| -> bool {
@@ -766,11 +903,18 @@ impl Extractor<'_> {
         let all = cands.clone();
         cands.retain(|&a| !all.iter().any(|&b| b != a && contains(a, b)));
         // Only the most specific rank present.
-        let best_rank = cands
-            .iter()
-            .map(|&i| kind_rank(gaz.place(toponyms[i].place).kind))
-            .min();
-        cands.retain(|&i| Some(kind_rank(gaz.place(toponyms[i].place).kind)) == best_rank);
+        // «ريف البوكمال», «بادية تدمر» are areas, less specific than a town.
+        let rank = |i: usize| {
+            let t = &toponyms[i];
+            let r = kind_rank(gaz.place(t.place).kind);
+            if matches!(t.feature, Some(Feature::Countryside | Feature::Desert)) {
+                r.max(1)
+            } else {
+                r
+            }
+        };
+        let best_rank = cands.iter().map(|&i| rank(i)).min();
+        cands.retain(|&i| Some(rank(i)) == best_rank);
         // One mention per place.
         let mut seen = Vec::new();
         cands.retain(|&i| {

@@ -41,11 +41,85 @@ const FURNITURE: &[&str] = &[
     "share",
 ];
 
+/// Words that never end a sentence: a line that ends with one was cut by
+/// the line width, not by the writer.
+const OPEN_ENDED: &[&str] = &[
+    "في", "من", "علي", "الي", "عن", "مع", "و", "او", "بين", "حتي", "منذ", "بعد", "قبل", "خلال",
+    "عند", "لدي", "ضد", "نحو", "حول", "عبر", "الذي", "التي", "الذين", "ان", "قد", "لم", "لن", "ثم",
+];
+
+/// The line breaks of hard-wrapped text that fall inside a sentence («…
+/// بتفجير ثلاث سيارات⏎مفخخة وسط بلدة "تل تمر" في⏎الحسكة …»). In a block of
+/// lines with no blank line between them where some line ends with a word
+/// that cannot end a sentence, every break after a line without a
+/// sentence-final mark is soft. Returns the positions of the soft breaks.
+pub(crate) fn soft_breaks(chars: &[char]) -> Vec<usize> {
+    // Lines as (start, end of text, position of the line break).
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            lines.push((start, i));
+            start = i + 1;
+        }
+    }
+    lines.push((start, chars.len()));
+    let text_of = |(a, b): (usize, usize)| -> String { chars[a..b].iter().collect() };
+    let ends_sentence = |l: &str| {
+        l.trim_end()
+            .trim_end_matches(['"', '»', '”', ')', '\''])
+            .ends_with(['.', '!', '?', '؟', ':', '؛', '\u{06D4}', '…'])
+    };
+    let last_word_open = |l: &str| {
+        l.split_whitespace()
+            .last()
+            .is_some_and(|w| OPEN_ENDED.contains(&marsad_arabic::normalize(w).as_str()))
+    };
+    let mut soft = Vec::new();
+    let mut b = 0;
+    while b < lines.len() {
+        // A block: consecutive non-empty lines.
+        let mut e = b;
+        while e < lines.len() && !text_of(lines[e]).trim().is_empty() {
+            e += 1;
+        }
+        if e > b + 1 {
+            let block: Vec<String> = (b..e).map(|k| text_of(lines[k])).collect();
+            let wrapped = block[..block.len() - 1]
+                .iter()
+                .any(|l| !ends_sentence(l) && last_word_open(l));
+            if wrapped {
+                for (k, l) in block[..block.len() - 1].iter().enumerate() {
+                    if !ends_sentence(l) {
+                        soft.push(lines[b + k].1);
+                    }
+                }
+            }
+        }
+        b = e + 1;
+    }
+    soft
+}
+
+/// Openings (normalised) of a line of links or credits, however long it
+/// is: «اقرأ أيضاً: هجوم لداعش على …» is another article's headline.
+const LINK_PREFIXES: &[&str] = &[
+    "اقرا ايضا",
+    "اقرا المزيد",
+    "شاهد ايضا",
+    "للمزيد",
+    "اعداد:",
+    "تحرير:",
+    "تحرير وتدقيق",
+    "المصدر:",
+    "تابعونا",
+];
+
 /// Sentence spans `[start, end)` in code points: a sentence ends at `.`,
 /// `!`, `?`, `؟` or a line break; `؛` and `،` separate clauses inside it (a
 /// report often lists its targets after a semicolon). A full stop between
 /// digits is a decimal point.
-fn spans(chars: &[char]) -> Vec<(usize, usize)> {
+fn spans(chars: &[char], soft: &[usize]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut last = 0;
@@ -68,7 +142,10 @@ fn spans(chars: &[char]) -> Vec<(usize, usize)> {
             && i >= 1
             && chars[i - 1].is_alphabetic()
             && (i < 2 || !chars[i - 2].is_alphanumeric());
-        let stop = matches!(c, '.' | '!' | '?' | '؟' | '\n' | '\u{06D4}') && !decimal && !initial;
+        let stop = matches!(c, '.' | '!' | '?' | '؟' | '\n' | '\u{06D4}')
+            && !decimal
+            && !initial
+            && !(c == '\n' && soft.binary_search(&i).is_ok());
         if stop {
             if let Some(s) = start.take() {
                 out.push((s, if c == '\n' { last } else { i + 1 }));
@@ -120,18 +197,19 @@ fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
 /// Cuts text into sentences; marks furniture and short heading lines.
 pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
     let chars: Vec<char> = text.chars().collect();
+    let soft = soft_breaks(&chars);
     // Paragraph number of each code point: count line breaks.
     let mut para_of = Vec::with_capacity(chars.len() + 1);
     let mut p = 0;
-    for &c in &chars {
+    for (i, &c) in chars.iter().enumerate() {
         para_of.push(p);
-        if c == '\n' {
+        if c == '\n' && soft.binary_search(&i).is_err() {
             p += 1;
         }
     }
     para_of.push(p);
     let mut out = Vec::new();
-    let all = spans(&chars);
+    let all = spans(&chars, &soft);
     // The headline is the whole first line, however many sentences it holds.
     let first_para = all.first().map(|&(s, _)| para_of[s]).unwrap_or(0);
     for (s, e) in all {
@@ -154,6 +232,10 @@ pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
         let furniture = FURNITURE
             .iter()
             .any(|f| k == *f || k.starts_with(f) && k.len() < f.len() + 12)
+            || line_start && {
+                let n = marsad_arabic::normalize(body.trim_start());
+                LINK_PREFIXES.iter().any(|f| n.starts_with(f))
+            }
             || heading
             || k.is_empty();
         for (cs, ce) in clauses(&chars, s, e) {
