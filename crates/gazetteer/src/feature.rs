@@ -148,6 +148,7 @@ const WORDS: &[(&str, Feature)] = &[
     ("منطقه", Feature::Area),
     ("مناطق", Feature::Area),
     ("ناحيه", Feature::Subdistrict),
+    ("قضا", Feature::Subdistrict),
     ("عاصمه", Feature::Capital),
 ];
 

@@ -58,6 +58,53 @@ pub(crate) struct Candidate {
     pub first_forms: Vec<String>,
     /// Places matched only after removing the article the text wrote.
     pub stripped: Vec<PlaceIdx>,
+    /// Index of the feature word that licensed the name, if one did.
+    pub licensed_by: Option<usize>,
+}
+
+/// What the original spelling of a word says that its normalised form
+/// does not.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Spelling {
+    /// Written with tanween fath: «روسياً» is an adverb.
+    pub tanween: bool,
+    /// A particle as written («أن», «على» with alef maqsura, «في»): it ends
+    /// no name.
+    pub particle: bool,
+}
+
+/// The spelling facts of every token, from one pass over the text.
+fn spelling(text: &str, toks: &[Token]) -> Vec<Spelling> {
+    let mut out = vec![Spelling::default(); toks.len()];
+    let mut ti = 0;
+    let mut word = String::new();
+    for (ci, c) in text.chars().enumerate() {
+        while ti < toks.len() && toks[ti].end <= ci {
+            finish(&mut out[ti], &word);
+            word.clear();
+            ti += 1;
+        }
+        if ti >= toks.len() {
+            break;
+        }
+        if ci >= toks[ti].start {
+            if c == '\u{064B}' {
+                out[ti].tanween = true;
+            }
+            word.push(c);
+        }
+    }
+    if ti < toks.len() {
+        finish(&mut out[ti], &word);
+    }
+    out
+}
+
+fn finish(s: &mut Spelling, word: &str) {
+    s.particle = matches!(
+        word,
+        "أن" | "إن" | "ان" | "أنّ" | "إنّ" | "على" | "في" | "من" | "إلى" | "الى" | "عن" | "مع" | "أو"
+    );
 }
 
 /// Particles and prepositions that never begin a place name.
@@ -114,6 +161,10 @@ const NEVER_START: &[&str] = &[
     "لكن",
 ];
 
+const WEEKDAYS: &[&str] = &[
+    "الاحد", "الاثنين", "الثلاثا", "الاربعا", "الخميس", "الجمعه", "السبت",
+];
+
 const DIRECTIONS: &[&str] = &[
     "الشرقي",
     "الغربي",
@@ -160,8 +211,9 @@ impl<'g> Geoparser<'g> {
         let toks = tokenize_normalized(&norm);
         // Clitic readings of every word, computed once.
         let peels: Vec<Vec<Peeled>> = toks.iter().map(|t| peel(&t.text)).collect();
-        let masked = self.mask(&toks, &peels);
-        let cands = self.candidates(&toks, &peels, &masked);
+        let spelling = spelling(text, &toks);
+        let masked = self.mask(&toks, &peels, &spelling);
+        let cands = self.candidates(&toks, &peels, &masked, &spelling);
         if std::env::var_os("MARSAD_DEBUG_GEOPARSE").is_some() {
             for c in &cands {
                 eprintln!(
@@ -179,7 +231,12 @@ impl<'g> Geoparser<'g> {
 
     /// Marks words that belong to names of organisations, media, operations
     /// and people, where a place name is not a place mention.
-    pub(crate) fn mask(&self, toks: &[Token], peels: &[Vec<Peeled>]) -> Vec<bool> {
+    pub(crate) fn mask(
+        &self,
+        toks: &[Token],
+        peels: &[Vec<Peeled>],
+        spelling: &[Spelling],
+    ) -> Vec<bool> {
         let mut m = vec![false; toks.len()];
         let mut people: std::collections::HashSet<String> = std::collections::HashSet::new();
         let stop = |t: &Token| {
@@ -215,8 +272,64 @@ impl<'g> Geoparser<'g> {
                 }
             }
             if hit > 0 {
+                // Names overlap («تنظيم الدولة الإسلامية في العراق والشام»):
+                // look for a longer one from the next word too.
                 m[i..i + hit].iter_mut().for_each(|x| *x = true);
-                i += hit;
+                i += 1;
+                continue;
+            }
+            // «المدعومة روسياً», «المدعوم تركيا»: an adverb, not the country.
+            let backed = i > 0 && toks[i - 1].text.starts_with("المدعوم");
+            if (spelling[i].tanween || backed) && self.names_country(&stems) {
+                m[i] = true;
+                i += 1;
+                continue;
+            }
+            // «مجلس دير الزور وهجين العسكريين», «مجلس الرقة المدني»: a council
+            // named after places.
+            if stems.contains(&"مجلس") {
+                if let Some(n) = (2..=5).find(|&n| {
+                    toks.get(i + n).is_some_and(|t| {
+                        matches!(
+                            t.text.as_str(),
+                            "العسكري" | "العسكريين" | "العسكريه" | "المدني" | "المحلي"
+                        )
+                    }) && (1..=n).all(|j| !toks[i + j].breaks)
+                }) {
+                    m[i..=i + n].iter_mut().for_each(|x| *x = true);
+                    i += n + 1;
+                    continue;
+                }
+            }
+            // «أبو علي الدبي»: a kunya and a family name are a person; «ولايات
+            // "الخير، والبركة"» are the Islamic State's provinces; «يدعى
+            // "محمد علي حسين المخلف"» is followed by a name.
+            let kunya = matches!(toks[i].text.as_str(), "ابو" | "ام" | "ابي" | "ابا")
+                && toks.get(i + 1).is_some_and(|t| {
+                    self.lex.given_names.contains(&t.text) || t.text == "علي" && !spelling[i + 1].particle
+                })
+                && toks
+                    .get(i + 2)
+                    .is_some_and(|t| t.text.starts_with("ال") && !t.breaks && t.gap.is_empty());
+            let named_after = stems.iter().any(|s| {
+                matches!(
+                    *s,
+                    "يدعي" | "تدعي" | "المدعو" | "المدعوه" | "ولايه" | "ولايات" | "ولايتي"
+                )
+            });
+            if kunya || named_after {
+                let n = if kunya { 3 } else { 4 };
+                let mut j = i + usize::from(!kunya);
+                while j < toks.len() && j < i + n + 1 {
+                    let t = &toks[j];
+                    // «علي» the name is no particle: only the written «على» is.
+                    if j > i + 1 && (t.breaks || spelling[j].particle || t.gap.contains(',') && !t.text.starts_with('و')) {
+                        break;
+                    }
+                    m[j] = true;
+                    j += 1;
+                }
+                i = j;
                 continue;
             }
             let is = |list: &[&str]| stems.iter().any(|s| list.contains(s));
@@ -276,6 +389,16 @@ impl<'g> Geoparser<'g> {
         m
     }
 
+    /// True when one of the readings of a word is a country's name.
+    fn names_country(&self, stems: &[&str]) -> bool {
+        stems.iter().any(|s| {
+            self.gaz
+                .lookup_key(s)
+                .iter()
+                .any(|r| self.gaz.place(r.place).kind == marsad_gazetteer::PlaceKind::Country)
+        })
+    }
+
     /// True when word `i` ends a two-word gazetteer name with the word before
     /// it («عين عيسى», «تل حسن»): a given name there is part of a place.
     fn inside_place_name(&self, toks: &[Token], peels: &[Vec<Peeled>], i: usize) -> bool {
@@ -294,6 +417,7 @@ impl<'g> Geoparser<'g> {
         toks: &[Token],
         peels: &[Vec<Peeled>],
         masked: &[bool],
+        spelling: &[Spelling],
     ) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut licence: Option<(Feature, usize, usize)> = None; // (feature, valid at word, feature word index)
@@ -310,13 +434,14 @@ impl<'g> Geoparser<'g> {
             let lone_feature =
                 |c: &Candidate| c.words.1 - c.words.0 == 1 && feature_word(&c.stem).is_some();
             if let Some(c) = self
-                .match_at(toks, peels, masked, i, lic.map(|(f, _, _)| f))
+                .match_at(toks, peels, masked, spelling, i, lic.map(|(f, _, _)| f))
                 .filter(|c| !lone_feature(c))
             {
                 let end = c.words.1;
                 let mut c = c;
                 if let Some((f, _, fi)) = lic {
                     c.feature = Some(f);
+                    c.licensed_by = Some(fi);
                     // The feature word is part of a site's name («مخيم الهول»,
                     // «قاعدة الشدادي») but not of a settlement's («مدينة البوكمال»).
                     if f.names_site() && fi + 1 == i {
@@ -377,11 +502,13 @@ impl<'g> Geoparser<'g> {
         out
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn match_at(
         &self,
         toks: &[Token],
         all_peels: &[Vec<Peeled>],
         masked: &[bool],
+        spelling: &[Spelling],
         i: usize,
         licence: Option<Feature>,
     ) -> Option<Candidate> {
@@ -390,6 +517,10 @@ impl<'g> Geoparser<'g> {
         static NEVER: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
             std::sync::LazyLock::new(|| NEVER_START.iter().copied().collect());
         if NEVER.contains(toks[i].text.as_str()) {
+            return None;
+        }
+        // «ليل الخميس-الجمعة»: days are times, not places.
+        if licence.is_none() && WEEKDAYS.contains(&toks[i].text.as_str()) {
             return None;
         }
         let peels = &all_peels[i];
@@ -421,6 +552,11 @@ impl<'g> Geoparser<'g> {
             {
                 continue;
             }
+            // A name never ends with a particle as written: «بيان أن» is not
+            // «يانان», «الكردي على» not «كردي علي» (but «عين علي» is a name).
+            if n > 1 && spelling[i + n - 1].particle {
+                continue;
+            }
             let rest: String = toks[i + 1..i + n].iter().map(|t| t.text.as_str()).collect();
             let mut refs: Vec<NameRef> = Vec::new();
             let mut stripped = Vec::new();
@@ -444,8 +580,11 @@ impl<'g> Geoparser<'g> {
                     let place = self.gaz.place(r.place);
                     let local = matches!(place.country.as_str(), "SY" | "IQ")
                         && place.kind != marsad_gazetteer::PlaceKind::Country;
+                    // Dropping a written article is a guess for one word,
+                    // not for a phrase («الكردي على»).
                     if ok
                         && (local || !p.article_removed)
+                        && !(p.article_removed && n > 1)
                         && !refs.iter().any(|x| x.place == r.place)
                     {
                         refs.push(*r);
@@ -495,6 +634,7 @@ impl<'g> Geoparser<'g> {
                     .map(|q| q.stem.clone())
                     .collect(),
                 stripped,
+                licensed_by: None,
             });
         }
         None

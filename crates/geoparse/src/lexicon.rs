@@ -212,6 +212,13 @@ impl Lexicon {
                 let k = key(n);
                 place_keys.insert(k.clone());
                 let bare = strip_article(&k).unwrap_or(&k).to_string();
+                // «سوريا» → «سوري», «السورية»: the nisba of a name in «يا».
+                if let Some(s) = bare.strip_suffix("يا").filter(|s| s.chars().count() >= 2) {
+                    for suf in ["ي", "يه", "يين", "يون", "يان", "يتين"] {
+                        demonyms.insert(format!("{s}{suf}"));
+                        demonyms.insert(format!("ال{s}{suf}"));
+                    }
+                }
                 let mut stems = vec![bare.clone()];
                 for suf in ['ا', 'ه', 'ي'] {
                     if let Some(s) = bare.strip_suffix(suf) {

@@ -119,6 +119,16 @@ const TIME_WORDS: &[&str] = &[
     "منتصف",
 ];
 
+/// Month names (normalised) that follow the day of a dateline.
+const MONTHS: &[&str] = &[
+    "يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر",
+    "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول",
+    "تشرين",
+];
+
+/// Plural feature words, after which an indefinite adjective is no name.
+const PLURAL_FEATURES: &[&str] = &["قري", "بلدات", "مدن", "مناطق", "احيا", "مخيمات"];
+
 const DEMONSTRATIVES: &[&str] = &["هذه", "هذا", "تلك", "ذلك", "هاته", "هذين", "هاتين", "هولا"];
 
 fn in_box(b: &[f64; 4], lat: f64, lon: f64) -> bool {
@@ -165,10 +175,13 @@ impl Geoparser<'_> {
             }
         }
         if let Some(pe) = prev_end {
-            let listed = (pe == i && (c.conj || toks[i].gap == "," || toks[i].gap == "-"))
+            let listed = (pe == i && (c.conj || toks[i].gap == "-"))
                 || (pe + 1 == i && matches!(toks[pe].text.as_str(), "و" | "او"));
+            // A comma alone joins a list or an apposition («البصيرة، كبرى مدن …»).
             if listed {
                 s += 1.0;
+            } else if pe == i && toks[i].gap == "," {
+                s += 0.5;
             }
         }
         // Listed before another accepted place: «(طهران، بغداد، دمشق)».
@@ -236,7 +249,10 @@ impl Geoparser<'_> {
             .map(|a| a.cand.stem.clone())
             .collect();
         for (ci, c) in cands.into_iter().enumerate() {
-            if kept[ci].is_none() && sure.contains(&c.stem) {
+            if kept[ci].is_none()
+                && sure.contains(&c.stem)
+                && !self.adjective_reading(toks, &c, None, None)
+            {
                 kept[ci] = Some(Accepted {
                     cand: c,
                     weak: false,
@@ -258,12 +274,20 @@ impl Geoparser<'_> {
             let k = c.stem.clone();
             let bare = strip_article(&k).unwrap_or(&k).to_string();
             let next = toks.get(c.words.1);
-            // «ديرالزور 24», «رصيف 22»: a name glued to a number is a media name.
+            // «ديرالزور 24», «رصيف 22»: a name glued to a number is a media
+            // name; «دمشق 28 نوفمبر» is a dateline.
+            let month_after = toks
+                .get(c.words.1 + 1)
+                .is_some_and(|t| MONTHS.iter().any(|m| t.text.starts_with(m)));
             if next.is_some_and(|t| {
                 t.text.chars().all(|ch| ch.is_ascii_digit())
                     && (t.gap.is_empty() || t.gap == "\"")
                     && !t.breaks
-            }) {
+            }) && !month_after
+            {
+                return None;
+            }
+            if self.adjective_reading(toks, &c, prev_end, next_start) {
                 return None;
             }
             let single = c.words.1 - c.words.0 == 1;
@@ -298,6 +322,21 @@ impl Geoparser<'_> {
                 }
                 // A generic «منطقة» licenses only names that are not common words.
                 if f == Feature::Area && single && self.lex.commonness(&k) >= 4.5 {
+                    return None;
+                }
+                // «قرى وبلدات جديدة»: an adjective of a plural feature word.
+                // «مدينة البصيرة، كبرى مدن …»: a licence carried along a list
+                // does not make a common word a name either.
+                let after_plural = c.words.0 > 0 && {
+                    let w = toks[c.words.0 - 1].text.as_str();
+                    PLURAL_FEATURES.contains(&w.strip_prefix('و').unwrap_or(w))
+                };
+                let carried = c.licensed_by.is_some_and(|fi| fi + 1 < c.surface_from);
+                if (after_plural || carried)
+                    && single
+                    && !k.starts_with("ال")
+                    && self.lex.commonness(&k) >= 4.5
+                {
                     return None;
                 }
                 return Some(Accepted {
@@ -403,6 +442,47 @@ impl Geoparser<'_> {
                 strength,
             })
         }
+    }
+
+    /// True when the words are a nationality adjective, not a place:
+    /// «السورية», and «مصادر سورية», «نازحة سوريّة», where the feminine nisba
+    /// is spelled like the country and no place is expected.
+    fn adjective_reading(
+        &self,
+        toks: &[Token],
+        c: &Candidate,
+        prev_end: Option<usize>,
+        next_start: Option<usize>,
+    ) -> bool {
+        let single = c.words.1 - c.words.0 == 1;
+        if self.lex.is_demonym(&c.stem)
+            || single && c.first_forms.iter().any(|f| self.lex.is_demonym(f))
+        {
+            return true;
+        }
+        if !single || c.prep || c.conj || !self.nisba_spelling(c) {
+            return false;
+        }
+        let i = c.words.0;
+        let prev = (i > 0 && !toks[i].breaks).then(|| toks[i - 1].text.as_str());
+        let locative = prev.is_none_or(|p| {
+            let p = p
+                .strip_prefix('و')
+                .filter(|r| r.chars().count() > 1)
+                .unwrap_or(p);
+            LOCATIVES.contains(&p) || p == "و"
+        });
+        let listed = prev_end == Some(i) || next_start == Some(c.words.1);
+        !locative && !listed
+    }
+
+    /// True when the candidate is a country whose name is also spelled as a
+    /// feminine nationality adjective («سورية»).
+    fn nisba_spelling(&self, c: &Candidate) -> bool {
+        c.refs
+            .iter()
+            .any(|r| self.gaz.place(r.place).kind == PlaceKind::Country)
+            && self.lex.is_demonym(&format!("ال{}", c.stem))
     }
 
     fn base_score(&self, nr: NameRef, feature: Option<Feature>) -> f32 {
