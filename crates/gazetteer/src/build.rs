@@ -84,6 +84,21 @@ pub fn build(sources: &Path, editorial: &Path) -> Result<(Vec<Place>, BuildRepor
     report.note("curated rows", curated.len());
     absorb_duplicates(&mut places, curated, &mut report);
 
+    let ocha = communities(
+        &editorial.join("sources/ocha-communities/communities.tsv"),
+        &places,
+    )?;
+    report.note("ocha communities (east) read", ocha.read);
+    report.note("ocha communities matched to a record by name within 5 km", ocha.matched);
+    report.note("ocha communities added as new places", ocha.added.len());
+    for (i, names, xref) in ocha.merges {
+        for n in names {
+            places[i].add_name(&n);
+        }
+        places[i].xref.push(xref);
+    }
+    places.extend(ocha.added);
+
     let additions = table(
         &editorial.join("additions.tsv"),
         "marsad",
@@ -752,6 +767,113 @@ fn wof_adm1_to_opensyria(s: &str) -> Option<&'static str> {
         "Lattakia" => "Latakia",
         _ => return None,
     })
+}
+
+/// What the OCHA communities table brings: names for places already
+/// known, and the villages no other source has.
+struct Communities {
+    read: usize,
+    matched: usize,
+    /// (index of an existing place, names to add, xref).
+    merges: Vec<(usize, Vec<String>, String)>,
+    added: Vec<Place>,
+}
+
+/// OCHA's communities of the eastern governorates (`gazetteer/sources/
+/// ocha-communities`). A community whose name a settlement within 5 km
+/// already bears is that settlement; any other becomes a new village (or a
+/// town or city where OCHA marks it as a seat).
+fn communities(path: &Path, places: &[Place]) -> Result<Communities> {
+    let text = read(path)?;
+    let by_id: HashMap<&str, &Place> = places.iter().map(|p| (p.id.as_str(), p)).collect();
+    let bare = |n: &str| {
+        let k = key(n);
+        k.strip_prefix("ال").filter(|r| r.chars().count() >= 2).map(str::to_string).unwrap_or(k)
+    };
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in places.iter().enumerate() {
+        if p.country == "SY" && p.kind.is_settlement() {
+            for n in p.all_names_ar() {
+                by_name.entry(bare(n)).or_default().push(i);
+            }
+        }
+    }
+    let mut out = Communities {
+        read: 0,
+        matched: 0,
+        merges: Vec::new(),
+        added: Vec::new(),
+    };
+    for (ln, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 10 {
+            return Err(Error::parse(path, ln + 1, "expected 10 columns"));
+        }
+        let num = |s: &str| {
+            s.parse::<f64>()
+                .map_err(|_| Error::parse(path, ln + 1, format!("not a number: {s:?}")))
+        };
+        let (lat, lon) = (num(f[3])?, num(f[4])?);
+        out.read += 1;
+        // «الهامانية_خربة التمر»: merged localities, each name a name.
+        let names_ar: Vec<String> = f[1]
+            .split(['_', '|'])
+            .flat_map(|n| n.split(" - "))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let names_en: Vec<String> = f[2]
+            .split(" - ")
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let here = Point::new(lon, lat);
+        let known = names_ar.iter().find_map(|n| {
+            by_name.get(&bare(n))?.iter().copied().find(|&i| {
+                let p = &places[i];
+                Haversine.distance(here, Point::new(p.lon, p.lat)) < 5000.0
+            })
+        });
+        let id = format!("ocha:{}", f[0]);
+        if let Some(i) = known {
+            out.matched += 1;
+            out.merges.push((i, names_ar.into_iter().chain(names_en).collect(), id));
+            continue;
+        }
+        let kind = match f[8] {
+            "0" | "1" | "2" => PlaceKind::City,
+            "3" => PlaceKind::Town,
+            _ => PlaceKind::Village,
+        };
+        let unit = |code: &str| by_id.get(code).map(|p| p.name_en.clone());
+        let mut p = Place {
+            id,
+            xref: vec![],
+            name_ar: String::new(),
+            name_en: String::new(),
+            names_ar: vec![],
+            names_en: vec![],
+            kind,
+            capital: false,
+            lat,
+            lon,
+            bbox: None,
+            country: "SY".into(),
+            admin1: unit(f[5]),
+            admin2: unit(f[6]),
+            population: None,
+            precision_km: settlement_precision(kind, None),
+            source: "ocha".into(),
+        };
+        for n in names_ar.iter().chain(&names_en) {
+            p.add_name(n);
+        }
+        out.added.push(p);
+    }
+    Ok(out)
 }
 
 /// Curated sites that a settlement source also lists (Qamishli airport in

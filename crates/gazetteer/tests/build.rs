@@ -66,6 +66,13 @@ fn sources(dir: &Path) {
     );
     write(
         dir,
+        "editorial/sources/ocha-communities/communities.tsv",
+        "pcode\tname_ar\tname_en\tlat\tlon\tadmin1_pcode\tadmin2_pcode\tadmin3_pcode\tcapital_level\tvintage\n\
+         C9001\tالبوكمال\tAbu Kamal\t34.46\t40.92\tSY09\tSY0903\tSY090300\t2\tocha-2020\n\
+         C9002\tتل المثال_خربة المثال\tTal Almithal - Khirbet Almithal\t34.70\t40.80\tSY09\tSY0903\tSY090300\t\tocha-2020\n",
+    );
+    write(
+        dir,
         "editorial/corrections.tsv",
         "id\taction\tvalue\treason\ngn:168535\tremove_name\tالكشكية\twrong alternate\n",
     );
@@ -118,6 +125,19 @@ fn builds_and_handles_known_defects() {
     );
     assert!(gov.bbox.is_some(), "bbox from the WOF polygon");
     assert!(get("wof:85678381").is_none());
+
+    assert!(
+        bukamal.xref.contains(&"ocha:C9001".to_string()),
+        "an OCHA community with a known name nearby is that place"
+    );
+    let village = get("ocha:C9002").expect("a community no other source has");
+    assert_eq!(village.kind, PlaceKind::Village);
+    assert_eq!(village.name_ar, "تل المثال");
+    assert!(
+        village.names_ar.iter().any(|n| n == "خربة المثال"),
+        "merged localities split into names"
+    );
+    assert_eq!(village.admin1.as_deref(), Some("Deir ez-Zor"));
 
     let tehran = get("gn:112931").expect("Tehran");
     assert_eq!(

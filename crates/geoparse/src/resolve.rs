@@ -421,6 +421,10 @@ impl Geoparser<'_> {
                     }
                 } else if prom < 0.35 && !focus {
                     1.0
+                } else if prom < 0.35 {
+                    // Villages are often named after a tribe or a family
+                    // («المحيسن», «العشائر»): a bare village name needs a cue.
+                    0.5
                 } else {
                     f32::NEG_INFINITY
                 };
