@@ -29,6 +29,8 @@ pub enum Feature {
     Area,
     Subdistrict,
     Capital,
+    /// A named site: «سجن», «مزار», «قلعة», «جبل», «تلال», «فوج».
+    Site,
 }
 
 impl Feature {
@@ -56,7 +58,35 @@ impl Feature {
             Feature::Area => !matches!(kind, K::Country),
             Feature::Subdistrict => matches!(kind, K::Subdistrict | K::Town | K::City),
             Feature::Capital => kind.is_settlement(),
+            Feature::Site => matches!(
+                kind,
+                K::Landmark | K::Facility | K::Base | K::Region | K::Airport
+            ),
         }
+    }
+
+    /// The kind of a place the gazetteer does not have, named after this
+    /// word («قرية أبريهة» is a village); `None` for words after which a
+    /// name must be known (a governorate, a river, a capital).
+    pub fn unlisted_kind(self) -> Option<PlaceKind> {
+        use PlaceKind as K;
+        Some(match self {
+            Feature::City => K::City,
+            Feature::Town | Feature::Subdistrict => K::Town,
+            // «ريف X», «بادية كباجب»: X is a settlement.
+            Feature::Village | Feature::Countryside | Feature::Desert => K::Village,
+            Feature::Neighbourhood => K::Neighbourhood,
+            Feature::Camp => K::Camp,
+            Feature::Field => K::OilField,
+            Feature::Crossing => K::Crossing,
+            Feature::Base => K::Base,
+            Feature::Airport => K::Airport,
+            Feature::Area => K::Region,
+            Feature::Site => K::Landmark,
+            Feature::River | Feature::Bridge | Feature::Governorate | Feature::Capital => {
+                return None
+            }
+        })
     }
 
     /// True when the word is part of the name of the site it introduces
@@ -150,6 +180,14 @@ const WORDS: &[(&str, Feature)] = &[
     ("ناحيه", Feature::Subdistrict),
     ("قضا", Feature::Subdistrict),
     ("عاصمه", Feature::Capital),
+    ("سجن", Feature::Site),
+    ("سجون", Feature::Site),
+    ("مزار", Feature::Site),
+    ("قلعه", Feature::Site),
+    ("جبل", Feature::Site),
+    ("تله", Feature::Site),
+    ("تلال", Feature::Site),
+    ("فوج", Feature::Site),
 ];
 
 /// The feature class of a normalised word (clitics already removed), with or

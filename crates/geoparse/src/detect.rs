@@ -1,7 +1,7 @@
 //! Finding candidate place mentions: masking, n-gram matching, licensing.
 
 use marsad_arabic::{peel, tokenize_normalized, Normalized, Peeled, Token};
-use marsad_gazetteer::{feature_word, Feature, Gazetteer, NameRef, PlaceIdx};
+use marsad_gazetteer::{feature_word, Feature, Gazetteer, NameRef, PlaceIdx, PlaceKind};
 
 use crate::lexicon::{Lexicon, FUNCTION_WORDS, LINEAGE_WORDS, MEDIA_WORDS};
 
@@ -27,6 +27,28 @@ pub struct Toponym {
     pub vicinity: bool,
     /// Index of the first and one-past-last word of the mention.
     pub words: (usize, usize),
+    /// A place the gazetteer does not have, named after a feature word
+    /// («قرية أبريهة»): its name and kind. `place` is then where the text
+    /// puts it (the unit or town around it), not the place itself.
+    pub unlisted: Option<Unlisted>,
+}
+
+/// A place named in the text that the gazetteer does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlisted {
+    /// The name as written, without clitics and diacritics.
+    pub name: String,
+    /// What the feature word says it is.
+    pub kind: PlaceKind,
+}
+
+impl Toponym {
+    /// The kind of place mentioned: the unlisted place's, or the gazetteer's.
+    pub fn kind(&self, gaz: &Gazetteer) -> PlaceKind {
+        self.unlisted
+            .as_ref()
+            .map_or_else(|| gaz.place(self.place).kind, |u| u.kind)
+    }
 }
 
 /// Finds and resolves place names. Build once, use for many texts.
@@ -60,17 +82,22 @@ pub(crate) struct Candidate {
     pub stripped: Vec<PlaceIdx>,
     /// Index of the feature word that licensed the name, if one did.
     pub licensed_by: Option<usize>,
+    /// A name the gazetteer lacks, and the kind its feature word gives.
+    pub unlisted: Option<PlaceKind>,
 }
 
 /// What the original spelling of a word says that its normalised form
 /// does not.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Spelling {
-    /// Written with tanween fath: «روسياً» is an adverb.
+    /// Written with tanween: «روسياً» is an adverb, «واقعةٍ» no name.
     pub tanween: bool,
     /// A particle as written («أن», «على» with alef maqsura, «في»): it ends
     /// no name.
     pub particle: bool,
+    /// An opening quote or bracket stands right before the word (a closing
+    /// one is followed by a space).
+    pub opens_quote: bool,
 }
 
 /// The spelling facts of every token, from one pass over the text.
@@ -78,17 +105,25 @@ fn spelling(text: &str, toks: &[Token]) -> Vec<Spelling> {
     let mut out = vec![Spelling::default(); toks.len()];
     let mut ti = 0;
     let mut word = String::new();
+    let mut prev = ' ';
     for (ci, c) in text.chars().enumerate() {
+        let before = std::mem::replace(&mut prev, c);
         while ti < toks.len() && toks[ti].end <= ci {
             finish(&mut out[ti], &word);
             word.clear();
             ti += 1;
         }
+        if ti < toks.len() && ci == toks[ti].start {
+            out[ti].opens_quote = matches!(
+                before,
+                '"' | '“' | '”' | '«' | '»' | '(' | '\'' | '‘' | '’' | '„' | '['
+            );
+        }
         if ti >= toks.len() {
             break;
         }
         if ci >= toks[ti].start {
-            if c == '\u{064B}' {
+            if matches!(c, '\u{064B}'..='\u{064D}') {
                 out[ti].tanween = true;
             }
             word.push(c);
@@ -159,6 +194,34 @@ const NEVER_START: &[&str] = &[
     "اذا",
     "اذ",
     "لكن",
+];
+
+/// First words of two-word place names: «عين علي», «أبو حمام», «تل تمر».
+const NAME_PREFIXES: &[&str] = &[
+    "ابو", "ام", "عين", "تل", "بير", "بئر", "دير", "جديده", "خربه", "كفر", "حاوي", "زغير", "راس",
+    "عرب", "حويجه", "حوايج", "جب", "بيت", "سد", "وادي", "مزرعه", "شيخ", "الشيخ", "عيد", "عايد",
+    "كبير",
+];
+
+/// Second words of place names: «عايد الكبير», «باغوز الفوقاني».
+const NAME_ADJECTIVES: &[&str] = &[
+    "الكبير", "الصغير", "الكبيره", "الصغيره", "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقيه",
+    "الغربيه", "الشماليه", "الجنوبيه", "الفوقاني", "التحتاني", "الفوقا", "التحتا", "الجديده",
+    "القديمه", "الاعلي", "الاسفل", "جزيره", "شاميه", "الجزيره", "الشاميه", "الاولي", "الثانيه",
+];
+
+/// Plural and dual feature words, after which a list of names follows.
+const PLURAL_FEATURE_WORDS: &[&str] = &[
+    "قري", "قريتي", "قريتين", "بلدات", "بلدتي", "بلدتين", "مدن", "مدينتي", "مدينتين", "احيا", "حيي",
+    "حيين", "مخيمات", "مخيمي", "حقول", "حقلي", "معابر", "معبري", "قواعد", "قاعدتي", "مناطق",
+];
+
+/// Words that never name a place after a feature word: pronouns,
+/// quantifiers and adjectives that agree with it.
+const NOT_NAMES: &[&str] = &[
+    "واحده", "اخري", "اخر", "ثانيه", "كبيره", "صغيره", "جديده", "قديمه", "نفسها", "ذاتها", "كل",
+    "جميع", "عده", "بعض", "اي", "هذه", "تلك", "التي", "الذي", "المذكوره", "المجاوره", "القريبه",
+    "الحدوديه", "المحاذيه", "المحيطه", "الواقعه", "التابعه", "الخاضعه", "المحاصره", "المحرره",
 ];
 
 const WEEKDAYS: &[&str] = &[
@@ -433,10 +496,14 @@ impl<'g> Geoparser<'g> {
             // where a village bears that name.
             let lone_feature =
                 |c: &Candidate| c.words.1 - c.words.0 == 1 && feature_word(&c.stem).is_some();
-            if let Some(c) = self
+            let found = self
                 .match_at(toks, peels, masked, spelling, i, lic.map(|(f, _, _)| f))
                 .filter(|c| !lone_feature(c))
-            {
+                .or_else(|| {
+                    let (f, _, fi) = lic?;
+                    self.unlisted_at(toks, peels, masked, spelling, i, f, fi)
+                });
+            if let Some(c) = found {
                 let end = c.words.1;
                 let mut c = c;
                 if let Some((f, _, fi)) = lic {
@@ -444,10 +511,10 @@ impl<'g> Geoparser<'g> {
                     c.licensed_by = Some(fi);
                     // The feature word is part of a site's name («مخيم الهول»,
                     // «قاعدة الشدادي») but not of a settlement's («مدينة البوكمال»).
-                    if f.names_site() && fi + 1 == i {
+                    if f.names_site() && fi + 1 == i && c.unlisted.is_none() {
                         c.surface_from = fi;
                     }
-                    if matches!(f, Feature::Countryside | Feature::Desert) {
+                    if matches!(f, Feature::Countryside | Feature::Desert) && c.unlisted.is_none() {
                         c.vicinity = true;
                         c.surface_from = fi;
                         if toks.get(end).is_some_and(|t| {
@@ -499,7 +566,209 @@ impl<'g> Geoparser<'g> {
                 });
             i += 1;
         }
+        self.repeat_unlisted(toks, peels, masked, &mut out);
         out
+    }
+
+    /// A name the gazetteer does not have, after a feature word that says it
+    /// is a place: «قرية أبريهة», «حي العرفي», «حقل "الخراطة"», «بلدات خشام
+    /// والعزبة والجزرات». One word, two when the first is a name prefix
+    /// («عين البوجمعة») or the second a name's adjective («عايد الكبير»), the
+    /// whole quote when quoted. Ordinary words («قرية صغيرة», «منطقة
+    /// الحادث») are not names.
+    fn unlisted_at(
+        &self,
+        toks: &[Token],
+        peels: &[Vec<Peeled>],
+        masked: &[bool],
+        spelling: &[Spelling],
+        i: usize,
+        f: Feature,
+        fi: usize,
+    ) -> Option<Candidate> {
+        let kind = f.unlisted_kind()?;
+        let t = &toks[i];
+        if masked[i] || t.breaks || t.gap.contains(',') && i == fi + 1 {
+            return None;
+        }
+        let quoted = spelling[i].opens_quote;
+        // A list item carries its «و»; the word right after the feature word
+        // is whole («وادي»).
+        let carried = i > fi + 1;
+        let conj = carried && t.text.starts_with('و') && t.text.chars().count() > 3;
+        let first: String = if conj {
+            t.text.chars().skip(1).collect()
+        } else {
+            t.text.clone()
+        };
+        // Only a plural or dual feature word lists unlisted names («بلدات
+        // خشام والعزبة»), each with its «و» or after a comma with the article.
+        if carried {
+            let plural = peels[fi].iter().any(|p| PLURAL_FEATURE_WORDS.contains(&p.stem.as_str()));
+            let joined = conj || t.gap == "," && first.starts_with("ال");
+            if !plural || !joined {
+                return None;
+            }
+        }
+        // «ببلدة», «وقرى», «للمليشيا»: a clitic on a feature word or on a
+        // defined noun starts no name.
+        let clitic_noun = peels[i].iter().any(|p| {
+            !p.article_removed
+                && (feature_word(&p.stem).is_some()
+                    || p.prep.is_some() && p.stem.starts_with("ال")
+                    || FUNCTION_WORDS.contains(&p.stem.as_str()))
+        });
+        // «قرى واقعةٍ»: tanween marks an indefinite common word.
+        if clitic_noun || spelling[i].tanween || !self.could_be_name(&first) {
+            return None;
+        }
+        let bare = marsad_arabic::strip_article(&first).unwrap_or(&first);
+        let z = self
+            .lex
+            .commonness(&first)
+            .max(self.lex.commonness(bare));
+        let limit = match (quoted, f) {
+            (true, _) => 6.0,
+            (
+                false,
+                Feature::Village
+                | Feature::Town
+                | Feature::City
+                | Feature::Neighbourhood
+                | Feature::Camp
+                | Feature::Countryside
+                | Feature::Desert,
+            ) => 4.5,
+            (false, Feature::Area | Feature::Site) => 3.5,
+            (false, _) => 4.2,
+        };
+        if z >= limit {
+            return None;
+        }
+        let joined = |j: usize| {
+            toks.get(j)
+                .is_some_and(|n| !n.breaks && !masked[j] && !n.gap.contains(','))
+        };
+        let mut n = 1;
+        if quoted {
+            while n < 4 && joined(i + n) && !toks[i + n].gap.contains(['"', ')']) {
+                n += 1;
+            }
+        } else if joined(i + 1) && toks[i + 1].gap.is_empty() {
+            let second = toks[i + 1].text.as_str();
+            let prefix = NAME_PREFIXES.contains(&bare) || NAME_PREFIXES.contains(&first.as_str());
+            if (prefix && self.could_be_name(second)) || NAME_ADJECTIVES.contains(&second) {
+                n = 2;
+            }
+        }
+        if n > 1 && (i + 1..i + n).any(|j| feature_word(&toks[j].text).is_some()) {
+            n = 1;
+        }
+        let rest: String = toks[i + 1..i + n].iter().map(|t| t.text.as_str()).collect();
+        Some(Candidate {
+            words: (i, i + n),
+            surface_from: i,
+            refs: Vec::new(),
+            feature: Some(f),
+            stem: format!("{first}{rest}"),
+            full_with_feature: false,
+            vicinity: matches!(f, Feature::Countryside | Feature::Desert),
+            prep: false,
+            conj,
+            first_forms: Vec::new(),
+            stripped: Vec::new(),
+            licensed_by: Some(fi),
+            unlisted: Some(kind),
+        })
+    }
+
+    /// True when a word could begin a name: not a particle, a feature word,
+    /// a direction, a day, a number, a nationality or other adjective
+    /// («حقل نفطي»), a word with a possessive pronoun («وريفها», «غربها»).
+    fn could_be_name(&self, w: &str) -> bool {
+        let indefinite = !w.starts_with("ال");
+        let adjective = indefinite
+            && w.chars().count() >= 4
+            && (w.ends_with('ي') || w.ends_with("يا"));
+        let possessed = ["ها", "هم", "هما"].iter().any(|suf| {
+            w.strip_suffix(suf).is_some_and(|stem| {
+                let stem_t = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
+                matches!(stem, "شرق" | "غرب" | "شمال" | "جنوب" | "وسط" | "محيط" | "اطراف")
+                    || feature_word(stem).is_some()
+                    || stem_t.as_deref().is_some_and(|x| feature_word(x).is_some())
+            })
+        });
+        !adjective
+            && !possessed
+            && w.chars().count() >= 3
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+            && !NEVER_START.contains(&w)
+            && !FUNCTION_WORDS.contains(&w)
+            && feature_word(w).is_none()
+            && !DIRECTIONS.contains(&w)
+            && !WEEKDAYS.contains(&w)
+            && !self.lex.is_demonym(w)
+            && !NOT_NAMES.contains(&w)
+    }
+
+    /// One sense per article: an unlisted name met after a feature word is a
+    /// place wherever else the article writes it («قرية “مجيبرة”» … «دخلت
+    /// القوات مجيبرة»).
+    fn repeat_unlisted(
+        &self,
+        toks: &[Token],
+        peels: &[Vec<Peeled>],
+        masked: &[bool],
+        out: &mut Vec<Candidate>,
+    ) {
+        let names: Vec<(Vec<String>, Candidate)> = out
+            .iter()
+            .filter(|c| c.unlisted.is_some())
+            .map(|c| {
+                let mut w: Vec<String> = toks[c.words.0..c.words.1].iter().map(|t| t.text.clone()).collect();
+                if c.conj {
+                    w[0] = w[0].chars().skip(1).collect();
+                }
+                (w, c.clone())
+            })
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let covered = |i: usize, out: &[Candidate]| {
+            out.iter().any(|c| i >= c.surface_from.min(c.words.0) && i < c.words.1)
+        };
+        let mut extra = Vec::new();
+        for i in 0..toks.len() {
+            if masked[i] || covered(i, out) {
+                continue;
+            }
+            for (w, c) in &names {
+                let n = w.len();
+                let first = peels[i]
+                    .iter()
+                    .find(|p| p.stem == w[0] && !p.article_removed);
+                let Some(p) = first else { continue };
+                if i + n <= toks.len()
+                    && (1..n).all(|j| toks[i + j].text == w[j] && !toks[i + j].breaks)
+                {
+                    let mut r = c.clone();
+                    r.words = (i, i + n);
+                    r.surface_from = i;
+                    r.feature = None;
+                    r.licensed_by = None;
+                    r.vicinity = false;
+                    r.conj = p.conj;
+                    r.prep = p.prep.is_some();
+                    extra.push(r);
+                    break;
+                }
+            }
+        }
+        if !extra.is_empty() {
+            out.extend(extra);
+            out.sort_by_key(|c| c.words.0);
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -635,6 +904,7 @@ impl<'g> Geoparser<'g> {
                     .collect(),
                 stripped,
                 licensed_by: None,
+                unlisted: None,
             });
         }
         None

@@ -22,6 +22,6 @@ mod lexicon;
 mod output;
 mod resolve;
 
-pub use detect::{Geoparser, Toponym};
+pub use detect::{Geoparser, Toponym, Unlisted};
 pub use lexicon::Lexicon;
 pub use output::{Alternative, GeocodeOutput, ToponymOut};

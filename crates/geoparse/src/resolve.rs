@@ -210,7 +210,18 @@ impl Geoparser<'_> {
     pub(crate) fn accept(&self, toks: &[Token], cands: Vec<Candidate>) -> Vec<Accepted> {
         let mut kept: Vec<Option<Accepted>> = cands
             .iter()
-            .map(|c| self.accept_one(toks, c.clone(), None, None))
+            .map(|c| {
+                if c.unlisted.is_some() {
+                    // A feature word said it is a place; only where it is
+                    // remains to be found.
+                    return Some(Accepted {
+                        cand: c.clone(),
+                        weak: false,
+                        strength: 0.7,
+                    });
+                }
+                self.accept_one(toks, c.clone(), None, None)
+            })
             .collect();
         // Being listed next to an accepted place only adds evidence, so only
         // rejected neighbours of accepted candidates need another look.
@@ -245,7 +256,7 @@ impl Geoparser<'_> {
         let sure: HashSet<String> = kept
             .iter()
             .flatten()
-            .filter(|a| !a.weak)
+            .filter(|a| !a.weak && !self.stripped_only(&a.cand))
             .map(|a| a.cand.stem.clone())
             .collect();
         for (ci, c) in cands.into_iter().enumerate() {
@@ -288,6 +299,11 @@ impl Geoparser<'_> {
                 return None;
             }
             if self.adjective_reading(toks, &c, prev_end, next_start) {
+                return None;
+            }
+            // «مقاتلي العشائر» is no village «عشاير»: a name found only by
+            // dropping the article the text wrote needs a preposition of place.
+            if c.feature.is_none() && self.stripped_only(&c) && !self.placed_by_preposition(toks, &c) {
                 return None;
             }
             let single = c.words.1 - c.words.0 == 1;
@@ -480,6 +496,22 @@ impl Geoparser<'_> {
         !locative && !listed
     }
 
+    /// True when every reading was found only after dropping the article.
+    fn stripped_only(&self, c: &Candidate) -> bool {
+        !c.refs.is_empty() && c.refs.iter().all(|r| c.stripped.contains(&r.place))
+    }
+
+    /// A preposition of place stands before the name, attached or not.
+    fn placed_by_preposition(&self, toks: &[Token], c: &Candidate) -> bool {
+        let i = c.words.0;
+        c.prep
+            || i > 0 && !toks[i].breaks && {
+                let p = toks[i - 1].text.as_str();
+                let p = p.strip_prefix('و').filter(|r| r.chars().count() > 1).unwrap_or(p);
+                LOCATIVES.contains(&p)
+            }
+    }
+
     /// True when the candidate is a country whose name is also spelled as a
     /// feminine nationality adjective («سورية»).
     fn nisba_spelling(&self, c: &Candidate) -> bool {
@@ -531,7 +563,84 @@ impl Geoparser<'_> {
         s
     }
 
+    /// Resolves the accepted candidates: the gazetteer's places first, then
+    /// the unlisted ones, each located where the text puts it.
     pub(crate) fn resolve(
+        &self,
+        text: &str,
+        toks: &[Token],
+        accepted: Vec<Accepted>,
+    ) -> Vec<Toponym> {
+        let (unlisted, listed): (Vec<Accepted>, Vec<Accepted>) =
+            accepted.into_iter().partition(|a| a.cand.unlisted.is_some());
+        let mut out = self.resolve_listed(text, toks, listed);
+        if unlisted.is_empty() {
+            return out;
+        }
+        let sent = sentence_of_words(toks);
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let byte_at = |cp: usize| offsets[cp.min(offsets.len() - 1)];
+        let mut located = Vec::new();
+        for a in unlisted {
+            let c = &a.cand;
+            let Some(container) = self.container(&out, c, &sent) else {
+                continue;
+            };
+            let from = toks[c.surface_from].start;
+            let to = toks[c.words.1 - 1].end;
+            let surface = text[byte_at(from)..byte_at(to)].to_string();
+            let unlisted = c.unlisted.map(|kind| crate::Unlisted {
+                name: unlisted_name(&surface, c.conj, c.prep),
+                kind,
+            });
+            located.push(Toponym {
+                surface,
+                start: from,
+                end: to,
+                place: out[container].place,
+                confidence: 0.5,
+                alternatives: Vec::new(),
+                feature: c.feature,
+                vicinity: true,
+                words: (c.surface_from, c.words.1),
+                unlisted,
+            });
+        }
+        out.extend(located);
+        out.sort_by_key(|t| t.start);
+        out
+    }
+
+    /// Where the text puts an unlisted place: the unit or town named right
+    /// after it («قرية X بريف Y», «حي X بمدينة Y», «X شرق Y»), else the place
+    /// it is listed with («مدينة Y وقريتي X وZ»), else the nearest place
+    /// named before it in the article that is in Syria or Iraq.
+    fn container(&self, out: &[Toponym], c: &Candidate, sent: &[usize]) -> Option<usize> {
+        let s = sent[c.words.0];
+        let local = |t: &Toponym| {
+            let p = self.gaz.place(t.place);
+            matches!(p.country.as_str(), "SY" | "IQ") && p.kind != PlaceKind::Country
+        };
+        let after = out.iter().position(|t| {
+            t.words.0 >= c.words.1 && t.words.0 <= c.words.1 + 6 && sent[t.words.0] == s && local(t)
+        });
+        let before_same = || {
+            out.iter()
+                .rposition(|t| t.words.1 <= c.words.0 && sent[t.words.0] == s && local(t))
+        };
+        let before_any = || {
+            out.iter()
+                .rposition(|t| t.words.1 <= c.words.0 && local(t))
+                .or_else(|| out.iter().position(local))
+        };
+        after.or_else(before_same).or_else(before_any)
+    }
+
+    fn resolve_listed(
         &self,
         text: &str,
         toks: &[Token],
@@ -739,8 +848,48 @@ impl Geoparser<'_> {
                 feature: a.cand.feature,
                 vicinity: a.cand.vicinity,
                 words: (a.cand.surface_from, a.cand.words.1),
+                unlisted: None,
             });
         }
         out
     }
+}
+
+/// Sentence number of every word.
+fn sentence_of_words(toks: &[Token]) -> Vec<usize> {
+    let mut sent = Vec::with_capacity(toks.len());
+    let mut n = 0usize;
+    for t in toks {
+        if t.breaks {
+            n += 1;
+        }
+        sent.push(n);
+    }
+    sent
+}
+
+/// The name of an unlisted place from its surface: clitics, quotes,
+/// diacritics and tatweel removed («والعزِبة» → «العزبة»).
+fn unlisted_name(surface: &str, conj: bool, prep: bool) -> String {
+    let mut chars: Vec<char> = surface
+        .chars()
+        .filter(|&c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'))
+        .collect();
+    if conj && chars.len() > 2 {
+        chars.remove(0);
+    }
+    if prep && chars.len() > 2 {
+        // «للعزبة» is «ل» + «العزبة».
+        if chars[0] == 'ل' && chars[1] == 'ل' {
+            chars[0] = 'ا';
+        } else {
+            chars.remove(0);
+        }
+    }
+    chars
+        .into_iter()
+        .filter(|c| !matches!(c, '"' | '“' | '”' | '«' | '»' | '(' | ')' | '\''))
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
