@@ -7,7 +7,7 @@
 //! and an event without a date takes the one the text gives it later.
 
 use marsad_gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
-use marsad_geoparse::Toponym;
+use marsad_geoparse::{Toponym, Unlisted};
 
 use crate::event::{Counts, EventType, Incident};
 use crate::reading::{kind_rank, Mention, Reading, StatedDate};
@@ -90,7 +90,10 @@ impl Extractor<'_> {
                 });
                 if let Some(k) = close {
                     let (place, precision) = (
-                        drafts[k].incident.place,
+                        drafts[k].incident.place.map(|p| Spot {
+                            place: p,
+                            unlisted: drafts[k].incident.unlisted.clone(),
+                        }),
                         drafts[k].incident.geo_precision.max(2),
                     );
                     let inc = self.new_incident(
@@ -114,14 +117,17 @@ impl Extractor<'_> {
             }
             let prev = recent.map(|k| drafts[k].incident.clone());
             for &(ti, precision) in &m.places {
-                let place = toponyms[ti].place;
+                let place = Spot {
+                    place: toponyms[ti].place,
+                    unlisted: toponyms[ti].unlisted.clone(),
+                };
                 let date = r.stated.as_ref().and_then(|d| d.date);
                 // The same event told again: same type, the same place or
                 // one inside the other, no contradicting date.
                 let same = drafts.iter().position(|d| {
                     let i = &d.incident;
                     i.event_type == m.event_type
-                        && i.place.is_some_and(|p| same_place(gaz, p, place))
+                        && Spot::of(i).is_some_and(|p| same_place(gaz, &p, &place))
                         && (i.date.is_none() || date.is_none() || i.date == date)
                 });
                 // «التفجير» told again from another source, at a place named
@@ -133,7 +139,7 @@ impl Extractor<'_> {
                 });
                 match same.or(referred) {
                     Some(k) => {
-                        refine_place(gaz, &mut drafts[k].incident, place, precision);
+                        refine_place(gaz, &mut drafts[k].incident, &place, precision);
                         join(&mut drafts[k], r, Some(m), ui);
                         last = Some(k);
                     }
@@ -168,7 +174,7 @@ impl Extractor<'_> {
         article_id: u64,
         r: &Reading,
         m: &Mention,
-        place: Option<PlaceIdx>,
+        place: Option<Spot>,
         geo_precision: u8,
         carried: Option<StatedDate>,
         prev: Option<&Incident>,
@@ -220,7 +226,17 @@ impl Extractor<'_> {
             confidence += 0.15 + if geo_precision == 1 { 0.05 } else { 0.0 };
         }
         let confidence = ((confidence * 100.0).round() / 100.0).clamp(0.05, 0.99);
-        let place_id = place.map(|p| gaz.place(p).id.clone());
+        let place_id = place.as_ref().map(|p| p.id(gaz));
+        // A place the gazetteer lacks is mapped at the place around it.
+        let geo_precision = if place.as_ref().is_some_and(|p| p.unlisted.is_some()) {
+            geo_precision.max(2)
+        } else {
+            geo_precision
+        };
+        let (place, unlisted) = match place {
+            Some(s) => (Some(s.place), s.unlisted),
+            None => (None, None),
+        };
         Incident {
             id: incident_id(article_id, r.span.0, m.event_type, place_id.as_deref()),
             event_type: m.event_type,
@@ -228,6 +244,7 @@ impl Extractor<'_> {
             date_precision,
             date_text,
             place,
+            unlisted,
             geo_precision,
             actors,
             targets,
@@ -291,10 +308,50 @@ pub(crate) fn merge_counts(into: &mut Counts, add: &Counts) {
     }
 }
 
+/// Where an event happened: a gazetteer place, or a place the gazetteer
+/// lacks and the place the text locates it by.
+#[derive(Debug, Clone)]
+pub(crate) struct Spot {
+    place: PlaceIdx,
+    unlisted: Option<Unlisted>,
+}
+
+impl Spot {
+    fn of(i: &Incident) -> Option<Spot> {
+        i.place.map(|place| Spot {
+            place,
+            unlisted: i.unlisted.clone(),
+        })
+    }
+
+    fn id(&self, gaz: &Gazetteer) -> String {
+        let p = gaz.place(self.place);
+        self.unlisted.as_ref().map_or_else(|| p.id.clone(), |u| u.id(p))
+    }
+
+    /// `self` holds `other`: a unit, region or the town an unlisted place
+    /// is located by.
+    fn holds(&self, gaz: &Gazetteer, other: &Spot) -> bool {
+        match (&self.unlisted, &other.unlisted) {
+            (None, None) => contains(gaz, self.place, other.place),
+            (None, Some(_)) => self.place == other.place || contains(gaz, self.place, other.place),
+            (Some(_), _) => false,
+        }
+    }
+
+    fn same(&self, other: &Spot) -> bool {
+        match (&self.unlisted, &other.unlisted) {
+            (None, None) => self.place == other.place,
+            (Some(a), Some(b)) => marsad_arabic::key(&a.name) == marsad_arabic::key(&b.name),
+            _ => false,
+        }
+    }
+}
+
 /// Two places are the same place for an event when they are one, or one
 /// is a unit or region that holds the other.
-fn same_place(gaz: &Gazetteer, a: PlaceIdx, b: PlaceIdx) -> bool {
-    a == b || contains(gaz, a, b) || contains(gaz, b, a)
+fn same_place(gaz: &Gazetteer, a: &Spot, b: &Spot) -> bool {
+    a.same(b) || a.holds(gaz, b) || b.holds(gaz, a)
 }
 
 /// `a` is an admin unit, region or river whose area holds `b`.
@@ -315,10 +372,15 @@ pub(crate) fn contains(gaz: &Gazetteer, a: PlaceIdx, b: PlaceIdx) -> bool {
 }
 
 /// A later, more specific place inside the one first given replaces it.
-fn refine_place(gaz: &Gazetteer, inc: &mut Incident, place: PlaceIdx, precision: u8) {
-    if inc.place.is_some_and(|p| contains(gaz, p, place)) {
-        inc.place = Some(place);
-        inc.geo_precision = precision;
+fn refine_place(gaz: &Gazetteer, inc: &mut Incident, place: &Spot, precision: u8) {
+    if Spot::of(inc).is_some_and(|p| p.holds(gaz, place)) {
+        inc.place = Some(place.place);
+        inc.unlisted = place.unlisted.clone();
+        inc.geo_precision = if place.unlisted.is_some() {
+            precision.max(2)
+        } else {
+            precision
+        };
     }
 }
 
@@ -330,6 +392,7 @@ pub(crate) fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
         let same = out.iter_mut().find(|o| {
             o.event_type == inc.event_type
                 && o.place == inc.place
+                && o.unlisted == inc.unlisted
                 && inc.place.is_some()
                 && (o.date == inc.date || o.date.is_none() || inc.date.is_none())
         });

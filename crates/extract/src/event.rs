@@ -253,8 +253,11 @@ pub struct Incident {
     pub date_precision: DatePrecision,
     /// The words that gave the date.
     pub date_text: Option<String>,
-    /// Where (a gazetteer place), if the article says.
+    /// Where (a gazetteer place), if the article says. For a place the
+    /// gazetteer lacks, the place the text locates it by.
     pub place: Option<PlaceIdx>,
+    /// The place itself when the gazetteer lacks it («قرية أبريهة»).
+    pub unlisted: Option<marsad_geoparse::Unlisted>,
     /// ACLED geo precision: 1 the place itself, 2 near it / its countryside /
     /// part of a region, 3 only a governorate or large region.
     pub geo_precision: u8,

@@ -86,6 +86,7 @@ impl IncidentOut {
     /// The printable form of an incident.
     pub fn new(ex: &Extractor<'_>, i: &Incident) -> Self {
         let place = i.place.map(|p| ex.gazetteer().place(p));
+        let unlisted = i.unlisted.as_ref();
         IncidentOut {
             id: i.id.clone(),
             event_type: i.event_type.as_str(),
@@ -94,9 +95,13 @@ impl IncidentOut {
             date: i.date.map(|d| d.to_string()),
             date_precision: i.date_precision,
             date_text: i.date_text.clone(),
-            place_id: place.map(|p| p.id.clone()),
-            place_ar: place.map(|p| p.name_ar.clone()),
-            place_en: place.map(|p| p.name_en.clone()),
+            place_id: place.map(|p| unlisted.map_or_else(|| p.id.clone(), |u| u.id(p))),
+            place_ar: unlisted
+                .map(|u| u.name.clone())
+                .or_else(|| place.map(|p| p.name_ar.clone())),
+            place_en: place
+                .filter(|_| unlisted.is_none())
+                .map(|p| p.name_en.clone()),
             lat: place.map(|p| p.lat),
             lon: place.map(|p| p.lon),
             geo_precision: i.geo_precision,

@@ -863,8 +863,13 @@ impl Extractor<'_> {
         // contains another candidate («العشارة بريف دير الزور الشرقي»).
         let contains = |a: usize, b: usize| -> bool {
             let (pa, pb) = (gaz.place(toponyms[a].place), gaz.place(toponyms[b].place));
-            if toponyms[a].place == toponyms[b].place {
+            // An unlisted place holds nothing; it is held by the place it is
+            // located by and by what holds that one.
+            if toponyms[a].unlisted.is_some() {
                 return false;
+            }
+            if toponyms[a].place == toponyms[b].place {
+                return toponyms[b].unlisted.is_some();
             }
             let in_box = pa.bbox.is_some_and(|bb| {
                 pb.lon >= bb[0] && pb.lon <= bb[2] && pb.lat >= bb[1] && pb.lat <= bb[3]
@@ -906,7 +911,7 @@ impl Extractor<'_> {
         // «ريف البوكمال», «بادية تدمر» are areas, less specific than a town.
         let rank = |i: usize| {
             let t = &toponyms[i];
-            let r = kind_rank(gaz.place(t.place).kind);
+            let r = kind_rank(t.kind(gaz));
             if matches!(t.feature, Some(Feature::Countryside | Feature::Desert)) {
                 r.max(1)
             } else {
@@ -918,7 +923,7 @@ impl Extractor<'_> {
         // One mention per place.
         let mut seen = Vec::new();
         cands.retain(|&i| {
-            let p = toponyms[i].place;
+            let p = (toponyms[i].place, toponyms[i].unlisted.as_ref().map(|u| &u.name));
             let new = !seen.contains(&p);
             seen.push(p);
             new
@@ -971,7 +976,9 @@ impl Extractor<'_> {
                         "قرب" | "بالقرب" | "محيط" | "اطراف" | "ضواحي" | "مشارف"
                     )
                 });
-                let precision = match kind_rank(p.kind) {
+                let precision = match kind_rank(t.kind(gaz)) {
+                    // Mapped at the place around it.
+                    _ if t.unlisted.is_some() => 2,
                     0 if t.vicinity || near => 2,
                     0 => 1,
                     1 => 2,

@@ -42,6 +42,18 @@ pub struct Unlisted {
     pub kind: PlaceKind,
 }
 
+impl Unlisted {
+    /// A stable id for an unlisted place: its name and where it is.
+    pub fn id(&self, container: &marsad_gazetteer::Place) -> String {
+        format!("unlisted:{}@{}", marsad_arabic::key(&self.name), container.id)
+    }
+
+    /// Radius of doubt around the container's point.
+    pub fn precision_km(&self, container: &marsad_gazetteer::Place) -> f32 {
+        container.precision_km.max(10.0)
+    }
+}
+
 impl Toponym {
     /// The kind of place mentioned: the unlisted place's, or the gazetteer's.
     pub fn kind(&self, gaz: &Gazetteer) -> PlaceKind {

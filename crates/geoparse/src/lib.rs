@@ -24,4 +24,4 @@ mod resolve;
 
 pub use detect::{Geoparser, Toponym, Unlisted};
 pub use lexicon::Lexicon;
-pub use output::{Alternative, GeocodeOutput, ToponymOut};
+pub use output::{Alternative, GeocodeOutput, LocatedIn, ToponymOut};

@@ -44,6 +44,22 @@ pub struct ToponymOut {
     pub precision_km: f32,
     /// Other readings.
     pub alternatives: Vec<Alternative>,
+    /// For a place the gazetteer does not have (`place_id` starts with
+    /// `unlisted:`): the gazetteer place the text puts it in or near, whose
+    /// point it is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub located_in: Option<LocatedIn>,
+}
+
+/// The known place an unlisted one is located by.
+#[derive(Debug, Serialize)]
+pub struct LocatedIn {
+    /// Gazetteer id.
+    pub place_id: String,
+    /// Arabic name.
+    pub name_ar: String,
+    /// English name.
+    pub name_en: String,
 }
 
 /// Another place the name could mean.
@@ -65,6 +81,29 @@ impl ToponymOut {
     /// The printable form of a toponym.
     pub fn new(gaz: &Gazetteer, t: &Toponym) -> Self {
         let p = gaz.place(t.place);
+        if let Some(u) = &t.unlisted {
+            return ToponymOut {
+                surface: t.surface.clone(),
+                start: t.start,
+                end: t.end,
+                place_id: u.id(p),
+                name_ar: u.name.clone(),
+                name_en: String::new(),
+                kind: u.kind.as_str(),
+                lat: p.lat,
+                lon: p.lon,
+                admin1: p.admin1.clone(),
+                admin2: p.admin2.clone(),
+                confidence: t.confidence,
+                precision_km: u.precision_km(p),
+                alternatives: Vec::new(),
+                located_in: Some(LocatedIn {
+                    place_id: p.id.clone(),
+                    name_ar: p.name_ar.clone(),
+                    name_en: p.name_en.clone(),
+                }),
+            };
+        }
         ToponymOut {
             surface: t.surface.clone(),
             start: t.start,
@@ -78,6 +117,7 @@ impl ToponymOut {
             admin1: p.admin1.clone(),
             admin2: p.admin2.clone(),
             confidence: t.confidence,
+            located_in: None,
             precision_km: if t.vicinity && p.kind.is_settlement() {
                 p.precision_km.max(15.0)
             } else {

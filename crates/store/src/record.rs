@@ -133,9 +133,17 @@ impl IncidentRecord {
             date: i.date,
             date_precision: i.date_precision.as_str().to_string(),
             date_text: i.date_text.clone(),
-            place_id: place.map(|p| p.id.clone()),
-            place_ar: place.map(|p| p.name_ar.clone()),
-            place_en: place.map(|p| p.name_en.clone()),
+            // A place the gazetteer lacks keeps its own name and is mapped
+            // at the place the text locates it by.
+            place_id: place.map(|p| i.unlisted.as_ref().map_or_else(|| p.id.clone(), |u| u.id(p))),
+            place_ar: i
+                .unlisted
+                .as_ref()
+                .map(|u| u.name.clone())
+                .or_else(|| place.map(|p| p.name_ar.clone())),
+            place_en: place
+                .filter(|_| i.unlisted.is_none())
+                .map(|p| p.name_en.clone()),
             admin1: place.and_then(|p| p.admin1.clone()),
             admin2: place.and_then(|p| p.admin2.clone()),
             lat: place.map(|p| p.lat),
