@@ -56,7 +56,7 @@ impl Extractor<'_> {
             }
             let recent = last.filter(|&k| {
                 let d = &drafts[k];
-                ui <= d.last_unit + REACH && r.paragraph <= d.paragraph + 1
+                ui <= d.last_unit + REACH && r.paragraph <= d.paragraph + 2
             });
             let Some(m) = &r.event else {
                 // A unit that only states a toll («وقال مصدر إن ستة أشخاص

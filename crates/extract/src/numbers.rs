@@ -194,6 +194,7 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("جرح", CountKind::Injured, true),
     ("جرحت", CountKind::Injured, true),
     ("اعتقال", CountKind::Arrested, false),
+    ("اعتقالات", CountKind::Arrested, false),
     ("اعتقلت", CountKind::Arrested, true),
     ("اعتقل", CountKind::Arrested, true),
     ("اعتقلوا", CountKind::Arrested, true),
@@ -398,6 +399,16 @@ enum Head {
 
 fn people_head(w: &str, original: &str) -> Option<Head> {
     let w = strip_conj(w);
+    // «إصابة سائقه»: his driver, one person.
+    if let Some(stem) = ["ه", "ها"]
+        .iter()
+        .find_map(|s| w.strip_suffix(s))
+        .filter(|s| s.chars().count() >= 3)
+    {
+        if PEOPLE.iter().any(|(p, _)| *p == stem) {
+            return Some(Head::Count(1));
+        }
+    }
     let w = w.strip_prefix("ال").filter(|r| r.chars().count() > 2).unwrap_or(w);
     // Accusative «شخصاً», «عنصراً» after numbers 11-99 are singular forms.
     let sing = |x: &str| PEOPLE.iter().find(|(s, _)| *s == x).map(|&(_, b)| b);

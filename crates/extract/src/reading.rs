@@ -132,6 +132,12 @@ fn is_aggregate(w: &[&str]) -> bool {
                     at(i + 2),
                     "الماضيه" | "الاخيره" | "الفايته" | "القليله" | "السابقه" | "المنصرمه"
                 ))
+            // «قبل نحو عام», «قبل أشهر»: long before the news, background.
+            || (x == "قبل"
+                && {
+                    let n = if at(i + 1) == "نحو" { at(i + 2) } else { at(i + 1) };
+                    matches!(n, "عام" | "عامين" | "اعوام" | "سنه" | "سنتين" | "سنوات" | "اشهر" | "شهور")
+                })
             // «حصيلة عملياته», not «حصيلة القتلى» (a toll).
             || (x == "حصيله"
                 && !matches!(at(i + 1), "القتلي" | "الضحايا" | "الجرحي" | "الاصابات"))
@@ -254,6 +260,9 @@ const ANALYSIS: &[&str] = &[
     // «على الرغم من قيام القوات بشن عدة عمليات …»: a concession, context.
     "الرغم",
     "ظاهره",
+    "جهود",
+    "جهودها",
+    "جهوده",
 ];
 
 /// Words before a place that make it where people come from or were taken,
@@ -300,7 +309,7 @@ const PLACE_ANAPHORS: &[(&str, Feature)] = &[
 /// Directions that locate one place by another: «قرية X جنوب مدينة Y».
 const DIRECTION_WORDS: &[&str] = &[
     "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "شرقا", "غربا", "شمالا",
-    "جنوبا",
+    "جنوبا", "باتجاه", "اتجاه", "محور",
 ];
 
 /// Words before a name that make it the object of the action.
@@ -551,10 +560,7 @@ impl Extractor<'_> {
             .map(|&(a, b)| (a + s.start, b + s.start))
             .collect();
         let trigger_at = toks[anchor].start + s.start;
-        let mut places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans);
-        if places.is_empty() {
-            places.extend(place_anaphor(toks, toponyms, s));
-        }
+        let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans);
         let people = self.people(toks);
         let one_victim = event_type == EventType::AssassinationKilling
             && peel(&toks[anchor].text)
@@ -683,6 +689,10 @@ impl Extractor<'_> {
                         | "اجل"
                         | "لمواجهه"
                         | "مواجهه"
+                        | "دعوات"
+                        | "دعوه"
+                        | "دعا"
+                        | "دعت"
                 )
             });
             // «لضبط الوضع», «تحضيراً لمداهمات»: a purpose, not an event; but
@@ -740,7 +750,9 @@ impl Extractor<'_> {
                 best = Some((f, total, pos));
             }
         }
-        let (fam, _, at) = best?;
+        // Only background words («في ظل انتشار …», «بعد الزيارة»): the unit
+        // reports no event of its own.
+        let (fam, _, at) = best.filter(|b| b.1 >= 0.9)?;
         if let Some(t) = fam {
             return Some((t, at));
         }
@@ -854,10 +866,16 @@ impl Extractor<'_> {
             from || origin || reporter || distance || located_by
         };
         let mut cands: Vec<usize> = inside.iter().copied().filter(|&i| !aside(i)).collect();
-        // Shells fired from a town on targets the text does not name: the
-        // town is all the text says of where.
         if cands.is_empty() {
-            cands = inside;
+            // «في القرية»: the village last named.
+            if let Some(p) = place_anaphor(&tokenize(&chars[s.start..s.end].iter().collect::<String>()), toponyms, s) {
+                return vec![p];
+            }
+            // Shells fired from a town on targets the text does not name:
+            // the town is all the text says of where.
+            if matches!(ty, EventType::Shelling | EventType::DroneStrike) {
+                cands = inside;
+            }
         }
         // Drop containers: a unit, region or same-named governorate seat that
         // contains another candidate («العشارة بريف دير الزور الشرقي»).

@@ -200,11 +200,18 @@ pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
     let soft = soft_breaks(&chars);
     // Paragraph number of each code point: count line breaks.
     let mut para_of = Vec::with_capacity(chars.len() + 1);
+    // A run of line breaks (a blank line) is one paragraph break.
     let mut p = 0;
+    let mut in_break = false;
     for (i, &c) in chars.iter().enumerate() {
         para_of.push(p);
         if c == '\n' && soft.binary_search(&i).is_err() {
-            p += 1;
+            if !in_break {
+                p += 1;
+            }
+            in_break = true;
+        } else if !c.is_whitespace() {
+            in_break = false;
         }
     }
     para_of.push(p);
