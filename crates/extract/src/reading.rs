@@ -34,6 +34,8 @@ pub(crate) struct Reading {
     /// Page furniture, a headline, a link, statistics or a hypothesis: the
     /// unit reports nothing, not even a toll.
     pub silent: bool,
+    /// The unit's date follows «منذ»: it dates a lasting state.
+    pub since: bool,
 }
 
 /// A date as the text gives it.
@@ -436,6 +438,14 @@ impl Extractor<'_> {
         if let Some(d) = dates.iter().rev().find_map(|d| d.date) {
             carry.last_date = Some(d);
         }
+        // «منذ مساء الاثنين»: a state that has lasted since then, no event date.
+        let since = dates.first().is_some_and(|d| {
+            let before: String = body.chars().take(d.start).collect();
+            before
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| marsad_arabic::normalize(w).trim_start_matches('و') == "منذ")
+        });
         let stated = dates.first().map(|d| StatedDate {
             date: d.date,
             precision: if d.date.is_some() {
@@ -458,6 +468,7 @@ impl Extractor<'_> {
             event: None,
             follows_on,
             silent: true,
+            since,
         };
         if s.furniture || s.headline || is_aggregate(&words) || is_hypothetical(&words) {
             return reading;
@@ -537,7 +548,8 @@ impl Extractor<'_> {
         };
         let background = words[clause_start..anchor].iter().any(states)
             || clause_start == 0 && words.first().is_some_and(states);
-        if background && reading.stated.is_none() && reading.counts == Counts::default() {
+        let dated = reading.stated.is_some() && !reading.since;
+        if background && !dated && reading.counts == Counts::default() {
             return None;
         }
         let (actors, targets, actor_spans) = self.actors(toks, event_type);

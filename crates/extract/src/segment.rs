@@ -162,8 +162,11 @@ fn spans(chars: &[char], soft: &[usize]) -> Vec<(usize, usize)> {
 }
 
 /// Clause spans of a sentence: cut before «، فيما», «، بينما», «، في حين»
-/// (with or without «و»), where news joins a second event to the first.
+/// (with or without «و») and a reporting verb («، وقال»), where news joins
+/// a second event to the first.
 fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
+    // Normalised. A reporting verb after a comma opens another statement,
+    // often of another event («…، وقال إنه قتل عشرات المسلحين في هجوم …»).
     const MARKERS: &[&str] = &[
         "فيما ",
         "بينما ",
@@ -171,6 +174,12 @@ fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
         "وفيما ",
         "وبينما ",
         "وفي حين ",
+        "وقال ",
+        "وقالت ",
+        "واضاف ",
+        "واضافت ",
+        "واعلن ",
+        "واعلنت ",
     ];
     let mut cuts = vec![s];
     let mut i = s;
@@ -180,7 +189,7 @@ fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
             while j < e && chars[j].is_whitespace() {
                 j += 1;
             }
-            let rest: String = chars[j..e.min(j + 8)].iter().collect();
+            let rest = marsad_arabic::normalize(&chars[j..e.min(j + 10)].iter().collect::<String>());
             if MARKERS.iter().any(|m| rest.starts_with(m)) && j > s + 10 {
                 cuts.push(j);
             }

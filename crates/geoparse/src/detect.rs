@@ -208,6 +208,12 @@ const NEVER_START: &[&str] = &[
     "لكن",
 ];
 
+/// Verbs of saying, after which «لـX» is who was told.
+const SPEECH_VERBS: &[&str] = &[
+    "قال", "قالت", "يقول", "تقول", "اكد", "اكدت", "يوكد", "توكد", "صرح", "صرحت", "اوضح", "اوضحت",
+    "افاد", "افادت", "كشف", "كشفت", "اضاف", "اضافت",
+];
+
 /// First words of two-word place names: «عين علي», «أبو حمام», «تل تمر».
 const NAME_PREFIXES: &[&str] = &[
     "ابو", "ام", "عين", "تل", "بير", "بئر", "دير", "جديده", "خربه", "كفر", "حاوي", "زغير", "راس",
@@ -422,6 +428,16 @@ impl<'g> Geoparser<'g> {
             } else {
                 0
             };
+            // «ومصدر يقول للميادين إن …»: the outlet a source speaks to.
+            if i > 0
+                && SPEECH_VERBS.contains(&toks[i - 1].text.as_str())
+                && toks[i].text.starts_with('ل')
+                && !toks[i].breaks
+            {
+                m[i] = true;
+                i += 1;
+                continue;
+            }
             // «لـ"المدن"»: a lone clitic before a quoted name is a media credit.
             if matches!(toks[i].text.as_str(), "ل" | "ب")
                 && toks.get(i + 1).is_some_and(|t| t.after_quote())
@@ -836,6 +852,11 @@ impl<'g> Geoparser<'g> {
             // A name never ends with a particle as written: «بيان أن» is not
             // «يانان», «الكردي على» not «كردي علي» (but «عين علي» is a name).
             if n > 1 && spelling[i + n - 1].particle {
+                continue;
+            }
+            // «أبو» or «أم» alone is the first half of a name («ناحية أبو
+            // رسين», misspelt), never a name.
+            if n == 1 && peels.iter().any(|p| matches!(p.stem.as_str(), "ابو" | "ام")) {
                 continue;
             }
             let rest: String = toks[i + 1..i + n].iter().map(|t| t.text.as_str()).collect();

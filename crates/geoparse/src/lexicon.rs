@@ -66,6 +66,9 @@ const EXTRA_DEMONYMS: &[&str] = &[
 
 /// Words that stand before a media outlet's name.
 pub(crate) const MEDIA_WORDS: &[&str] = &[
+    "مراسل",
+    "مراسله",
+    "مراسلو",
     "صحيفه",
     "جريده",
     "موقع",
