@@ -17,6 +17,10 @@ pub struct Peeled {
     pub article_removed: bool,
 }
 
+/// Two-letter words that begin place names («تل تمر») or are feature words
+/// («حي»): offered as stems after a one-letter clitic.
+const SHORT_STEMS: &[&str] = &["تل", "حي", "جب"];
+
 /// All readings of a normalised word, the unpeeled one first, then by
 /// increasing amount removed. Stems shorter than two letters are not offered.
 pub fn peel(word: &str) -> Vec<Peeled> {
@@ -45,7 +49,9 @@ pub fn peel(word: &str) -> Vec<Peeled> {
         if b > 0 {
             push(&mut out, rest.iter().collect(), conj, None, false);
         }
-        if rest.len() > 3 && matches!(rest[0], 'ب' | 'ك' | 'ل') {
+        // «بتل أبيض»: two-letter stems that begin names, after a clitic.
+        let short = rest.len() == 3 && SHORT_STEMS.contains(&rest[1..].iter().collect::<String>().as_str());
+        if (rest.len() > 3 || short) && matches!(rest[0], 'ب' | 'ك' | 'ل') {
             let prep = rest[0];
             if prep == 'ل' && rest[1] == 'ل' {
                 // «للبوكمال» = ل + البوكمال with the alef of the article elided.

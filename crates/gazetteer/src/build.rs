@@ -956,6 +956,12 @@ fn corrections(places: &mut Vec<Place>, path: &Path, report: &mut BuildReport) -
 /// never left NaN (they were merged), names are deduplicated, and capped so
 /// that world cities do not carry hundreds of foreign spellings.
 fn tidy(p: &mut Place) {
+    // Persian and Kurdish letters in Arabic names («قرية الکسار», «چرزات»)
+    // are written with their Arabic counterparts in Arabic news.
+    p.name_ar = arabic_letters(&p.name_ar);
+    for n in &mut p.names_ar {
+        *n = arabic_letters(n);
+    }
     let mut seen = std::collections::HashSet::new();
     seen.insert(p.name_ar.clone());
     p.names_ar.retain(|n| seen.insert(n.clone()));
@@ -974,6 +980,21 @@ fn tidy(p: &mut Place) {
         }
     }
     p.precision_km = (p.precision_km * 10.0).round() / 10.0;
+}
+
+fn arabic_letters(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'ک' | 'ڪ' | 'گ' => 'ك',
+            'ی' | 'ې' => 'ي',
+            'چ' => 'ج',
+            'پ' => 'ب',
+            'ژ' => 'ز',
+            'ڤ' => 'ف',
+            'ە' => 'ه',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Governorate and district boundaries of Syria and Iraq (Who's On First

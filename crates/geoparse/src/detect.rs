@@ -96,6 +96,9 @@ pub(crate) struct Candidate {
     pub licensed_by: Option<usize>,
     /// A name the gazetteer lacks, and the kind its feature word gives.
     pub unlisted: Option<PlaceKind>,
+    /// One of three or more names listed with «و» or commas («الغريبة
+    /// ودبلان وصبيخان»): a list of names is evidence that each is a place.
+    pub in_list: bool,
 }
 
 /// What the original spelling of a word says that its normalised form
@@ -207,6 +210,28 @@ const NEVER_START: &[&str] = &[
     "اذ",
     "لكن",
 ];
+
+/// Marks the candidates that stand in a list of three or more, each joined
+/// to the one before by «و» or a comma.
+fn mark_lists(toks: &[Token], cands: &mut [Candidate]) {
+    let joined = |a: &Candidate, b: &Candidate| {
+        let e = a.words.1;
+        (b.surface_from == e && (b.conj || toks[e].gap.contains(',') || toks[e].gap == "-"))
+            || (b.surface_from == e + 1 && matches!(toks[e].text.as_str(), "و" | "او"))
+    };
+    let mut start = 0;
+    for i in 1..=cands.len() {
+        if i < cands.len() && joined(&cands[i - 1], &cands[i]) && !toks[cands[i].words.0].breaks {
+            continue;
+        }
+        if i - start >= 3 {
+            for c in &mut cands[start..i] {
+                c.in_list = true;
+            }
+        }
+        start = i;
+    }
+}
 
 /// Verbs of saying, after which «لـX» is who was told.
 const SPEECH_VERBS: &[&str] = &[
@@ -346,6 +371,10 @@ impl<'g> Geoparser<'g> {
                                     || peels[i + j].first().is_some_and(|p| p.stem == e[j])
                             })
                             && (1..n).all(|j| !toks[i + j].breaks)
+                            // «سوريا اليوم الأحد» is Syria today, not the channel.
+                            && !toks
+                                .get(i + n)
+                                .is_some_and(|t| !t.breaks && WEEKDAYS.contains(&t.text.as_str()))
                         {
                             hit = hit.max(n);
                         }
@@ -524,9 +553,30 @@ impl<'g> Geoparser<'g> {
             // where a village bears that name.
             let lone_feature =
                 |c: &Candidate| c.words.1 - c.words.0 == 1 && feature_word(&c.stem).is_some();
+            // Under a feature word, a known name of the wrong kind («سجن
+            // الصناعة» is no village «الصناعة») may be a place the gazetteer
+            // lacks.
+            let fits = |c: &Candidate| {
+                lic.is_none_or(|(f, _, _)| {
+                    c.refs.is_empty()
+                        || c.refs.iter().any(|r| {
+                            let k = self.gaz.place(r.place).kind;
+                            f.accepts(k)
+                                || k.is_settlement()
+                                    && (f.licenses_settlements()
+                                        || matches!(
+                                            f,
+                                            Feature::Base
+                                                | Feature::Airport
+                                                | Feature::Crossing
+                                                | Feature::Field
+                                        ))
+                        })
+                })
+            };
             let found = self
                 .match_at(toks, peels, masked, spelling, i, lic.map(|(f, _, _)| f))
-                .filter(|c| !lone_feature(c))
+                .filter(|c| !lone_feature(c) && fits(c))
                 .or_else(|| {
                     let (f, _, fi) = lic?;
                     self.unlisted_at(toks, peels, masked, spelling, i, f, fi)
@@ -572,10 +622,18 @@ impl<'g> Geoparser<'g> {
             }
             let stems = &peels[i];
             // «مدينة البوكمال» licenses; «المدينة» (anaphoric) does not.
+            // «بحي», «وحي»: a clitic on a two-letter feature word, too short
+            // for the peeler.
+            let short = toks[i]
+                .text
+                .strip_prefix(['ب', 'و', 'ل'])
+                .filter(|r| r.chars().count() == 2)
+                .and_then(feature_word);
             licence = stems
                 .iter()
                 .filter(|p| !p.stem.starts_with("ال") && !p.article_removed)
                 .find_map(|p| feature_word(&p.stem))
+                .or(short)
                 .map(|f| (f, i + 1, i))
                 .or_else(|| {
                     // «مدينتي ديرالزور والبوكمال» keeps its licence across «و».
@@ -595,6 +653,7 @@ impl<'g> Geoparser<'g> {
             i += 1;
         }
         self.repeat_unlisted(toks, peels, masked, &mut out);
+        mark_lists(toks, &mut out);
         out
     }
 
@@ -651,10 +710,13 @@ impl<'g> Geoparser<'g> {
             return None;
         }
         let bare = marsad_arabic::strip_article(&first).unwrap_or(&first);
-        let z = self
-            .lex
-            .commonness(&first)
-            .max(self.lex.commonness(bare));
+        let prefix = NAME_PREFIXES.contains(&bare) || NAME_PREFIXES.contains(&first.as_str());
+        // «عين علي»: a name prefix is a common word, the name is not.
+        let z = if prefix && toks.get(i + 1).is_some_and(|n| !n.breaks && n.gap.is_empty()) {
+            0.0
+        } else {
+            self.lex.commonness(&first).max(self.lex.commonness(bare))
+        };
         let limit = match (quoted, f) {
             (true, _) => 6.0,
             (
@@ -667,7 +729,9 @@ impl<'g> Geoparser<'g> {
                 | Feature::Countryside
                 | Feature::Desert,
             ) => 4.5,
-            (false, Feature::Area | Feature::Site) => 3.5,
+            (false, Feature::Area) => 3.5,
+            // Prisons and shrines are named after common words («سجن الصناعة»).
+            (false, Feature::Site) => 5.0,
             (false, _) => 4.2,
         };
         if z >= limit {
@@ -684,7 +748,6 @@ impl<'g> Geoparser<'g> {
             }
         } else if joined(i + 1) && toks[i + 1].gap.is_empty() {
             let second = toks[i + 1].text.as_str();
-            let prefix = NAME_PREFIXES.contains(&bare) || NAME_PREFIXES.contains(&first.as_str());
             if (prefix && self.could_be_name(second)) || NAME_ADJECTIVES.contains(&second) {
                 n = 2;
             }
@@ -707,6 +770,7 @@ impl<'g> Geoparser<'g> {
             stripped: Vec::new(),
             licensed_by: Some(fi),
             unlisted: Some(kind),
+            in_list: false,
         })
     }
 
@@ -938,6 +1002,7 @@ impl<'g> Geoparser<'g> {
                 stripped,
                 licensed_by: None,
                 unlisted: None,
+                in_list: false,
             });
         }
         None

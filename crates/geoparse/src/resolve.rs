@@ -164,6 +164,9 @@ impl Geoparser<'_> {
         if c.prep {
             s += 0.5;
         }
+        if c.in_list {
+            s += 1.0;
+        }
         if i > 0 && !toks[i].breaks {
             let prev = toks[i - 1].text.as_str();
             let prev_bare = prev.strip_prefix('و').unwrap_or(prev);
@@ -536,8 +539,15 @@ impl Geoparser<'_> {
                 } else {
                     0.3
                 };
-                if f == Feature::Countryside && p.kind == PlaceKind::District {
-                    s += 0.3;
+                // «ريف دير الزور» is the governorate; «ريف البوكمال», «بادية
+                // تدمر» the country around the town (its district's centroid
+                // is nowhere in particular).
+                if matches!(f, Feature::Countryside | Feature::Desert) {
+                    s += match p.kind {
+                        PlaceKind::Governorate => 0.4,
+                        k if k.is_settlement() => 0.1,
+                        _ => 0.0,
+                    };
                 }
                 if f == Feature::Governorate && p.kind == PlaceKind::Governorate {
                     s += 0.5;
@@ -632,9 +642,12 @@ impl Geoparser<'_> {
             out.iter()
                 .rposition(|t| t.words.1 <= c.words.0 && sent[t.words.0] == s && local(t))
         };
+        // Failing a place in its sentence: the town last named, or any place.
         let before_any = || {
+            let town = |t: &Toponym| local(t) && self.gaz.place(t.place).kind.is_settlement();
             out.iter()
-                .rposition(|t| t.words.1 <= c.words.0 && local(t))
+                .rposition(|t| t.words.1 <= c.words.0 && town(t))
+                .or_else(|| out.iter().rposition(|t| t.words.1 <= c.words.0 && local(t)))
                 .or_else(|| out.iter().position(local))
         };
         after.or_else(before_same).or_else(before_any)
