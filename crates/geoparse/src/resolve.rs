@@ -435,6 +435,10 @@ impl Geoparser<'_> {
                 } else if z >= 3.0 {
                     if prom >= 0.6 {
                         f32::NEG_INFINITY
+                    } else if z >= 3.5 {
+                        // «بجروح»: an attached «ب» is no evidence for a word
+                        // this common.
+                        1.0
                     } else {
                         0.5
                     }
@@ -841,6 +845,41 @@ impl Geoparser<'_> {
             let from = toks[a.cand.surface_from].start;
             let to = toks[a.cand.words.1 - 1].end;
             let surface = text[byte_at(from)..byte_at(to)].to_string();
+            // «مخيم الجرزات بريف دير الزور» where no «الجرزات» lies in that
+            // governorate: the text names a place the gazetteer lacks, in the
+            // unit it gives, not the namesake 300 km away.
+            if let Some(q) = apposed.filter(|&q| {
+                let unit = self.gaz.place(q);
+                let pointlike = bp.kind.is_settlement() || bp.kind.is_facility();
+                let inside = unit.bbox.is_some_and(|b| in_box(&b, bp.lat, bp.lon))
+                    || unit.admin1.is_some() && bp.admin1 == unit.admin1;
+                pointlike && !inside && a.cand.feature.is_some_and(|f| f.unlisted_kind().is_some())
+            }) {
+                // The name without a feature word that is part of the surface
+                // («ومخيم الجرزات»).
+                let name = if a.cand.surface_from < a.cand.words.0 {
+                    let f = toks[a.cand.words.0].start;
+                    unlisted_name(&text[byte_at(f)..byte_at(to)], false, false)
+                } else {
+                    unlisted_name(&surface, a.cand.conj, a.cand.prep)
+                };
+                out.push(Toponym {
+                    unlisted: Some(crate::Unlisted {
+                        name,
+                        kind: bp.kind,
+                    }),
+                    surface,
+                    start: from,
+                    end: to,
+                    place: q,
+                    confidence: 0.5,
+                    alternatives: Vec::new(),
+                    feature: a.cand.feature,
+                    vicinity: true,
+                    words: (a.cand.surface_from, a.cand.words.1),
+                });
+                continue;
+            }
             out.push(Toponym {
                 surface,
                 start: from,
