@@ -20,6 +20,9 @@ struct Draft {
     last_unit: usize,
     /// Paragraph of that unit.
     paragraph: usize,
+    /// Its toll is a total over attacks of several kinds, which a later unit
+    /// may break down («قتل ثلاثة بقصف جوي ومدفعي» … «الغارات … مقتل اثنين»).
+    total: bool,
 }
 
 /// How far back (in units) a toll or a reference may reach.
@@ -61,8 +64,22 @@ impl Extractor<'_> {
             let Some(m) = &r.event else {
                 // A unit that only states a toll («وقال مصدر إن ستة أشخاص
                 // قتلوا») adds it to the event just told.
+                // When it names places, the event at one of them.
                 if r.counts != Counts::default() {
-                    if let Some(k) = recent {
+                    let at_place = (0..drafts.len()).rev().find(|&k| {
+                        let d = &drafts[k];
+                        ui <= d.last_unit + REACH
+                            && Spot::of(&d.incident).is_some_and(|p| {
+                                r.toponyms.iter().any(|&ti| {
+                                    same_place(gaz, &p, &Spot::at(&toponyms[ti]))
+                                        && !matches!(
+                                            gaz.place(toponyms[ti].place).kind,
+                                            PlaceKind::Country | PlaceKind::Governorate
+                                        )
+                                })
+                            })
+                    });
+                    if let Some(k) = at_place.or(recent) {
                         join(&mut drafts[k], r, None, ui);
                     }
                 }
@@ -110,12 +127,15 @@ impl Extractor<'_> {
                         incident: inc,
                         last_unit: ui,
                         paragraph: r.paragraph,
+                        total: m.mixed,
                     });
                     last = Some(drafts.len() - 1);
                 }
                 continue;
             }
             let prev = recent.map(|k| drafts[k].incident.clone());
+            // A toll told next belongs to the first place of the list.
+            let mut lead: Option<usize> = None;
             for &(ti, precision) in &m.places {
                 let place = Spot {
                     place: toponyms[ti].place,
@@ -141,7 +161,7 @@ impl Extractor<'_> {
                     Some(k) => {
                         refine_place(gaz, &mut drafts[k].incident, &place, precision);
                         join(&mut drafts[k], r, Some(m), ui);
-                        last = Some(k);
+                        lead.get_or_insert(k);
                     }
                     None => {
                         let inc = self.new_incident(
@@ -158,10 +178,14 @@ impl Extractor<'_> {
                             incident: inc,
                             last_unit: ui,
                             paragraph: r.paragraph,
+                            total: m.mixed,
                         });
-                        last = Some(drafts.len() - 1);
+                        lead.get_or_insert(drafts.len() - 1);
                     }
                 }
+            }
+            if lead.is_some() {
+                last = lead;
             }
         }
         drafts.into_iter().map(|d| d.incident).collect()
@@ -260,7 +284,15 @@ impl Extractor<'_> {
 /// Adds what a later unit says to the event it tells of.
 fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
     let inc = &mut d.incident;
-    merge_counts(&mut inc.counts, &r.counts);
+    if d.total && !m.is_some_and(|m| m.mixed) && r.counts != Counts::default() {
+        // A breakdown replaces the total told before it.
+        let mut counts = r.counts;
+        merge_counts(&mut counts, &inc.counts);
+        inc.counts = counts;
+        d.total = false;
+    } else {
+        merge_counts(&mut inc.counts, &r.counts);
+    }
     if inc.date.is_none() {
         if let Some(s) = r.stated.as_ref().filter(|s| s.date.is_some()) {
             inc.date = s.date;
@@ -317,6 +349,13 @@ pub(crate) struct Spot {
 }
 
 impl Spot {
+    fn at(t: &Toponym) -> Spot {
+        Spot {
+            place: t.place,
+            unlisted: t.unlisted.clone(),
+        }
+    }
+
     fn of(i: &Incident) -> Option<Spot> {
         i.place.map(|place| Spot {
             place,

@@ -36,6 +36,8 @@ pub(crate) struct Reading {
     pub silent: bool,
     /// The unit's date follows «منذ»: it dates a lasting state.
     pub since: bool,
+    /// Indices of the place mentions inside the unit.
+    pub toponyms: Vec<usize>,
 }
 
 /// A date as the text gives it.
@@ -66,6 +68,9 @@ pub(crate) struct Mention {
     pub continues: bool,
     /// A killing that names one victim unless the text gives a number.
     pub one_victim: bool,
+    /// The unit names attacks of several kinds («بقصف جوي ومدفعي»): its toll
+    /// is a total that later units may break down.
+    pub mixed: bool,
 }
 
 /// Event nouns that, with the article, point back to an event told before.
@@ -345,7 +350,7 @@ const TARGET_CUES: &[&str] = &[
     "يتبع",
     "الموالي",
     "الموالين",
-    "الموالية",
+    "المواليه",
     "مواليه",
     "عنصر",
     "قاده",
@@ -469,6 +474,9 @@ impl Extractor<'_> {
             follows_on,
             silent: true,
             since,
+            toponyms: (0..toponyms.len())
+                .filter(|&i| toponyms[i].start >= s.start && toponyms[i].end <= s.end)
+                .collect(),
         };
         if s.furniture || s.headline || is_aggregate(&words) || is_hypothetical(&words) {
             return reading;
@@ -530,6 +538,18 @@ impl Extractor<'_> {
         let (named, _, _) = self.actors(toks, EventType::Other);
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
         let (event_type, anchor) = self.event_type(toks, &triggers, recent, air_force)?;
+        let mut kinds: Vec<EventType> = triggers
+            .iter()
+            .filter_map(|h| match h.1 {
+                Trigger::Event(
+                    t @ (EventType::Airstrike | EventType::DroneStrike | EventType::Shelling),
+                ) => Some(t),
+                _ => None,
+            })
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let mixed = kinds.len() > 1;
         // Background: a lasting state or an opinion governs the clause
         // that holds the event word («باتت تتخوف … من تكرار الغارات»).
         let clause_start = (0..=anchor)
@@ -589,6 +609,7 @@ impl Extractor<'_> {
             anaphoric,
             continues,
             one_victim,
+            mixed,
         })
     }
 
