@@ -50,7 +50,8 @@ pub fn peel(word: &str) -> Vec<Peeled> {
             push(&mut out, rest.iter().collect(), conj, None, false);
         }
         // «بتل أبيض»: two-letter stems that begin names, after a clitic.
-        let short = rest.len() == 3 && SHORT_STEMS.contains(&rest[1..].iter().collect::<String>().as_str());
+        let short =
+            rest.len() == 3 && SHORT_STEMS.contains(&rest[1..].iter().collect::<String>().as_str());
         if (rest.len() > 3 || short) && matches!(rest[0], 'ب' | 'ك' | 'ل') {
             let prep = rest[0];
             if prep == 'ل' && rest[1] == 'ل' {

@@ -236,7 +236,10 @@ mod tests {
     #[test]
     fn joins_words_broken_against_filters() {
         assert_eq!(normalize("قـ.ـتل عـ.ـبوة"), "قتل عبوه");
-        assert_eq!(normalize("اعتقـ ـالات في ديـ ـر الزور"), "اعتقالات في دير الزور");
+        assert_eq!(
+            normalize("اعتقـ ـالات في ديـ ـر الزور"),
+            "اعتقالات في دير الزور"
+        );
         // A tatweel alone, or before a real full stop, changes nothing else.
         assert_eq!(normalize("الـ 24 ساعة. ثم"), "ال 24 ساعه. ثم");
         let n = Normalized::new("قـ.ـتل");

@@ -155,7 +155,8 @@ impl Extractor<'_> {
                 let referred = recent.filter(|&k| {
                     m.anaphoric
                         && family(drafts[k].incident.event_type) == family(m.event_type)
-                        && (date.is_none() || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
+                        && (date.is_none()
+                            || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
                 });
                 match same.or(referred) {
                     Some(k) => {
@@ -223,9 +224,9 @@ impl Extractor<'_> {
         let mut targets = m.targets.clone();
         // «واستهدف معبر السكك …» continues the strike reported just before:
         // same attacker, and whoever is named here was hit.
-        if let Some(p) = prev.filter(|p| {
-            m.continues && p.event_type == m.event_type && !p.actors.is_empty()
-        }) {
+        if let Some(p) =
+            prev.filter(|p| m.continues && p.event_type == m.event_type && !p.actors.is_empty())
+        {
             for a in actors.drain(..) {
                 if !p.actors.contains(&a) && !targets.contains(&a) {
                     targets.push(a);
@@ -365,7 +366,9 @@ impl Spot {
 
     fn id(&self, gaz: &Gazetteer) -> String {
         let p = gaz.place(self.place);
-        self.unlisted.as_ref().map_or_else(|| p.id.clone(), |u| u.id(p))
+        self.unlisted
+            .as_ref()
+            .map_or_else(|| p.id.clone(), |u| u.id(p))
     }
 
     /// `self` holds `other`: a unit, region or the town an unlisted place

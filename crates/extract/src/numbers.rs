@@ -164,8 +164,27 @@ const QUALIFIER_FILLERS: &[&str] = &["من", "ما", "لا", "عن", "علي", "
 
 /// Words of a time phrase between a verb and its subject: «قُتل مساء السبت …».
 const TIME_FILLERS: &[&str] = &[
-    "صباح", "مسا", "فجر", "ليل", "ليله", "ظهر", "عصر", "يوم", "اليوم", "امس", "الاحد", "الاثنين",
-    "الثلاثا", "الاربعا", "الخميس", "الجمعه", "السبت", "الماضي", "الفايت", "الاول", "اليوم",
+    "صباح",
+    "مسا",
+    "فجر",
+    "ليل",
+    "ليله",
+    "ظهر",
+    "عصر",
+    "يوم",
+    "اليوم",
+    "امس",
+    "الاحد",
+    "الاثنين",
+    "الثلاثا",
+    "الاربعا",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الماضي",
+    "الفايت",
+    "الاول",
+    "اليوم",
 ];
 
 /// Cue words before a count phrase. `true` for verbs, whose subject may stand
@@ -322,17 +341,65 @@ const PEOPLE: &[(&str, bool)] = &[
 
 /// Plural people nouns (broken plurals and the sound plurals above).
 const PEOPLE_PLURALS: &[&str] = &[
-    "اشخاص", "عناصر", "اطفال", "شبان", "شباب", "رجال", "نسا", "جنود", "ضباط", "قاده", "قادات",
-    "افراد", "عمال", "طلاب", "حراس", "ابنا", "اعضا", "مواطنين", "مواطنون", "مدنيين", "مدنيون",
-    "مقاتلين", "مقاتلون", "عسكريين", "قياديين", "مسلحين", "مسلحون", "موظفين", "سايقين", "لاجيين",
-    "نازحين", "مزارعين", "ناشطين", "صحفيين", "مسنين", "متطوعين", "مطلوبين", "مدنين", "اهالي",
-    "سكان", "وجها", "اشقا", "اخوه",
+    "اشخاص",
+    "عناصر",
+    "اطفال",
+    "شبان",
+    "شباب",
+    "رجال",
+    "نسا",
+    "جنود",
+    "ضباط",
+    "قاده",
+    "قادات",
+    "افراد",
+    "عمال",
+    "طلاب",
+    "حراس",
+    "ابنا",
+    "اعضا",
+    "مواطنين",
+    "مواطنون",
+    "مدنيين",
+    "مدنيون",
+    "مقاتلين",
+    "مقاتلون",
+    "عسكريين",
+    "قياديين",
+    "مسلحين",
+    "مسلحون",
+    "موظفين",
+    "سايقين",
+    "لاجيين",
+    "نازحين",
+    "مزارعين",
+    "ناشطين",
+    "صحفيين",
+    "مسنين",
+    "متطوعين",
+    "مطلوبين",
+    "مدنين",
+    "اهالي",
+    "سكان",
+    "وجها",
+    "اشقا",
+    "اخوه",
 ];
 
 /// Markers of a breakdown of the figure just given: «مقتل 5 بينهم طفلان».
 const SUBSET: &[&str] = &[
-    "بينهم", "بينهن", "منهم", "منهن", "وهم", "وهن", "غالبيتهم", "معظمهم", "اغلبهم", "جميعهم",
-    "بينها", "اغلبيتهم",
+    "بينهم",
+    "بينهن",
+    "منهم",
+    "منهن",
+    "وهم",
+    "وهن",
+    "غالبيتهم",
+    "معظمهم",
+    "اغلبهم",
+    "جميعهم",
+    "بينها",
+    "اغلبيتهم",
 ];
 
 /// Words after which more victims are added: «بالإضافة إلى طفلين».
@@ -340,7 +407,9 @@ fn additive_at(toks: &[Token], i: usize) -> Option<usize> {
     let w = toks.get(i)?.text.as_str();
     let next = toks.get(i + 1).map(|t| t.text.as_str());
     match (w, next) {
-        ("بالاضافه" | "اضافه" | "وبالاضافه", Some("الي" | "لـ" | "ل")) => Some(2),
+        ("بالاضافه" | "اضافه" | "وبالاضافه", Some("الي" | "لـ" | "ل")) => {
+            Some(2)
+        }
         ("فضلا", Some("عن")) => Some(2),
         ("علاوه", Some("علي")) => Some(2),
         _ => None,
@@ -408,7 +477,10 @@ fn people_head(w: &str, original: &str) -> Option<Head> {
             return Some(Head::Count(1));
         }
     }
-    let w = w.strip_prefix("ال").filter(|r| r.chars().count() > 2).unwrap_or(w);
+    let w = w
+        .strip_prefix("ال")
+        .filter(|r| r.chars().count() > 2)
+        .unwrap_or(w);
     // Accusative «شخصاً», «عنصراً» after numbers 11-99 are singular forms.
     let sing = |x: &str| PEOPLE.iter().find(|(s, _)| *s == x).map(|&(_, b)| b);
     if sing(w).is_some() || w.strip_suffix('ا').and_then(sing).is_some() {
@@ -427,7 +499,9 @@ fn people_head(w: &str, original: &str) -> Option<Head> {
             let found = sing(stem).or_else(|| (suffix.starts_with('ت')).then(|| sing(&stem_t))?);
             match found {
                 Some(true) => return Some(Head::Count(2)),
-                Some(false) if suffix == "ان" || suffix == "تان" => return Some(Head::Count(2)),
+                Some(false) if suffix == "ان" || suffix == "تان" => {
+                    return Some(Head::Count(2))
+                }
                 Some(false) if original.contains('\u{064E}') => return Some(Head::Count(2)),
                 Some(false) => return Some(Head::Plural),
                 None => {}
@@ -528,7 +602,8 @@ impl Parser<'_> {
             if let Some(x) = lookup(QUALIFIERS, w) {
                 q = x;
                 i += 1;
-            } else if QUALIFIER_FILLERS.contains(&w) && (q != Qualifier::Exact || matches!(w, "ما" | "لا"))
+            } else if QUALIFIER_FILLERS.contains(&w)
+                && (q != Qualifier::Exact || matches!(w, "ما" | "لا"))
             {
                 i += 1;
             } else {
@@ -574,7 +649,8 @@ impl Parser<'_> {
                 if !glued.is_empty() && k == j + n {
                     return Some(glued.to_string());
                 }
-                (self.joined(k) && !self.toks[k].gap.contains(',')).then(|| self.word(k).to_string())
+                (self.joined(k) && !self.toks[k].gap.contains(','))
+                    .then(|| self.word(k).to_string())
             };
             let mut headed = false;
             let mut kind = None;
@@ -946,7 +1022,10 @@ mod tests {
             counts("مقتل عشر عناصر وجرح ستة آخرين"),
             vec![(Killed, Some(10), Exact), (Injured, Some(6), Exact)]
         );
-        assert_eq!(counts("مقتل مئة وخمسين شخصاً"), vec![(Killed, Some(150), Exact)]);
+        assert_eq!(
+            counts("مقتل مئة وخمسين شخصاً"),
+            vec![(Killed, Some(150), Exact)]
+        );
     }
 
     #[test]
@@ -963,7 +1042,10 @@ mod tests {
             counts("أوقع الهجوم (سبعة) قتلى في صفوف العمال"),
             vec![(Killed, Some(7), Exact)]
         );
-        assert_eq!(counts("وسقط قتيلين في الاشتباك"), vec![(Killed, Some(2), Exact)]);
+        assert_eq!(
+            counts("وسقط قتيلين في الاشتباك"),
+            vec![(Killed, Some(2), Exact)]
+        );
     }
 
     #[test]
@@ -989,7 +1071,10 @@ mod tests {
             vec![(Killed, Some(2), Exact), (Injured, Some(1), Exact)]
         );
         assert_eq!(counts("مقتل مقاتلَين"), vec![(Killed, Some(2), Exact)]);
-        assert_eq!(counts("مصرع شاب بانفجار لغم"), vec![(Killed, Some(1), Exact)]);
+        assert_eq!(
+            counts("مصرع شاب بانفجار لغم"),
+            vec![(Killed, Some(1), Exact)]
+        );
         assert_eq!(
             counts("قتل طفل وأصيب آخر بجروح"),
             vec![(Killed, Some(1), Exact), (Injured, Some(1), Exact)]

@@ -52,8 +52,6 @@ pub(crate) struct StatedDate {
 #[derive(Debug, Clone)]
 pub(crate) struct Mention {
     pub event_type: EventType,
-    /// Code point where the trigger word starts.
-    pub trigger_at: usize,
     /// Places of the event: (toponym index, ACLED geo precision).
     pub places: Vec<(usize, u8)>,
     pub actors: Vec<Actor>,
@@ -298,7 +296,15 @@ const AIR_FORCES: &[&str] = &["coalition", "russian_forces", "us_forces", "israe
 /// Event nouns and verbs of a killing that, unless a number is given, kill
 /// one person: «اغتال مجهولون أمس مروان …».
 const ONE_VICTIM: &[&str] = &[
-    "اغتال", "اغتالت", "اغتالوا", "اغتيال", "اعدم", "اعدمت", "اعدموا", "اعدام", "تصفيه",
+    "اغتال",
+    "اغتالت",
+    "اغتالوا",
+    "اغتيال",
+    "اعدم",
+    "اعدمت",
+    "اعدموا",
+    "اعدام",
+    "تصفيه",
 ];
 
 /// Definite feature nouns that point back to a place already named: «في
@@ -315,8 +321,21 @@ const PLACE_ANAPHORS: &[(&str, Feature)] = &[
 
 /// Directions that locate one place by another: «قرية X جنوب مدينة Y».
 const DIRECTION_WORDS: &[&str] = &[
-    "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "شرقا", "غربا", "شمالا",
-    "جنوبا", "باتجاه", "اتجاه", "محور",
+    "شرق",
+    "غرب",
+    "شمال",
+    "جنوب",
+    "شرقي",
+    "غربي",
+    "شمالي",
+    "جنوبي",
+    "شرقا",
+    "غربا",
+    "شمالا",
+    "جنوبا",
+    "باتجاه",
+    "اتجاه",
+    "محور",
 ];
 
 /// Words before a name that make it the object of the action.
@@ -411,7 +430,6 @@ pub(crate) fn kind_rank(k: PlaceKind) -> u8 {
     }
 }
 
-
 /// Everything the unit loop carries from one unit to the next.
 #[derive(Debug, Default)]
 pub(crate) struct Carry {
@@ -485,7 +503,10 @@ impl Extractor<'_> {
         reading.counts = self.counts(&body);
         reading.event = self.mention(ui, s, &toks, &words, chars, toponyms, carry, &reading);
         if let Some(m) = &reading.event {
-            if m.one_victim && reading.counts.killed.is_none() && reading.counts.killed_q == Qualifier::Exact {
+            if m.one_victim
+                && reading.counts.killed.is_none()
+                && reading.counts.killed_q == Qualifier::Exact
+            {
                 reading.counts.killed = Some(1);
             }
             if m.event_type.is_attack() {
@@ -600,7 +621,6 @@ impl Extractor<'_> {
                 .any(|p| ONE_VICTIM.contains(&p.stem.as_str()));
         Some(Mention {
             event_type,
-            trigger_at,
             places,
             actors,
             targets,
@@ -877,7 +897,7 @@ impl Extractor<'_> {
             .into_iter()
             .filter(|&i| {
                 let p = gaz.place(toponyms[i].place);
-                !(p.kind == PlaceKind::Country && !matches!(p.country.as_str(), "SY" | "IQ"))
+                p.kind != PlaceKind::Country || matches!(p.country.as_str(), "SY" | "IQ")
             })
             .collect();
         // Places the text names for another reason than the event: where
@@ -889,9 +909,11 @@ impl Extractor<'_> {
             let w = |k: usize| b.get(k).map(String::as_str).unwrap_or("");
             let from = w(0) == "من" && !matches!(w(1), "بالقرب" | "قرب");
             let origin = b.iter().take(3).any(|x| ORIGIN_CUES.contains(&x.as_str()));
-            let reporter = b.iter().any(|x| x.starts_with("مراسل"))
-                && w(0) == "في";
-            let distance = b.iter().take(3).any(|x| matches!(x.as_str(), "كم" | "كيلومتر" | "كيلومترا"));
+            let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
+            let distance = b
+                .iter()
+                .take(3)
+                .any(|x| matches!(x.as_str(), "كم" | "كيلومتر" | "كيلومترا"));
             let located_by = DIRECTION_WORDS.contains(&w(0))
                 && inside
                     .iter()
@@ -901,7 +923,11 @@ impl Extractor<'_> {
         let mut cands: Vec<usize> = inside.iter().copied().filter(|&i| !aside(i)).collect();
         if cands.is_empty() {
             // «في القرية»: the village last named.
-            if let Some(p) = place_anaphor(&tokenize(&chars[s.start..s.end].iter().collect::<String>()), toponyms, s) {
+            if let Some(p) = place_anaphor(
+                &tokenize(&chars[s.start..s.end].iter().collect::<String>()),
+                toponyms,
+                s,
+            ) {
                 return vec![p];
             }
             // Shells fired from a town on targets the text does not name:
@@ -974,7 +1000,10 @@ impl Extractor<'_> {
         // One mention per place.
         let mut seen = Vec::new();
         cands.retain(|&i| {
-            let p = (toponyms[i].place, toponyms[i].unlisted.as_ref().map(|u| &u.name));
+            let p = (
+                toponyms[i].place,
+                toponyms[i].unlisted.as_ref().map(|u| &u.name),
+            );
             let new = !seen.contains(&p);
             seen.push(p);
             new

@@ -44,8 +44,34 @@ const FURNITURE: &[&str] = &[
 /// Words that never end a sentence: a line that ends with one was cut by
 /// the line width, not by the writer.
 const OPEN_ENDED: &[&str] = &[
-    "في", "من", "علي", "الي", "عن", "مع", "و", "او", "بين", "حتي", "منذ", "بعد", "قبل", "خلال",
-    "عند", "لدي", "ضد", "نحو", "حول", "عبر", "الذي", "التي", "الذين", "ان", "قد", "لم", "لن", "ثم",
+    "في",
+    "من",
+    "علي",
+    "الي",
+    "عن",
+    "مع",
+    "و",
+    "او",
+    "بين",
+    "حتي",
+    "منذ",
+    "بعد",
+    "قبل",
+    "خلال",
+    "عند",
+    "لدي",
+    "ضد",
+    "نحو",
+    "حول",
+    "عبر",
+    "الذي",
+    "التي",
+    "الذين",
+    "ان",
+    "قد",
+    "لم",
+    "لن",
+    "ثم",
 ];
 
 /// The line breaks of hard-wrapped text that fall inside a sentence («…
@@ -142,10 +168,11 @@ fn spans(chars: &[char], soft: &[usize]) -> Vec<(usize, usize)> {
             && i >= 1
             && chars[i - 1].is_alphabetic()
             && (i < 2 || !chars[i - 2].is_alphanumeric());
+        let soft_break = c == '\n' && soft.binary_search(&i).is_ok();
         let stop = matches!(c, '.' | '!' | '?' | '؟' | '\n' | '\u{06D4}')
             && !decimal
             && !initial
-            && !(c == '\n' && soft.binary_search(&i).is_ok());
+            && !soft_break;
         if stop {
             if let Some(s) = start.take() {
                 out.push((s, if c == '\n' { last } else { i + 1 }));
@@ -189,7 +216,8 @@ fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
             while j < e && chars[j].is_whitespace() {
                 j += 1;
             }
-            let rest = marsad_arabic::normalize(&chars[j..e.min(j + 10)].iter().collect::<String>());
+            let rest =
+                marsad_arabic::normalize(&chars[j..e.min(j + 10)].iter().collect::<String>());
             if MARKERS.iter().any(|m| rest.starts_with(m)) && j > s + 10 {
                 cuts.push(j);
             }

@@ -89,7 +89,10 @@ pub fn build(sources: &Path, editorial: &Path) -> Result<(Vec<Place>, BuildRepor
         &places,
     )?;
     report.note("ocha communities (east) read", ocha.read);
-    report.note("ocha communities matched to a record by name within 5 km", ocha.matched);
+    report.note(
+        "ocha communities matched to a record by name within 5 km",
+        ocha.matched,
+    );
     report.note("ocha communities added as new places", ocha.added.len());
     for (i, names, xref) in ocha.merges {
         for n in names {
@@ -788,7 +791,10 @@ fn communities(path: &Path, places: &[Place]) -> Result<Communities> {
     let by_id: HashMap<&str, &Place> = places.iter().map(|p| (p.id.as_str(), p)).collect();
     let bare = |n: &str| {
         let k = key(n);
-        k.strip_prefix("ال").filter(|r| r.chars().count() >= 2).map(str::to_string).unwrap_or(k)
+        k.strip_prefix("ال")
+            .filter(|r| r.chars().count() >= 2)
+            .map(str::to_string)
+            .unwrap_or(k)
     };
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in places.iter().enumerate() {
@@ -840,7 +846,8 @@ fn communities(path: &Path, places: &[Place]) -> Result<Communities> {
         let id = format!("ocha:{}", f[0]);
         if let Some(i) = known {
             out.matched += 1;
-            out.merges.push((i, names_ar.into_iter().chain(names_en).collect(), id));
+            out.merges
+                .push((i, names_ar.into_iter().chain(names_en).collect(), id));
             continue;
         }
         let kind = match f[8] {

@@ -45,7 +45,11 @@ pub struct Unlisted {
 impl Unlisted {
     /// A stable id for an unlisted place: its name and where it is.
     pub fn id(&self, container: &marsad_gazetteer::Place) -> String {
-        format!("unlisted:{}@{}", marsad_arabic::key(&self.name), container.id)
+        format!(
+            "unlisted:{}@{}",
+            marsad_arabic::key(&self.name),
+            container.id
+        )
     }
 
     /// Radius of doubt around the container's point.
@@ -153,7 +157,18 @@ fn spelling(text: &str, toks: &[Token]) -> Vec<Spelling> {
 fn finish(s: &mut Spelling, word: &str) {
     s.particle = matches!(
         word,
-        "أن" | "إن" | "ان" | "أنّ" | "إنّ" | "على" | "في" | "من" | "إلى" | "الى" | "عن" | "مع" | "أو"
+        "أن" | "إن"
+            | "ان"
+            | "أنّ"
+            | "إنّ"
+            | "على"
+            | "في"
+            | "من"
+            | "إلى"
+            | "الى"
+            | "عن"
+            | "مع"
+            | "أو"
     );
 }
 
@@ -235,40 +250,154 @@ fn mark_lists(toks: &[Token], cands: &mut [Candidate]) {
 
 /// Verbs of saying, after which «لـX» is who was told.
 const SPEECH_VERBS: &[&str] = &[
-    "قال", "قالت", "يقول", "تقول", "اكد", "اكدت", "يوكد", "توكد", "صرح", "صرحت", "اوضح", "اوضحت",
-    "افاد", "افادت", "كشف", "كشفت", "اضاف", "اضافت",
+    "قال",
+    "قالت",
+    "يقول",
+    "تقول",
+    "اكد",
+    "اكدت",
+    "يوكد",
+    "توكد",
+    "صرح",
+    "صرحت",
+    "اوضح",
+    "اوضحت",
+    "افاد",
+    "افادت",
+    "كشف",
+    "كشفت",
+    "اضاف",
+    "اضافت",
 ];
 
 /// First words of two-word place names: «عين علي», «أبو حمام», «تل تمر».
 const NAME_PREFIXES: &[&str] = &[
-    "ابو", "ام", "عين", "تل", "بير", "بئر", "دير", "جديده", "خربه", "كفر", "حاوي", "زغير", "راس",
-    "عرب", "حويجه", "حوايج", "جب", "بيت", "سد", "وادي", "مزرعه", "شيخ", "الشيخ", "عيد", "عايد",
+    "ابو",
+    "ام",
+    "عين",
+    "تل",
+    "بير",
+    "بئر",
+    "دير",
+    "جديده",
+    "خربه",
+    "كفر",
+    "حاوي",
+    "زغير",
+    "راس",
+    "عرب",
+    "حويجه",
+    "حوايج",
+    "جب",
+    "بيت",
+    "سد",
+    "وادي",
+    "مزرعه",
+    "شيخ",
+    "الشيخ",
+    "عيد",
+    "عايد",
     "كبير",
 ];
 
 /// Second words of place names: «عايد الكبير», «باغوز الفوقاني».
 const NAME_ADJECTIVES: &[&str] = &[
-    "الكبير", "الصغير", "الكبيره", "الصغيره", "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقيه",
-    "الغربيه", "الشماليه", "الجنوبيه", "الفوقاني", "التحتاني", "الفوقا", "التحتا", "الجديده",
-    "القديمه", "الاعلي", "الاسفل", "جزيره", "شاميه", "الجزيره", "الشاميه", "الاولي", "الثانيه",
+    "الكبير",
+    "الصغير",
+    "الكبيره",
+    "الصغيره",
+    "الشرقي",
+    "الغربي",
+    "الشمالي",
+    "الجنوبي",
+    "الشرقيه",
+    "الغربيه",
+    "الشماليه",
+    "الجنوبيه",
+    "الفوقاني",
+    "التحتاني",
+    "الفوقا",
+    "التحتا",
+    "الجديده",
+    "القديمه",
+    "الاعلي",
+    "الاسفل",
+    "جزيره",
+    "شاميه",
+    "الجزيره",
+    "الشاميه",
+    "الاولي",
+    "الثانيه",
 ];
 
 /// Plural and dual feature words, after which a list of names follows.
 const PLURAL_FEATURE_WORDS: &[&str] = &[
-    "قري", "قريتي", "قريتين", "بلدات", "بلدتي", "بلدتين", "مدن", "مدينتي", "مدينتين", "احيا", "حيي",
-    "حيين", "مخيمات", "مخيمي", "حقول", "حقلي", "معابر", "معبري", "قواعد", "قاعدتي", "مناطق",
+    "قري",
+    "قريتي",
+    "قريتين",
+    "بلدات",
+    "بلدتي",
+    "بلدتين",
+    "مدن",
+    "مدينتي",
+    "مدينتين",
+    "احيا",
+    "حيي",
+    "حيين",
+    "مخيمات",
+    "مخيمي",
+    "حقول",
+    "حقلي",
+    "معابر",
+    "معبري",
+    "قواعد",
+    "قاعدتي",
+    "مناطق",
 ];
 
 /// Words that never name a place after a feature word: pronouns,
 /// quantifiers and adjectives that agree with it.
 const NOT_NAMES: &[&str] = &[
-    "واحده", "اخري", "اخر", "ثانيه", "كبيره", "صغيره", "جديده", "قديمه", "نفسها", "ذاتها", "كل",
-    "جميع", "عده", "بعض", "اي", "هذه", "تلك", "التي", "الذي", "المذكوره", "المجاوره", "القريبه",
-    "الحدوديه", "المحاذيه", "المحيطه", "الواقعه", "التابعه", "الخاضعه", "المحاصره", "المحرره",
+    "واحده",
+    "اخري",
+    "اخر",
+    "ثانيه",
+    "كبيره",
+    "صغيره",
+    "جديده",
+    "قديمه",
+    "نفسها",
+    "ذاتها",
+    "كل",
+    "جميع",
+    "عده",
+    "بعض",
+    "اي",
+    "هذه",
+    "تلك",
+    "التي",
+    "الذي",
+    "المذكوره",
+    "المجاوره",
+    "القريبه",
+    "الحدوديه",
+    "المحاذيه",
+    "المحيطه",
+    "الواقعه",
+    "التابعه",
+    "الخاضعه",
+    "المحاصره",
+    "المحرره",
 ];
 
 const WEEKDAYS: &[&str] = &[
-    "الاحد", "الاثنين", "الثلاثا", "الاربعا", "الخميس", "الجمعه", "السبت",
+    "الاحد",
+    "الاثنين",
+    "الثلاثا",
+    "الاربعا",
+    "الخميس",
+    "الجمعه",
+    "السبت",
 ];
 
 const DIRECTIONS: &[&str] = &[
@@ -416,7 +545,8 @@ impl<'g> Geoparser<'g> {
             // "محمد علي حسين المخلف"» is followed by a name.
             let kunya = matches!(toks[i].text.as_str(), "ابو" | "ام" | "ابي" | "ابا")
                 && toks.get(i + 1).is_some_and(|t| {
-                    self.lex.given_names.contains(&t.text) || t.text == "علي" && !spelling[i + 1].particle
+                    self.lex.given_names.contains(&t.text)
+                        || t.text == "علي" && !spelling[i + 1].particle
                 })
                 && toks
                     .get(i + 2)
@@ -433,7 +563,11 @@ impl<'g> Geoparser<'g> {
                 while j < toks.len() && j < i + n + 1 {
                     let t = &toks[j];
                     // «علي» the name is no particle: only the written «على» is.
-                    if j > i + 1 && (t.breaks || spelling[j].particle || t.gap.contains(',') && !t.text.starts_with('و')) {
+                    if j > i + 1
+                        && (t.breaks
+                            || spelling[j].particle
+                            || t.gap.contains(',') && !t.text.starts_with('و'))
+                    {
                         break;
                     }
                     m[j] = true;
@@ -663,6 +797,7 @@ impl<'g> Geoparser<'g> {
     /// («عين البوجمعة») or the second a name's adjective («عايد الكبير»), the
     /// whole quote when quoted. Ordinary words («قرية صغيرة», «منطقة
     /// الحادث») are not names.
+    #[allow(clippy::too_many_arguments)]
     fn unlisted_at(
         &self,
         toks: &[Token],
@@ -691,7 +826,9 @@ impl<'g> Geoparser<'g> {
         // Only a plural or dual feature word lists unlisted names («بلدات
         // خشام والعزبة»), each with its «و» or after a comma with the article.
         if carried {
-            let plural = peels[fi].iter().any(|p| PLURAL_FEATURE_WORDS.contains(&p.stem.as_str()));
+            let plural = peels[fi]
+                .iter()
+                .any(|p| PLURAL_FEATURE_WORDS.contains(&p.stem.as_str()));
             let joined = conj || t.gap == "," && first.starts_with("ال");
             if !plural || !joined {
                 return None;
@@ -712,7 +849,11 @@ impl<'g> Geoparser<'g> {
         let bare = marsad_arabic::strip_article(&first).unwrap_or(&first);
         let prefix = NAME_PREFIXES.contains(&bare) || NAME_PREFIXES.contains(&first.as_str());
         // «عين علي»: a name prefix is a common word, the name is not.
-        let z = if prefix && toks.get(i + 1).is_some_and(|n| !n.breaks && n.gap.is_empty()) {
+        let z = if prefix
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| !n.breaks && n.gap.is_empty())
+        {
             0.0
         } else {
             self.lex.commonness(&first).max(self.lex.commonness(bare))
@@ -779,14 +920,15 @@ impl<'g> Geoparser<'g> {
     /// («حقل نفطي»), a word with a possessive pronoun («وريفها», «غربها»).
     fn could_be_name(&self, w: &str) -> bool {
         let indefinite = !w.starts_with("ال");
-        let adjective = indefinite
-            && w.chars().count() >= 4
-            && (w.ends_with('ي') || w.ends_with("يا"));
+        let adjective =
+            indefinite && w.chars().count() >= 4 && (w.ends_with('ي') || w.ends_with("يا"));
         let possessed = ["ها", "هم", "هما"].iter().any(|suf| {
             w.strip_suffix(suf).is_some_and(|stem| {
                 let stem_t = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
-                matches!(stem, "شرق" | "غرب" | "شمال" | "جنوب" | "وسط" | "محيط" | "اطراف")
-                    || feature_word(stem).is_some()
+                matches!(
+                    stem,
+                    "شرق" | "غرب" | "شمال" | "جنوب" | "وسط" | "محيط" | "اطراف"
+                ) || feature_word(stem).is_some()
                     || stem_t.as_deref().is_some_and(|x| feature_word(x).is_some())
             })
         });
@@ -817,7 +959,10 @@ impl<'g> Geoparser<'g> {
             .iter()
             .filter(|c| c.unlisted.is_some())
             .map(|c| {
-                let mut w: Vec<String> = toks[c.words.0..c.words.1].iter().map(|t| t.text.clone()).collect();
+                let mut w: Vec<String> = toks[c.words.0..c.words.1]
+                    .iter()
+                    .map(|t| t.text.clone())
+                    .collect();
                 if c.conj {
                     w[0] = w[0].chars().skip(1).collect();
                 }
@@ -828,7 +973,8 @@ impl<'g> Geoparser<'g> {
             return;
         }
         let covered = |i: usize, out: &[Candidate]| {
-            out.iter().any(|c| i >= c.surface_from.min(c.words.0) && i < c.words.1)
+            out.iter()
+                .any(|c| i >= c.surface_from.min(c.words.0) && i < c.words.1)
         };
         let mut extra = Vec::new();
         for i in 0..toks.len() {
@@ -920,7 +1066,11 @@ impl<'g> Geoparser<'g> {
             }
             // «أبو» or «أم» alone is the first half of a name («ناحية أبو
             // رسين», misspelt), never a name.
-            if n == 1 && peels.iter().any(|p| matches!(p.stem.as_str(), "ابو" | "ام")) {
+            if n == 1
+                && peels
+                    .iter()
+                    .any(|p| matches!(p.stem.as_str(), "ابو" | "ام"))
+            {
                 continue;
             }
             let rest: String = toks[i + 1..i + n].iter().map(|t| t.text.as_str()).collect();

@@ -121,8 +121,27 @@ const TIME_WORDS: &[&str] = &[
 
 /// Month names (normalised) that follow the day of a dateline.
 const MONTHS: &[&str] = &[
-    "يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر",
-    "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "اغسطس",
+    "سبتمبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "اذار",
+    "نيسان",
+    "ايار",
+    "حزيران",
+    "تموز",
+    "اب",
+    "ايلول",
     "تشرين",
 ];
 
@@ -306,7 +325,10 @@ impl Geoparser<'_> {
             }
             // «مقاتلي العشائر» is no village «عشاير»: a name found only by
             // dropping the article the text wrote needs a preposition of place.
-            if c.feature.is_none() && self.stripped_only(&c) && !self.placed_by_preposition(toks, &c) {
+            if c.feature.is_none()
+                && self.stripped_only(&c)
+                && !self.placed_by_preposition(toks, &c)
+            {
                 return None;
             }
             let single = c.words.1 - c.words.0 == 1;
@@ -514,7 +536,10 @@ impl Geoparser<'_> {
         c.prep
             || i > 0 && !toks[i].breaks && {
                 let p = toks[i - 1].text.as_str();
-                let p = p.strip_prefix('و').filter(|r| r.chars().count() > 1).unwrap_or(p);
+                let p = p
+                    .strip_prefix('و')
+                    .filter(|r| r.chars().count() > 1)
+                    .unwrap_or(p);
                 LOCATIVES.contains(&p)
             }
     }
@@ -585,8 +610,9 @@ impl Geoparser<'_> {
         toks: &[Token],
         accepted: Vec<Accepted>,
     ) -> Vec<Toponym> {
-        let (unlisted, listed): (Vec<Accepted>, Vec<Accepted>) =
-            accepted.into_iter().partition(|a| a.cand.unlisted.is_some());
+        let (unlisted, listed): (Vec<Accepted>, Vec<Accepted>) = accepted
+            .into_iter()
+            .partition(|a| a.cand.unlisted.is_some());
         let mut out = self.resolve_listed(text, toks, listed);
         if unlisted.is_empty() {
             return out;
@@ -657,12 +683,7 @@ impl Geoparser<'_> {
         after.or_else(before_same).or_else(before_any)
     }
 
-    fn resolve_listed(
-        &self,
-        text: &str,
-        toks: &[Token],
-        accepted: Vec<Accepted>,
-    ) -> Vec<Toponym> {
+    fn resolve_listed(&self, text: &str, toks: &[Token], accepted: Vec<Accepted>) -> Vec<Toponym> {
         // Sentence number of every word.
         let mut sent = Vec::with_capacity(toks.len());
         let mut n = 0usize;

@@ -135,7 +135,11 @@ impl IncidentRecord {
             date_text: i.date_text.clone(),
             // A place the gazetteer lacks keeps its own name and is mapped
             // at the place the text locates it by.
-            place_id: place.map(|p| i.unlisted.as_ref().map_or_else(|| p.id.clone(), |u| u.id(p))),
+            place_id: place.map(|p| {
+                i.unlisted
+                    .as_ref()
+                    .map_or_else(|| p.id.clone(), |u| u.id(p))
+            }),
             place_ar: i
                 .unlisted
                 .as_ref()
