@@ -400,7 +400,12 @@ fn is_consequence(first: &str) -> bool {
 /// «ألقوا القبض على عشرات المسلحين في القرية»: the village last named.
 fn place_anaphor(toks: &[Token], toponyms: &[Toponym], s: &Sentence) -> Option<(usize, u8)> {
     let feature = toks.iter().enumerate().find_map(|(i, t)| {
-        let prep = i > 0 && matches!(toks[i - 1].text.as_str(), "في" | "داخل" | "وسط" | "قرب");
+        // «في القرية», «وسط البلدة», and the subject of «أن البلدة تعرضت».
+        let prep = i > 0
+            && matches!(
+                toks[i - 1].text.as_str(),
+                "في" | "داخل" | "وسط" | "قرب" | "اطراف" | "محيط" | "ان"
+            );
         peel(&t.text).iter().find_map(|p| {
             let f = PLACE_ANAPHORS
                 .iter()
@@ -751,7 +756,24 @@ impl Extractor<'_> {
             // «لضبط الوضع», «تحضيراً لمداهمات»: a purpose, not an event; but
             // «تعرضت لقصف» is the event itself.
             let word = toks[h.0].text.as_str();
+            // «مكتباً لتجنيد الشبان», «حملة لاعتقال …» name what the
+            // office or campaign is for: the event itself.
+            let complement = matches!(
+                prev.strip_prefix('و').unwrap_or(prev),
+                "مكتب"
+                    | "مكتبا"
+                    | "مكاتب"
+                    | "مركز"
+                    | "مراكز"
+                    | "دوره"
+                    | "دورات"
+                    | "حمله"
+                    | "حملات"
+                    | "عمليه"
+                    | "عمليات"
+            );
             let purpose = word.starts_with('ل')
+                && !complement
                 && !word.starts_with("لل")
                 && !prev.starts_with("تعرض")
                 && !prev.starts_with("يتعرض")
@@ -907,8 +929,14 @@ impl Extractor<'_> {
         let aside = |i: usize| -> bool {
             let b = before(i, 4);
             let w = |k: usize| b.get(k).map(String::as_str).unwrap_or("");
-            let from = w(0) == "من" && !matches!(w(1), "بالقرب" | "قرب");
-            let origin = b.iter().take(3).any(|x| ORIGIN_CUES.contains(&x.as_str()));
+            // Protesters «من أهالي بلدة X» protest in X.
+            let residents = |x: &str| matches!(x, "اهالي" | "ابنا" | "سكان");
+            let from = w(0) == "من"
+                && !matches!(w(1), "بالقرب" | "قرب")
+                && !(ty == EventType::Protest && residents(w(1)));
+            let origin = b.iter().take(3).any(|x| {
+                ORIGIN_CUES.contains(&x.as_str()) && !(ty == EventType::Protest && residents(x))
+            });
             let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
             let distance = b
                 .iter()

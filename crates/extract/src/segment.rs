@@ -301,6 +301,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn joins_hard_wrapped_lines() {
+        let text = "قتل خمسة أشخاص بتفجير سيارة\nمفخخة وسط بلدة في\nريف المحافظة اليوم.\nوقال مصدر إن الوضع هادئ.";
+        let s = segment(text, false);
+        let first: String = text
+            .chars()
+            .skip(s[0].start)
+            .take(s[0].end - s[0].start)
+            .collect();
+        assert!(first.ends_with("اليوم."), "{first}");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].paragraph, s[1].paragraph - 1);
+    }
+
+    #[test]
+    fn short_lines_without_open_ends_stay_apart() {
+        let text = "عنوان الخبر هنا\n\nقصفت المدفعية أطراف البلدة.";
+        assert_eq!(
+            soft_breaks(&text.chars().collect::<Vec<_>>()),
+            Vec::<usize>::new()
+        );
+    }
+
+    #[test]
+    fn link_lines_are_furniture() {
+        let text = "قصفت المدفعية أطراف البلدة.\nاقرأ أيضاً: هجوم مسلح على حاجز عسكري في المدينة وخطف عنصرين\nوأصيب مدنيان.";
+        let flags: Vec<bool> = segment(text, false).iter().map(|x| x.furniture).collect();
+        assert_eq!(flags, vec![false, true, false]);
+    }
+
+    #[test]
+    fn a_reporting_verb_opens_a_clause() {
+        let text = "انفجرت عبوة في السوق، وقال التنظيم إنه هاجم حاجزاً قرب المدينة.";
+        let s = segment(text, false);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].sentence, s[1].sentence);
+    }
+
+    #[test]
     fn marks_furniture_and_headings() {
         let text = "ت + ت - الحجم الطبيعي\n\nقصفت المدفعية أطراف البلدة. وقال مصدر إن القصف استمر.\nتخوفات\nEmail";
         let s = segment(text, false);

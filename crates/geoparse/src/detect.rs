@@ -972,13 +972,15 @@ impl<'g> Geoparser<'g> {
         if names.is_empty() {
             return;
         }
-        let covered = |i: usize, out: &[Candidate]| {
-            out.iter()
-                .any(|c| i >= c.surface_from.min(c.words.0) && i < c.words.1)
-        };
+        let mut covered = vec![false; toks.len()];
+        for c in out.iter() {
+            covered[c.surface_from.min(c.words.0)..c.words.1]
+                .iter_mut()
+                .for_each(|x| *x = true);
+        }
         let mut extra = Vec::new();
         for i in 0..toks.len() {
-            if masked[i] || covered(i, out) {
+            if masked[i] || covered[i] {
                 continue;
             }
             for (w, c) in &names {
