@@ -685,8 +685,12 @@ impl<'g> Geoparser<'g> {
             let lic = licence.filter(|&(_, at, _)| at == i);
             // A lone feature word («مدينة», «قرية») is a feature word even
             // where a village bears that name.
-            let lone_feature =
-                |c: &Candidate| c.words.1 - c.words.0 == 1 && feature_word(&c.stem).is_some();
+            // Only «البادية» alone is a place: the desert of Syria.
+            let lone_feature = |c: &Candidate| {
+                c.words.1 - c.words.0 == 1
+                    && feature_word(&c.stem)
+                        .is_some_and(|f| !(f == Feature::Desert && c.stem.starts_with("ال")))
+            };
             // Under a feature word, a known name of the wrong kind («سجن
             // الصناعة» is no village «الصناعة») may be a place the gazetteer
             // lacks.

@@ -145,6 +145,24 @@ const MONTHS: &[&str] = &[
     "تشرين",
 ];
 
+/// Words right after a name that locate it: a direction or a unit.
+const APPOSITION_CUES: &[&str] = &[
+    "شرق",
+    "غرب",
+    "شمال",
+    "جنوب",
+    "شرقي",
+    "غربي",
+    "شمالي",
+    "جنوبي",
+    "بريف",
+    "بمحافظه",
+    "بمدينه",
+    "بناحيه",
+    "بمنطقه",
+    "ببلده",
+];
+
 /// Plural feature words, after which an indefinite adjective is no name.
 const PLURAL_FEATURES: &[&str] = &["قري", "بلدات", "مدن", "مناطق", "احيا", "مخيمات"];
 
@@ -185,6 +203,13 @@ impl Geoparser<'_> {
         }
         if c.in_list {
             s += 1.0;
+        }
+        // «الشحيل شرقي دير الزور», «الهري بريف البوكمال»: located by a
+        // direction or a unit right after it.
+        if let Some(next) = toks.get(c.words.1).filter(|t| !t.breaks) {
+            if APPOSITION_CUES.contains(&next.text.as_str()) {
+                s += 1.0;
+            }
         }
         if i > 0 && !toks[i].breaks {
             let prev = toks[i - 1].text.as_str();
@@ -445,6 +470,16 @@ impl Geoparser<'_> {
                     } else {
                         1.0
                     }
+                } else if z >= 5.0
+                    && focus
+                    && matches!(
+                        p.kind,
+                        PlaceKind::Town | PlaceKind::City | PlaceKind::Subdistrict
+                    )
+                {
+                    // «في الصور»: in the area Marsad watches, a town named
+                    // with a common word is that town after a preposition.
+                    1.0
                 } else if z >= 5.0 {
                     return false;
                 } else if z >= 4.3 {
@@ -540,7 +575,8 @@ impl Geoparser<'_> {
                     .strip_prefix('و')
                     .filter(|r| r.chars().count() > 1)
                     .unwrap_or(p);
-                LOCATIVES.contains(&p)
+                // «مسلحين من العشائر»: «من» is also partitive.
+                p != "من" && LOCATIVES.contains(&p)
             }
     }
 
