@@ -158,7 +158,24 @@ impl Extractor<'_> {
                         && (date.is_none()
                             || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
                 });
-                match same.or(referred) {
+                // «قاعدة … في دير الزور» then «القاعدة … بمعمل كونيكو»: a city
+                // that shares its name with its governorate may have meant the
+                // governorate, when the same attack is told again just after.
+                let loosely = recent.filter(|&k| {
+                    let i = &drafts[k].incident;
+                    i.event_type == m.event_type
+                        && (date.is_none() || i.date.is_none_or(|d| Some(d) == date))
+                        && i.unlisted.is_none()
+                        && place.unlisted.is_none()
+                        && i.place
+                            .is_some_and(|p| city_for_governorate(gaz, p, place.place))
+                });
+                if let Some(k) = loosely.filter(|_| same.or(referred).is_none()) {
+                    let inc = &mut drafts[k].incident;
+                    inc.place = Some(place.place);
+                    inc.geo_precision = precision;
+                }
+                match same.or(referred).or(loosely) {
                     Some(k) => {
                         refine_place(gaz, &mut drafts[k].incident, &place, precision);
                         join(&mut drafts[k], r, Some(m), ui);
@@ -413,8 +430,33 @@ pub(crate) fn contains(gaz: &Gazetteer, a: PlaceIdx, b: PlaceIdx) -> bool {
     }
 }
 
-/// A later, more specific place inside the one first given replaces it.
+/// `city` is a city named like its governorate («دير الزور», «الحسكة»)
+/// and `site` a town or site of that governorate.
+fn city_for_governorate(gaz: &Gazetteer, city: PlaceIdx, site: PlaceIdx) -> bool {
+    let (c, s) = (gaz.place(city), gaz.place(site));
+    city != site
+        && c.kind.is_settlement()
+        && kind_rank(s.kind) == 0
+        && c.admin1.is_some()
+        && c.admin1 == s.admin1
+        && gaz
+            .lookup_key(&marsad_arabic::key(&c.name_ar))
+            .iter()
+            .any(|r| {
+                let g = gaz.place(r.place);
+                g.kind == PlaceKind::Governorate && g.admin1 == c.admin1
+            })
+}
+
+/// A later, more specific place inside the one first given replaces it;
+/// but a known town keeps its point rather than a quarter or village the
+/// gazetteer lacks, which would be mapped at that town anyway.
 fn refine_place(gaz: &Gazetteer, inc: &mut Incident, place: &Spot, precision: u8) {
+    let known_town =
+        inc.unlisted.is_none() && inc.place.is_some_and(|p| gaz.place(p).kind.is_settlement());
+    if known_town && place.unlisted.is_some() {
+        return;
+    }
     if Spot::of(inc).is_some_and(|p| p.holds(gaz, place)) {
         inc.place = Some(place.place);
         inc.unlisted = place.unlisted.clone();

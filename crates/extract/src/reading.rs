@@ -1017,7 +1017,11 @@ impl Extractor<'_> {
         let rank = |i: usize| {
             let t = &toponyms[i];
             let r = kind_rank(t.kind(gaz));
-            if matches!(t.feature, Some(Feature::Countryside | Feature::Desert)) {
+            // «الريف الشرقي لمدينة دير الزور» is the country around the city.
+            let countryside = before(i, 3)
+                .iter()
+                .any(|w| matches!(w.as_str(), "الريف" | "ريف" | "الارياف" | "الباديه"));
+            if matches!(t.feature, Some(Feature::Countryside | Feature::Desert)) || countryside {
                 r.max(1)
             } else {
                 r

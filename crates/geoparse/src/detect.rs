@@ -924,8 +924,13 @@ impl<'g> Geoparser<'g> {
     /// («حقل نفطي»), a word with a possessive pronoun («وريفها», «غربها»).
     fn could_be_name(&self, w: &str) -> bool {
         let indefinite = !w.starts_with("ال");
-        let adjective =
-            indefinite && w.chars().count() >= 4 && (w.ends_with('ي') || w.ends_with("يا"));
+        // «حقل نفطي», «قاعدة جوية», «قرية نائية»: an indefinite nisba or a
+        // common feminine adjective agrees with the feature word.
+        let adjective = indefinite
+            && w.chars().count() >= 4
+            && (w.ends_with('ي')
+                || w.ends_with("يا")
+                || w.ends_with("يه") && self.lex.commonness(w) >= 3.0);
         let possessed = ["ها", "هم", "هما"].iter().any(|suf| {
             w.strip_suffix(suf).is_some_and(|stem| {
                 let stem_t = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
