@@ -23,6 +23,9 @@ struct Draft {
     /// Its toll is a total over attacks of several kinds, which a later unit
     /// may break down («قتل ثلاثة بقصف جوي ومدفعي» … «الغارات … مقتل اثنين»).
     total: bool,
+    /// Its place was named without a feature word («في دير الزور», not
+    /// «مدينة دير الزور»).
+    bare: bool,
 }
 
 /// How far back (in units) a toll or a reference may reach.
@@ -123,11 +126,13 @@ impl Extractor<'_> {
                         Some(&drafts[k].incident),
                         chars,
                     );
+                    let bare = drafts[k].bare;
                     drafts.push(Draft {
                         incident: inc,
                         last_unit: ui,
                         paragraph: r.paragraph,
                         total: m.mixed,
+                        bare,
                     });
                     last = Some(drafts.len() - 1);
                 }
@@ -163,7 +168,8 @@ impl Extractor<'_> {
                 // governorate, when the same attack is told again just after.
                 let loosely = recent.filter(|&k| {
                     let i = &drafts[k].incident;
-                    i.event_type == m.event_type
+                    drafts[k].bare
+                        && i.event_type == m.event_type
                         && (date.is_none() || i.date.is_none_or(|d| Some(d) == date))
                         && i.unlisted.is_none()
                         && place.unlisted.is_none()
@@ -197,6 +203,7 @@ impl Extractor<'_> {
                             last_unit: ui,
                             paragraph: r.paragraph,
                             total: m.mixed,
+                            bare: toponyms[ti].feature.is_none(),
                         });
                         lead.get_or_insert(drafts.len() - 1);
                     }

@@ -147,19 +147,24 @@ fn is_aggregate(w: &[&str]) -> bool {
             || (x == "حصيله"
                 && !matches!(at(i + 1), "القتلي" | "الضحايا" | "الجرحي" | "الاصابات"))
             || matches!(x, "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا")
-            // «في ثلاث هجمات», «بثماني عمليات»: a total over several events.
-            || (matches!(
-                x.strip_prefix(['ب', 'ف']).unwrap_or(x),
-                "هجمات" | "عمليات" | "تفجيرات" | "اعتداءات" | "اعتدا"
-            ) && i > 0
-                && {
-                    let n = at(i - 1);
-                    let n = n.strip_prefix(['ب', 'و']).filter(|r| r.chars().count() > 1).unwrap_or(n);
-                    n == "عده" || crate::numbers::parse_number_word(n).is_some_and(|v| v >= 2)
-                })
             || (x == "بلغ" || x == "بلغت") && matches!(at(i + 1), "عدد" | "حصيله")
             || (x == "العدد" && at(i + 1) == "الاكبر")
             || (x == "مره" && matches!(at(i.wrapping_sub(1)), "من" | "عده"))
+    })
+}
+
+/// «في ثلاث هجمات», «بثماني عمليات»: the unit sums up several events; its
+/// toll is a total that belongs to none of them.
+fn counts_several_events(w: &[&str]) -> bool {
+    w.iter().enumerate().skip(1).any(|(i, x)| {
+        let x = x.strip_prefix(['ب', 'ف', 'و']).unwrap_or(x);
+        let n = w[i - 1];
+        let n = n
+            .strip_prefix(['ب', 'و'])
+            .filter(|r| r.chars().count() > 1)
+            .unwrap_or(n);
+        matches!(x, "هجمات" | "عمليات" | "تفجيرات" | "اعتداءات" | "اعتدا")
+            && (n == "عده" || crate::numbers::parse_number_word(n).is_some_and(|v| v >= 2))
     })
 }
 
@@ -185,6 +190,7 @@ fn is_hypothetical(w: &[&str]) -> bool {
 /// Verbs of lasting states and words of analysis: background unless the
 /// sentence also dates an event or counts victims.
 const ONGOING: &[&str] = &[
+    "يواصل",
     "تسيطر",
     "يسيطر",
     "تنشط",
@@ -284,11 +290,11 @@ const ORIGIN_CUES: &[&str] = &[
     "ينحدر",
     "ينحدرون",
     "المنحدر",
-    "مشفي",
-    "مستشفي",
-    "مستشفيات",
-    "مشافي",
 ];
+
+/// Hospitals named after a town («نُقلوا إلى مشفى الدرباسية»): the town is
+/// where the wounded were taken.
+const HOSPITALS: &[&str] = &["مشفي", "مستشفي", "مستشفيات", "مشافي"];
 
 /// Actors whose «قصف» is, in this region's news, an air strike.
 const AIR_FORCES: &[&str] = &["coalition", "russian_forces", "us_forces", "israel"];
@@ -398,7 +404,12 @@ fn is_consequence(first: &str) -> bool {
 }
 
 /// «ألقوا القبض على عشرات المسلحين في القرية»: the village last named.
-fn place_anaphor(toks: &[Token], toponyms: &[Toponym], s: &Sentence) -> Option<(usize, u8)> {
+fn place_anaphor(
+    toks: &[Token],
+    toponyms: &[Toponym],
+    s: &Sentence,
+    chars: &[char],
+) -> Option<(usize, u8)> {
     let feature = toks.iter().enumerate().find_map(|(i, t)| {
         // «في القرية», «وسط البلدة», and the subject of «أن البلدة تعرضت».
         let prep = i > 0
@@ -420,7 +431,15 @@ fn place_anaphor(toks: &[Token], toponyms: &[Toponym], s: &Sentence) -> Option<(
         .enumerate()
         .rev()
         .filter(|(_, t)| t.end <= s.start && t.start >= near)
-        .find(|(_, t)| t.feature == Some(feature))
+        .filter(|(_, t)| t.feature == Some(feature))
+        // Not a landmark that locates another place («(96 كم شرق مدينة دير الزور)»).
+        .find(|(_, t)| {
+            let before: String = chars[t.start.saturating_sub(30)..t.start].iter().collect();
+            !tokenize(&before).iter().rev().take(3).any(|w| {
+                matches!(w.text.as_str(), "كم" | "كيلومتر" | "عن")
+                    || DIRECTION_WORDS.contains(&w.text.as_str())
+            })
+        })
         .map(|(i, _)| (i, 1))
 }
 
@@ -501,7 +520,12 @@ impl Extractor<'_> {
                 .filter(|&i| toponyms[i].start >= s.start && toponyms[i].end <= s.end)
                 .collect(),
         };
-        if s.furniture || s.headline || is_aggregate(&words) || is_hypothetical(&words) {
+        if s.furniture
+            || s.headline
+            || is_aggregate(&words)
+            || counts_several_events(&words)
+            || is_hypothetical(&words)
+        {
             return reading;
         }
         reading.silent = false;
@@ -592,8 +616,15 @@ impl Extractor<'_> {
             let b = bare(w);
             ONGOING.contains(&b.as_str()) || ANALYSIS.contains(&b.as_str())
         };
+        // «على الرغم من قيام القوات …، غير أن …»: a concession is context,
+        // whichever of its clauses holds the event word.
+        let concessive = words
+            .iter()
+            .take(3)
+            .any(|w| matches!(*w, "الرغم" | "رغم" | "برغم"));
         let background = words[clause_start..anchor].iter().any(states)
-            || clause_start == 0 && words.first().is_some_and(states);
+            || clause_start == 0 && words.first().is_some_and(states)
+            || concessive;
         let dated = reading.stated.is_some() && !reading.since;
         if background && !dated && reading.counts == Counts::default() {
             return None;
@@ -831,8 +862,18 @@ impl Extractor<'_> {
         if let Some(t) = fam {
             return Some((t, at));
         }
-        let has =
-            |t: EventType, min: u8| hits.iter().any(|h| h.1 == Trigger::Event(t) && h.2 >= min);
+        // Weapon words in a subordinate phrase («… نتيجة ضربات جوية») do
+        // not type the main event when the clause has one of its own.
+        let main = |h: &&(usize, Trigger, u8)| weight(h) >= 1.5;
+        let any_main = hits
+            .iter()
+            .filter(|h| family(h.1).is_none())
+            .any(|h| main(&h));
+        let has = |t: EventType, min: u8| {
+            hits.iter()
+                .filter(|h| !any_main || main(h) || h.2 >= 2)
+                .any(|h| h.1 == Trigger::Event(t) && h.2 >= min)
+        };
         // Attacks are typed by the weapon named with them.
         let t = if has(DroneStrike, 1) {
             DroneStrike
@@ -931,18 +972,26 @@ impl Extractor<'_> {
             let w = |k: usize| b.get(k).map(String::as_str).unwrap_or("");
             // Protesters «من أهالي بلدة X» protest in X.
             let residents = |x: &str| matches!(x, "اهالي" | "ابنا" | "سكان");
-            let from = w(0) == "من"
-                && !matches!(w(1), "بالقرب" | "قرب")
-                && !(ty == EventType::Protest && residents(w(1)));
-            let origin = b.iter().take(3).any(|x| {
-                ORIGIN_CUES.contains(&x.as_str()) && !(ty == EventType::Protest && residents(x))
-            });
+            let locals = matches!(ty, EventType::Protest | EventType::Recruitment);
+            let from =
+                w(0) == "من" && !matches!(w(1), "بالقرب" | "قرب") && !(locals && residents(w(1)));
+            let origin = b
+                .iter()
+                .take(3)
+                .any(|x| ORIGIN_CUES.contains(&x.as_str()) && !(locals && residents(x)))
+                || HOSPITALS.contains(&w(0));
             let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
             let distance = b
                 .iter()
                 .take(3)
                 .any(|x| matches!(x.as_str(), "كم" | "كيلومتر" | "كيلومترا"));
-            let located_by = DIRECTION_WORDS.contains(&w(0))
+            // «شرق مدينة دير الزور»: past the feature word to the direction.
+            let dir = if marsad_gazetteer::feature_word(w(0)).is_some() {
+                w(1)
+            } else {
+                w(0)
+            };
+            let located_by = DIRECTION_WORDS.contains(&dir)
                 && inside
                     .iter()
                     .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
@@ -955,6 +1004,7 @@ impl Extractor<'_> {
                 &tokenize(&chars[s.start..s.end].iter().collect::<String>()),
                 toponyms,
                 s,
+                chars,
             ) {
                 return vec![p];
             }

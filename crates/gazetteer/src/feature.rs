@@ -72,7 +72,8 @@ impl Feature {
         use PlaceKind as K;
         Some(match self {
             Feature::City => K::City,
-            Feature::Town | Feature::Subdistrict => K::Town,
+            Feature::Town => K::Town,
+            Feature::Subdistrict => K::Subdistrict,
             // «ريف X», «بادية كباجب»: X is a settlement.
             Feature::Village | Feature::Countryside | Feature::Desert => K::Village,
             Feature::Neighbourhood => K::Neighbourhood,

@@ -893,7 +893,15 @@ impl<'g> Geoparser<'g> {
             }
         } else if joined(i + 1) && toks[i + 1].gap.is_empty() {
             let second = toks[i + 1].text.as_str();
-            if (prefix && self.could_be_name(second)) || NAME_ADJECTIVES.contains(&second) {
+            // In a list after a plural feature word, an item runs to the next
+            // «و» («قرى دادا عبدال والنويحات»).
+            let listed = peels[fi]
+                .iter()
+                .any(|p| PLURAL_FEATURE_WORDS.contains(&p.stem.as_str()))
+                && !second.starts_with('و')
+                && self.lex.commonness(second) < 3.5;
+            if (prefix || listed) && self.could_be_name(second) || NAME_ADJECTIVES.contains(&second)
+            {
                 n = 2;
             }
         }
