@@ -178,8 +178,16 @@ pub fn find_dates(
     published: Option<NaiveDate>,
     previous: Option<NaiveDate>,
 ) -> Vec<DateMention> {
-    let toks = tokenize(text);
-    let c = Cursor { toks: &toks };
+    dates_in(&tokenize(text), published, previous)
+}
+
+/// [`find_dates`] over words already read.
+pub(crate) fn dates_in(
+    toks: &[Token],
+    published: Option<NaiveDate>,
+    previous: Option<NaiveDate>,
+) -> Vec<DateMention> {
+    let c = Cursor { toks };
     let mut out = Vec::new();
     let mut i = 0;
     let mut prev = previous;

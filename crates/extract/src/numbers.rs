@@ -424,11 +424,7 @@ fn strip_conj(w: &str) -> &str {
 
 /// A cue word (with its و/ف/ب/ل clitic peeled) and whether it is a verb.
 fn cue(w: &str) -> Option<(CountKind, bool)> {
-    let find = |x: &str| {
-        CUES.iter()
-            .find(|(k, _, _)| *k == x)
-            .map(|&(_, kind, verb)| (kind, verb))
-    };
+    let find = |x: &str| CUE_MAP.get(x).copied();
     find(w).or_else(|| {
         let bare = strip_conj(w);
         find(bare).or_else(|| {
@@ -458,6 +454,14 @@ fn lookup<T: Copy>(list: &[(&str, T)], w: &str) -> Option<T> {
         .map(|&(_, c)| c)
 }
 
+/// People nouns by singular form: whether its plural is broken.
+static PEOPLE_MAP: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, bool>> =
+    std::sync::LazyLock::new(|| PEOPLE.iter().copied().collect());
+static PEOPLE_PLURAL_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| PEOPLE_PLURALS.iter().copied().collect());
+static CUE_MAP: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, (CountKind, bool)>> =
+    std::sync::LazyLock::new(|| CUES.iter().map(|&(w, k, v)| (w, (k, v))).collect());
+
 /// How many people a people noun says by itself: 1 (singular), 2 (dual),
 /// `None` for a plural (it says "some"), or not a people noun at all.
 enum Head {
@@ -465,7 +469,7 @@ enum Head {
     Plural,
 }
 
-fn people_head(w: &str, original: &str) -> Option<Head> {
+fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
     let w = strip_conj(w);
     // «إصابة سائقه»: his driver, one person.
     if let Some(stem) = ["ه", "ها"]
@@ -473,7 +477,7 @@ fn people_head(w: &str, original: &str) -> Option<Head> {
         .find_map(|s| w.strip_suffix(s))
         .filter(|s| s.chars().count() >= 3)
     {
-        if PEOPLE.iter().any(|(p, _)| *p == stem) {
+        if PEOPLE_MAP.contains_key(stem) {
             return Some(Head::Count(1));
         }
     }
@@ -482,27 +486,30 @@ fn people_head(w: &str, original: &str) -> Option<Head> {
         .filter(|r| r.chars().count() > 2)
         .unwrap_or(w);
     // Accusative «شخصاً», «عنصراً» after numbers 11-99 are singular forms.
-    let sing = |x: &str| PEOPLE.iter().find(|(s, _)| *s == x).map(|&(_, b)| b);
+    let sing = |x: &str| PEOPLE_MAP.get(x).copied();
     if sing(w).is_some() || w.strip_suffix('ا').and_then(sing).is_some() {
         return Some(Head::Count(1));
     }
-    if PEOPLE_PLURALS.contains(&w) {
+    if PEOPLE_PLURAL_SET.contains(w) {
         // A sound plural is also the written dual: «مقاتلَين» with its fatha.
-        if w.ends_with("ين") && original.contains("\u{064E}ي") && original.ends_with('ن') {
+        if w.ends_with("ين") && {
+            let o = original();
+            o.contains("\u{064E}ي") && o.ends_with('ن')
+        } {
             return Some(Head::Count(2));
         }
         return Some(Head::Plural);
     }
     for suffix in ["ين", "ان", "تين", "تان"] {
         if let Some(stem) = w.strip_suffix(suffix) {
-            let stem_t = format!("{stem}ه");
-            let found = sing(stem).or_else(|| (suffix.starts_with('ت')).then(|| sing(&stem_t))?);
+            let found = sing(stem)
+                .or_else(|| suffix.starts_with('ت').then(|| sing(&format!("{stem}ه")))?);
             match found {
                 Some(true) => return Some(Head::Count(2)),
                 Some(false) if suffix == "ان" || suffix == "تان" => {
                     return Some(Head::Count(2))
                 }
-                Some(false) if original.contains('\u{064E}') => return Some(Head::Count(2)),
+                Some(false) if original().contains('\u{064E}') => return Some(Head::Count(2)),
                 Some(false) => return Some(Head::Plural),
                 None => {}
             }
@@ -628,10 +635,10 @@ impl Parser<'_> {
             return None;
         }
         let (q, j) = self.qualifier_before(i);
-        let w = self.word(j).to_string();
+        let w = self.word(j);
         // «أحد عناصر الفرقة» is one.
-        if matches!(strip_conj(&w), "احد" | "احدي") && self.joined(j + 1) {
-            if let Some(Head::Plural) = people_head(self.word(j + 1), &self.original(j + 1)) {
+        if matches!(strip_conj(w), "احد" | "احدي") && self.joined(j + 1) {
+            if let Some(Head::Plural) = people_head(self.word(j + 1), || self.original(j + 1)) {
                 return Some(Phrase {
                     value: Some(1),
                     qualifier: q,
@@ -643,38 +650,37 @@ impl Parser<'_> {
         }
         if let Some((v, n)) = number_at(self.toks, j) {
             let mut end = j + n;
-            let (digits, glued) = split_digits(strip_conj(&w));
+            let (digits, glued) = split_digits(strip_conj(w));
             let glued = if digits.is_empty() { "" } else { glued };
-            let noun_at = |k: usize| -> Option<String> {
+            let noun_at = |k: usize| -> Option<&str> {
                 if !glued.is_empty() && k == j + n {
-                    return Some(glued.to_string());
+                    return Some(glued);
                 }
-                (self.joined(k) && !self.toks[k].gap.contains(','))
-                    .then(|| self.word(k).to_string())
+                (self.joined(k) && !self.toks[k].gap.contains(',')).then(|| self.word(k))
             };
             let mut headed = false;
             let mut kind = None;
             let glued_noun = !glued.is_empty();
             if let Some(noun) = noun_at(end) {
-                if let Some(k) = lookup(KIND_NOUNS, &noun) {
+                if let Some(k) = lookup(KIND_NOUNS, noun) {
                     kind = Some(k);
                     headed = true;
                     if !glued_noun {
                         end += 1;
                     }
-                } else if people_head(&noun, "").is_some() {
+                } else if people_head(noun, String::new).is_some() {
                     headed = true;
                     if !glued_noun {
                         end += 1;
                     }
-                } else if matches!(noun.as_str(), "اخرين" | "اخرون" | "اخري") {
+                } else if matches!(noun, "اخرين" | "اخرون" | "اخري") {
                     headed = true;
                     end += 1;
                 }
             }
             // «خمسة من عناصر الحاجز».
             if !headed && self.word(end) == "من" && self.joined(end) {
-                headed = people_head(self.word(end + 1), "").is_some();
+                headed = people_head(self.word(end + 1), String::new).is_some();
             }
             // Not a toll: «3 سيارات», «(96 كم», a year.
             if !headed {
@@ -702,13 +708,13 @@ impl Parser<'_> {
                 kind,
             });
         }
-        if let Some(vq) = lookup(VAGUE, &w) {
+        if let Some(vq) = lookup(VAGUE, w) {
             let mut end = j + 1;
             if self.word(end) == "من" && self.joined(end) {
                 end += 1;
             }
             // «عدداً من المدنيين», «عشرات العناصر»: the noun belongs to the phrase.
-            if self.joined(end) && people_head(self.word(end), "").is_some() {
+            if self.joined(end) && people_head(self.word(end), String::new).is_some() {
                 end += 1;
             }
             // «وأصيب آخرون»: a vague «آخرين» after a number is that number.
@@ -724,7 +730,7 @@ impl Parser<'_> {
             return None;
         }
         // «وأصيب آخر»: one more.
-        if matches!(strip_conj(&w), "اخر" | "اخري") {
+        if matches!(strip_conj(w), "اخر" | "اخري") {
             return Some(Phrase {
                 value: Some(1),
                 qualifier: Qualifier::Exact,
@@ -733,7 +739,7 @@ impl Parser<'_> {
                 kind: None,
             });
         }
-        if let Some(k) = lookup(KIND_DUALS, &w) {
+        if let Some(k) = lookup(KIND_DUALS, w) {
             return Some(Phrase {
                 value: Some(2),
                 qualifier: Qualifier::Exact,
@@ -742,7 +748,7 @@ impl Parser<'_> {
                 kind: Some(k),
             });
         }
-        match people_head(&w, &self.original(j))? {
+        match people_head(w, || self.original(j))? {
             Head::Count(n) => {
                 let (q, end) = self.qualifier_after(j + 1, Qualifier::Exact);
                 Some(Phrase {
@@ -853,12 +859,13 @@ fn failed_attempt(toks: &[Token], i: usize) -> Option<usize> {
 
 /// Finds killed / injured / arrested counts in a text.
 pub fn find_counts(text: &str) -> Vec<CountMention> {
-    let toks = tokenize(text);
     let chars: Vec<char> = text.chars().collect();
-    let p = Parser {
-        toks: &toks,
-        chars: &chars,
-    };
+    counts_in(&tokenize(text), &chars)
+}
+
+/// [`find_counts`] over words already read; `chars` is the text they index.
+pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
+    let p = Parser { toks, chars };
     let mut out: Vec<CountMention> = Vec::new();
     let span = |start: usize, end: usize| (toks[start].start, toks[end.max(start + 1) - 1].end);
     let mention = |kind, value, qualifier, (start, end): (usize, usize)| CountMention {

@@ -6,11 +6,11 @@ use marsad_arabic::{peel, tokenize, Token};
 use marsad_gazetteer::{Feature, PlaceKind};
 use marsad_geoparse::Toponym;
 
-use crate::dates::{find_dates, DatePrecision};
+use crate::dates::{dates_in, DatePrecision};
 use crate::event::{Actor, ActorKind, Counts, EventType, Qualifier};
 use crate::extract::Extractor;
 use crate::lexicon::Trigger;
-use crate::numbers::find_counts;
+use crate::numbers::counts_in;
 use crate::segment::Sentence;
 
 /// What one unit says.
@@ -403,6 +403,19 @@ fn is_consequence(first: &str) -> bool {
         .any(|p| f.starts_with(p))
 }
 
+/// Indices of the place mentions within `[start, end)`; toponyms are in
+/// text order, so this is a binary search, not a scan of the article.
+fn unit_toponyms(
+    toponyms: &[Toponym],
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = usize> + '_ {
+    let from = toponyms.partition_point(|t| t.start < start);
+    (from..toponyms.len())
+        .take_while(move |&i| toponyms[i].start < end)
+        .filter(move |&i| toponyms[i].end <= end)
+}
+
 /// «ألقوا القبض على عشرات المسلحين في القرية»: the village last named.
 fn place_anaphor(
     toks: &[Token],
@@ -481,7 +494,7 @@ impl Extractor<'_> {
             .collect();
         let toks = tokenize(&body);
         let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
-        let dates = find_dates(&body, published, carry.last_date);
+        let dates = dates_in(&toks, published, carry.last_date);
         if let Some(d) = dates.iter().rev().find_map(|d| d.date) {
             carry.last_date = Some(d);
         }
@@ -516,9 +529,7 @@ impl Extractor<'_> {
             follows_on,
             silent: true,
             since,
-            toponyms: (0..toponyms.len())
-                .filter(|&i| toponyms[i].start >= s.start && toponyms[i].end <= s.end)
-                .collect(),
+            toponyms: unit_toponyms(toponyms, s.start, s.end).collect(),
         };
         if s.furniture
             || s.headline
@@ -529,7 +540,9 @@ impl Extractor<'_> {
             return reading;
         }
         reading.silent = false;
-        reading.counts = self.counts(&body);
+        // The unit's own characters: its tokens' offsets count from its start.
+        let unit: Vec<char> = body.chars().collect();
+        reading.counts = self.counts(&toks, &unit);
         reading.event = self.mention(ui, s, &toks, &words, chars, toponyms, carry, &reading);
         if let Some(m) = &reading.event {
             if m.one_victim
@@ -558,7 +571,7 @@ impl Extractor<'_> {
         carry: &Carry,
         reading: &Reading,
     ) -> Option<Mention> {
-        let (_, _, name_spans) = self.actors(toks, EventType::Other);
+        let (named, _, name_spans) = self.actors(toks, EventType::Other);
         let mut triggers = self.triggers(toks);
         // Words inside an actor's name («الفيلق الخامس-اقتحام») trigger nothing.
         // Weapon words stay: «طائرات مسيرة مجهولة» names both the
@@ -585,7 +598,6 @@ impl Extractor<'_> {
             .recent_attack
             .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
             .map(|(t, _)| t);
-        let (named, _, _) = self.actors(toks, EventType::Other);
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
         let (event_type, anchor) = self.event_type(toks, &triggers, recent, air_force)?;
         let mut kinds: Vec<EventType> = triggers
@@ -672,9 +684,9 @@ impl Extractor<'_> {
     /// The unit's toll: for each kind the first figure stated (a later one
     /// in the same unit is a repetition or another source), or only how vague
     /// it is when the unit gives no number.
-    fn counts(&self, body: &str) -> Counts {
+    fn counts(&self, toks: &[Token], chars: &[char]) -> Counts {
         let mut c = Counts::default();
-        for m in find_counts(body) {
+        for m in counts_in(toks, chars) {
             let (slot, q) = c.slot_mut(m.kind);
             if slot.is_none() && m.value.is_some() {
                 *slot = m.value;
@@ -936,24 +948,35 @@ impl Extractor<'_> {
     ) -> Vec<(usize, u8)> {
         let gaz = self.gazetteer();
         // Places inside an actor's name («قوات دمشق») are not where anything happened.
-        let inside: Vec<usize> = (0..toponyms.len())
-            .filter(|&i| toponyms[i].start >= s.start && toponyms[i].end <= s.end)
+        let inside: Vec<usize> = unit_toponyms(toponyms, s.start, s.end)
             .filter(|&i| {
                 !actor_spans
                     .iter()
                     .any(|&(a, b)| toponyms[i].start < b && toponyms[i].end > a)
             })
             .collect();
-        let before = |i: usize, n: usize| -> Vec<String> {
-            let t = &toponyms[i];
-            let from = s.start.max(t.start.saturating_sub(40));
-            let prefix: String = chars[from..t.start].iter().collect();
-            tokenize(&prefix)
-                .into_iter()
-                .rev()
-                .take(n)
-                .map(|t| t.text)
-                .collect()
+        // The last four words before each place, nearest first, read once.
+        let words_before: Vec<(usize, Vec<String>)> = inside
+            .iter()
+            .map(|&i| {
+                let t = &toponyms[i];
+                let from = s.start.max(t.start.saturating_sub(40));
+                let prefix: String = chars[from..t.start].iter().collect();
+                let w = tokenize(&prefix)
+                    .into_iter()
+                    .rev()
+                    .take(4)
+                    .map(|t| t.text)
+                    .collect();
+                (i, w)
+            })
+            .collect();
+        let before = |i: usize, n: usize| -> &[String] {
+            words_before
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map(|(_, w)| &w[..n.min(w.len())])
+                .unwrap_or(&[])
         };
         // Foreign countries are actors («إيران»), not places of events here.
         let inside: Vec<usize> = inside

@@ -216,8 +216,10 @@ fn clauses(chars: &[char], s: usize, e: usize) -> Vec<(usize, usize)> {
             while j < e && chars[j].is_whitespace() {
                 j += 1;
             }
-            let rest =
-                marsad_arabic::normalize(&chars[j..e.min(j + 10)].iter().collect::<String>());
+            let mut rest = String::with_capacity(24);
+            for &c in &chars[j..e.min(j + 10)] {
+                marsad_arabic::fold_char(c, &mut |f| rest.push(f));
+            }
             if MARKERS.iter().any(|m| rest.starts_with(m)) && j > s + 10 {
                 cuts.push(j);
             }
@@ -258,7 +260,12 @@ pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
     let first_para = all.first().map(|&(s, _)| para_of[s]).unwrap_or(0);
     for (s, e) in all {
         let body: String = chars[s..e].iter().collect();
-        let k = key(&body);
+        // Furniture lines are short: long sentences need no key.
+        let k = if e - s <= 80 {
+            key(&body)
+        } else {
+            String::from("-")
+        };
         let line_start = s == 0
             || chars[..s]
                 .iter()
@@ -277,7 +284,8 @@ pub fn segment(text: &str, has_title: bool) -> Vec<Sentence> {
             .iter()
             .any(|f| k == *f || k.starts_with(f) && k.len() < f.len() + 12)
             || line_start && {
-                let n = marsad_arabic::normalize(body.trim_start());
+                let head: String = body.trim_start().chars().take(16).collect();
+                let n = marsad_arabic::normalize(&head);
                 LINK_PREFIXES.iter().any(|f| n.starts_with(f))
             }
             || heading
