@@ -888,7 +888,7 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             i += 1;
             continue;
         }
-        if let Some(n) = failed_attempt(&toks, i) {
+        if let Some(n) = failed_attempt(toks, i) {
             out.push(mention(
                 CountKind::Killed,
                 Some(0),
