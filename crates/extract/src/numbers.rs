@@ -201,6 +201,7 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("لقي", CountKind::Killed, false),
     ("لقيت", CountKind::Killed, false),
     ("توفي", CountKind::Killed, false),
+    ("قضي", CountKind::Killed, true),
     ("وفاه", CountKind::Killed, false),
     ("سقوط", CountKind::Killed, false),
     ("بحياه", CountKind::Killed, false),
@@ -275,6 +276,18 @@ const KIND_NOUNS: &[(&str, CountKind)] = &[
     ("معتقل", CountKind::Arrested),
     ("موقوفا", CountKind::Arrested),
     ("موقوفين", CountKind::Arrested),
+];
+
+/// Defined kind nouns of a toll that is updated: «ارتفعت حصيلة القتلى إلى 20».
+const TOLL_NOUNS: &[(&str, CountKind)] = &[
+    ("القتلي", CountKind::Killed),
+    ("الضحايا", CountKind::Killed),
+    ("الشهدا", CountKind::Killed),
+    ("الجرحي", CountKind::Injured),
+    ("المصابين", CountKind::Injured),
+    ("الاصابات", CountKind::Injured),
+    ("المعتقلين", CountKind::Arrested),
+    ("الموقوفين", CountKind::Arrested),
 ];
 
 /// Dual kind nouns: «سقوط قتيلين» is two killed.
@@ -898,6 +911,19 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             i += n;
             continue;
         }
+        // «ارتفعت حصيلة القتلى إلى 20 شخصاً», «ارتفع عدد الجرحى إلى 12».
+        if let Some(kind) = lookup(TOLL_NOUNS, w) {
+            if let Some(to) = (i + 1..(i + 4).min(toks.len()))
+                .take_while(|&k| p.joined(k))
+                .find(|&k| toks[k].text == "الي")
+            {
+                if let Some(ph) = p.coordinated(to + 1).filter(|ph| ph.value.is_some()) {
+                    out.push(mention(kind, ph.value, ph.qualifier, span(i, ph.end)));
+                    i = ph.end;
+                    continue;
+                }
+            }
+        }
         if let Some(kind) = pronoun_cue(w) {
             in_breakdown = false;
             out.push(mention(kind, Some(1), Qualifier::Exact, span(i, i + 1)));
@@ -1153,6 +1179,22 @@ mod tests {
         assert_eq!(
             counts("ألقت الشرطة القبض على 4 أشخاص"),
             vec![(Arrested, Some(4), Exact)]
+        );
+    }
+
+    #[test]
+    fn updated_tolls_and_other_verbs() {
+        assert_eq!(
+            counts("وارتفعت حصيلة القتلى إلى 20 شخصاً"),
+            vec![(Killed, Some(20), Exact)]
+        );
+        assert_eq!(
+            counts("ارتفع عدد الجرحى إلى اثني عشر"),
+            vec![(Injured, Some(12), Exact)]
+        );
+        assert_eq!(
+            counts("قضى ثلاثة عمال في الانفجار"),
+            vec![(Killed, Some(3), Exact)]
         );
     }
 
