@@ -24,62 +24,55 @@ const SHORT_STEMS: &[&str] = &["تل", "حي", "جب"];
 /// All readings of a normalised word, the unpeeled one first, then by
 /// increasing amount removed. Stems shorter than two letters are not offered.
 pub fn peel(word: &str) -> Vec<Peeled> {
+    let reading = |stem: &str, conj, prep| Peeled {
+        stem: stem.to_string(),
+        conj,
+        prep,
+        article_removed: false,
+    };
     // Most words carry no proclitic and no article: one reading.
     if !word.starts_with(['و', 'ف', 'ب', 'ك', 'ل', 'ا']) {
-        return vec![Peeled {
-            stem: word.to_string(),
-            conj: false,
-            prep: None,
-            article_removed: false,
-        }];
+        return vec![reading(word, false, None)];
     }
-    let mut out = vec![Peeled {
-        stem: word.to_string(),
-        conj: false,
-        prep: None,
-        article_removed: false,
-    }];
-    let chars: Vec<char> = word.chars().collect();
-    let mut bases: Vec<(usize, bool)> = vec![(0, false)];
-    if chars.len() > 3 && matches!(chars[0], 'و' | 'ف') {
-        bases.push((1, true));
+    let mut out = Vec::with_capacity(6);
+    out.push(reading(word, false, None));
+    // Slices, not characters: every clitic letter is one `char`.
+    let len = word.chars().count();
+    let mut bases: [(&str, usize, bool); 2] = [(word, len, false), ("", 0, false)];
+    let mut n_bases = 1;
+    if len > 3 && word.starts_with(['و', 'ف']) {
+        bases[1] = (after_first(word), len - 1, true);
+        n_bases = 2;
     }
-    for &(b, conj) in &bases {
-        let rest = &chars[b..];
-        if b > 0 {
-            push(&mut out, rest.iter().collect(), conj, None, false);
+    for &(rest, rest_len, conj) in &bases[..n_bases] {
+        if conj {
+            push(&mut out, rest, conj, None);
         }
+        let Some(prep) = rest.chars().next().filter(|c| matches!(c, 'ب' | 'ك' | 'ل')) else {
+            continue;
+        };
+        let tail = after_first(rest);
         // «بتل أبيض»: two-letter stems that begin names, after a clitic.
-        let short =
-            rest.len() == 3 && SHORT_STEMS.contains(&rest[1..].iter().collect::<String>().as_str());
-        if (rest.len() > 3 || short) && matches!(rest[0], 'ب' | 'ك' | 'ل') {
-            let prep = rest[0];
-            if prep == 'ل' && rest[1] == 'ل' {
+        let short = rest_len == 3 && SHORT_STEMS.contains(&tail);
+        if rest_len > 3 || short {
+            if prep == 'ل' && tail.starts_with('ل') {
                 // «للبوكمال» = ل + البوكمال with the alef of the article elided.
-                let s: String = std::iter::once('ا')
-                    .chain(rest[1..].iter().copied())
-                    .collect();
-                push(&mut out, s, conj, Some(prep), false);
+                let elided = format!("ا{tail}");
+                push(&mut out, &elided, conj, Some(prep));
             }
-            push(
-                &mut out,
-                rest[1..].iter().collect(),
-                conj,
-                Some(prep),
-                false,
-            );
+            push(&mut out, tail, conj, Some(prep));
         }
     }
     // Article-less variants of every reading so far.
     let n = out.len();
     for i in 0..n {
         if let Some(s) = strip_article(&out[i].stem) {
-            let p = Peeled {
-                stem: s.to_string(),
-                article_removed: true,
-                ..out[i].clone()
-            };
-            if p.stem.chars().count() >= 2 && !out.iter().any(|o| o.stem == p.stem) {
+            if !out.iter().any(|o| o.stem == s) {
+                let p = Peeled {
+                    stem: s.to_string(),
+                    article_removed: true,
+                    ..out[i].clone()
+                };
                 out.push(p);
             }
         }
@@ -87,13 +80,18 @@ pub fn peel(word: &str) -> Vec<Peeled> {
     out
 }
 
-fn push(out: &mut Vec<Peeled>, stem: String, conj: bool, prep: Option<char>, art: bool) {
-    if stem.chars().count() >= 2 && !out.iter().any(|o| o.stem == stem) {
+/// The word without its first character.
+fn after_first(w: &str) -> &str {
+    w.char_indices().nth(1).map_or("", |(b, _)| &w[b..])
+}
+
+fn push(out: &mut Vec<Peeled>, stem: &str, conj: bool, prep: Option<char>) {
+    if stem.chars().nth(1).is_some() && !out.iter().any(|o| o.stem == stem) {
         out.push(Peeled {
-            stem,
+            stem: stem.to_string(),
             conj,
             prep,
-            article_removed: art,
+            article_removed: false,
         });
     }
 }
