@@ -20,8 +20,10 @@ mod clitics;
 mod latin;
 mod normalize;
 mod tokens;
+mod words;
 
 pub use clitics::{peel, strip_article, Peeled};
 pub use latin::{latin_key, latin_skeleton};
 pub use normalize::{fold_char, is_arabic, key, normalize, obfuscation_gap_at, Normalized};
 pub use tokens::{sentence_spans, tokenize, tokenize_normalized, Token};
+pub use words::{DIRECTIONS, WEEKDAYS};

@@ -9,7 +9,7 @@
 use marsad_gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use marsad_geoparse::{Toponym, Unlisted};
 
-use crate::event::{Counts, EventType, Incident};
+use crate::event::{Actor, Counts, EventType, Incident};
 use crate::reading::{kind_rank, Mention, Reading, StatedDate};
 use crate::{dates::DatePrecision, Extractor};
 
@@ -326,24 +326,30 @@ fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
         }
     }
     if let Some(m) = m {
-        for a in &m.actors {
-            if !inc.actors.contains(a) && !inc.targets.contains(a) {
-                inc.actors.push(a.clone());
-            }
-        }
-        for t in &m.targets {
-            if !inc.targets.contains(t) && !inc.actors.contains(t) {
-                inc.targets.push(t.clone());
-            }
-        }
-        for p in &m.people {
-            if !inc.people.contains(p) {
-                inc.people.push(p.clone());
-            }
-        }
+        add_parties(inc, &m.actors, &m.targets, &m.people);
     }
     d.last_unit = ui;
     d.paragraph = r.paragraph;
+}
+
+/// Adds actors, targets and named people not yet known; one who is already
+/// a target is never also an actor.
+fn add_parties(inc: &mut Incident, actors: &[Actor], targets: &[Actor], people: &[String]) {
+    for a in actors {
+        if !inc.actors.contains(a) && !inc.targets.contains(a) {
+            inc.actors.push(a.clone());
+        }
+    }
+    for t in targets {
+        if !inc.targets.contains(t) && !inc.actors.contains(t) {
+            inc.targets.push(t.clone());
+        }
+    }
+    for p in people {
+        if !inc.people.contains(p) {
+            inc.people.push(p.clone());
+        }
+    }
 }
 
 /// The lead figure stays: a later unit fills only what is still unknown,
@@ -490,16 +496,7 @@ pub(crate) fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
         match same {
             Some(o) => {
                 merge_counts(&mut o.counts, &inc.counts);
-                for a in inc.actors {
-                    if !o.actors.contains(&a) {
-                        o.actors.push(a);
-                    }
-                }
-                for t in inc.targets {
-                    if !o.targets.contains(&t) && !o.actors.contains(&t) {
-                        o.targets.push(t);
-                    }
-                }
+                add_parties(o, &inc.actors, &inc.targets, &inc.people);
                 if o.date.is_none() && inc.date.is_some() {
                     o.date = inc.date;
                     o.date_precision = inc.date_precision;

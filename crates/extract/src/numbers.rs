@@ -162,7 +162,8 @@ const QUALIFIERS: &[(&str, Qualifier)] = &[
 /// Words skipped between a qualifier and its number: «ما لا يقل عن».
 const QUALIFIER_FILLERS: &[&str] = &["من", "ما", "لا", "عن", "علي", "الي"];
 
-/// Words of a time phrase between a verb and its subject: «قُتل مساء السبت …».
+/// Words of a time phrase between a verb and its subject, besides the days:
+/// «قُتل مساء السبت …».
 const TIME_FILLERS: &[&str] = &[
     "صباح",
     "مسا",
@@ -174,17 +175,9 @@ const TIME_FILLERS: &[&str] = &[
     "يوم",
     "اليوم",
     "امس",
-    "الاحد",
-    "الاثنين",
-    "الثلاثا",
-    "الاربعا",
-    "الخميس",
-    "الجمعه",
-    "السبت",
     "الماضي",
     "الفايت",
     "الاول",
-    "اليوم",
 ];
 
 /// Cue words before a count phrase. `true` for verbs, whose subject may stand
@@ -947,7 +940,10 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
                 j += 1;
             }
             // «قُتل مساء السبت امرأتان»: a time phrase may come first.
-            while j < i + 4 && p.joined(j) && TIME_FILLERS.contains(&strip_conj(p.word(j))) {
+            while j < i + 4 && p.joined(j) && {
+                let w = strip_conj(p.word(j));
+                TIME_FILLERS.contains(&w) || marsad_arabic::WEEKDAYS.contains(&w)
+            } {
                 j += 1;
             }
             let mut ph = p.coordinated(j);

@@ -2,7 +2,7 @@
 //! reports, where, when, who and how many.
 
 use chrono::NaiveDate;
-use marsad_arabic::{peel, tokenize, Token};
+use marsad_arabic::{peel, tokenize, Token, DIRECTIONS};
 use marsad_gazetteer::{Feature, PlaceKind};
 use marsad_geoparse::Toponym;
 
@@ -325,24 +325,9 @@ const PLACE_ANAPHORS: &[(&str, Feature)] = &[
     ("القاعده", Feature::Base),
 ];
 
-/// Directions that locate one place by another: «قرية X جنوب مدينة Y».
-const DIRECTION_WORDS: &[&str] = &[
-    "شرق",
-    "غرب",
-    "شمال",
-    "جنوب",
-    "شرقي",
-    "غربي",
-    "شمالي",
-    "جنوبي",
-    "شرقا",
-    "غربا",
-    "شمالا",
-    "جنوبا",
-    "باتجاه",
-    "اتجاه",
-    "محور",
-];
+/// Words besides compass directions that locate one place by another:
+/// «قرية X جنوب مدينة Y», «باتجاه مطار …».
+const DIRECTION_WORDS: &[&str] = &["باتجاه", "اتجاه", "محور"];
 
 /// Words before a name that make it the object of the action.
 const TARGET_CUES: &[&str] = &[
@@ -450,6 +435,7 @@ fn place_anaphor(
             let before: String = chars[t.start.saturating_sub(30)..t.start].iter().collect();
             !tokenize(&before).iter().rev().take(3).any(|w| {
                 matches!(w.text.as_str(), "كم" | "كيلومتر" | "عن")
+                    || DIRECTIONS.contains(&w.text.as_str())
                     || DIRECTION_WORDS.contains(&w.text.as_str())
             })
         })
@@ -1014,7 +1000,7 @@ impl Extractor<'_> {
             } else {
                 w(0)
             };
-            let located_by = DIRECTION_WORDS.contains(&dir)
+            let located_by = (DIRECTIONS.contains(&dir) || DIRECTION_WORDS.contains(&dir))
                 && inside
                     .iter()
                     .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);

@@ -1,6 +1,6 @@
 //! Finding candidate place mentions: masking, n-gram matching, licensing.
 
-use marsad_arabic::{peel, tokenize_normalized, Normalized, Peeled, Token};
+use marsad_arabic::{peel, tokenize_normalized, Normalized, Peeled, Token, WEEKDAYS};
 use marsad_gazetteer::{feature_word, Feature, Gazetteer, NameRef, PlaceIdx, PlaceKind};
 
 use crate::lexicon::{Lexicon, FUNCTION_WORDS, LINEAGE_WORDS, MEDIA_WORDS};
@@ -388,16 +388,6 @@ const NOT_NAMES: &[&str] = &[
     "الخاضعه",
     "المحاصره",
     "المحرره",
-];
-
-const WEEKDAYS: &[&str] = &[
-    "الاحد",
-    "الاثنين",
-    "الثلاثا",
-    "الاربعا",
-    "الخميس",
-    "الجمعه",
-    "السبت",
 ];
 
 const DIRECTIONS: &[&str] = &[
@@ -942,10 +932,9 @@ impl<'g> Geoparser<'g> {
         let possessed = ["ها", "هم", "هما"].iter().any(|suf| {
             w.strip_suffix(suf).is_some_and(|stem| {
                 let stem_t = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
-                matches!(
-                    stem,
-                    "شرق" | "غرب" | "شمال" | "جنوب" | "وسط" | "محيط" | "اطراف"
-                ) || feature_word(stem).is_some()
+                marsad_arabic::DIRECTIONS.contains(&stem)
+                    || matches!(stem, "وسط" | "محيط" | "اطراف")
+                    || feature_word(stem).is_some()
                     || stem_t.as_deref().is_some_and(|x| feature_word(x).is_some())
             })
         });

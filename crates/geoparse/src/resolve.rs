@@ -145,23 +145,8 @@ const MONTHS: &[&str] = &[
     "تشرين",
 ];
 
-/// Words right after a name that locate it: a direction or a unit.
-const APPOSITION_CUES: &[&str] = &[
-    "شرق",
-    "غرب",
-    "شمال",
-    "جنوب",
-    "شرقي",
-    "غربي",
-    "شمالي",
-    "جنوبي",
-    "بريف",
-    "بمحافظه",
-    "بمدينه",
-    "بناحيه",
-    "بمنطقه",
-    "ببلده",
-];
+/// Words right after a name that locate it, besides a direction: a unit.
+const APPOSITION_CUES: &[&str] = &["بريف", "بمحافظه", "بمدينه", "بناحيه", "بمنطقه", "ببلده"];
 
 /// Plural feature words, after which an indefinite adjective is no name.
 const PLURAL_FEATURES: &[&str] = &["قري", "بلدات", "مدن", "مناطق", "احيا", "مخيمات"];
@@ -207,7 +192,8 @@ impl Geoparser<'_> {
         // «الشحيل شرقي دير الزور», «الهري بريف البوكمال»: located by a
         // direction or a unit right after it.
         if let Some(next) = toks.get(c.words.1).filter(|t| !t.breaks) {
-            if APPOSITION_CUES.contains(&next.text.as_str()) {
+            let w = next.text.as_str();
+            if marsad_arabic::DIRECTIONS.contains(&w) || APPOSITION_CUES.contains(&w) {
                 s += 1.0;
             }
         }
