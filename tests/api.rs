@@ -486,37 +486,35 @@ fn radius_over_http_matches_brute_force_on_100k_incidents() {
     let db = dir.path().join("big.db");
     let mut rng = StdRng::seed_from_u64(42);
     let types = ["airstrike", "shelling", "raid_arrest", "armed_clash"];
-    let article = marsad_store::ArticleRecord {
-        id: "synthetic".into(),
+    let article = marsad_model::Article {
         url: None,
         title: None,
-        outlet: None,
         published: None,
         text: "synthetic".into(),
+        format: marsad_model::Format::Text,
     };
-    let records: Vec<marsad_store::IncidentRecord> = (0..100_000)
-        .map(|i| marsad_store::IncidentRecord {
+    let records: Vec<marsad_model::Incident> = (0..100_000)
+        .map(|i| marsad_model::Incident {
             id: format!("r{i:06}"),
-            event_type: types[i % 4].into(),
+            event_type: types[i % 4].parse().unwrap(),
             date: chrono::NaiveDate::from_ymd_opt(2015, 1, 1)
                 .and_then(|d| d.checked_add_days(chrono::Days::new(rng.gen_range(0..3650)))),
-            date_precision: "day".into(),
+            date_precision: marsad_model::DatePrecision::Day,
             date_text: None,
-            place_id: None,
-            place_ar: None,
-            place_en: None,
-            admin1: None,
-            admin2: None,
-            lat: Some(rng.gen_range(32.0..38.0)),
-            lon: Some(rng.gen_range(36.0..43.0)),
-            geo_precision: 1,
+            place: Some(marsad_model::Place {
+                id: format!("synthetic:{i}"),
+                name_ar: String::new(),
+                name_en: None,
+                admin1: None,
+                admin2: None,
+                lat: rng.gen_range(32.0..38.0),
+                lon: rng.gen_range(36.0..43.0),
+            }),
+            geo_precision: marsad_model::GeoPrecision::PLACE,
             actors: vec![],
             targets: vec![],
             people: vec![],
-            killed: None,
-            injured: None,
-            arrested: None,
-            count_qualifiers: Default::default(),
+            counts: Default::default(),
             confidence: 0.8,
             source_count: 1,
             sources: vec![],
@@ -536,13 +534,13 @@ fn radius_over_http_matches_brute_force_on_100k_incidents() {
         let ty = if q % 3 == 0 { Some(types[q % 4]) } else { None };
         let mut want: Vec<(f64, &str)> = stored
             .iter()
-            .filter(|r| ty.is_none_or(|t| r.event_type == t))
+            .filter(|r| ty.is_none_or(|t| r.event_type.as_str() == t))
             .map(|r| {
                 (
-                    Haversine.distance(
-                        Point::new(lon, lat),
-                        Point::new(r.lon.unwrap(), r.lat.unwrap()),
-                    ) / 1000.0,
+                    Haversine.distance(Point::new(lon, lat), {
+                        let (la, lo) = r.lat_lon().unwrap();
+                        Point::new(lo, la)
+                    }) / 1000.0,
                     r.id.as_str(),
                 )
             })

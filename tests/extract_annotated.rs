@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
-use marsad_extract::{Article, Extractor};
+use marsad_extract::{Article, Extractor, Intake};
 use marsad_gazetteer::Gazetteer;
 
 struct Expected {
@@ -74,19 +74,17 @@ fn own_articles_recall_types_dates_counts() {
                     "[{}] FALSE ALARM {} in «{}»\n",
                     b.name,
                     g.event_type.as_str(),
-                    g.evidence_text
+                    g.evidence().unwrap_or_default()
                 ));
             }
         }
         for e in &b.expect {
             expected += 1;
             // A place the gazetteer lacks is written «unlisted:NAME».
-            let place_of = |i: usize| match &got[i].unlisted {
-                Some(u) => format!("unlisted:{}", u.name),
-                None => got[i]
-                    .place
-                    .map(|p| gaz.place(p).id.clone())
-                    .unwrap_or_default(),
+            let place_of = |i: usize| match &got[i].place {
+                Some(p) if p.id.starts_with("unlisted:") => format!("unlisted:{}", p.name_ar),
+                Some(p) => p.id.clone(),
+                None => String::new(),
             };
             let hit = (0..got.len())
                 .filter(|&i| !used[i] && e.places.contains(&place_of(i)))
@@ -106,7 +104,7 @@ fn own_articles_recall_types_dates_counts() {
                     b.name,
                     e.ty,
                     g.event_type.as_str(),
-                    g.evidence_text
+                    g.evidence().unwrap_or_default()
                 ));
             }
             dated += 1;

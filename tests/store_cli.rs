@@ -85,12 +85,15 @@ fn the_same_strike_in_two_articles_is_one_incident_with_two_sources() {
     assert_eq!(lines[0]["incidents_merged"], 1, "{lines:?}");
     let store = marsad_store::Store::open(&db).unwrap();
     let all = store.all_incidents().unwrap();
-    let strikes: Vec<_> = all.iter().filter(|r| r.event_type == "airstrike").collect();
+    let strikes: Vec<_> = all
+        .iter()
+        .filter(|r| r.event_type.as_str() == "airstrike")
+        .collect();
     assert_eq!(strikes.len(), 1, "{all:?}");
     let inc = store.incident(&strikes[0].id).unwrap().unwrap();
     assert_eq!(inc.source_count, 2);
     assert_eq!(inc.sources.len(), 2);
-    assert_eq!(inc.killed, Some(5), "the larger toll wins");
+    assert_eq!(inc.counts.killed, Some(5), "the larger toll wins");
     assert_eq!(inc.date.unwrap().to_string(), "2024-02-13");
 
     // Two strikes the same night in two villages stay two.
@@ -101,12 +104,12 @@ fn the_same_strike_in_two_articles_is_one_incident_with_two_sources() {
         .all_incidents()
         .unwrap()
         .into_iter()
-        .filter(|r| r.event_type == "airstrike")
+        .filter(|r| r.event_type.as_str() == "airstrike")
         .collect();
     assert_eq!(strikes.len(), 2);
     assert!(strikes
         .iter()
-        .any(|r| r.place_en.as_deref() == Some("Al Hury")));
+        .any(|r| r.place.as_ref().and_then(|p| p.name_en.as_deref()) == Some("Al Hury")));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use marsad_extract::{Article, Extractor};
+use marsad_extract::{Article, Extractor, Intake};
 use marsad_gazetteer::Gazetteer;
 
 fn articles() -> Vec<String> {

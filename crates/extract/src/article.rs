@@ -7,32 +7,7 @@ use serde::Deserialize;
 
 use crate::{Error, Result};
 
-/// The format an article was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Plain UTF-8 text.
-    Text,
-    /// An HTML page.
-    Html,
-    /// `{"url","title","published","text"}`.
-    Json,
-}
-
-/// One article, ready for extraction. Offsets reported for it are code
-/// points into [`Article::text`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Article {
-    /// Source address, if known.
-    pub url: Option<String>,
-    /// Headline: given, or detected from the first line of plain text.
-    pub title: Option<String>,
-    /// Publication date, which relative dates are resolved against.
-    pub published: Option<NaiveDate>,
-    /// The text (for plain text: the input as read).
-    pub text: String,
-    /// What the article was read from.
-    pub format: Format,
-}
+pub use marsad_model::{Article, Format};
 
 #[derive(Deserialize)]
 struct JsonArticle {
@@ -44,14 +19,26 @@ struct JsonArticle {
 
 /// Parses a publication date: `YYYY-MM-DD`, or the date part of an
 /// RFC 3339 / ISO 8601 timestamp.
-pub(crate) fn parse_published(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
+fn parse_published(s: &str) -> Option<NaiveDate> {
+    marsad_model::parse_date(s).ok()
 }
 
-impl Article {
+/// Reading an [`Article`] from what users have: text, bytes of any
+/// supported format, a file.
+pub trait Intake: Sized {
     /// A plain-text article; the title is detected from the first line.
-    pub fn from_text(text: &str, published: Option<NaiveDate>) -> Self {
+    fn from_text(text: &str, published: Option<NaiveDate>) -> Self;
+
+    /// Reads an article from bytes, detecting JSON and HTML by content.
+    /// `what` names the input in errors (a file name).
+    fn from_bytes(bytes: &[u8], what: &str) -> Result<Self>;
+
+    /// Reads an article file.
+    fn from_path(path: &Path) -> Result<Self>;
+}
+
+impl Intake for Article {
+    fn from_text(text: &str, published: Option<NaiveDate>) -> Self {
         Article {
             url: None,
             title: detect_title(text),
@@ -61,9 +48,7 @@ impl Article {
         }
     }
 
-    /// Reads an article from bytes, detecting JSON and HTML by content.
-    /// `what` names the input in errors (a file name).
-    pub fn from_bytes(bytes: &[u8], what: &str) -> Result<Self> {
+    fn from_bytes(bytes: &[u8], what: &str) -> Result<Self> {
         let text = std::str::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
             what: what.to_string(),
             offset: e.valid_up_to(),
@@ -113,23 +98,7 @@ impl Article {
         Ok(Article::from_text(text, None))
     }
 
-    /// Stable id: a hash of the normalised text (16 hex digits), so the same
-    /// article ingested twice is recognised.
-    pub fn id(&self) -> String {
-        format!("{:016x}", crate::extract::article_hash(&self.text))
-    }
-
-    /// The outlet, from the address's host («www.example.com» → «example.com»).
-    pub fn outlet(&self) -> Option<String> {
-        let url = self.url.as_deref()?;
-        let rest = url.split("://").nth(1).unwrap_or(url);
-        let host = rest.split(['/', '?', '#', ':']).next()?.trim();
-        let host = host.strip_prefix("www.").unwrap_or(host);
-        (!host.is_empty()).then(|| host.to_lowercase())
-    }
-
-    /// Reads an article file.
-    pub fn from_path(path: &Path) -> Result<Self> {
+    fn from_path(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::Io {
             path: path.to_path_buf(),
             source: e,

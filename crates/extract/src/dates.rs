@@ -4,34 +4,8 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use marsad_arabic::{tokenize, Token};
-use serde::Serialize;
 
-/// How precisely a date is known (ACLED's time precision).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DatePrecision {
-    /// The day is known.
-    Day,
-    /// Known to within a week («الأسبوع الماضي», «خلال اليومين الماضيين»).
-    Week,
-    /// Known to within a month.
-    Month,
-    /// Not known: no date in the text, or a relative date without a
-    /// publication date, or a day and month without a year.
-    Unknown,
-}
-
-impl DatePrecision {
-    /// The precision's name as written in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DatePrecision::Day => "day",
-            DatePrecision::Week => "week",
-            DatePrecision::Month => "month",
-            DatePrecision::Unknown => "unknown",
-        }
-    }
-}
+pub use marsad_model::DatePrecision;
 
 /// A date expression found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,13 +9,16 @@
 use marsad_gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use marsad_geoparse::{Toponym, Unlisted};
 
-use crate::event::{Actor, Counts, EventType, Incident};
+use marsad_model::{GeoPrecision, Incident};
+
+use crate::event::Finding;
 use crate::reading::{kind_rank, Mention, Reading, StatedDate};
 use crate::{dates::DatePrecision, Extractor};
+use crate::{Counts, EventType};
 
 /// An incident being assembled, with where it was last told.
 struct Draft {
-    incident: Incident,
+    incident: Finding,
     /// Index of the last unit that told of it.
     last_unit: usize,
     /// Paragraph of that unit.
@@ -47,8 +50,7 @@ impl Extractor<'_> {
         article_id: u64,
         readings: &[Reading],
         toponyms: &[Toponym],
-        chars: &[char],
-    ) -> Vec<Incident> {
+    ) -> Vec<Finding> {
         let gaz = self.gazetteer();
         let mut drafts: Vec<Draft> = Vec::new();
         // The most recent incident told, by index into `drafts`.
@@ -114,7 +116,7 @@ impl Extractor<'_> {
                             place: p,
                             unlisted: drafts[k].incident.unlisted.clone(),
                         }),
-                        drafts[k].incident.geo_precision.max(2),
+                        drafts[k].incident.geo_precision.code().max(2),
                     );
                     let inc = self.new_incident(
                         article_id,
@@ -124,7 +126,6 @@ impl Extractor<'_> {
                         precision,
                         prev_carried.clone(),
                         Some(&drafts[k].incident),
-                        chars,
                     );
                     let bare = drafts[k].bare;
                     drafts.push(Draft {
@@ -179,7 +180,7 @@ impl Extractor<'_> {
                 if let Some(k) = loosely.filter(|_| same.or(referred).is_none()) {
                     let inc = &mut drafts[k].incident;
                     inc.place = Some(place.place);
-                    inc.geo_precision = precision;
+                    inc.geo_precision = GeoPrecision::new(precision);
                 }
                 match same.or(referred).or(loosely) {
                     Some(k) => {
@@ -196,7 +197,6 @@ impl Extractor<'_> {
                             precision,
                             prev_carried.clone(),
                             prev.as_ref(),
-                            chars,
                         );
                         drafts.push(Draft {
                             incident: inc,
@@ -226,9 +226,8 @@ impl Extractor<'_> {
         place: Option<Spot>,
         geo_precision: u8,
         carried: Option<StatedDate>,
-        prev: Option<&Incident>,
-        chars: &[char],
-    ) -> Incident {
+        prev: Option<&Finding>,
+    ) -> Finding {
         let gaz = self.gazetteer();
         // A unit without a date goes on in the time of the unit before it,
         // or of the event it continues.
@@ -286,22 +285,26 @@ impl Extractor<'_> {
             Some(s) => (Some(s.place), s.unlisted),
             None => (None, None),
         };
-        Incident {
-            id: incident_id(article_id, r.span.0, m.event_type, place_id.as_deref()),
-            event_type: m.event_type,
-            date,
-            date_precision,
-            date_text,
+        Finding {
+            incident: Incident {
+                id: incident_id(article_id, r.span.0, m.event_type, place_id.as_deref()),
+                event_type: m.event_type,
+                date,
+                date_precision,
+                date_text,
+                place: None,
+                geo_precision: GeoPrecision::new(geo_precision),
+                actors,
+                targets,
+                people: m.people.clone(),
+                counts: r.counts,
+                confidence,
+                source_count: 1,
+                sources: Vec::new(),
+            },
             place,
             unlisted,
-            geo_precision,
-            actors,
-            targets,
-            people: m.people.clone(),
-            counts: r.counts,
             evidence: r.sentence,
-            evidence_text: chars[r.sentence.0..r.sentence.1].iter().collect(),
-            confidence,
         }
     }
 }
@@ -312,11 +315,11 @@ fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
     if d.total && !m.is_some_and(|m| m.mixed) && r.counts != Counts::default() {
         // A breakdown replaces the total told before it.
         let mut counts = r.counts;
-        merge_counts(&mut counts, &inc.counts);
+        counts.fill_from(&inc.counts);
         inc.counts = counts;
         d.total = false;
     } else {
-        merge_counts(&mut inc.counts, &r.counts);
+        inc.counts.fill_from(&r.counts);
     }
     if inc.date.is_none() {
         if let Some(s) = r.stated.as_ref().filter(|s| s.date.is_some()) {
@@ -326,49 +329,10 @@ fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
         }
     }
     if let Some(m) = m {
-        add_parties(inc, &m.actors, &m.targets, &m.people);
+        inc.add_parties(&m.actors, &m.targets, &m.people);
     }
     d.last_unit = ui;
     d.paragraph = r.paragraph;
-}
-
-/// Adds actors, targets and named people not yet known; one who is already
-/// a target is never also an actor.
-fn add_parties(inc: &mut Incident, actors: &[Actor], targets: &[Actor], people: &[String]) {
-    for a in actors {
-        if !inc.actors.contains(a) && !inc.targets.contains(a) {
-            inc.actors.push(a.clone());
-        }
-    }
-    for t in targets {
-        if !inc.targets.contains(t) && !inc.actors.contains(t) {
-            inc.targets.push(t.clone());
-        }
-    }
-    for p in people {
-        if !inc.people.contains(p) {
-            inc.people.push(p.clone());
-        }
-    }
-}
-
-/// The lead figure stays: a later unit fills only what is still unknown,
-/// and a number replaces a vague «عشرات».
-pub(crate) fn merge_counts(into: &mut Counts, add: &Counts) {
-    for kind in [
-        crate::CountKind::Killed,
-        crate::CountKind::Injured,
-        crate::CountKind::Arrested,
-    ] {
-        let (v, vq) = add.get(kind);
-        let (slot, q) = into.slot_mut(kind);
-        if slot.is_none() && v.is_some() {
-            *slot = v;
-            *q = vq;
-        } else if slot.is_none() && *q == crate::Qualifier::Exact {
-            *q = vq;
-        }
-    }
 }
 
 /// Where an event happened: a gazetteer place, or a place the gazetteer
@@ -387,7 +351,7 @@ impl Spot {
         }
     }
 
-    fn of(i: &Incident) -> Option<Spot> {
+    fn of(i: &Finding) -> Option<Spot> {
         i.place.map(|place| Spot {
             place,
             unlisted: i.unlisted.clone(),
@@ -464,7 +428,7 @@ fn city_for_governorate(gaz: &Gazetteer, city: PlaceIdx, site: PlaceIdx) -> bool
 /// A later, more specific place inside the one first given replaces it;
 /// but a known town keeps its point rather than a quarter or village the
 /// gazetteer lacks, which would be mapped at that town anyway.
-fn refine_place(gaz: &Gazetteer, inc: &mut Incident, place: &Spot, precision: u8) {
+fn refine_place(gaz: &Gazetteer, inc: &mut Finding, place: &Spot, precision: u8) {
     let known_town =
         inc.unlisted.is_none() && inc.place.is_some_and(|p| gaz.place(p).kind.is_settlement());
     if known_town && place.unlisted.is_some() {
@@ -473,52 +437,15 @@ fn refine_place(gaz: &Gazetteer, inc: &mut Incident, place: &Spot, precision: u8
     if Spot::of(inc).is_some_and(|p| p.holds(gaz, place)) {
         inc.place = Some(place.place);
         inc.unlisted = place.unlisted.clone();
-        inc.geo_precision = if place.unlisted.is_some() {
+        inc.geo_precision = GeoPrecision::new(if place.unlisted.is_some() {
             precision.max(2)
         } else {
             precision
-        };
-    }
-}
-
-/// One incident per (type, place, date): an article that reports the same
-/// event twice gives one incident, with the first unit as evidence.
-pub(crate) fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
-    let mut out: Vec<Incident> = Vec::new();
-    for inc in incidents {
-        let same = out.iter_mut().find(|o| {
-            o.event_type == inc.event_type
-                && o.place == inc.place
-                && o.unlisted == inc.unlisted
-                && inc.place.is_some()
-                && (o.date == inc.date || o.date.is_none() || inc.date.is_none())
         });
-        match same {
-            Some(o) => {
-                merge_counts(&mut o.counts, &inc.counts);
-                add_parties(o, &inc.actors, &inc.targets, &inc.people);
-                if o.date.is_none() && inc.date.is_some() {
-                    o.date = inc.date;
-                    o.date_precision = inc.date_precision;
-                    o.date_text = inc.date_text;
-                }
-                o.confidence = o.confidence.max(inc.confidence);
-            }
-            None => out.push(inc),
-        }
     }
-    out
-}
-
-/// FNV-1a, 64 bits: a hash that stays the same across builds and
-/// platforms, so ids written to a database keep meaning the same thing.
-pub(crate) fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
-    bytes.iter().fold(seed ^ 0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 fn incident_id(article: u64, start: usize, ty: EventType, place: Option<&str>) -> String {
     let detail = format!("{start}|{}|{}", ty.as_str(), place.unwrap_or(""));
-    format!("{:016x}", fnv1a(detail.as_bytes(), article))
+    format!("{:016x}", marsad_model::fnv1a(detail.as_bytes(), article))
 }

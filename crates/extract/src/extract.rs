@@ -1,10 +1,10 @@
 //! The extraction pipeline: units → readings → incidents.
 
-use marsad_gazetteer::Gazetteer;
-use marsad_geoparse::{Geoparser, Toponym};
+use marsad_gazetteer::{Gazetteer, PlaceIdx};
+use marsad_geoparse::{Geoparser, Toponym, Unlisted};
+use marsad_model::{same_incident, Incident, Place, Scope, Source};
 
-use crate::discourse::{dedupe, fnv1a};
-use crate::event::Incident;
+use crate::event::Finding;
 use crate::lexicon::Lexicon;
 use crate::reading::{Carry, Reading};
 use crate::segment::segment;
@@ -46,17 +46,42 @@ impl<'g> Extractor<'g> {
     }
 
     /// Extracts the incidents of an article: find its places, read each
-    /// unit on its own, then put the units that tell one event together.
+    /// unit on its own, put the units that tell one event together, give
+    /// each its place's facts and its source, and tell each event once.
     pub fn extract(&self, article: &Article) -> Extraction {
-        let text = &article.text;
-        let toponyms = self.geo.geoparse(text);
-        let chars: Vec<char> = text.chars().collect();
+        let toponyms = self.geo.geoparse(&article.text);
+        let chars: Vec<char> = article.text.chars().collect();
         let readings = self.readings(article, &chars, &toponyms);
-        let incidents = self.assemble(article_hash(text), &readings, &toponyms, &chars);
+        let findings = self.assemble(article.hash(), &readings, &toponyms);
+        let incidents = findings
+            .into_iter()
+            .map(|f| self.incident(f, article, &chars))
+            .collect();
         Extraction {
             toponyms,
             incidents: dedupe(incidents),
         }
+    }
+
+    /// A finding as a domain incident: its place's facts copied from the
+    /// gazetteer, the article as its one source.
+    fn incident(&self, f: Finding, article: &Article, chars: &[char]) -> Incident {
+        let (start, end) = f.evidence;
+        let mut incident = f.incident;
+        incident.place = f
+            .place
+            .map(|p| place_facts(self.gazetteer(), p, f.unlisted.as_ref()));
+        incident.sources = vec![Source {
+            article_id: article.id(),
+            url: article.url.clone(),
+            title: article.title.clone(),
+            outlet: article.outlet(),
+            published: article.published,
+            start,
+            end,
+            evidence: chars[start..end].iter().collect(),
+        }];
+        incident
     }
 
     /// Every unit of the article, read in order.
@@ -82,8 +107,34 @@ impl<'g> Extractor<'g> {
     }
 }
 
-/// Hash of an article's normalised text: the same article read twice, or
-/// with other spacing or diacritics, has the same id.
-pub(crate) fn article_hash(text: &str) -> u64 {
-    fnv1a(marsad_arabic::key(text).as_bytes(), 0)
+/// A place's facts, so that nothing downstream needs the gazetteer. A place
+/// the gazetteer lacks keeps its own name and is mapped at the place the
+/// text locates it by.
+fn place_facts(gaz: &Gazetteer, idx: PlaceIdx, unlisted: Option<&Unlisted>) -> Place {
+    let p = gaz.place(idx);
+    Place {
+        id: unlisted.map_or_else(|| p.id.clone(), |u| u.id(p)),
+        name_ar: unlisted.map_or_else(|| p.name_ar.clone(), |u| u.name.clone()),
+        name_en: unlisted.is_none().then(|| p.name_en.clone()),
+        admin1: p.admin1.clone(),
+        admin2: p.admin2.clone(),
+        lat: p.lat,
+        lon: p.lon,
+    }
+}
+
+/// One incident per (type, place, date): an article that reports the same
+/// event twice gives one incident, with the first unit as evidence.
+fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
+    let mut out: Vec<Incident> = Vec::new();
+    for inc in incidents {
+        match out
+            .iter_mut()
+            .find(|o| same_incident(o, &inc, Scope::Article))
+        {
+            Some(o) => o.absorb(&inc, Scope::Article),
+            None => out.push(inc),
+        }
+    }
+    out
 }

@@ -3,7 +3,7 @@
 use marsad_arabic::normalize;
 use rustc_hash::FxHashMap;
 
-use crate::event::{Actor, ActorKind, EventType};
+use crate::{Actor, ActorKind, EventType};
 
 const TRIGGERS: &str = include_str!("../data/triggers.tsv");
 const ACTORS: &str = include_str!("../data/actors.tsv");

@@ -9,7 +9,7 @@
 //! were killed, injured or arrested, with the sentence as evidence.
 //!
 //! ```
-//! use marsad_extract::{Article, Extractor};
+//! use marsad_extract::{Article, Extractor, Intake};
 //! let gaz = marsad_gazetteer::Gazetteer::bundled().unwrap();
 //! let ex = Extractor::new(&gaz);
 //! let article = Article::from_text(
@@ -34,11 +34,11 @@ mod output;
 mod reading;
 mod segment;
 
-pub use article::{Article, Format};
+pub use article::{Article, Format, Intake};
 pub use dates::{find_dates, DateMention, DatePrecision};
 pub use error::{Error, Result};
-pub use event::{Actor, ActorKind, Counts, EventType, Incident, Qualifier};
 pub use extract::{Extraction, Extractor};
+pub use marsad_model::{Actor, ActorKind, Counts, EventType, Incident, Qualifier, Source};
 pub use numbers::{find_counts, CountKind, CountMention};
 pub use output::{ArticleOut, IncidentOut};
 pub use segment::{segment, Sentence};

@@ -18,18 +18,9 @@
 
 use marsad_arabic::{tokenize, Token};
 
-use crate::event::Qualifier;
+use crate::Qualifier;
 
-/// What a count counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CountKind {
-    /// Killed.
-    Killed,
-    /// Injured.
-    Injured,
-    /// Arrested or detained.
-    Arrested,
-}
+pub use marsad_model::CountKind;
 
 /// A count found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use marsad_model::GeoPrecision;
+
 use crate::{Actor, Article, DatePrecision, Extraction, Extractor, Incident, Qualifier};
 
 /// One article's line of `marsad extract`.
@@ -64,7 +66,7 @@ pub struct IncidentOut {
     pub place_en: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    pub geo_precision: u8,
+    pub geo_precision: GeoPrecision,
     pub actors: Vec<Actor>,
     pub targets: Vec<Actor>,
     pub people: Vec<String>,
@@ -84,9 +86,9 @@ fn q(v: Option<u32>, q: Qualifier) -> Option<Qualifier> {
 
 impl IncidentOut {
     /// The printable form of an incident.
-    pub fn new(ex: &Extractor<'_>, i: &Incident) -> Self {
-        let place = i.place.map(|p| ex.gazetteer().place(p));
-        let unlisted = i.unlisted.as_ref();
+    pub fn new(i: &Incident) -> Self {
+        let place = i.place.as_ref();
+        let source = i.sources.first();
         IncidentOut {
             id: i.id.clone(),
             event_type: i.event_type.as_str(),
@@ -95,13 +97,9 @@ impl IncidentOut {
             date: i.date.map(|d| d.to_string()),
             date_precision: i.date_precision,
             date_text: i.date_text.clone(),
-            place_id: place.map(|p| unlisted.map_or_else(|| p.id.clone(), |u| u.id(p))),
-            place_ar: unlisted
-                .map(|u| u.name.clone())
-                .or_else(|| place.map(|p| p.name_ar.clone())),
-            place_en: place
-                .filter(|_| unlisted.is_none())
-                .map(|p| p.name_en.clone()),
+            place_id: place.map(|p| p.id.clone()),
+            place_ar: place.map(|p| p.name_ar.clone()),
+            place_en: place.and_then(|p| p.name_en.clone()),
             lat: place.map(|p| p.lat),
             lon: place.map(|p| p.lon),
             geo_precision: i.geo_precision,
@@ -117,9 +115,9 @@ impl IncidentOut {
                 arrested: q(i.counts.arrested, i.counts.arrested_q),
             },
             evidence: Evidence {
-                start: i.evidence.0,
-                end: i.evidence.1,
-                text: i.evidence_text.clone(),
+                start: source.map_or(0, |s| s.start),
+                end: source.map_or(0, |s| s.end),
+                text: source.map(|s| s.evidence.clone()).unwrap_or_default(),
             },
             confidence: i.confidence,
         }
@@ -139,11 +137,7 @@ impl ArticleOut {
                 .iter()
                 .map(|t| marsad_geoparse::ToponymOut::new(ex.gazetteer(), t))
                 .collect(),
-            incidents: x
-                .incidents
-                .iter()
-                .map(|i| IncidentOut::new(ex, i))
-                .collect(),
+            incidents: x.incidents.iter().map(IncidentOut::new).collect(),
         }
     }
 }

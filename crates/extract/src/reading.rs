@@ -7,11 +7,11 @@ use marsad_gazetteer::{Feature, PlaceKind};
 use marsad_geoparse::Toponym;
 
 use crate::dates::{dates_in, DatePrecision};
-use crate::event::{Actor, ActorKind, Counts, EventType, Qualifier};
 use crate::extract::Extractor;
 use crate::lexicon::Trigger;
 use crate::numbers::counts_in;
 use crate::segment::Sentence;
+use crate::{Actor, ActorKind, Counts, EventType, Qualifier};
 
 /// What one unit says.
 #[derive(Debug, Clone)]

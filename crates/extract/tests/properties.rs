@@ -1,7 +1,7 @@
 //! Whatever the input, extraction does not panic and every evidence span is
 //! a span of the article.
 
-use marsad_extract::{Article, Extractor};
+use marsad_extract::{Article, Extractor, Intake};
 use marsad_gazetteer::Gazetteer;
 use proptest::prelude::*;
 
@@ -66,12 +66,13 @@ proptest! {
         let article = Article::from_text(&text, published);
         let chars: Vec<char> = text.chars().collect();
         for inc in ex.extract(&article).incidents {
-            let (s, e) = inc.evidence;
+            let src = &inc.sources[0];
+            let (s, e) = (src.start, src.end);
             prop_assert!(s < e && e <= chars.len());
             let slice: String = chars[s..e].iter().collect();
-            prop_assert_eq!(slice, inc.evidence_text);
+            prop_assert_eq!(&slice, &src.evidence);
             prop_assert!((0.0..=1.0).contains(&inc.confidence));
-            prop_assert!((1..=3).contains(&inc.geo_precision));
+            prop_assert!((1..=3).contains(&inc.geo_precision.code()));
         }
     }
 }

@@ -3,7 +3,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use marsad_index::{Filter, IncidentPoint, Sort, SpatialIndex};
+use marsad_index::{IncidentPoint, IncidentQuery as Filter, Sort, SpatialIndex};
+use marsad_model::EventType;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 fn bench(c: &mut Criterion) {
@@ -15,7 +16,13 @@ fn bench(c: &mut Criterion) {
                 rng.gen_range(32.0..38.0),
                 rng.gen_range(36.0..43.0),
             )
-            .with_type(["airstrike", "shelling", "raid_arrest"][i % 3])
+            .with_type(
+                [
+                    EventType::Airstrike,
+                    EventType::Shelling,
+                    EventType::RaidArrest,
+                ][i % 3],
+            )
         })
         .collect();
     let mut g = c.benchmark_group("index");
@@ -38,7 +45,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     let shelling = Filter {
-        types: vec!["shelling".into()],
+        types: vec![EventType::Shelling],
         ..Filter::default()
     };
     g.bench_function("radius_25km_filtered_100k", |b| {

@@ -7,11 +7,13 @@
 //! [`geo`] filters them.
 //!
 //! ```
-//! use marsad_index::{Filter, IncidentPoint, SpatialIndex, Sort};
+//! use marsad_index::{IncidentPoint, IncidentQuery, SpatialIndex, Sort};
+//! use marsad_model::EventType;
 //! let mut ix = SpatialIndex::default();
-//! ix.upsert(IncidentPoint::new("a", 34.45, 40.92).with_type("airstrike"));
-//! ix.upsert(IncidentPoint::new("b", 35.02, 40.45).with_type("shelling"));
-//! let page = ix.radius(34.45, 40.92, 25.0, &Filter::default(), Sort::Distance, 10, 0);
+//! ix.upsert(IncidentPoint::new("a", 34.45, 40.92).with_type(EventType::Airstrike));
+//! ix.upsert(IncidentPoint::new("b", 35.02, 40.45).with_type(EventType::Shelling));
+//! let q = IncidentQuery::default();
+//! let page = ix.radius(34.45, 40.92, 25.0, &q, Sort::Distance, 10, 0);
 //! assert_eq!(page.total, 1);
 //! assert_eq!(page.hits[0].id, "a");
 //! ```
@@ -21,6 +23,6 @@ mod filter;
 mod point;
 mod spatial;
 
-pub use filter::{Filter, Sort};
+pub use marsad_model::{IncidentQuery, Sort};
 pub use point::IncidentPoint;
 pub use spatial::{Hit, Page, SpatialIndex};

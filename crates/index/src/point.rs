@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use marsad_model::{EventType, GeoPrecision, Incident};
 use rstar::{PointDistance, RTreeObject, AABB};
 
 /// An incident as the index sees it: its point and the attributes queries
@@ -13,14 +14,14 @@ pub struct IncidentPoint {
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
-    /// Event type name.
-    pub event_type: Arc<str>,
+    /// What happened.
+    pub event_type: EventType,
     /// Date, if known.
     pub date: Option<NaiveDate>,
     /// Confidence.
     pub confidence: f32,
     /// ACLED geo precision.
-    pub geo_precision: u8,
+    pub geo_precision: GeoPrecision,
     /// Actor and target ids.
     pub actors: Arc<[Arc<str>]>,
 }
@@ -32,17 +33,31 @@ impl IncidentPoint {
             id: id.into(),
             lon,
             lat,
-            event_type: "other".into(),
+            event_type: EventType::Other,
             date: None,
             confidence: 1.0,
-            geo_precision: 1,
+            geo_precision: GeoPrecision::PLACE,
             actors: Arc::new([]),
         }
     }
 
+    /// The point of an incident, with the attributes queries filter on;
+    /// `None` for an incident without a place.
+    pub fn of(i: &Incident) -> Option<Self> {
+        let (lat, lon) = i.lat_lon()?;
+        Some(IncidentPoint {
+            confidence: i.confidence,
+            geo_precision: i.geo_precision,
+            ..IncidentPoint::new(&i.id, lat, lon)
+                .with_type(i.event_type)
+                .with_date(i.date)
+                .with_actors(i.actors.iter().chain(&i.targets).map(|a| a.id.as_str()))
+        })
+    }
+
     /// With an event type.
-    pub fn with_type(mut self, t: &str) -> Self {
-        self.event_type = t.into();
+    pub fn with_type(mut self, t: EventType) -> Self {
+        self.event_type = t;
         self
     }
 

@@ -4,7 +4,10 @@ use geo::{Distance, Haversine, Point};
 use rstar::{RTree, AABB};
 use rustc_hash::FxHashMap;
 
-use crate::{Filter, IncidentPoint, Sort};
+use marsad_model::{EventType, IncidentQuery, Sort};
+
+use crate::filter::accepts;
+use crate::IncidentPoint;
 
 /// One result.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,10 +121,10 @@ impl SpatialIndex {
     }
 
     /// Counts of points per event type that pass a filter.
-    pub fn counts_by_type(&self, filter: &Filter) -> FxHashMap<String, usize> {
+    pub fn counts_by_type(&self, filter: &IncidentQuery) -> FxHashMap<EventType, usize> {
         let mut out = FxHashMap::default();
-        for p in self.tree.iter().filter(|p| filter.accepts(p)) {
-            *out.entry(p.event_type.to_string()).or_insert(0) += 1;
+        for p in self.tree.iter().filter(|p| accepts(filter, p)) {
+            *out.entry(p.event_type).or_insert(0) += 1;
         }
         out
     }
@@ -162,7 +165,7 @@ impl SpatialIndex {
         lat: f64,
         lon: f64,
         radius_km: f64,
-        filter: &Filter,
+        filter: &IncidentQuery,
         sort: Sort,
         limit: usize,
         offset: usize,
@@ -173,7 +176,7 @@ impl SpatialIndex {
         let mut seen = rustc_hash::FxHashSet::default();
         for env in &envs {
             for p in self.tree.locate_in_envelope(env) {
-                if !filter.accepts(p) {
+                if !accepts(filter, p) {
                     continue;
                 }
                 let d = km(lat, lon, p.lat, p.lon);
@@ -190,7 +193,7 @@ impl SpatialIndex {
     pub fn bbox(
         &self,
         bbox: [f64; 4],
-        filter: &Filter,
+        filter: &IncidentQuery,
         sort: Sort,
         limit: usize,
         offset: usize,
@@ -207,18 +210,18 @@ impl SpatialIndex {
         let found = envs
             .iter()
             .flat_map(|env| self.tree.locate_in_envelope(env))
-            .filter(|p| filter.accepts(p))
+            .filter(|p| accepts(filter, p))
             .map(|p| (p, None))
             .collect();
         Self::page(found, sort, limit, offset)
     }
 
     /// Every incident that passes the filter.
-    pub fn all(&self, filter: &Filter, sort: Sort, limit: usize, offset: usize) -> Page {
+    pub fn all(&self, filter: &IncidentQuery, sort: Sort, limit: usize, offset: usize) -> Page {
         let found = self
             .tree
             .iter()
-            .filter(|p| filter.accepts(p))
+            .filter(|p| accepts(filter, p))
             .map(|p| (p, None))
             .collect();
         Self::page(found, sort, limit, offset)
@@ -226,7 +229,7 @@ impl SpatialIndex {
 
     /// The `k` incidents nearest to (lat, lon) by geodesic distance that pass
     /// the filter: a radius search that widens until it holds `k`.
-    pub fn nearest(&self, lat: f64, lon: f64, k: usize, filter: &Filter) -> Vec<Hit> {
+    pub fn nearest(&self, lat: f64, lon: f64, k: usize, filter: &IncidentQuery) -> Vec<Hit> {
         if k == 0 || self.is_empty() {
             return Vec::new();
         }

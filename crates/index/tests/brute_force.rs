@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
 use geo::{Distance, Haversine, Point};
-use marsad_index::{Filter, IncidentPoint, Sort, SpatialIndex};
+use marsad_index::{IncidentPoint, IncidentQuery as Filter, Sort, SpatialIndex};
+use marsad_model::EventType;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 fn random_points(n: usize, rng: &mut StdRng) -> Vec<IncidentPoint> {
@@ -15,8 +16,13 @@ fn random_points(n: usize, rng: &mut StdRng) -> Vec<IncidentPoint> {
             } else {
                 (rng.gen_range(32.0..38.0), rng.gen_range(36.0..43.0))
             };
-            IncidentPoint::new(&format!("i{i}"), lat, lon)
-                .with_type(["airstrike", "shelling", "raid_arrest"][i % 3])
+            IncidentPoint::new(&format!("i{i}"), lat, lon).with_type(
+                [
+                    EventType::Airstrike,
+                    EventType::Shelling,
+                    EventType::RaidArrest,
+                ][i % 3],
+            )
         })
         .collect()
 }
@@ -37,14 +43,14 @@ fn radius_equals_brute_force_over_100k_points() {
             Filter::default()
         } else {
             Filter {
-                types: vec!["shelling".into()],
+                types: vec![EventType::Shelling],
                 ..Filter::default()
             }
         };
         let got = ix.radius(lat, lon, radius, &filter, Sort::Distance, usize::MAX, 0);
         let mut want: Vec<(String, f64)> = points
             .iter()
-            .filter(|p| filter.accepts(p))
+            .filter(|p| filter.types.is_empty() || filter.types.contains(&p.event_type))
             .map(|p| {
                 (
                     p.id.to_string(),

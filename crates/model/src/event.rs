@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::invalid;
 
 /// The event vocabulary, each mapped to ACLED's event type and sub-type.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum EventType {

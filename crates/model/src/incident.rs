@@ -257,8 +257,8 @@ impl<'de> Deserialize<'de> for Incident {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w = Wire::deserialize(d)?;
         let place = match (w.place_id, w.lat, w.lon) {
-            (Some(id), Some(lat), Some(lon)) => Some(Place {
-                id,
+            (id, Some(lat), Some(lon)) => Some(Place {
+                id: id.unwrap_or_default(),
                 name_ar: w.place_ar.unwrap_or_default(),
                 name_en: w.place_en,
                 admin1: w.admin1,
@@ -436,7 +436,10 @@ mod tests {
         // Across articles: the larger toll and the day-precise date win.
         let mut merged = first.clone();
         merged.absorb(&second, Scope::Articles);
-        assert_eq!(merged.counts.get(CountKind::Killed), (Some(7), Qualifier::AtLeast));
+        assert_eq!(
+            merged.counts.get(CountKind::Killed),
+            (Some(7), Qualifier::AtLeast)
+        );
         assert_eq!(merged.date_precision, DAY);
         assert_eq!(merged.date.unwrap().to_string(), "2024-03-05");
         assert_eq!(merged.source_count, 2);
@@ -446,7 +449,10 @@ mod tests {
         // Within an article: the lead figure and the lead date stay.
         let mut lead = first.clone();
         lead.absorb(&second, Scope::Article);
-        assert_eq!(lead.counts.get(CountKind::Killed), (Some(3), Qualifier::Exact));
+        assert_eq!(
+            lead.counts.get(CountKind::Killed),
+            (Some(3), Qualifier::Exact)
+        );
         assert_eq!(lead.date.unwrap().to_string(), "2024-03-01");
         assert_eq!(lead.source_count, 1);
         assert!((lead.confidence - 0.6).abs() < 1e-6);

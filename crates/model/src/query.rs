@@ -226,9 +226,7 @@ impl DateRange {
         if self.is_open() {
             return true;
         }
-        date.is_some_and(|d| {
-            self.since.is_none_or(|s| d >= s) && self.until.is_none_or(|u| d <= u)
-        })
+        date.is_some_and(|d| self.since.is_none_or(|s| d >= s) && self.until.is_none_or(|u| d <= u))
     }
 }
 
@@ -239,9 +237,9 @@ impl FromStr for DateRange {
         let end = |x: &str| -> Result<Option<NaiveDate>> {
             match x.trim() {
                 "" | ".." => Ok(None),
-                x => parse_date(x).map(Some).map_err(|_| {
-                    invalid(format!("{x:?} is not an RFC 3339 date or date-time"))
-                }),
+                x => parse_date(x)
+                    .map(Some)
+                    .map_err(|_| invalid(format!("{x:?} is not an RFC 3339 date or date-time"))),
             }
         };
         match s.split_once('/') {
@@ -340,6 +338,35 @@ impl IncidentQuery {
             ),
         })?;
         Ok(q)
+    }
+
+    /// Whether an incident with these facts passes: its type, its date (an
+    /// undated one fails any date bound), its confidence, its geo
+    /// precision, and the ids of its actors and targets.
+    pub fn admits<'a>(
+        &self,
+        event_type: EventType,
+        date: Option<NaiveDate>,
+        confidence: f32,
+        geo_precision: GeoPrecision,
+        mut parties: impl Iterator<Item = &'a str>,
+    ) -> bool {
+        self.dates.contains(date)
+            && (self.types.is_empty() || self.types.contains(&event_type))
+            && self.min_confidence.is_none_or(|c| confidence >= c)
+            && self.max_geo_precision.is_none_or(|g| geo_precision <= g)
+            && (self.actors.is_empty() || parties.any(|id| self.actors.iter().any(|a| a == id)))
+    }
+
+    /// Whether an incident passes.
+    pub fn accepts(&self, i: &crate::Incident) -> bool {
+        self.admits(
+            i.event_type,
+            i.date,
+            i.confidence,
+            i.geo_precision,
+            i.actors.iter().chain(&i.targets).map(|a| a.id.as_str()),
+        )
     }
 
     /// The same query, for one type only.

@@ -49,8 +49,29 @@ impl AppError {
     }
 }
 
+impl From<marsad_model::Error> for AppError {
+    fn from(e: marsad_model::Error) -> Self {
+        AppError::BadRequest {
+            code: "invalid_parameter",
+            message: e.to_string(),
+        }
+    }
+}
+
 impl From<marsad_store::Error> for AppError {
     fn from(e: marsad_store::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<marsad_pipeline::Error> for AppError {
+    fn from(e: marsad_pipeline::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<marsad_formats::Error> for AppError {
+    fn from(e: marsad_formats::Error) -> Self {
         AppError::Internal(e.to_string())
     }
 }

@@ -7,16 +7,18 @@
 //! [`router`] builds the whole application; `main` and the tests both call it.
 #![forbid(unsafe_code)]
 
+mod api;
 mod error;
-pub mod features;
-mod handlers;
+mod log;
 mod ogc;
 mod openapi;
-mod params;
+mod query;
+mod response;
 mod state;
 mod web;
 
 pub use error::AppError;
+pub use query::{Area, Params, Selection, MAX_LIMIT};
 pub use state::{AppState, Config};
 
 use axum::routing::{get, post};
@@ -30,19 +32,19 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(web::assets))
         .route("/basemap/admin.geojson", get(web::admin))
         .route("/api/v1/basemap/places.geojson", get(web::labels))
-        .route("/healthz", get(handlers::healthz))
-        .route("/api/v1/healthz", get(handlers::healthz))
+        .route("/healthz", get(api::health::healthz))
+        .route("/api/v1/healthz", get(api::health::healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
-        .route("/api/v1/incidents", get(handlers::incidents))
-        .route("/api/v1/incidents/near", get(handlers::near))
-        .route("/api/v1/incidents/{id}", get(handlers::incident))
-        .route("/api/v1/layers", get(handlers::layers))
-        .route("/api/v1/layers/{file}", get(handlers::layer_download))
-        .route("/api/v1/export.csv", get(handlers::export_csv))
-        .route("/api/v1/export.geojson", get(handlers::export_geojson))
-        .route("/api/v1/places", get(handlers::places))
-        .route("/api/v1/places/{id}", get(handlers::place))
-        .route("/api/v1/articles", post(handlers::post_article))
+        .route("/api/v1/incidents", get(api::incidents::list))
+        .route("/api/v1/incidents/near", get(api::incidents::near))
+        .route("/api/v1/incidents/{id}", get(api::incidents::one))
+        .route("/api/v1/layers", get(api::layers::list))
+        .route("/api/v1/layers/{file}", get(api::layers::download))
+        .route("/api/v1/export.csv", get(api::exports::csv))
+        .route("/api/v1/export.geojson", get(api::exports::geojson))
+        .route("/api/v1/places", get(api::places::search))
+        .route("/api/v1/places/{id}", get(api::places::one))
+        .route("/api/v1/articles", post(api::articles::post))
         .route("/ogc", get(ogc::landing))
         .route("/ogc/", get(ogc::landing))
         .route("/ogc/conformance", get(ogc::conformance))
@@ -51,9 +53,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ogc/collections/{cid}", get(ogc::collection))
         .route("/ogc/collections/{cid}/items", get(ogc::items))
         .route("/ogc/collections/{cid}/items/{fid}", get(ogc::item))
-        .fallback(handlers::not_found)
+        .fallback(api::health::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(log::requests())
         .with_state(state)
 }
 

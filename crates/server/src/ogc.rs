@@ -1,16 +1,18 @@
 //! OGC API - Features, Part 1: Core, under `/ogc`, so QGIS and GDAL open
 //! the server directly (`OAPIF:http://host/ogc`).
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
 use chrono::NaiveDate;
-use marsad_index::Filter;
+use geojson::Feature;
+use marsad_formats::{collection as feature_collection, incident_feature, place_feature};
+use marsad_model::{BBox, DateRange, IncidentQuery, Sort};
 use serde_json::{json, Map, Value};
 
-use crate::features::{collection as feature_collection, incident_feature, place_feature};
-use crate::handlers::{records, select, Area};
-use crate::params::{parse_date, Params, MAX_LIMIT};
+use crate::api::records;
+use crate::query::{Area, Params, Selection, MAX_LIMIT};
+use crate::response::json_as;
 use crate::{AppError, AppState};
 
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -28,15 +30,6 @@ fn base(headers: &HeaderMap) -> String {
     format!("{proto}://{host}")
 }
 
-fn json_response(v: Value, ctype: &'static str) -> Response {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, ctype)],
-        v.to_string(),
-    )
-        .into_response()
-}
-
 fn link(href: String, rel: &str, ty: &str, title: &str) -> Value {
     json!({"href": href, "rel": rel, "type": ty, "title": title})
 }
@@ -44,8 +37,8 @@ fn link(href: String, rel: &str, ty: &str, title: &str) -> Value {
 /// `GET /ogc`: the landing page.
 pub async fn landing(headers: HeaderMap) -> Response {
     let b = base(&headers);
-    json_response(
-        json!({
+    json_as(
+        &json!({
             "title": "Marsad incidents",
             "description": "Incidents in eastern Syria extracted from Arabic news, and the gazetteer of places.",
             "links": [
@@ -61,8 +54,8 @@ pub async fn landing(headers: HeaderMap) -> Response {
 
 /// `GET /ogc/conformance`.
 pub async fn conformance() -> Response {
-    json_response(
-        json!({"conformsTo": [
+    json_as(
+        &json!({"conformsTo": [
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
@@ -75,7 +68,7 @@ fn collection_doc(state: &AppState, b: &str, id: &str) -> Option<Value> {
     let (title, description, bbox, interval) = match id {
         "incidents" => {
             let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
-            let all = ix.all(&Filter::default(), marsad_index::Sort::DateAsc, usize::MAX, 0);
+            let all = ix.all(&IncidentQuery::default(), Sort::DateAsc, usize::MAX, 0);
             let pts: Vec<_> = all.hits.iter().filter_map(|h| ix.get(&h.id)).collect();
             let bbox = if pts.is_empty() {
                 vec![35.5, 32.0, 42.5, 37.5]
@@ -112,8 +105,8 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
         .iter()
         .filter_map(|id| collection_doc(&state, &b, id))
         .collect();
-    json_response(
-        json!({"links": [link(format!("{b}/ogc/collections"), "self", "application/json", "Collections")], "collections": cols}),
+    json_as(
+        &json!({"links": [link(format!("{b}/ogc/collections"), "self", "application/json", "Collections")], "collections": cols}),
         "application/json",
     )
 }
@@ -125,7 +118,7 @@ async fn collection_meta(
 ) -> Result<Response, AppError> {
     let b = base(headers);
     collection_doc(state, &b, cid)
-        .map(|v| json_response(v, "application/json"))
+        .map(|v| json_as(&v, "application/json"))
         .ok_or_else(|| AppError::NotFound(format!("no collection {cid:?}; see /ogc/collections")))
 }
 
@@ -138,98 +131,22 @@ pub async fn collection(
     collection_meta(&state, &headers, &cid).await
 }
 
-/// OGC `datetime`: an instant, or an interval `a/b` with open ends `..`.
-fn datetime(p: &Params) -> Result<(Option<NaiveDate>, Option<NaiveDate>), AppError> {
-    let Some(v) = p.get("datetime") else {
-        return Ok((None, None));
-    };
-    let one = |s: &str| -> Result<Option<NaiveDate>, AppError> {
-        match s.trim() {
-            "" | ".." => Ok(None),
-            x => parse_date(x).map(Some).ok_or_else(|| {
-                AppError::param(
-                    "datetime",
-                    format!("{x:?} is not an RFC 3339 date or date-time"),
-                )
-            }),
-        }
-    };
-    match v.split_once('/') {
-        Some((a, b)) => {
-            let (a, b) = (one(a)?, one(b)?);
-            if let (Some(x), Some(y)) = (a, b) {
-                if x > y {
-                    return Err(AppError::param(
-                        "datetime",
-                        "the interval ends before it starts",
-                    ));
-                }
-            }
-            Ok((a, b))
-        }
-        None => {
-            let d = one(v)?;
-            Ok((d, d))
-        }
-    }
-}
-
 /// `GET /ogc/collections/{cid}/items?bbox&datetime&limit&offset`.
 pub async fn items(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(cid): Path<String>,
-    RawQuery(q): RawQuery,
+    p: Params,
 ) -> Result<Response, AppError> {
-    let p = Params::parse(q.as_deref());
-    let b = base(&headers);
-    let limit = p.usize_max("limit", 100, MAX_LIMIT)?;
-    let offset = p.usize_max("offset", 0, usize::MAX)?;
-    let bbox = p.bbox("bbox")?;
+    let limit = p.count("limit", MAX_LIMIT)?.unwrap_or(100);
+    let offset = p.count("offset", usize::MAX)?.unwrap_or(0);
+    let bbox = p.typed::<BBox>("bbox")?;
     let (features, matched) = match cid.as_str() {
         "incidents" => {
-            let (since, until) = datetime(&p)?;
-            let mut query = format!("limit={limit}&offset={offset}");
-            if let Some(s) = since {
-                query.push_str(&format!("&since={s}"));
-            }
-            if let Some(u) = until {
-                query.push_str(&format!("&until={u}"));
-            }
-            let qp = Params::parse(Some(&query));
-            let area = bbox.map(Area::Bbox).unwrap_or(Area::All);
-            let (page, _, _) = select(&state, &qp, &area, limit)?;
-            let recs = records(&state, &page).await?;
-            (
-                recs.iter()
-                    .map(|(r, _)| incident_feature(r, None))
-                    .collect::<Vec<_>>(),
-                page.total,
-            )
+            let dates = p.typed::<DateRange>("datetime")?.unwrap_or_default();
+            incidents_page(&state, bbox, dates, limit, offset).await?
         }
-        "places" => {
-            let inside = |pl: &marsad_gazetteer::Place| {
-                bbox.is_none_or(|[w, s, e, n]| {
-                    pl.lat >= s
-                        && pl.lat <= n
-                        && if w <= e {
-                            pl.lon >= w && pl.lon <= e
-                        } else {
-                            pl.lon >= w || pl.lon <= e
-                        }
-                })
-            };
-            let all: Vec<&marsad_gazetteer::Place> =
-                state.gaz.places().iter().filter(|pl| inside(pl)).collect();
-            (
-                all.iter()
-                    .skip(offset)
-                    .take(limit)
-                    .map(|pl| place_feature(pl, None))
-                    .collect(),
-                all.len(),
-            )
-        }
+        "places" => places_page(&state, bbox, limit, offset),
         _ => {
             return Err(AppError::NotFound(format!(
                 "no collection {cid:?}; see /ogc/collections"
@@ -237,7 +154,77 @@ pub async fn items(
         }
     };
     let returned = features.len();
-    let keep: Vec<String> = ["bbox", "datetime"]
+    let mut m = Map::new();
+    m.insert("numberMatched".into(), json!(matched));
+    m.insert("numberReturned".into(), json!(returned));
+    m.insert(
+        "timeStamp".into(),
+        json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+    );
+    let page = PageLinks {
+        base: format!("{}/ogc/collections/{cid}/items", base(&headers)),
+        keep: kept_params(&p),
+        limit,
+        offset,
+        returned,
+        matched,
+    };
+    m.insert("links".into(), Value::Array(page.links()));
+    Ok(json_as(
+        &feature_collection(features, m),
+        "application/geo+json",
+    ))
+}
+
+async fn incidents_page(
+    state: &AppState,
+    bbox: Option<BBox>,
+    dates: DateRange,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<Feature>, usize), AppError> {
+    let sel = Selection {
+        query: IncidentQuery {
+            dates,
+            ..IncidentQuery::default()
+        },
+        limit: Some(limit),
+        offset,
+        ..Selection::default()
+    };
+    let (page, _) = sel.run(state, bbox.map_or(Area::All, Area::Bbox), limit);
+    let features = records(state, &page)
+        .await?
+        .iter()
+        .map(|(r, _)| incident_feature(r, None))
+        .collect();
+    Ok((features, page.total))
+}
+
+fn places_page(
+    state: &AppState,
+    bbox: Option<BBox>,
+    limit: usize,
+    offset: usize,
+) -> (Vec<Feature>, usize) {
+    let inside: Vec<&marsad_gazetteer::Place> = state
+        .gaz
+        .places()
+        .iter()
+        .filter(|pl| bbox.is_none_or(|b| b.contains(pl.lat, pl.lon)))
+        .collect();
+    let features = inside
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|pl| place_feature(pl, None))
+        .collect();
+    (features, inside.len())
+}
+
+/// `&bbox=…&datetime=…` as asked, for the paging links.
+fn kept_params(p: &Params) -> String {
+    ["bbox", "datetime"]
         .iter()
         .filter_map(|k| {
             p.get(k).map(|v| {
@@ -247,50 +234,45 @@ pub async fn items(
                 )
             })
         })
-        .collect();
-    let extra = keep.concat();
-    let mut links = vec![link(
-        format!("{b}/ogc/collections/{cid}/items?limit={limit}&offset={offset}{extra}"),
-        "self",
-        "application/geo+json",
-        "This page",
-    )];
-    if offset + returned < matched {
-        links.push(link(
-            format!(
-                "{b}/ogc/collections/{cid}/items?limit={limit}&offset={}{extra}",
-                offset + returned
-            ),
-            "next",
-            "application/geo+json",
-            "Next page",
-        ));
+        .collect()
+}
+
+/// Where a page of items sits: its `self`, `next` and `prev` links.
+struct PageLinks {
+    base: String,
+    keep: String,
+    limit: usize,
+    offset: usize,
+    returned: usize,
+    matched: usize,
+}
+
+impl PageLinks {
+    fn links(&self) -> Vec<Value> {
+        let at = |offset: usize, rel: &str, title: &str| {
+            link(
+                format!(
+                    "{}?limit={}&offset={offset}{}",
+                    self.base, self.limit, self.keep
+                ),
+                rel,
+                "application/geo+json",
+                title,
+            )
+        };
+        let mut links = vec![at(self.offset, "self", "This page")];
+        if self.offset + self.returned < self.matched {
+            links.push(at(self.offset + self.returned, "next", "Next page"));
+        }
+        if self.offset > 0 {
+            links.push(at(
+                self.offset.saturating_sub(self.limit),
+                "prev",
+                "Previous page",
+            ));
+        }
+        links
     }
-    if offset > 0 {
-        links.push(link(
-            format!(
-                "{b}/ogc/collections/{cid}/items?limit={limit}&offset={}{extra}",
-                offset.saturating_sub(limit)
-            ),
-            "prev",
-            "application/geo+json",
-            "Previous page",
-        ));
-    }
-    let mut m = Map::new();
-    m.insert("numberMatched".into(), json!(matched));
-    m.insert("numberReturned".into(), json!(returned));
-    m.insert(
-        "timeStamp".into(),
-        json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-    );
-    m.insert("links".into(), Value::Array(links));
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        feature_collection(features, m).to_string(),
-    )
-        .into_response())
 }
 
 /// `GET /ogc/collections/{cid}/items/{fid}`.
@@ -302,15 +284,8 @@ pub async fn item(
     let b = base(&headers);
     let mut f = match cid.as_str() {
         "incidents" => {
-            let reader = state.reader.clone();
             let id = fid.clone();
-            let rec = tokio::task::spawn_blocking(move || {
-                reader
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .incident(&id)
-            })
-            .await??;
+            let rec = state.read(move |s| s.incident(&id)).await?;
             incident_feature(
                 &rec.ok_or_else(|| AppError::NotFound(format!("no incident {fid:?}")))?,
                 None,
@@ -346,10 +321,5 @@ pub async fn item(
         ]),
     );
     f.foreign_members = Some(m);
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        serde_json::to_string(&f).unwrap_or_default(),
-    )
-        .into_response())
+    Ok(json_as(&f, "application/geo+json"))
 }

@@ -12,7 +12,7 @@ fn path(name: &str, description: &str) -> Value {
 }
 
 fn filters() -> Vec<Value> {
-    let types: Vec<&str> = marsad_extract::EventType::ALL
+    let types: Vec<&str> = marsad_model::EventType::ALL
         .iter()
         .map(|t| t.as_str())
         .collect();

@@ -1,12 +1,13 @@
-//! Shared state: the gazetteer, the extractor, the store and the index.
+//! Shared state: the gazetteer, the pipeline that writes, the connection
+//! that reads, and the index.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
-use marsad_extract::Extractor;
 use marsad_gazetteer::Gazetteer;
-use marsad_index::{IncidentPoint, SpatialIndex};
-use marsad_store::{IncidentRecord, Store};
+use marsad_index::SpatialIndex;
+use marsad_pipeline::Pipeline;
+use marsad_store::Store;
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -31,10 +32,9 @@ impl Default for Config {
 pub struct AppState {
     /// The gazetteer (lives as long as the process).
     pub gaz: &'static Gazetteer,
-    /// Incident extraction for submitted articles.
-    pub extractor: Arc<Extractor<'static>>,
-    /// The connection that writes; one writer at a time.
-    pub writer: Arc<Mutex<Store>>,
+    /// Extraction, the writing connection (one writer at a time) and the
+    /// index updates: the one way an article gets in.
+    pub pipeline: Arc<Pipeline<'static>>,
     /// The connection that reads, so reads go on during a write (WAL).
     pub reader: Arc<Mutex<Store>>,
     /// The R-tree, updated after every committed write.
@@ -51,45 +51,35 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// The index's view of a stored incident (only incidents with a point).
-pub fn point_of(r: &IncidentRecord) -> Option<IncidentPoint> {
-    let (lat, lon) = (r.lat?, r.lon?);
-    let mut p = IncidentPoint::new(&r.id, lat, lon)
-        .with_type(&r.event_type)
-        .with_date(r.date)
-        .with_actors(r.actors.iter().chain(&r.targets).map(|a| a.id.as_str()));
-    p.confidence = r.confidence;
-    p.geo_precision = r.geo_precision;
-    Some(p)
-}
-
 impl AppState {
-    /// Opens the database (two connections) and bulk-loads the index.
-    pub fn open(gaz: &'static Gazetteer, db: &Path, config: Config) -> marsad_store::Result<Self> {
-        let writer = Store::open(db)?;
+    /// Opens the database (a writer and a reader) and bulk-loads the index.
+    pub fn open(
+        gaz: &'static Gazetteer,
+        db: &Path,
+        config: Config,
+    ) -> marsad_pipeline::Result<Self> {
         let reader = Store::open(db)?;
-        let points: Vec<IncidentPoint> = reader
-            .all_incidents()?
-            .iter()
-            .filter_map(point_of)
-            .collect();
+        let index = Arc::new(RwLock::new(marsad_pipeline::load_index(&reader)?));
         Ok(AppState {
             gaz,
-            extractor: Arc::new(Extractor::new(gaz)),
-            writer: Arc::new(Mutex::new(writer)),
+            pipeline: Arc::new(Pipeline::open(gaz, db, index.clone())?),
             reader: Arc::new(Mutex::new(reader)),
-            index: Arc::new(RwLock::new(SpatialIndex::bulk_load(points))),
+            index,
             config: Arc::new(config),
         })
     }
 
-    /// Puts freshly written incidents into the index.
-    pub fn reindex(&self, records: &[IncidentRecord]) {
-        let mut ix = self.index.write().unwrap_or_else(|p| p.into_inner());
-        for r in records {
-            if let Some(p) = point_of(r) {
-                ix.upsert(p);
-            }
-        }
+    /// Runs a read on the reading connection, on a blocking thread.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, crate::AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> marsad_store::Result<T> + Send + 'static,
+    {
+        let reader = self.reader.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            f(&reader.lock().unwrap_or_else(|e| e.into_inner()))
+        })
+        .await??;
+        Ok(out)
     }
 }

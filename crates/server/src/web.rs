@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use marsad_gazetteer::PlaceKind;
 use serde_json::{json, Map};
 
-use crate::features::{collection, place_feature};
 use crate::AppState;
+use marsad_formats::{collection, place_feature};
 
 include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 

@@ -14,11 +14,8 @@
 #![forbid(unsafe_code)]
 
 mod error;
-mod merge;
-mod record;
 mod schema;
 mod store;
 
 pub use error::{Error, Result};
-pub use record::{ArticleRecord, IncidentRecord, Source};
 pub use store::{IngestReport, Store};

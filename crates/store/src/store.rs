@@ -2,10 +2,13 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use marsad_model::{
+    same_incident, Article, Counts, DatePrecision, EventType, GeoPrecision, Incident, Place, Scope,
+    Source,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use crate::merge::{fold, same_incident};
-use crate::{schema, ArticleRecord, Error, IncidentRecord, Result, Source};
+use crate::{schema, Error, Result};
 
 /// What one ingest did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,28 +44,45 @@ fn date_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveD
     Ok(s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
 }
 
-fn incident_row(row: &Row<'_>) -> rusqlite::Result<IncidentRecord> {
-    Ok(IncidentRecord {
+fn type_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<EventType> {
+    let s: String = row.get(idx)?;
+    s.parse().map_err(|e: marsad_model::Error| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn incident_row(row: &Row<'_>) -> rusqlite::Result<Incident> {
+    // A point without a gazetteer id (rows written by hand or by tools)
+    // still maps.
+    let place = match (row.get::<_, Option<String>>(5)?, row.get(10)?, row.get(11)?) {
+        (id, Some(lat), Some(lon)) => Some(Place {
+            id: id.unwrap_or_default(),
+            name_ar: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            name_en: row.get(7)?,
+            admin1: row.get(8)?,
+            admin2: row.get(9)?,
+            lat,
+            lon,
+        }),
+        _ => None,
+    };
+    Ok(Incident {
         id: row.get(0)?,
-        event_type: row.get(1)?,
+        event_type: type_col(row, 1)?,
         date: date_col(row, 2)?,
-        date_precision: row.get(3)?,
+        date_precision: DatePrecision::parse(&row.get::<_, String>(3)?),
         date_text: row.get(4)?,
-        place_id: row.get(5)?,
-        place_ar: row.get(6)?,
-        place_en: row.get(7)?,
-        admin1: row.get(8)?,
-        admin2: row.get(9)?,
-        lat: row.get(10)?,
-        lon: row.get(11)?,
-        geo_precision: row.get(12)?,
+        place,
+        geo_precision: GeoPrecision::new(row.get(12)?),
         actors: json_col(row, 13)?,
         targets: json_col(row, 14)?,
         people: json_col(row, 15)?,
-        killed: row.get(16)?,
-        injured: row.get(17)?,
-        arrested: row.get(18)?,
-        count_qualifiers: json_col(row, 19)?,
+        counts: Counts::from_parts(
+            row.get(16)?,
+            row.get(17)?,
+            row.get(18)?,
+            &json_col(row, 19)?,
+        ),
         confidence: row.get(20)?,
         source_count: row.get(21)?,
         sources: Vec::new(),
@@ -98,140 +118,42 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// Stores an article and its incidents in one transaction. An article
-    /// already stored changes nothing. An incident that an earlier article
-    /// already reported (same type, same place, dates within a day) gains a
-    /// source instead of a duplicate.
-    pub fn ingest(
-        &mut self,
-        article: &ArticleRecord,
-        incidents: &[IncidentRecord],
-    ) -> Result<IngestReport> {
+    /// Stores an article and the incidents extracted from it in one
+    /// transaction. An article already stored changes nothing. An incident
+    /// an earlier article already reported ([`same_incident`] across
+    /// articles) absorbs the new report and gains a source instead of a
+    /// duplicate. Each incident's first source is this article's evidence.
+    pub fn ingest(&mut self, article: &Article, incidents: &[Incident]) -> Result<IngestReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut report = IngestReport {
-            article_id: article.id.clone(),
+            article_id: article.id(),
             ..Default::default()
         };
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
-            [&article.id],
-            |r| r.get(0),
-        )?;
-        if exists {
+        if !insert_article(&tx, article, &report.article_id)? {
             return Ok(report);
         }
         report.new_article = true;
         let ts = now();
-        tx.execute(
-            "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![article.id, article.url, article.title, article.outlet, article.published.map(|d| d.to_string()), ts, article.text],
-        )?;
         for inc in incidents {
-            // Candidates: same type, nearby, dates within a month; the exact
-            // test is `same_incident`.
-            let mut existing: Option<IncidentRecord> = None;
-            if let (Some(lat), Some(lon), Some(date)) = (inc.lat, inc.lon, inc.date) {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE type = ?1 AND date BETWEEN ?2 AND ?3 \
-                     AND lat BETWEEN ?4 AND ?5 AND lon BETWEEN ?6 AND ?7"
-                ))?;
-                let (from, to) = (
-                    date - chrono::Duration::days(31),
-                    date + chrono::Duration::days(31),
-                );
-                let rows = stmt.query_map(
-                    params![
-                        inc.event_type,
-                        from.to_string(),
-                        to.to_string(),
-                        lat - 0.05,
-                        lat + 0.05,
-                        lon - 0.05,
-                        lon + 0.05
-                    ],
-                    incident_row,
-                )?;
-                for r in rows {
-                    let r = r?;
-                    if same_incident(&r, inc) {
-                        existing = Some(r);
-                        break;
-                    }
-                }
-            }
-            if existing.is_none() {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
-                ))?;
-                existing = stmt.query_row([&inc.id], incident_row).optional()?;
-            }
-            let source = inc.sources.first();
-            let target_id = match existing {
-                Some(mut e) => {
-                    fold(&mut e, inc);
-                    tx.execute(
-                        "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
-                         killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
-                         updated_at = ?14 WHERE id = ?1",
-                        params![
-                            e.id,
-                            e.date.map(|d| d.to_string()),
-                            e.date_precision,
-                            e.date_text,
-                            to_json(&e.actors, "actors")?,
-                            to_json(&e.targets, "targets")?,
-                            to_json(&e.people, "people")?,
-                            e.killed,
-                            e.injured,
-                            e.arrested,
-                            to_json(&e.count_qualifiers, "count_qualifiers")?,
-                            e.confidence,
-                            e.source_count,
-                            ts
-                        ],
-                    )?;
-                    report.incidents_merged.push(e.id.clone());
-                    e.id
+            let id = match reported_before(&tx, inc)? {
+                Some(mut known) => {
+                    known.absorb(inc, Scope::Articles);
+                    update_incident(&tx, &known, &ts)?;
+                    report.incidents_merged.push(known.id.clone());
+                    known.id
                 }
                 None => {
-                    tx.execute(
-                        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)"),
-                        params![
-                            inc.id,
-                            inc.event_type,
-                            inc.date.map(|d| d.to_string()),
-                            inc.date_precision,
-                            inc.date_text,
-                            inc.place_id,
-                            inc.place_ar,
-                            inc.place_en,
-                            inc.admin1,
-                            inc.admin2,
-                            inc.lat,
-                            inc.lon,
-                            inc.geo_precision,
-                            to_json(&inc.actors, "actors")?,
-                            to_json(&inc.targets, "targets")?,
-                            to_json(&inc.people, "people")?,
-                            inc.killed,
-                            inc.injured,
-                            inc.arrested,
-                            to_json(&inc.count_qualifiers, "count_qualifiers")?,
-                            inc.confidence,
-                            1,
-                            ts
-                        ],
-                    )?;
+                    insert_incident(&tx, inc, &ts)?;
                     report.incidents_new.push(inc.id.clone());
                     inc.id.clone()
                 }
             };
-            if let Some(s) = source {
+            if let Some(s) = inc.sources.first() {
                 tx.execute(
                     "INSERT OR IGNORE INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![target_id, article.id, s.start as i64, s.end as i64, s.evidence],
+                    params![id, report.article_id, s.start as i64, s.end as i64, s.evidence],
                 )?;
             }
         }
@@ -239,24 +161,8 @@ impl Store {
         Ok(report)
     }
 
-    /// Stores an article and the incidents extracted from it, in one
-    /// transaction (see [`Store::ingest`]).
-    pub fn ingest_extraction(
-        &mut self,
-        article: &marsad_extract::Article,
-        incidents: &[marsad_extract::Incident],
-        gaz: &marsad_gazetteer::Gazetteer,
-    ) -> Result<IngestReport> {
-        let rec = ArticleRecord::new(article);
-        let incs: Vec<IncidentRecord> = incidents
-            .iter()
-            .map(|i| IncidentRecord::new(i, gaz, &rec))
-            .collect();
-        self.ingest(&rec, &incs)
-    }
-
     /// One incident with all its sources.
-    pub fn incident(&self, id: &str) -> Result<Option<IncidentRecord>> {
+    pub fn incident(&self, id: &str) -> Result<Option<Incident>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
         ))?;
@@ -285,7 +191,7 @@ impl Store {
     }
 
     /// Incidents by id, in the order asked (unknown ids are skipped).
-    pub fn incidents(&self, ids: &[String]) -> Result<Vec<IncidentRecord>> {
+    pub fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
         ))?;
@@ -299,7 +205,7 @@ impl Store {
     }
 
     /// Every incident (without sources), newest first.
-    pub fn all_incidents(&self) -> Result<Vec<IncidentRecord>> {
+    pub fn all_incidents(&self) -> Result<Vec<Incident>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY date DESC, id"
         ))?;
@@ -359,4 +265,116 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// Inserts the article; false when it is already stored.
+fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), now(), a.text],
+    )?;
+    Ok(true)
+}
+
+/// The stored incident this report tells again, if any: among incidents of
+/// its type, nearby and within a month (what the indexes find fast), the
+/// first that [`same_incident`] accepts; else one with the same id.
+fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
+    if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE type = ?1 AND date BETWEEN ?2 AND ?3 \
+             AND lat BETWEEN ?4 AND ?5 AND lon BETWEEN ?6 AND ?7"
+        ))?;
+        let month = chrono::Duration::days(31);
+        let rows = stmt.query_map(
+            params![
+                inc.event_type.as_str(),
+                (date - month).to_string(),
+                (date + month).to_string(),
+                lat - 0.05,
+                lat + 0.05,
+                lon - 0.05,
+                lon + 0.05
+            ],
+            incident_row,
+        )?;
+        for r in rows {
+            let r = r?;
+            if same_incident(&r, inc, Scope::Articles) {
+                return Ok(Some(r));
+            }
+        }
+    }
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
+    ))?;
+    Ok(stmt.query_row([&inc.id], incident_row).optional()?)
+}
+
+/// Writes back what absorbing a report changed.
+fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
+         killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
+         updated_at = ?14 WHERE id = ?1",
+        params![
+            e.id,
+            e.date.map(|d| d.to_string()),
+            e.date_precision.as_str(),
+            e.date_text,
+            to_json(&e.actors, "actors")?,
+            to_json(&e.targets, "targets")?,
+            to_json(&e.people, "people")?,
+            e.counts.killed,
+            e.counts.injured,
+            e.counts.arrested,
+            to_json(&e.counts.qualifiers(), "count_qualifiers")?,
+            e.confidence,
+            e.source_count,
+            ts
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts a new incident, reported once.
+fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()> {
+    let p = inc.place.as_ref();
+    tx.execute(
+        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)"),
+        params![
+            inc.id,
+            inc.event_type.as_str(),
+            inc.date.map(|d| d.to_string()),
+            inc.date_precision.as_str(),
+            inc.date_text,
+            p.map(|p| &p.id),
+            p.map(|p| &p.name_ar),
+            p.and_then(|p| p.name_en.as_ref()),
+            p.and_then(|p| p.admin1.as_ref()),
+            p.and_then(|p| p.admin2.as_ref()),
+            p.map(|p| p.lat),
+            p.map(|p| p.lon),
+            inc.geo_precision.code(),
+            to_json(&inc.actors, "actors")?,
+            to_json(&inc.targets, "targets")?,
+            to_json(&inc.people, "people")?,
+            inc.counts.killed,
+            inc.counts.injured,
+            inc.counts.arrested,
+            to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
+            inc.confidence,
+            1,
+            ts
+        ],
+    )?;
+    Ok(())
 }

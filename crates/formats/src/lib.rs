@@ -1,0 +1,19 @@
+//! The documents Marsad writes: incidents and places as GeoJSON
+//! (RFC 7946, through the `geojson` crate) and incidents as ACLED-style
+//! CSV. The command line and the HTTP API write the same bytes; nothing
+//! here knows of HTTP.
+//!
+//! ```
+//! use marsad_formats::{collection, incident_feature};
+//! let fc = collection(Vec::new(), serde_json::Map::new());
+//! assert_eq!(fc.to_string(), r#"{"type":"FeatureCollection","features":[]}"#);
+//! ```
+#![forbid(unsafe_code)]
+
+mod acled;
+mod error;
+mod geojson_out;
+
+pub use acled::{acled_csv, FirstSources};
+pub use error::{Error, Result};
+pub use geojson_out::{collection, incident_feature, minimal, place_feature, MINIMAL_PROPERTIES};

@@ -1,0 +1,117 @@
+//! The one way an article enters Marsad: its text is read into incidents
+//! ([`marsad_extract`]), stored with its sources in one transaction
+//! ([`marsad_store`]), and the incidents it created or reported again are
+//! put in the R-tree ([`marsad_index`]). `marsad ingest`, `POST
+//! /api/v1/articles` and the bundled examples all go through
+//! [`Pipeline::ingest`].
+//!
+//! ```
+//! use std::sync::{Arc, RwLock};
+//! use marsad_extract::Intake;
+//! let dir = tempfile::tempdir().unwrap();
+//! let gaz = marsad_gazetteer::Gazetteer::bundled().unwrap();
+//! let index = Arc::new(RwLock::new(marsad_index::SpatialIndex::default()));
+//! let pipeline = marsad_pipeline::Pipeline::open(&gaz, &dir.path().join("m.db"), index.clone()).unwrap();
+//! let article = marsad_model::Article::from_text(
+//!     "قصفت طائرات حربية مواقع في مدينة البوكمال يوم الثلاثاء.",
+//!     chrono::NaiveDate::from_ymd_opt(2024, 3, 6),
+//! );
+//! let done = pipeline.ingest(&article).unwrap();
+//! assert!(done.report.new_article);
+//! assert_eq!(index.read().unwrap().len(), done.incidents.len());
+//! ```
+#![forbid(unsafe_code)]
+
+mod error;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+
+use marsad_extract::Extractor;
+use marsad_gazetteer::Gazetteer;
+use marsad_index::{IncidentPoint, SpatialIndex};
+use marsad_model::{Article, Incident};
+use marsad_store::{IngestReport, Store};
+
+pub use error::{Error, Result};
+
+/// Extraction, the writing connection and the index, for ingesting
+/// articles one transaction each.
+pub struct Pipeline<'g> {
+    extractor: Extractor<'g>,
+    writer: Mutex<Store>,
+    index: Arc<RwLock<SpatialIndex>>,
+}
+
+impl std::fmt::Debug for Pipeline<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").finish_non_exhaustive()
+    }
+}
+
+/// What ingesting one article did.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// What the store did.
+    pub report: IngestReport,
+    /// The incidents the article created or reported again, as stored now.
+    pub incidents: Vec<Incident>,
+}
+
+impl<'g> Pipeline<'g> {
+    /// A pipeline writing to the database at `db` and keeping `index` up
+    /// to date.
+    pub fn open(gaz: &'g Gazetteer, db: &Path, index: Arc<RwLock<SpatialIndex>>) -> Result<Self> {
+        Ok(Pipeline {
+            extractor: Extractor::new(gaz),
+            writer: Mutex::new(Store::open(db)?),
+            index,
+        })
+    }
+
+    /// The extractor, for reading without storing.
+    pub fn extractor(&self) -> &Extractor<'g> {
+        &self.extractor
+    }
+
+    /// Extracts the article's incidents, stores the article and them in one
+    /// transaction, and indexes what changed. An article already stored
+    /// changes nothing.
+    pub fn ingest(&self, article: &Article) -> Result<Ingested> {
+        let extraction = self.extractor.extract(article);
+        let (report, incidents) = {
+            let mut store = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let report = store.ingest(article, &extraction.incidents)?;
+            let touched: Vec<String> = report
+                .incidents_new
+                .iter()
+                .chain(&report.incidents_merged)
+                .cloned()
+                .collect();
+            let incidents = store.incidents(&touched)?;
+            (report, incidents)
+        };
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        for p in incidents.iter().filter_map(IncidentPoint::of) {
+            index.upsert(p);
+        }
+        tracing::info!(
+            article = %report.article_id,
+            new_article = report.new_article,
+            incidents_new = report.incidents_new.len(),
+            incidents_merged = report.incidents_merged.len(),
+            "ingested"
+        );
+        Ok(Ingested { report, incidents })
+    }
+}
+
+/// The R-tree of every stored incident that has a place.
+pub fn load_index(store: &Store) -> Result<SpatialIndex> {
+    let points = store
+        .all_incidents()?
+        .iter()
+        .filter_map(IncidentPoint::of)
+        .collect();
+    Ok(SpatialIndex::bulk_load(points))
+}

@@ -1,0 +1,106 @@
+//! Layers: one per event type (titles, colour and icon defined once, in
+//! the model), plus «all» and «places», each downloadable.
+
+use std::collections::{BTreeMap, HashSet};
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Json;
+use marsad_model::{EventType, Sort};
+use serde_json::{json, Map, Value};
+
+use super::{feature_collection, records};
+use crate::query::{Selection, MAX_LIMIT};
+use crate::{response, AppError, AppState};
+
+/// `GET /api/v1/layers`: each layer with its look and its count under the
+/// filters.
+pub async fn list(State(state): State<AppState>, sel: Selection) -> Json<Value> {
+    let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
+    let counts = ix.counts_by_type(&sel.query);
+    let total: usize = counts.values().sum();
+    let mut out = vec![
+        json!({"id": "all", "title_ar": "كل الأحداث", "title_en": "All incidents", "colour": "#444444", "count": total, "url": "/api/v1/layers/all.geojson"}),
+    ];
+    for t in EventType::ALL {
+        out.push(json!({
+            "id": t.as_str(),
+            "title_ar": t.title_ar(),
+            "title_en": t.title_en(),
+            "colour": t.colour(),
+            "icon": t.icon(),
+            "attack": t.is_attack(),
+            "count": counts.get(&t).copied().unwrap_or(0),
+            "url": format!("/api/v1/layers/{}.geojson", t.as_str()),
+        }));
+    }
+    let places: HashSet<String> = ix
+        .all(&sel.query, Sort::DateDesc, usize::MAX, 0)
+        .hits
+        .into_iter()
+        .filter_map(|h| {
+            ix.get(&h.id)
+                .map(|pt| format!("{:.5},{:.5}", pt.lat, pt.lon))
+        })
+        .collect();
+    out.push(json!({"id": "places", "title_ar": "الأماكن", "title_en": "Places with incidents", "colour": "#1a1a1a", "count": places.len(), "url": "/api/v1/layers/places.geojson"}));
+    Json(json!({ "layers": out }))
+}
+
+/// `GET /api/v1/layers/{id}.geojson`: a layer as a download, honouring the filters.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    mut sel: Selection,
+) -> Result<Response, AppError> {
+    let id = file.strip_suffix(".geojson").ok_or_else(|| {
+        AppError::NotFound(format!(
+            "no layer file {file:?}; layers are /api/v1/layers/<id>.geojson"
+        ))
+    })?;
+    let area = match id {
+        "all" | "places" => sel.area(false)?,
+        _ => {
+            let t = EventType::parse(id).ok_or_else(|| {
+                AppError::NotFound(format!("no layer {id:?}; see /api/v1/layers"))
+            })?;
+            sel.query = sel.query.only(t);
+            sel.area(false)?
+        }
+    };
+    let body = if id == "places" {
+        places_layer(&state, &sel, area).await?
+    } else {
+        feature_collection(&state, &sel, area, MAX_LIMIT).await?
+    };
+    Ok(response::geojson(
+        body,
+        Some(&format!("marsad-{id}.geojson")),
+    ))
+}
+
+/// The places that have incidents (within the filters), with counts.
+async fn places_layer(
+    state: &AppState,
+    sel: &Selection,
+    area: crate::query::Area,
+) -> Result<String, AppError> {
+    let (page, _) = sel.run(state, area, MAX_LIMIT);
+    let mut by_place: BTreeMap<String, usize> = BTreeMap::new();
+    for (r, _) in records(state, &page).await? {
+        if let Some(p) = r.place {
+            *by_place.entry(p.id).or_insert(0) += 1;
+        }
+    }
+    let features = by_place
+        .into_iter()
+        .filter_map(|(id, n)| {
+            let mut f = marsad_formats::place_feature(state.gaz.place(state.gaz.by_id(&id)?), None);
+            if let Some(props) = f.properties.as_mut() {
+                props.insert("incident_count".into(), json!(n));
+            }
+            Some(f)
+        })
+        .collect();
+    Ok(marsad_formats::collection(features, Map::new()).to_string())
+}

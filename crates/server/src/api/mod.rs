@@ -1,0 +1,56 @@
+//! The API under `/api/v1`, one module per resource. Handlers are thin:
+//! take typed inputs, call the library crates, shape the response.
+
+pub(crate) mod articles;
+pub(crate) mod exports;
+pub(crate) mod health;
+pub(crate) mod incidents;
+pub(crate) mod layers;
+pub(crate) mod places;
+
+use marsad_index::Page;
+use marsad_model::Incident;
+use serde_json::{json, Map};
+
+use crate::query::{Area, Selection};
+use crate::{AppError, AppState};
+
+/// The incidents of a page, in page order, with their distances.
+pub(crate) async fn records(
+    state: &AppState,
+    page: &Page,
+) -> Result<Vec<(Incident, Option<f64>)>, AppError> {
+    let ids: Vec<String> = page.hits.iter().map(|h| h.id.clone()).collect();
+    let dist: Vec<Option<f64>> = page.hits.iter().map(|h| h.distance_km).collect();
+    let recs = state.read(move |s| s.incidents(&ids)).await?;
+    Ok(recs.into_iter().zip(dist).collect())
+}
+
+/// A page of incidents as a FeatureCollection with `numberMatched`,
+/// `numberReturned`, `limit` and `offset`.
+pub(crate) async fn feature_collection(
+    state: &AppState,
+    sel: &Selection,
+    area: Area,
+    default_limit: usize,
+) -> Result<String, AppError> {
+    let (page, limit) = sel.run(state, area, default_limit);
+    let features: Vec<_> = records(state, &page)
+        .await?
+        .iter()
+        .map(|(r, d)| marsad_formats::incident_feature(r, *d))
+        .map(|f| {
+            if sel.minimal {
+                marsad_formats::minimal(f)
+            } else {
+                f
+            }
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("numberMatched".into(), json!(page.total));
+    m.insert("numberReturned".into(), json!(features.len()));
+    m.insert("limit".into(), json!(limit));
+    m.insert("offset".into(), json!(sel.offset));
+    Ok(marsad_formats::collection(features, m).to_string())
+}

@@ -1,0 +1,30 @@
+//! Response shapes shared by the handlers.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// A GeoJSON body; with `download`, a file of that name.
+pub fn geojson(body: String, download: Option<&str>) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
+    if let Some(name) = download {
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            headers.insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    (StatusCode::OK, headers, body).into_response()
+}
+
+/// A JSON body of another media type (OGC's `application/json`,
+/// `application/geo+json`).
+pub fn json_as(v: &impl serde::Serialize, ctype: &'static str) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, ctype)],
+        serde_json::to_string(v).unwrap_or_default(),
+    )
+        .into_response()
+}

@@ -1,0 +1,117 @@
+//! `marsad ingest`: articles into the database, one transaction each.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use marsad_extract::Intake;
+use marsad_model::Article;
+use marsad_pipeline::Pipeline;
+use serde_json::json;
+
+use super::common::{article_files, load_gazetteer};
+use super::DbArgs;
+
+#[derive(Args)]
+pub(super) struct IngestArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Publication date for relative dates, YYYY-MM-DD; overrides the articles' own.
+    #[arg(long, value_parser = marsad_model::parse_date)]
+    published: Option<chrono::NaiveDate>,
+    /// Article files, or folders whose files are all read.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+/// What `ingest` did, for the final summary.
+#[derive(Default)]
+struct Totals {
+    new: usize,
+    unchanged: usize,
+    failed: usize,
+    incidents_new: usize,
+    incidents_merged: usize,
+}
+
+/// Stores articles one transaction each, printing a JSON line per article
+/// as soon as it is committed (so a crash loses nothing that was reported).
+pub(super) fn run(gaz: &super::GazetteerArgs, args: IngestArgs) -> Result<()> {
+    let gaz = load_gazetteer(gaz)?;
+    let files = article_files(&args.paths)?;
+    let db = &args.db.db;
+    // Nothing here reads the index; the pipeline keeps it up to date anyway.
+    let index = Arc::new(RwLock::new(marsad_index::SpatialIndex::default()));
+    let pipeline = Pipeline::open(&gaz, db, index).with_context(|| db.display().to_string())?;
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::new(files.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} articles {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut t = Totals::default();
+    let mut out = std::io::stdout().lock();
+    for path in &files {
+        let line = match Article::from_path(path) {
+            Ok(mut article) => {
+                if args.published.is_some() {
+                    article.published = args.published;
+                }
+                let r = pipeline.ingest(&article)?.report;
+                t.count(&r);
+                json!({
+                    "path": path.display().to_string(),
+                    "article_id": r.article_id,
+                    "status": if r.new_article { "stored" } else { "unchanged" },
+                    "incidents_new": r.incidents_new.len(),
+                    "incidents_merged": r.incidents_merged.len(),
+                })
+            }
+            Err(e) => {
+                t.failed += 1;
+                bar.suspend(|| eprintln!("marsad: error: {e}"));
+                json!({"path": path.display().to_string(), "status": "failed", "error": e.to_string()})
+            }
+        };
+        writeln!(out, "{line}")?;
+        out.flush()?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    t.report(db);
+    if t.failed > 0 {
+        bail!("{} article(s) could not be read", t.failed);
+    }
+    Ok(())
+}
+
+impl Totals {
+    fn count(&mut self, r: &marsad_store::IngestReport) {
+        if r.new_article {
+            self.new += 1;
+        } else {
+            self.unchanged += 1;
+        }
+        self.incidents_new += r.incidents_new.len();
+        self.incidents_merged += r.incidents_merged.len();
+    }
+
+    fn report(&self, db: &std::path::Path) {
+        eprintln!(
+            "articles: {} new, {} unchanged, {} failed; incidents: {} new, {} merged into existing",
+            self.new, self.unchanged, self.failed, self.incidents_new, self.incidents_merged
+        );
+        tracing::info!(
+            db = %db.display(),
+            articles_new = self.new,
+            articles_unchanged = self.unchanged,
+            articles_failed = self.failed,
+            incidents_new = self.incidents_new,
+            incidents_merged = self.incidents_merged,
+            "ingest finished"
+        );
+    }
+}

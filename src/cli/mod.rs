@@ -1,0 +1,169 @@
+//! The command line: arguments, logging, and one module per command.
+
+mod common;
+mod export;
+mod extract;
+mod gazetteer;
+mod geocode;
+mod ingest;
+mod places;
+mod query;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use marsad_model::{DateRange, EventType, IncidentQuery};
+
+/// Marsad (مرصد): maps incidents reported in Arabic news about eastern Syria.
+#[derive(Parser)]
+#[command(name = "marsad", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    gaz: GazetteerArgs,
+    /// Log lines as text or as JSON objects (one per line); RUST_LOG filters them.
+    #[arg(long, global = true, env = "MARSAD_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct GazetteerArgs {
+    /// User gazetteer merged with the bundled one (written by `gazetteer import`).
+    /// Default: $XDG_DATA_HOME/marsad/user-gazetteer.jsonl.gz, used if it exists.
+    #[arg(long, global = true, env = "MARSAD_USER_GAZETTEER")]
+    user_gazetteer: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// The incident database (SQLite; created if missing).
+    #[arg(long, env = "MARSAD_DB", default_value = "marsad.db")]
+    db: PathBuf,
+}
+
+fn confidence(s: &str) -> Result<f32, marsad_model::Error> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| marsad_model::Error::Invalid(format!("{s:?} is not a number")))?;
+    Ok(marsad_model::in_range(x, 0.0, 1.0)? as f32)
+}
+
+#[derive(Args, Clone, Default)]
+struct FilterArgs {
+    /// Only incidents on or after this date (YYYY-MM-DD).
+    #[arg(long, value_parser = marsad_model::parse_date)]
+    since: Option<chrono::NaiveDate>,
+    /// Only incidents on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = marsad_model::parse_date)]
+    until: Option<chrono::NaiveDate>,
+    /// Only these event types (repeat or comma-separate).
+    #[arg(long = "type", value_delimiter = ',')]
+    types: Vec<EventType>,
+    /// Only incidents with these actors or targets (ids: sdf, irgc, us_forces…).
+    #[arg(long = "actor", value_delimiter = ',')]
+    actors: Vec<String>,
+    /// Only incidents at least this confident (0–1).
+    #[arg(long, value_parser = confidence)]
+    min_confidence: Option<f32>,
+}
+
+impl FilterArgs {
+    fn query(&self) -> Result<IncidentQuery> {
+        let dates =
+            DateRange::new(self.since, self.until).map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+        Ok(IncidentQuery {
+            dates,
+            types: self.types.clone(),
+            actors: self.actors.clone(),
+            min_confidence: self.min_confidence,
+            max_geo_precision: None,
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the HTTP API and the web map.
+    Serve(serve::ServeArgs),
+    /// Stores articles (files or folders) and their incidents in the database.
+    Ingest(ingest::IngestArgs),
+    /// Incidents near a place or point, as GeoJSON.
+    Query(query::QueryArgs),
+    /// Writes incidents as GeoJSON or ACLED-style CSV.
+    Export(export::ExportArgs),
+    /// Finds and resolves the place names in Arabic text; prints JSON.
+    Geocode(geocode::GeocodeArgs),
+    /// Extracts incidents from articles (text, HTML or JSON); one JSON line per article.
+    Extract(extract::ExtractArgs),
+    /// Searches the gazetteer by Arabic or Latin name.
+    Places {
+        #[command(subcommand)]
+        command: places::PlacesCommand,
+    },
+    /// Builds or extends the gazetteer.
+    Gazetteer {
+        #[command(subcommand)]
+        command: gazetteer::GazetteerCommand,
+    },
+}
+
+/// Runs the command line and maps errors to a one-line message and exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format, matches!(cli.command, Command::Serve(_)));
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("marsad: error: {}", chain.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to standard error, filtered by `RUST_LOG`. Without it a server
+/// logs each request and what it ingests (info); the other commands, whose
+/// output is their result, only warnings.
+fn init_logging(format: LogFormat, server: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if server { "info" } else { "warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let gaz = &cli.gaz;
+    match cli.command {
+        Command::Serve(args) => serve::run(gaz, args),
+        Command::Ingest(args) => ingest::run(gaz, args),
+        Command::Query(args) => query::run(gaz, args),
+        Command::Export(args) => export::run(args),
+        Command::Geocode(args) => geocode::run(gaz, args),
+        Command::Extract(args) => extract::run(gaz, args),
+        Command::Places { command } => places::run(gaz, command),
+        Command::Gazetteer { command } => gazetteer::run(gaz, command),
+    }
+}

@@ -1,0 +1,98 @@
+//! `marsad serve`: the API and the web map.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use marsad_extract::Intake;
+use marsad_gazetteer::Gazetteer;
+use marsad_model::Article;
+
+use super::common::load_gazetteer;
+use super::{DbArgs, GazetteerArgs};
+
+#[derive(Args)]
+pub(super) struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on (port 0 picks a free port, printed at start).
+    #[arg(long, env = "MARSAD_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Bearer token that allows POST /api/v1/articles; without it writes are refused.
+    #[arg(long, env = "MARSAD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Largest request body accepted, bytes.
+    #[arg(long, env = "MARSAD_MAX_BODY", default_value_t = 2 * 1024 * 1024)]
+    max_body: usize,
+    /// Ingest the bundled example articles first (skipped if already stored).
+    #[arg(long, env = "MARSAD_EXAMPLES")]
+    examples: bool,
+}
+
+pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
+    // The server's state borrows the gazetteer for as long as the process.
+    let gaz: &'static Gazetteer = Box::leak(Box::new(load_gazetteer(gaz)?));
+    let config = marsad_server::Config {
+        token: args.token,
+        max_body_bytes: args.max_body,
+    };
+    let db = &args.db.db;
+    let state =
+        marsad_server::AppState::open(gaz, db, config).with_context(|| db.display().to_string())?;
+    if args.examples {
+        let new = ingest_examples(&state.pipeline)?;
+        if new > 0 {
+            eprintln!("stored {new} example articles in {}", db.display());
+        }
+    }
+    serve(state, &args.addr)
+}
+
+/// Stores the bundled example articles; returns how many were new.
+fn ingest_examples(pipeline: &marsad_pipeline::Pipeline<'_>) -> Result<usize> {
+    const EXAMPLES: &str = include_str!("../../data/examples.jsonl");
+    let mut new = 0;
+    for (i, line) in EXAMPLES.lines().enumerate() {
+        let what = format!("data/examples.jsonl:{}", i + 1);
+        let article = Article::from_bytes(line.as_bytes(), &what)?;
+        if pipeline.ingest(&article)?.report.new_article {
+            new += 1;
+        }
+    }
+    Ok(new)
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+fn serve(state: marsad_server::AppState, addr: &str) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        // Tests and scripts read this line to find the port.
+        println!("marsad: listening on http://{local}");
+        use std::io::Write as _;
+        std::io::stdout().flush()?;
+        let shutdown = async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut term) => {
+                        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+                    }
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = ctrl_c.await;
+        };
+        axum::serve(listener, marsad_server::router(state))
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    })
+}
