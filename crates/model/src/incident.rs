@@ -215,7 +215,8 @@ struct Wire {
     injured: Option<u32>,
     arrested: Option<u32>,
     count_qualifiers: std::collections::BTreeMap<String, Qualifier>,
-    confidence: f32,
+    /// f64 on the wire: an f32 widened in JSON reads 0.800000011920929.
+    confidence: f64,
     source_count: u32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     sources: Vec<Source>,
@@ -245,7 +246,7 @@ impl Serialize for Incident {
             injured: self.counts.injured,
             arrested: self.counts.arrested,
             count_qualifiers: self.counts.qualifiers(),
-            confidence: self.confidence,
+            confidence: (f64::from(self.confidence) * 1000.0).round() / 1000.0,
             source_count: self.source_count,
             sources: self.sources.clone(),
         }
@@ -280,7 +281,7 @@ impl<'de> Deserialize<'de> for Incident {
             targets: w.targets,
             people: w.people,
             counts: Counts::from_parts(w.killed, w.injured, w.arrested, &w.count_qualifiers),
-            confidence: w.confidence,
+            confidence: w.confidence as f32,
             source_count: w.source_count,
             sources: w.sources,
         })

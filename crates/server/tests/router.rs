@@ -1,0 +1,807 @@
+//! The router in-process (`tower::ServiceExt::oneshot`): one case per
+//! endpoint and per bad input, over a database seeded with incidents
+//! written here, so every answer is known; and snapshots of the documents
+//! Marsad serves (GeoJSON, CSV, OpenAPI, OGC).
+
+#![allow(clippy::unwrap_used)] // a panic is how a test fails
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use marsad_gazetteer::Gazetteer;
+use marsad_model::{
+    Actor, ActorKind, Article, Counts, DatePrecision, EventType, Format, GeoPrecision, Incident,
+    Place, Qualifier, Source,
+};
+use marsad_server::{AppState, Config};
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn gazetteer() -> &'static Gazetteer {
+    static GAZ: OnceLock<Gazetteer> = OnceLock::new();
+    GAZ.get_or_init(|| Gazetteer::bundled().unwrap())
+}
+
+fn actor(id: &str, ar: &str, en: &str, kind: ActorKind) -> Actor {
+    Actor {
+        id: id.into(),
+        name_ar: ar.into(),
+        name_en: en.into(),
+        kind,
+    }
+}
+
+/// A gazetteer place's facts, by its Arabic name.
+fn place(name: &str) -> Place {
+    let gaz = gazetteer();
+    let p = gaz.place(gaz.lookup_name(name).unwrap());
+    Place {
+        id: p.id.clone(),
+        name_ar: p.name_ar.clone(),
+        name_en: Some(p.name_en.clone()),
+        admin1: p.admin1.clone(),
+        admin2: p.admin2.clone(),
+        lat: p.lat,
+        lon: p.lon,
+    }
+}
+
+/// One incident of the fixture: what, where, when, and its sentence.
+struct Told {
+    id: &'static str,
+    ty: EventType,
+    at: Option<&'static str>,
+    date: Option<&'static str>,
+    precision: DatePrecision,
+    actors: Vec<Actor>,
+    targets: Vec<Actor>,
+    counts: Counts,
+    sentence: &'static str,
+}
+
+fn toll(killed: Option<u32>, q: Qualifier, injured: Option<u32>, arrested: Option<u32>) -> Counts {
+    Counts {
+        killed,
+        killed_q: q,
+        injured,
+        arrested,
+        ..Counts::default()
+    }
+}
+
+/// Eight incidents in eastern Syria and one without a place, told in two
+/// articles written for this test; the second reports the first strike
+/// again with a higher toll.
+fn fixture() -> Vec<(Article, Vec<Told>)> {
+    let us = || {
+        actor(
+            "us_forces",
+            "القوات الأمريكية",
+            "US forces",
+            ActorKind::ForeignStateForce,
+        )
+    };
+    let irgc = || actor("irgc", "الحرس الثوري", "IRGC", ActorKind::ForeignStateForce);
+    let sdf = || actor("sdf", "قسد", "SDF", ActorKind::StateForce);
+    let day = DatePrecision::Day;
+    let first = vec![
+        Told {
+            id: "fx-strike",
+            ty: EventType::Airstrike,
+            at: Some("البوكمال"),
+            date: Some("2024-03-05"),
+            precision: day,
+            actors: vec![us()],
+            targets: vec![irgc()],
+            counts: toll(Some(4), Qualifier::AtLeast, Some(2), None),
+            sentence: "قصفت طائرات حربية أمريكية مقرا للحرس الثوري في البوكمال، ما أدى إلى مقتل أربعة على الأقل.",
+        },
+        Told {
+            id: "fx-drone",
+            ty: EventType::DroneStrike,
+            at: Some("الميادين"),
+            date: Some("2024-02-20"),
+            precision: day,
+            actors: vec![],
+            targets: vec![irgc()],
+            counts: toll(Some(2), Qualifier::Exact, None, None),
+            sentence: "استهدفت طائرة مسيرة سيارة قرب الميادين وقتل شخصان.",
+        },
+        Told {
+            id: "fx-raid",
+            ty: EventType::RaidArrest,
+            at: Some("هجين"),
+            date: Some("2023-11-10"),
+            precision: day,
+            actors: vec![sdf()],
+            targets: vec![],
+            counts: toll(None, Qualifier::Exact, None, Some(12)),
+            sentence: "داهمت قوات قسد منازل في هجين واعتقلت اثني عشر شابا.",
+        },
+        Told {
+            id: "fx-clash",
+            ty: EventType::ArmedClash,
+            at: Some("ذيبان"),
+            date: Some("2023-08-28"),
+            precision: day,
+            actors: vec![sdf()],
+            targets: vec![],
+            counts: toll(None, Qualifier::Tens, None, None),
+            sentence: "اندلعت اشتباكات في ذيبان سقط فيها عشرات القتلى.",
+        },
+        Told {
+            id: "fx-deploy",
+            ty: EventType::DeploymentReinforcement,
+            at: Some("البوكمال"),
+            date: Some("2024-01-15"),
+            precision: DatePrecision::Week,
+            actors: vec![irgc()],
+            targets: vec![],
+            counts: Counts::default(),
+            sentence: "وصلت تعزيزات للحرس الثوري إلى البوكمال الأسبوع الماضي.",
+        },
+        Told {
+            id: "fx-shelling",
+            ty: EventType::Shelling,
+            at: Some("الميادين"),
+            date: None,
+            precision: DatePrecision::Unknown,
+            actors: vec![],
+            targets: vec![],
+            counts: Counts::default(),
+            sentence: "وتعرضت أطراف الميادين لقصف مدفعي.",
+        },
+        Told {
+            id: "fx-kidnap",
+            ty: EventType::Kidnapping,
+            at: None,
+            date: None,
+            precision: DatePrecision::Unknown,
+            actors: vec![],
+            targets: vec![],
+            counts: Counts::default(),
+            sentence: "وخطف مسلحون مجهولون تاجرا على طريق البادية.",
+        },
+    ];
+    let second = vec![
+        Told {
+            id: "fx-strike-again",
+            ty: EventType::Airstrike,
+            at: Some("البوكمال"),
+            date: Some("2024-03-05"),
+            precision: day,
+            actors: vec![us()],
+            targets: vec![irgc()],
+            counts: toll(Some(6), Qualifier::Exact, None, None),
+            sentence: "ارتفعت حصيلة الغارة على البوكمال إلى ستة قتلى.",
+        },
+        Told {
+            id: "fx-protest",
+            ty: EventType::Protest,
+            at: Some("الشحيل"),
+            date: Some("2023-09-01"),
+            precision: day,
+            actors: vec![],
+            targets: vec![],
+            counts: Counts::default(),
+            sentence: "وتظاهر العشرات في الشحيل احتجاجا على الاعتقالات.",
+        },
+    ];
+    vec![
+        (
+            article("https://news.example/strikes", "2024-03-06", &first),
+            first,
+        ),
+        (
+            article("https://other.example/toll", "2024-03-07", &second),
+            second,
+        ),
+    ]
+}
+
+fn article(url: &str, published: &str, told: &[Told]) -> Article {
+    Article {
+        url: Some(url.into()),
+        title: Some("أحداث في دير الزور".into()),
+        published: published.parse().ok(),
+        text: told
+            .iter()
+            .map(|t| t.sentence)
+            .collect::<Vec<_>>()
+            .join(" "),
+        format: Format::Text,
+    }
+}
+
+fn incidents(a: &Article, told: Vec<Told>) -> Vec<Incident> {
+    let mut start = 0;
+    told.into_iter()
+        .map(|t| {
+            let end = start + t.sentence.chars().count();
+            let i = Incident {
+                id: t.id.into(),
+                event_type: t.ty,
+                date: t.date.map(|d| d.parse().unwrap()),
+                date_precision: t.precision,
+                date_text: None,
+                place: t.at.map(place),
+                geo_precision: GeoPrecision::PLACE,
+                actors: t.actors,
+                targets: t.targets,
+                people: vec![],
+                counts: t.counts,
+                confidence: 0.8,
+                source_count: 1,
+                sources: vec![Source {
+                    article_id: a.id(),
+                    url: a.url.clone(),
+                    title: a.title.clone(),
+                    outlet: a.outlet(),
+                    published: a.published,
+                    start,
+                    end,
+                    evidence: t.sentence.into(),
+                }],
+            };
+            start = end + 1;
+            i
+        })
+        .collect()
+}
+
+/// The application over a fresh database holding the fixture.
+fn app(token: Option<&str>, max_body_bytes: usize) -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let mut store = marsad_store::Store::open(&db).unwrap();
+    for (a, told) in fixture() {
+        store.ingest(&a, &incidents(&a, told)).unwrap();
+    }
+    drop(store);
+    let config = Config {
+        token: token.map(str::to_string),
+        max_body_bytes,
+    };
+    let state = AppState::open(gazetteer(), &db, config).unwrap();
+    (dir, marsad_server::router(state))
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+async fn call(app: &Router, method: Method, uri: &str, body: Option<(&str, Vec<u8>)>) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    let body = match body {
+        Some((ctype, bytes)) => {
+            req = req
+                .header(header::CONTENT_TYPE, ctype)
+                .header(header::AUTHORIZATION, "Bearer t0ken");
+            Body::from(bytes)
+        }
+        None => Body::empty(),
+    };
+    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = res.status();
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Answer {
+    call(app, Method::GET, uri, None).await
+}
+
+fn ids(v: &Value) -> Vec<&str> {
+    v["features"]
+        .as_array()
+        .map(|fs| fs.iter().filter_map(|f| f["id"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// One GET and what its answer must be.
+struct Case {
+    uri: &'static str,
+    status: u16,
+    content_type: &'static str,
+    check: fn(&Answer) -> Result<(), String>,
+}
+
+fn ok(_: &Answer) -> Result<(), String> {
+    Ok(())
+}
+
+fn expect(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if cond {
+        Ok(())
+    } else {
+        Err(what())
+    }
+}
+
+const GEOJSON: &str = "application/geo+json";
+const JSON: &str = "application/json";
+
+/// Every GET route, with the answer the fixture gives.
+fn cases() -> Vec<Case> {
+    vec![
+        Case { uri: "/", status: 200, content_type: "text/html", check: ok },
+        Case { uri: "/healthz", status: 200, content_type: JSON, check: |a| {
+            // Eight incidents have a place; the kidnapping has none.
+            expect(a.json()["incidents"] == 7, || format!("{}", a.json()))
+        }},
+        Case { uri: "/api/v1/healthz", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["status"] == "ok", || a.text())
+        }},
+        Case { uri: "/basemap/admin.geojson", status: 200, content_type: GEOJSON, check: |a| {
+            expect(a.json()["type"] == "FeatureCollection", || a.text())
+        }},
+        Case { uri: "/api/v1/basemap/places.geojson", status: 200, content_type: GEOJSON, check: |a| {
+            expect(!ids(&a.json()).is_empty(), || "no labels".into())
+        }},
+        Case { uri: "/api/v1/openapi.json", status: 200, content_type: JSON, check: |a| {
+            let spec = a.json();
+            for (method, path) in marsad_server::ROUTES {
+                if !spec["paths"][path][method].is_object() {
+                    return Err(format!("openapi.json lacks {method} {path}"));
+                }
+            }
+            Ok(())
+        }},
+        Case { uri: "/api/v1/incidents", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            expect(
+                ids(&v) == ["fx-strike", "fx-drone", "fx-deploy", "fx-raid", "fx-protest", "fx-clash", "fx-shelling"],
+                || format!("newest first, undated last: {:?}", ids(&v)),
+            )
+        }},
+        Case { uri: "/api/v1/incidents?type=raid_arrest,protest", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()) == ["fx-raid", "fx-protest"], || format!("{:?}", ids(&a.json())))
+        }},
+        Case { uri: "/api/v1/incidents?since=2024-01-01&until=2024-02-29", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()) == ["fx-drone", "fx-deploy"], || format!("{:?}", ids(&a.json())))
+        }},
+        Case { uri: "/api/v1/incidents?actor=irgc&sort=date", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()) == ["fx-deploy", "fx-drone", "fx-strike"], || format!("{:?}", ids(&a.json())))
+        }},
+        Case { uri: "/api/v1/incidents?limit=2&offset=2", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            expect(
+                ids(&v) == ["fx-deploy", "fx-raid"] && v["numberMatched"] == 7 && v["numberReturned"] == 2,
+                || format!("{v}"),
+            )
+        }},
+        Case { uri: "/api/v1/incidents?bbox=40.0,34.5,40.7,35.2", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            expect(ids(&v).iter().all(|i| i.starts_with("fx-")) && ids(&v).contains(&"fx-drone") && !ids(&v).contains(&"fx-strike"), || format!("{:?}", ids(&v)))
+        }},
+        Case { uri: "/api/v1/incidents?properties=min", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            let keys: Vec<&String> = v["features"][0]["properties"].as_object().map(|o| o.keys().collect()).unwrap_or_default();
+            expect(keys.len() <= 7 && !keys.iter().any(|k| *k == "actors"), || format!("{keys:?}"))
+        }},
+        Case { uri: "/api/v1/incidents/near?place=%D8%A7%D9%84%D8%A8%D9%88%D9%83%D9%85%D8%A7%D9%84&radius_km=10", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            let d = v["features"][0]["properties"]["distance_km"].as_f64();
+            expect(ids(&v).len() == 2 && d == Some(0.0), || format!("{v}"))
+        }},
+        Case { uri: "/api/v1/incidents/near?lat=35.01&lon=40.45&radius_km=5&type=shelling", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()) == ["fx-shelling"], || format!("{:?}", ids(&a.json())))
+        }},
+        Case { uri: "/api/v1/incidents/fx-strike", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            let p = &v["properties"];
+            expect(
+                p["source_count"] == 2 && p["sources"].as_array().map(Vec::len) == Some(2) && p["killed"] == 6,
+                || format!("the strike told twice, the larger toll: {p}"),
+            )
+        }},
+        Case { uri: "/api/v1/layers", status: 200, content_type: JSON, check: |a| {
+            let v = a.json();
+            let layers = v["layers"].as_array().cloned().unwrap_or_default();
+            let airstrike = layers.iter().find(|l| l["id"] == "airstrike").cloned().unwrap_or_default();
+            expect(
+                layers.len() == 18 && airstrike["count"] == 1 && airstrike["icon"].as_str().is_some_and(|i| i.starts_with('M')),
+                || format!("{v}"),
+            )
+        }},
+        Case { uri: "/api/v1/layers/airstrike.geojson", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()) == ["fx-strike"], || a.text())
+        }},
+        Case { uri: "/api/v1/layers/places.geojson", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            let counts: u64 = v["features"].as_array().map(|fs| fs.iter().filter_map(|f| f["properties"]["incident_count"].as_u64()).sum()).unwrap_or(0);
+            expect(counts == 7, || format!("{v}"))
+        }},
+        Case { uri: "/api/v1/export.geojson?type=airstrike", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()) == ["fx-strike"], || a.text())
+        }},
+        Case { uri: "/api/v1/export.csv?since=2024-01-01", status: 200, content_type: "text/csv", check: |a| {
+            expect(a.text().lines().count() == 4, || a.text())
+        }},
+        Case { uri: "/api/v1/places?q=Deir%20Ezzor", status: 200, content_type: GEOJSON, check: |a| {
+            expect(ids(&a.json()).first() == Some(&"wof:421202167"), || format!("{:?}", ids(&a.json())))
+        }},
+        Case { uri: "/api/v1/places/wof:890449891", status: 200, content_type: GEOJSON, check: |a| {
+            expect(a.json()["properties"]["name_en"] == "Abu Kamal", || a.text())
+        }},
+        Case { uri: "/ogc", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["links"].as_array().map(Vec::len) == Some(4), || a.text())
+        }},
+        Case { uri: "/ogc/conformance", status: 200, content_type: JSON, check: ok },
+        Case { uri: "/ogc/collections", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["collections"].as_array().map(Vec::len) == Some(2), || a.text())
+        }},
+        Case { uri: "/ogc/collections/incidents", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["extent"]["temporal"]["interval"][0][0] == "2023-08-28T00:00:00Z", || a.text())
+        }},
+        Case { uri: "/ogc/collections/incidents/items?limit=3&offset=3", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            let rels: Vec<&str> = v["links"].as_array().map(|l| l.iter().filter_map(|l| l["rel"].as_str()).collect()).unwrap_or_default();
+            expect(v["numberMatched"] == 7 && rels == ["self", "next", "prev"], || format!("{v}"))
+        }},
+        Case { uri: "/ogc/collections/incidents/items?datetime=2024-01-01/..", status: 200, content_type: GEOJSON, check: |a| {
+            expect(a.json()["numberMatched"] == 3, || a.text())
+        }},
+        Case { uri: "/ogc/collections/incidents/items/fx-raid", status: 200, content_type: GEOJSON, check: |a| {
+            expect(a.json()["properties"]["arrested"] == 12, || a.text())
+        }},
+        Case { uri: "/ogc/collections/places/items?bbox=40.8,34.4,41.0,34.5&limit=5", status: 200, content_type: GEOJSON, check: |a| {
+            expect(a.json()["numberMatched"].as_u64().unwrap_or(0) > 0, || a.text())
+        }},
+    ]
+}
+
+#[tokio::test]
+async fn every_route_answers_as_specified() {
+    let (_dir, app) = app(Some("t0ken"), 4096);
+    let mut failures = Vec::new();
+    for case in cases() {
+        let a = get(&app, case.uri).await;
+        if a.status.as_u16() != case.status {
+            failures.push(format!("{}: status {} ({})", case.uri, a.status, a.text()));
+        } else if !a.content_type.starts_with(case.content_type) {
+            failures.push(format!("{}: content type {:?}", case.uri, a.content_type));
+        } else if let Err(why) = (case.check)(&a) {
+            failures.push(format!("{}: {why}", case.uri));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_route_has_a_case() {
+    let uris: Vec<&str> = cases().iter().map(|c| c.uri).collect();
+    for (method, path) in marsad_server::ROUTES {
+        if *method != "get" {
+            continue;
+        }
+        // `{x}` stands for one path segment.
+        let pattern: Vec<&str> = path.split('/').collect();
+        let covered = uris.iter().any(|u| {
+            let u: Vec<&str> = u.split('?').next().unwrap_or("").split('/').collect();
+            u.len() == pattern.len()
+                && u.iter()
+                    .zip(&pattern)
+                    .all(|(a, b)| a == b || b.starts_with('{'))
+        });
+        assert!(covered, "no case for GET {path}");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_precise_error() {
+    let (_dir, app) = app(Some("t0ken"), 4096);
+    let cases: &[(&str, u16, &str)] = &[
+        (
+            "/api/v1/incidents/near?lat=95&lon=40&radius_km=5",
+            400,
+            "lat",
+        ),
+        (
+            "/api/v1/incidents/near?lat=34&lon=200&radius_km=5",
+            400,
+            "lon",
+        ),
+        ("/api/v1/incidents/near?lat=34&radius_km=5", 400, "lon"),
+        (
+            "/api/v1/incidents/near?lat=34&lon=40&radius_km=-3",
+            400,
+            "radius_km",
+        ),
+        (
+            "/api/v1/incidents/near?lat=34&lon=40&radius_km=99999",
+            400,
+            "radius_km",
+        ),
+        (
+            "/api/v1/incidents/near?lat=34&lon=40&radius_km=abc",
+            400,
+            "radius_km",
+        ),
+        ("/api/v1/incidents/near?lat=34&lon=40", 400, "radius_km"),
+        (
+            "/api/v1/incidents/near?place=Atlantis&radius_km=5",
+            400,
+            "place",
+        ),
+        ("/api/v1/incidents/near?radius_km=5", 400, "lat"),
+        ("/api/v1/incidents?bbox=41,35,40,34", 400, "bbox"),
+        ("/api/v1/incidents?bbox=1,2,3", 400, "bbox"),
+        ("/api/v1/incidents?type=bombing", 400, "type"),
+        ("/api/v1/incidents?since=2024-13-01", 400, "since"),
+        (
+            "/api/v1/incidents?since=2024-05-01&until=2024-01-01",
+            400,
+            "since",
+        ),
+        ("/api/v1/incidents?limit=10001", 400, "limit"),
+        ("/api/v1/incidents?limit=-1", 400, "limit"),
+        ("/api/v1/incidents?offset=x", 400, "offset"),
+        ("/api/v1/incidents?min_confidence=2", 400, "min_confidence"),
+        ("/api/v1/incidents?geo_precision=7", 400, "geo_precision"),
+        ("/api/v1/incidents?sort=sideways", 400, "sort"),
+        ("/api/v1/incidents?properties=some", 400, "properties"),
+        ("/api/v1/layers?type=bombing", 400, "type"),
+        ("/api/v1/export.csv?until=soon", 400, "until"),
+        ("/api/v1/export.geojson?bbox=0,0,0", 400, "bbox"),
+        ("/api/v1/places", 400, "q"),
+        ("/api/v1/places?q=x&near=95,10", 400, "near"),
+        ("/api/v1/places?q=x&limit=101", 400, "limit"),
+        ("/api/v1/incidents/nope", 404, "nope"),
+        ("/api/v1/places/nope", 404, "nope"),
+        ("/api/v1/layers/bombs.geojson", 404, "bombs"),
+        ("/api/v1/layers/airstrike.csv", 404, "airstrike.csv"),
+        ("/assets/nope.js", 404, "nope.js"),
+        ("/ogc/collections/cats", 404, "cats"),
+        ("/ogc/collections/cats/items", 404, "cats"),
+        ("/ogc/collections/incidents/items/nope", 404, "nope"),
+        (
+            "/ogc/collections/incidents/items?datetime=yesterday",
+            400,
+            "datetime",
+        ),
+        (
+            "/ogc/collections/incidents/items?datetime=2024-02-01/2024-01-01",
+            400,
+            "datetime",
+        ),
+        ("/ogc/collections/incidents/items?limit=x", 400, "limit"),
+        ("/no/such/path", 404, "endpoint"),
+    ];
+    let mut failures = Vec::new();
+    for &(uri, status, names) in cases {
+        let a = get(&app, uri).await;
+        let v = a.json();
+        let message = v["error"]["message"].as_str().unwrap_or("");
+        if a.status.as_u16() != status
+            || !v["error"]["code"].is_string()
+            || !message.contains(names)
+            || !a.content_type.starts_with(JSON)
+        {
+            failures.push(format!("{uri}: {} {}", a.status, a.text()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn articles_are_written_only_with_the_token_and_whole() {
+    let (_dir, app) = app(Some("t0ken"), 4096);
+    let post = |ctype: &'static str, body: &[u8]| {
+        let app = app.clone();
+        let body = body.to_vec();
+        async move { call(&app, Method::POST, "/api/v1/articles", Some((ctype, body))).await }
+    };
+    let json_body = |text: &str, published: &str| {
+        serde_json::json!({"url": "https://example.test/a", "title": "خبر", "published": published, "text": text})
+            .to_string()
+            .into_bytes()
+    };
+    let cases: Vec<(&str, &'static str, Vec<u8>, u16, &str)> = vec![
+        (
+            "invalid UTF-8",
+            "text/plain",
+            b"\xd8\xa7\xff\xfe".to_vec(),
+            400,
+            "invalid_utf8",
+        ),
+        (
+            "too large",
+            "text/plain",
+            vec![b'a'; 5000],
+            413,
+            "payload_too_large",
+        ),
+        (
+            "text not a string",
+            "application/json",
+            br#"{"text": 3}"#.to_vec(),
+            400,
+            "invalid_article",
+        ),
+        (
+            "empty JSON",
+            "application/json",
+            Vec::new(),
+            400,
+            "empty_body",
+        ),
+        (
+            "blank text",
+            "text/plain",
+            b"   ".to_vec(),
+            400,
+            "empty_body",
+        ),
+        (
+            "a picture",
+            "image/png",
+            b"x".to_vec(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "a bad date",
+            "application/json",
+            json_body("نص", "soon"),
+            400,
+            "invalid_article",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, ctype, body, status, code) in cases {
+        let a = post(ctype, &body).await;
+        if a.status.as_u16() != status || a.json()["error"]["code"] != code {
+            failures.push(format!("{what}: {} {}", a.status, a.text()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert_eq!(
+        get(&app, "/healthz").await.json()["incidents"],
+        7,
+        "nothing half-written"
+    );
+
+    // Without the token, or with another, nothing is written.
+    for auth in [None, Some("Bearer wrong")] {
+        let mut req = Request::post("/api/v1/articles").header(header::CONTENT_TYPE, "text/plain");
+        if let Some(a) = auth {
+            req = req.header(header::AUTHORIZATION, a);
+        }
+        let res = app
+            .clone()
+            .oneshot(req.body(Body::from("قصف")).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
+    }
+
+    // Stored, extracted and indexed at once; the same again changes nothing.
+    let text =
+        "قصفت طائرات مسيرة مجهولة مقرا للفصائل في بلدة هجين فجر أمس الأحد، ما أدى إلى مقتل عنصرين.";
+    let a = post("application/json", &json_body(text, "2024-06-03")).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    let first = &a.json()["incidents"]["features"][0]["properties"];
+    assert_eq!(first["place_en"], "Hajin");
+    assert_eq!(first["date"], "2024-06-02");
+    assert_eq!(first["killed"], 2);
+    let again = post("application/json", &json_body(text, "2024-06-03")).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["new_article"], false);
+    let near = get(
+        &app,
+        "/api/v1/incidents/near?lat=34.69&lon=40.83&radius_km=2&since=2024-06-01",
+    )
+    .await;
+    assert_eq!(near.json()["numberMatched"], 1, "indexed at once");
+
+    // Plain text takes its date from the query string.
+    let a = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles?published=2024-06-04",
+        Some((
+            "text/plain",
+            "اندلعت اشتباكات عنيفة صباح اليوم في بلدة ذيبان بين مسلحين."
+                .as_bytes()
+                .to_vec(),
+        )),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    assert_eq!(
+        a.json()["incidents"]["features"][0]["properties"]["date"],
+        "2024-06-04"
+    );
+}
+
+#[tokio::test]
+async fn without_a_token_writes_are_disabled() {
+    let (_dir, app) = app(None, 4096);
+    let a = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles",
+        Some(("text/plain", "قصف".as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(a.json()["error"]["code"], "writes_disabled");
+}
+
+/// The documents Marsad serves, as bytes a client sees. A change here is a
+/// change for every map, GIS tool and script that reads them: review the
+/// new snapshot (`cargo insta review`) before accepting it.
+#[tokio::test]
+async fn served_documents() {
+    let (_dir, app) = app(Some("t0ken"), 4096);
+    let json = |a: Answer| -> Value { a.json() };
+    insta::assert_json_snapshot!("incidents", json(get(&app, "/api/v1/incidents").await));
+    insta::assert_json_snapshot!(
+        "incidents_near",
+        json(
+            get(
+                &app,
+                "/api/v1/incidents/near?lat=34.45&lon=40.92&radius_km=50&properties=min"
+            )
+            .await
+        )
+    );
+    insta::assert_json_snapshot!(
+        "incident_with_sources",
+        json(get(&app, "/api/v1/incidents/fx-strike").await)
+    );
+    insta::assert_json_snapshot!("layers", json(get(&app, "/api/v1/layers").await));
+    insta::assert_json_snapshot!(
+        "layer_places",
+        json(get(&app, "/api/v1/layers/places.geojson").await)
+    );
+    insta::assert_snapshot!("export_csv", get(&app, "/api/v1/export.csv").await.text());
+    insta::assert_json_snapshot!("openapi", json(get(&app, "/api/v1/openapi.json").await), {
+        ".info.version" => "[version]",
+    });
+    insta::assert_json_snapshot!("ogc_landing", json(get(&app, "/ogc").await));
+    insta::assert_json_snapshot!("ogc_conformance", json(get(&app, "/ogc/conformance").await));
+    insta::assert_json_snapshot!("ogc_collections", json(get(&app, "/ogc/collections").await));
+    insta::assert_json_snapshot!(
+        "ogc_items",
+        json(get(&app, "/ogc/collections/incidents/items?limit=2&bbox=40,34,41.5,35.5").await),
+        { ".timeStamp" => "[time]" }
+    );
+    insta::assert_json_snapshot!(
+        "ogc_item",
+        json(get(&app, "/ogc/collections/incidents/items/fx-clash").await)
+    );
+    insta::assert_json_snapshot!(
+        "error",
+        json(get(&app, "/api/v1/incidents?type=bombing").await)
+    );
+}
