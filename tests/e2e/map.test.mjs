@@ -26,7 +26,7 @@ let browser;
 function startServer() {
   const db = join(mkdtempSync(join(tmpdir(), "marsad-e2e-")), "m.db");
   const child = spawn(BIN, ["serve", "--db", db, "--addr", "127.0.0.1:0", "--examples", "--token", TOKEN], {
-    env: { ...process.env, XDG_DATA_HOME: join(tmpdir(), "marsad-e2e-none") },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn", XDG_DATA_HOME: join(tmpdir(), "marsad-e2e-none") },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((ok, fail) => {

@@ -1,4 +1,5 @@
-// Interface strings in Arabic and English.
+// The interface in Arabic and English: its strings, names in the chosen
+// language (falling back to the other), and the page's direction.
 export const STRINGS = {
   ar: {
     title: "مرصد",
@@ -71,3 +72,30 @@ export const STRINGS = {
     all: "All",
   },
 };
+
+/** The interface string `key` in `lang` (the key itself if missing). */
+export function translate(lang, key) {
+  return STRINGS[lang]?.[key] ?? key;
+}
+
+/** A layer's title in `lang`. */
+export function title(layer, lang) {
+  return lang === "ar" ? layer.title_ar : layer.title_en;
+}
+
+/**
+ * A name in `lang` from `{<field>_ar, <field>_en}` (`place` for incidents,
+ * `name` for places and actors), the other language when it is missing.
+ */
+export function named(obj, lang, field = "name") {
+  const [first, second] = lang === "ar" ? ["_ar", "_en"] : ["_en", "_ar"];
+  return obj[field + first] || obj[field + second] || "";
+}
+
+/** Sets the page's language, direction and every `data-i18n` text. */
+export function applyLanguage(doc, lang) {
+  doc.documentElement.lang = lang;
+  doc.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+  for (const el of doc.querySelectorAll("[data-i18n]")) el.textContent = translate(lang, el.dataset.i18n);
+  for (const el of doc.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = translate(lang, el.dataset.i18nPlaceholder);
+}

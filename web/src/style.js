@@ -1,0 +1,137 @@
+// The map's style: an offline basemap (countries, rivers, Syrian admin
+// lines, place labels from the gazetteer), the radius circle and the
+// incident layers (clusters, coloured circles, white type icons).
+import { feature } from "topojson-client";
+import countriesTopo from "world-atlas/countries-50m.json";
+import riversUrl from "mapeo-offline-map/dist/rivers.json?url";
+
+export const FONT = ["Noto Sans Arabic", "sans-serif"];
+export const EMPTY = { type: "FeatureCollection", features: [] };
+
+/** Place labels in the interface language, the other one as fallback. */
+export function labelField(lang) {
+  const [first, second] = lang === "ar" ? ["name_ar", "name_en"] : ["name_en", "name_ar"];
+  return ["coalesce", ["get", first], ["get", second]];
+}
+
+/**
+ * The style. No `glyphs`: MapLibre renders labels with the page's web font
+ * (Noto Sans Arabic), shaping Arabic and laying it out right to left itself.
+ */
+export function mapStyle(lang) {
+  return {
+    version: 8,
+    sources: {
+      countries: { type: "geojson", data: feature(countriesTopo, countriesTopo.objects.countries) },
+      rivers: { type: "geojson", data: riversUrl },
+      admin: { type: "geojson", data: "/basemap/admin.geojson" },
+      labels: { type: "geojson", data: "/api/v1/basemap/places.geojson" },
+      radius: { type: "geojson", data: EMPTY },
+      incidents: { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 42, clusterMaxZoom: 11 },
+    },
+    layers: [...basemapLayers(lang), ...radiusLayers(), ...incidentLayers()],
+  };
+}
+
+function basemapLayers(lang) {
+  return [
+    { id: "background", type: "background", paint: { "background-color": "#cfe3ef" } },
+    { id: "countries-fill", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
+    { id: "countries-line", type: "line", source: "countries", paint: { "line-color": "#9a8f80", "line-width": 1 } },
+    {
+      id: "admin-districts",
+      type: "line",
+      source: "admin",
+      filter: ["==", ["get", "level"], "district"],
+      minzoom: 7,
+      paint: { "line-color": "#c9bfae", "line-width": 0.6, "line-dasharray": [2, 2] },
+    },
+    {
+      id: "admin-governorates",
+      type: "line",
+      source: "admin",
+      filter: ["==", ["get", "level"], "governorate"],
+      paint: { "line-color": "#b3a58f", "line-width": 1.2 },
+    },
+    {
+      id: "rivers",
+      type: "line",
+      source: "rivers",
+      paint: { "line-color": "#6fa8d6", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.8, 10, 2.5] },
+    },
+    {
+      id: "labels",
+      type: "symbol",
+      source: "labels",
+      // More ranks of places as the map zooms in.
+      filter: ["<=", ["get", "rank"], ["step", ["zoom"], 1, 6, 2, 8, 3, 9.5, 4]],
+      layout: {
+        "text-field": labelField(lang),
+        "text-font": FONT,
+        "text-size": ["match", ["get", "rank"], 1, 15, 2, 13, 12],
+        "symbol-sort-key": ["get", "rank"],
+        "text-padding": 4,
+      },
+      paint: { "text-color": "#333", "text-halo-color": "#fff", "text-halo-width": 1.4 },
+    },
+  ];
+}
+
+function radiusLayers() {
+  return [
+    { id: "radius-fill", type: "fill", source: "radius", paint: { "fill-color": "#1f78b4", "fill-opacity": 0.08 } },
+    { id: "radius-line", type: "line", source: "radius", paint: { "line-color": "#1f78b4", "line-width": 2 } },
+  ];
+}
+
+function incidentLayers() {
+  const clustered = ["has", "point_count"];
+  const single = ["!", clustered];
+  return [
+    {
+      id: "clusters",
+      type: "circle",
+      source: "incidents",
+      filter: clustered,
+      paint: {
+        "circle-color": "#5a4a3a",
+        "circle-opacity": 0.85,
+        "circle-radius": ["step", ["get", "point_count"], 14, 10, 18, 100, 24, 1000, 30],
+        "circle-stroke-color": "#fff",
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "cluster-count",
+      type: "symbol",
+      source: "incidents",
+      filter: clustered,
+      layout: { "text-field": ["get", "point_count_abbreviated"], "text-font": FONT, "text-size": 12, "text-allow-overlap": true },
+      paint: { "text-color": "#fff" },
+    },
+    {
+      id: "incidents",
+      type: "circle",
+      source: "incidents",
+      filter: single,
+      paint: {
+        "circle-color": ["coalesce", ["get", "colour"], "#737373"],
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 5, 12, 9],
+        "circle-stroke-color": "#fff",
+        "circle-stroke-width": 1.5,
+      },
+    },
+    {
+      id: "incident-icons",
+      type: "symbol",
+      source: "incidents",
+      filter: single,
+      layout: {
+        "icon-image": ["concat", "icon-", ["get", "type"]],
+        "icon-size": ["interpolate", ["linear"], ["zoom"], 5, 0.62, 12, 1],
+        "icon-allow-overlap": true,
+        "icon-ignore-placement": true,
+      },
+    },
+  ];
+}
