@@ -270,6 +270,52 @@ const SPEECH_VERBS: &[&str] = &[
     "اضافت",
 ];
 
+/// «مجلس دير الزور وهجين العسكريين», «مجلس الرقة المدني»: a council named
+/// after places.
+fn mask_council(toks: &[Token], stems: &[&str], i: usize, m: &mut [bool]) -> Option<usize> {
+    if !stems.contains(&"مجلس") {
+        return None;
+    }
+    let n = (2..=5).find(|&n| {
+        toks.get(i + n).is_some_and(|t| {
+            matches!(
+                t.text.as_str(),
+                "العسكري" | "العسكريين" | "العسكريه" | "المدني" | "المحلي"
+            )
+        }) && (1..=n).all(|j| !toks[i + j].breaks)
+    })?;
+    m[i..=i + n].iter_mut().for_each(|x| *x = true);
+    Some(i + n + 1)
+}
+
+/// «ومصدر يقول للميادين إن …»: the outlet a source speaks to.
+fn mask_outlet_spoken_to(toks: &[Token], i: usize, m: &mut [bool]) -> Option<usize> {
+    if i > 0
+        && SPEECH_VERBS.contains(&toks[i - 1].text.as_str())
+        && toks[i].text.starts_with('ل')
+        && !toks[i].breaks
+    {
+        m[i] = true;
+        return Some(i + 1);
+    }
+    None
+}
+
+/// «لـ"المدن"»: a lone clitic before a quoted name is a media credit.
+fn mask_quoted_credit(toks: &[Token], i: usize, m: &mut [bool]) -> Option<usize> {
+    if !(matches!(toks[i].text.as_str(), "ل" | "ب")
+        && toks.get(i + 1).is_some_and(|t| t.after_quote()))
+    {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < toks.len() && (j == i + 1 || !toks[j].gap.contains('"')) && j < i + 5 {
+        m[j] = true;
+        j += 1;
+    }
+    Some(j)
+}
+
 /// First words of two-word place names: «عين علي», «أبو حمام», «تل تمر».
 const NAME_PREFIXES: &[&str] = &[
     "ابو",
@@ -464,12 +510,6 @@ impl<'g> Geoparser<'g> {
     ) -> Vec<bool> {
         let mut m = vec![false; toks.len()];
         let mut people: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let stop = |t: &Token| {
-            FUNCTION_WORDS.contains(&t.text.as_str())
-                || feature_word(&t.text).is_some()
-                || t.breaks
-                || t.gap.contains(',')
-        };
         let mut i = 0;
         while i < toks.len() {
             // Readings with the written article kept: «العمر» is not the name «عمر».
@@ -478,150 +518,21 @@ impl<'g> Geoparser<'g> {
                 .filter(|p| !p.article_removed)
                 .map(|p| p.stem.as_str())
                 .collect();
-            // Lexicon of non-place names.
-            let mut hit = 0;
-            for s in &stems {
-                if let Some(entries) = self.lex.non_places.get(*s) {
-                    for e in entries {
-                        let n = e.len();
-                        if i + n <= toks.len()
-                            && (1..n).all(|j| {
-                                toks[i + j].text == e[j]
-                                    || peels[i + j].first().is_some_and(|p| p.stem == e[j])
-                            })
-                            && (1..n).all(|j| !toks[i + j].breaks)
-                            // «سوريا اليوم الأحد» is Syria today, not the channel.
-                            && !toks
-                                .get(i + n)
-                                .is_some_and(|t| !t.breaks && WEEKDAYS.contains(&t.text.as_str()))
-                        {
-                            hit = hit.max(n);
-                        }
-                    }
+            // Each step masks the name it finds at `i` and says where to go on.
+            let next = self
+                .mask_known_name(toks, peels, &stems, i, &mut m)
+                .or_else(|| self.mask_adverb_country(toks, spelling, &stems, i, &mut m))
+                .or_else(|| mask_council(toks, &stems, i, &mut m))
+                .or_else(|| self.mask_kunya_or_named(toks, spelling, &stems, i, &mut m))
+                .or_else(|| mask_outlet_spoken_to(toks, i, &mut m))
+                .or_else(|| mask_quoted_credit(toks, i, &mut m));
+            i = match next {
+                Some(next) => next,
+                None => {
+                    self.mask_name_after_word(toks, peels, &stems, i, &mut m, &mut people);
+                    i + 1
                 }
-            }
-            if hit > 0 {
-                // Names overlap («تنظيم الدولة الإسلامية في العراق والشام»):
-                // look for a longer one from the next word too.
-                m[i..i + hit].iter_mut().for_each(|x| *x = true);
-                i += 1;
-                continue;
-            }
-            // «المدعومة روسياً», «المدعوم تركيا»: an adverb, not the country.
-            let backed = i > 0 && toks[i - 1].text.starts_with("المدعوم");
-            if (spelling[i].tanween || backed) && self.names_country(&stems) {
-                m[i] = true;
-                i += 1;
-                continue;
-            }
-            // «مجلس دير الزور وهجين العسكريين», «مجلس الرقة المدني»: a council
-            // named after places.
-            if stems.contains(&"مجلس") {
-                if let Some(n) = (2..=5).find(|&n| {
-                    toks.get(i + n).is_some_and(|t| {
-                        matches!(
-                            t.text.as_str(),
-                            "العسكري" | "العسكريين" | "العسكريه" | "المدني" | "المحلي"
-                        )
-                    }) && (1..=n).all(|j| !toks[i + j].breaks)
-                }) {
-                    m[i..=i + n].iter_mut().for_each(|x| *x = true);
-                    i += n + 1;
-                    continue;
-                }
-            }
-            // «أبو علي الدبي»: a kunya and a family name are a person; «ولايات
-            // "الخير، والبركة"» are the Islamic State's provinces; «يدعى
-            // "محمد علي حسين المخلف"» is followed by a name.
-            let kunya = matches!(toks[i].text.as_str(), "ابو" | "ام" | "ابي" | "ابا")
-                && toks.get(i + 1).is_some_and(|t| {
-                    self.lex.given_names.contains(&t.text)
-                        || t.text == "علي" && !spelling[i + 1].particle
-                })
-                && toks
-                    .get(i + 2)
-                    .is_some_and(|t| t.text.starts_with("ال") && !t.breaks && t.gap.is_empty());
-            let named_after = stems.iter().any(|s| {
-                matches!(
-                    *s,
-                    "يدعي" | "تدعي" | "المدعو" | "المدعوه" | "ولايه" | "ولايات" | "ولايتي"
-                )
-            });
-            if kunya || named_after {
-                let n = if kunya { 3 } else { 4 };
-                let mut j = i + usize::from(!kunya);
-                while j < toks.len() && j < i + n + 1 {
-                    let t = &toks[j];
-                    // «علي» the name is no particle: only the written «على» is.
-                    if j > i + 1
-                        && (t.breaks
-                            || spelling[j].particle
-                            || t.gap.contains(',') && !t.text.starts_with('و'))
-                    {
-                        break;
-                    }
-                    m[j] = true;
-                    j += 1;
-                }
-                i = j;
-                continue;
-            }
-            let is = |list: &[&str]| stems.iter().any(|s| list.contains(s));
-            // How many words after this one belong to a name that is not a
-            // place: a media outlet or a person after a title (3), a family
-            // name after a given name, or a lineage (2).
-            let person = (stems.iter().any(|s| {
-                self.lex.given_names.contains(*s) || s.starts_with("عبد") && s.chars().count() > 4
-            }) || matches!(toks[i].text.as_str(), "بن" | "ابن"))
-                && !self.inside_place_name(toks, peels, i);
-            let follow = if is(MEDIA_WORDS) || stems.iter().any(|s| self.lex.titles.contains(*s)) {
-                3
-            } else if person || is(LINEAGE_WORDS) {
-                2
-            } else {
-                0
             };
-            // «ومصدر يقول للميادين إن …»: the outlet a source speaks to.
-            if i > 0
-                && SPEECH_VERBS.contains(&toks[i - 1].text.as_str())
-                && toks[i].text.starts_with('ل')
-                && !toks[i].breaks
-            {
-                m[i] = true;
-                i += 1;
-                continue;
-            }
-            // «لـ"المدن"»: a lone clitic before a quoted name is a media credit.
-            if matches!(toks[i].text.as_str(), "ل" | "ب")
-                && toks.get(i + 1).is_some_and(|t| t.after_quote())
-            {
-                let mut j = i + 1;
-                while j < toks.len() && (j == i + 1 || !toks[j].gap.contains('"')) && j < i + 5 {
-                    m[j] = true;
-                    j += 1;
-                }
-                i = j;
-                continue;
-            }
-            if follow > 0 {
-                let mut j = i + 1;
-                while j < toks.len() && j <= i + follow {
-                    let t = &toks[j];
-                    // A media name may sit in quotes or brackets right after the word.
-                    let first_quoted = j == i + 1 && (t.after_quote() || t.gap.contains('('));
-                    // «إريك ت. هيل»: an initial's full stop does not end the name.
-                    let initial = j > 0 && toks[j - 1].text.chars().count() == 1 && t.gap == ".";
-                    if stop(t) && !first_quoted && !initial {
-                        break;
-                    }
-                    m[j] = true;
-                    if follow < 3 || j > i + 1 {
-                        people.insert(toks[j].text.clone());
-                    }
-                    j += 1;
-                }
-            }
-            i += 1;
         }
         // A family name seen once after a given name («قاسم سليماني») is a
         // person wherever it recurs alone («اجتمع سليماني»).
@@ -631,6 +542,159 @@ impl<'g> Geoparser<'g> {
             }
         }
         m
+    }
+
+    /// A name from the lexicon of names that are not places. Names overlap
+    /// («تنظيم الدولة الإسلامية في العراق والشام»), so the next word is
+    /// looked at too, for a longer one.
+    fn mask_known_name(
+        &self,
+        toks: &[Token],
+        peels: &[Vec<Peeled>],
+        stems: &[&str],
+        i: usize,
+        m: &mut [bool],
+    ) -> Option<usize> {
+        let mut hit = 0;
+        for s in stems {
+            if let Some(entries) = self.lex.non_places.get(*s) {
+                for e in entries {
+                    let n = e.len();
+                    if i + n <= toks.len()
+                        && (1..n).all(|j| {
+                            toks[i + j].text == e[j]
+                                || peels[i + j].first().is_some_and(|p| p.stem == e[j])
+                        })
+                        && (1..n).all(|j| !toks[i + j].breaks)
+                        // «سوريا اليوم الأحد» is Syria today, not the channel.
+                        && !toks
+                            .get(i + n)
+                            .is_some_and(|t| !t.breaks && WEEKDAYS.contains(&t.text.as_str()))
+                    {
+                        hit = hit.max(n);
+                    }
+                }
+            }
+        }
+        if hit == 0 {
+            return None;
+        }
+        m[i..i + hit].iter_mut().for_each(|x| *x = true);
+        Some(i + 1)
+    }
+
+    /// «المدعومة روسياً», «المدعوم تركيا»: an adverb, not the country.
+    fn mask_adverb_country(
+        &self,
+        toks: &[Token],
+        spelling: &[Spelling],
+        stems: &[&str],
+        i: usize,
+        m: &mut [bool],
+    ) -> Option<usize> {
+        let backed = i > 0 && toks[i - 1].text.starts_with("المدعوم");
+        if !((spelling[i].tanween || backed) && self.names_country(stems)) {
+            return None;
+        }
+        m[i] = true;
+        Some(i + 1)
+    }
+
+    /// «أبو علي الدبي»: a kunya and a family name are a person; «ولايات
+    /// "الخير، والبركة"» are the Islamic State's provinces; «يدعى
+    /// "محمد علي حسين المخلف"» is followed by a name.
+    fn mask_kunya_or_named(
+        &self,
+        toks: &[Token],
+        spelling: &[Spelling],
+        stems: &[&str],
+        i: usize,
+        m: &mut [bool],
+    ) -> Option<usize> {
+        let kunya = matches!(toks[i].text.as_str(), "ابو" | "ام" | "ابي" | "ابا")
+            && toks.get(i + 1).is_some_and(|t| {
+                self.lex.given_names.contains(&t.text)
+                    || t.text == "علي" && !spelling[i + 1].particle
+            })
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| t.text.starts_with("ال") && !t.breaks && t.gap.is_empty());
+        let named_after = stems.iter().any(|s| {
+            matches!(
+                *s,
+                "يدعي" | "تدعي" | "المدعو" | "المدعوه" | "ولايه" | "ولايات" | "ولايتي"
+            )
+        });
+        if !(kunya || named_after) {
+            return None;
+        }
+        let n = if kunya { 3 } else { 4 };
+        let mut j = i + usize::from(!kunya);
+        while j < toks.len() && j < i + n + 1 {
+            let t = &toks[j];
+            // «علي» the name is no particle: only the written «على» is.
+            if j > i + 1
+                && (t.breaks
+                    || spelling[j].particle
+                    || t.gap.contains(',') && !t.text.starts_with('و'))
+            {
+                break;
+            }
+            m[j] = true;
+            j += 1;
+        }
+        Some(j)
+    }
+
+    /// The words after word `i` that belong to a name that is not a place: a
+    /// media outlet or a person after a title (3), a family name after a
+    /// given name, or a lineage (2). Family names are remembered in `people`.
+    fn mask_name_after_word(
+        &self,
+        toks: &[Token],
+        peels: &[Vec<Peeled>],
+        stems: &[&str],
+        i: usize,
+        m: &mut [bool],
+        people: &mut std::collections::HashSet<String>,
+    ) {
+        let stop = |t: &Token| {
+            FUNCTION_WORDS.contains(&t.text.as_str())
+                || feature_word(&t.text).is_some()
+                || t.breaks
+                || t.gap.contains(',')
+        };
+        let is = |list: &[&str]| stems.iter().any(|s| list.contains(s));
+        let person = (stems.iter().any(|s| {
+            self.lex.given_names.contains(*s) || s.starts_with("عبد") && s.chars().count() > 4
+        }) || matches!(toks[i].text.as_str(), "بن" | "ابن"))
+            && !self.inside_place_name(toks, peels, i);
+        let follow = if is(MEDIA_WORDS) || stems.iter().any(|s| self.lex.titles.contains(*s)) {
+            3
+        } else if person || is(LINEAGE_WORDS) {
+            2
+        } else {
+            0
+        };
+        if follow == 0 {
+            return;
+        }
+        let mut j = i + 1;
+        while j < toks.len() && j <= i + follow {
+            let t = &toks[j];
+            // A media name may sit in quotes or brackets right after the word.
+            let first_quoted = j == i + 1 && (t.after_quote() || t.gap.contains('('));
+            // «إريك ت. هيل»: an initial's full stop does not end the name.
+            let initial = j > 0 && toks[j - 1].text.chars().count() == 1 && t.gap == ".";
+            if stop(t) && !first_quoted && !initial {
+                break;
+            }
+            m[j] = true;
+            if follow < 3 || j > i + 1 {
+                people.insert(toks[j].text.clone());
+            }
+            j += 1;
+        }
     }
 
     /// True when one of the readings of a word is a country's name.
@@ -1017,6 +1081,8 @@ impl<'g> Geoparser<'g> {
         }
     }
 
+    /// The longest gazetteer name that starts at word `i`, with every place
+    /// it may name.
     #[allow(clippy::too_many_arguments)]
     fn match_at(
         &self,
@@ -1027,7 +1093,6 @@ impl<'g> Geoparser<'g> {
         i: usize,
         licence: Option<Feature>,
     ) -> Option<Candidate> {
-        let max = self.gaz.max_words().min(toks.len() - i);
         // A name never starts with a function word («إلى أن» is not «إليان»).
         static NEVER: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
             std::sync::LazyLock::new(|| NEVER_START.iter().copied().collect());
@@ -1039,100 +1104,18 @@ impl<'g> Geoparser<'g> {
             return None;
         }
         let peels = &all_peels[i];
-        // How many words any reading can extend to while still being the
-        // start of some name; most words reach zero and cost one lookup.
-        let mut reach = 0;
-        for p in peels {
-            if !self.gaz.has_key_prefix(&p.stem) {
-                continue;
-            }
-            let mut cur = p.stem.clone();
-            let mut n = 1;
-            while n < max {
-                let t = &toks[i + n];
-                if masked[i + n] || t.breaks || t.gap.contains(',') {
-                    break;
-                }
-                cur.push_str(&t.text);
-                if !self.gaz.has_key_prefix(&cur) {
-                    break;
-                }
-                n += 1;
-            }
-            reach = reach.max(n);
-        }
+        let reach = self.reach(toks, peels, masked, i);
         for n in (1..=reach).rev() {
-            if (i..i + n).any(|j| masked[j])
-                || (i + 1..i + n).any(|j| toks[j].breaks || toks[j].gap.contains(','))
-            {
-                continue;
-            }
-            // A name never ends with a particle as written: «بيان أن» is not
-            // «يانان», «الكردي على» not «كردي علي» (but «عين علي» is a name).
-            if n > 1 && spelling[i + n - 1].particle {
-                continue;
-            }
-            // «أبو» or «أم» alone is the first half of a name («ناحية أبو
-            // رسين», misspelt), never a name.
-            if n == 1
-                && peels
-                    .iter()
-                    .any(|p| matches!(p.stem.as_str(), "ابو" | "ام"))
-            {
+            if !can_be_one_name(toks, peels, masked, spelling, i, n) {
                 continue;
             }
             let rest: String = toks[i + 1..i + n].iter().map(|t| t.text.as_str()).collect();
-            let mut refs: Vec<NameRef> = Vec::new();
-            let mut stripped = Vec::new();
-            let mut first: Option<&marsad_arabic::Peeled> = None;
-            for p in peels {
-                if p.stem.chars().count() < 2 {
-                    continue;
-                }
-                let k = format!("{}{}", p.stem, rest);
-                let before = refs.len();
-                for r in self.gaz.lookup_key(&k) {
-                    let ok = match (r.needs, licence) {
-                        (None, _) => true,
-                        (Some(need), Some(have)) => need == have || compatible(need, have),
-                        (Some(_), None) => false,
-                    };
-                    // Names written with the article match article-less
-                    // records only in Syria and Iraq, where sources drop it
-                    // freely; never a country («السورية» is not «سورية»)
-                    // nor a foreign city («الصور» is not Tyre).
-                    let place = self.gaz.place(r.place);
-                    let local = matches!(place.country.as_str(), "SY" | "IQ")
-                        && place.kind != marsad_gazetteer::PlaceKind::Country;
-                    // Dropping a written article is a guess for one word,
-                    // not for a phrase («الكردي على»).
-                    if ok
-                        && (local || !p.article_removed)
-                        && !(p.article_removed && n > 1)
-                        && !refs.iter().any(|x| x.place == r.place)
-                    {
-                        refs.push(*r);
-                        if p.article_removed {
-                            stripped.push(r.place);
-                        }
-                    }
-                }
-                if refs.len() > before && first.is_none() {
-                    first = Some(p);
-                }
-            }
+            let (mut refs, stripped, first) = self.lookup_readings(peels, &rest, n, licence);
             let Some(p) = first else { continue };
             // «قرية البصيرة» may be one village's full name or any village
             // called «البصيرة»: offer both, and let context decide.
             if n > 1 && feature_word(&p.stem).is_some_and(|f| !f.names_site()) {
-                let f = feature_word(&p.stem);
-                for r in self.gaz.lookup_key(&rest) {
-                    let fits = r.needs.is_none() || r.needs == f;
-                    let kind_ok = f.is_some_and(|f| f.accepts(self.gaz.place(r.place).kind));
-                    if fits && kind_ok && !refs.iter().any(|x| x.place == r.place) {
-                        refs.push(*r);
-                    }
-                }
+                self.add_readings_after_feature(p, &rest, &mut refs);
             }
             let full_with_feature = feature_word(&p.stem).is_some() && n > 1;
             // «محافظة دير الزور» names the governorate; the mention is «دير الزور».
@@ -1165,6 +1148,98 @@ impl<'g> Geoparser<'g> {
         }
         None
     }
+
+    /// How many words any reading of word `i` can extend to while still
+    /// being the start of some name; most words reach zero and cost one
+    /// lookup.
+    fn reach(&self, toks: &[Token], peels: &[Peeled], masked: &[bool], i: usize) -> usize {
+        let max = self.gaz.max_words().min(toks.len() - i);
+        let mut reach = 0;
+        for p in peels {
+            if !self.gaz.has_key_prefix(&p.stem) {
+                continue;
+            }
+            let mut cur = p.stem.clone();
+            let mut n = 1;
+            while n < max {
+                let t = &toks[i + n];
+                if masked[i + n] || t.breaks || t.gap.contains(',') {
+                    break;
+                }
+                cur.push_str(&t.text);
+                if !self.gaz.has_key_prefix(&cur) {
+                    break;
+                }
+                n += 1;
+            }
+            reach = reach.max(n);
+        }
+        reach
+    }
+
+    /// The places named by the readings of the first word followed by
+    /// `rest`, those found only by dropping the written article, and the
+    /// first reading that named any.
+    fn lookup_readings<'p>(
+        &self,
+        peels: &'p [Peeled],
+        rest: &str,
+        n: usize,
+        licence: Option<Feature>,
+    ) -> (Vec<NameRef>, Vec<PlaceIdx>, Option<&'p Peeled>) {
+        let mut refs: Vec<NameRef> = Vec::new();
+        let mut stripped = Vec::new();
+        let mut first: Option<&Peeled> = None;
+        for p in peels {
+            if p.stem.chars().count() < 2 {
+                continue;
+            }
+            let k = format!("{}{}", p.stem, rest);
+            let before = refs.len();
+            for r in self.gaz.lookup_key(&k) {
+                let ok = match (r.needs, licence) {
+                    (None, _) => true,
+                    (Some(need), Some(have)) => need == have || compatible(need, have),
+                    (Some(_), None) => false,
+                };
+                // Names written with the article match article-less
+                // records only in Syria and Iraq, where sources drop it
+                // freely; never a country («السورية» is not «سورية»)
+                // nor a foreign city («الصور» is not Tyre).
+                let place = self.gaz.place(r.place);
+                let local = matches!(place.country.as_str(), "SY" | "IQ")
+                    && place.kind != marsad_gazetteer::PlaceKind::Country;
+                // Dropping a written article is a guess for one word,
+                // not for a phrase («الكردي على»).
+                if ok
+                    && (local || !p.article_removed)
+                    && !(p.article_removed && n > 1)
+                    && !refs.iter().any(|x| x.place == r.place)
+                {
+                    refs.push(*r);
+                    if p.article_removed {
+                        stripped.push(r.place);
+                    }
+                }
+            }
+            if refs.len() > before && first.is_none() {
+                first = Some(p);
+            }
+        }
+        (refs, stripped, first)
+    }
+
+    /// The places named `rest` alone that fit the feature word `p` before it.
+    fn add_readings_after_feature(&self, p: &Peeled, rest: &str, refs: &mut Vec<NameRef>) {
+        let f = feature_word(&p.stem);
+        for r in self.gaz.lookup_key(rest) {
+            let fits = r.needs.is_none() || r.needs == f;
+            let kind_ok = f.is_some_and(|f| f.accepts(self.gaz.place(r.place).kind));
+            if fits && kind_ok && !refs.iter().any(|x| x.place == r.place) {
+                refs.push(*r);
+            }
+        }
+    }
 }
 
 fn compatible(need: Feature, have: Feature) -> bool {
@@ -1179,4 +1254,36 @@ fn compatible(need: Feature, have: Feature) -> bool {
             | (Town, Village)
             | (Area, _)
     )
+}
+
+/// Whether words `i..i + n` can be one name: none masked, none after a
+/// break or a comma, and not ending the way no name ends.
+fn can_be_one_name(
+    toks: &[Token],
+    peels: &[Peeled],
+    masked: &[bool],
+    spelling: &[Spelling],
+    i: usize,
+    n: usize,
+) -> bool {
+    if (i..i + n).any(|j| masked[j])
+        || (i + 1..i + n).any(|j| toks[j].breaks || toks[j].gap.contains(','))
+    {
+        return false;
+    }
+    // A name never ends with a particle as written: «بيان أن» is not
+    // «يانان», «الكردي على» not «كردي علي» (but «عين علي» is a name).
+    if n > 1 && spelling[i + n - 1].particle {
+        return false;
+    }
+    // «أبو» or «أم» alone is the first half of a name («ناحية أبو
+    // رسين», misspelt), never a name.
+    if n == 1
+        && peels
+            .iter()
+            .any(|p| matches!(p.stem.as_str(), "ابو" | "ام"))
+    {
+        return false;
+    }
+    true
 }

@@ -161,6 +161,91 @@ fn km(a: &Place, b: &Place) -> f64 {
     Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
 }
 
+/// «ديرالزور 24», «رصيف 22»: a name glued to a number is a media name,
+/// unless the number is the day of a dateline («دمشق 28 نوفمبر»).
+fn glued_to_number(toks: &[Token], c: &Candidate) -> bool {
+    let next = toks.get(c.words.1);
+    let month_after = toks
+        .get(c.words.1 + 1)
+        .is_some_and(|t| MONTHS.iter().any(|m| t.text.starts_with(m)));
+    next.is_some_and(|t| {
+        t.text.chars().all(|ch| ch.is_ascii_digit())
+            && (t.gap.is_empty() || t.gap == "\"")
+            && !t.breaks
+    }) && !month_after
+}
+
+/// How much locative evidence a bare name needs to mean this place, from
+/// how common it is as an ordinary word (`z`) and how prominent the place
+/// is; `None` when no evidence is enough.
+fn evidence_needed(kind: PlaceKind, prom: f32, pop: u64, z: f32, focus: bool) -> Option<f32> {
+    let need = if kind == PlaceKind::Country && prom >= 0.9 {
+        if z >= 6.0 {
+            1.0
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else if prom >= 0.9 {
+        if z >= 5.6 {
+            1.0
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else if kind.is_settlement() && pop >= 100_000 && z < 5.3 {
+        // Big cities are frequent words because they are famous.
+        if z < 4.6 {
+            f32::NEG_INFINITY
+        } else {
+            1.0
+        }
+    } else if z >= 5.0
+        && focus
+        && matches!(
+            kind,
+            PlaceKind::Town | PlaceKind::City | PlaceKind::Subdistrict
+        )
+    {
+        // «في الصور»: in the area Marsad watches, a town named
+        // with a common word is that town after a preposition.
+        1.0
+    } else if z >= 5.0 {
+        return None;
+    } else if z >= 4.3 {
+        if prom < 0.6 {
+            return None;
+        }
+        1.0
+    } else if z >= 4.0 {
+        1.0
+    } else if z >= 3.0 {
+        if prom >= 0.6 {
+            f32::NEG_INFINITY
+        } else if z >= 3.5 {
+            // «بجروح»: an attached «ب» is no evidence for a word
+            // this common.
+            1.0
+        } else {
+            0.5
+        }
+    } else if prom < 0.35 && !focus {
+        1.0
+    } else if prom < 0.35 {
+        // Villages are often named after a tribe or a family
+        // («المحيسن», «العشائر»): a bare village name needs a cue.
+        0.5
+    } else {
+        f32::NEG_INFINITY
+    };
+    Some(need)
+}
+
+/// A mention whose place is clear, which places the mentions around it.
+struct Anchor {
+    place: PlaceIdx,
+    sentence: usize,
+    mention: usize,
+}
+
 /// A candidate that passed acceptance, with how strongly.
 pub(crate) struct Accepted {
     cand: Candidate,
@@ -307,211 +392,162 @@ impl Geoparser<'_> {
         kept.into_iter().flatten().collect()
     }
 
+    /// Whether one candidate is a place mention: the readings that rule it
+    /// out, then a feature word's licence, then the evidence a bare name needs.
     fn accept_one(
+        &self,
+        toks: &[Token],
+        c: Candidate,
+        prev_end: Option<usize>,
+        next_start: Option<usize>,
+    ) -> Option<Accepted> {
+        let k = c.stem.clone();
+        if glued_to_number(toks, &c) {
+            return None;
+        }
+        if self.adjective_reading(toks, &c, prev_end, next_start) {
+            return None;
+        }
+        // «مقاتلي العشائر» is no village «عشاير»: a name found only by
+        // dropping the article the text wrote needs a preposition of place.
+        if c.feature.is_none() && self.stripped_only(&c) && !self.placed_by_preposition(toks, &c) {
+            return None;
+        }
+        let single = c.words.1 - c.words.0 == 1;
+        if self.lex.is_demonym(&k) || single && c.first_forms.iter().any(|f| self.lex.is_demonym(f))
+        {
+            return None;
+        }
+        if let Some(f) = c.feature {
+            return self.accept_licensed(toks, c, f);
+        }
+        if c.full_with_feature || !single && self.lex.commonness(&k) < 3.0 {
+            return Some(Accepted {
+                cand: c,
+                weak: false,
+                strength: 1.0,
+            });
+        }
+        self.accept_bare(toks, c, prev_end, next_start)
+    }
+
+    /// A name after a feature word: kept with the readings of the kind the
+    /// word names, unless the word is too generic for a common word.
+    fn accept_licensed(&self, toks: &[Token], mut c: Candidate, f: Feature) -> Option<Accepted> {
+        let k = c.stem.clone();
+        let single = c.words.1 - c.words.0 == 1;
+        let fitting: Vec<_> = c
+            .refs
+            .iter()
+            .copied()
+            .filter(|r| f.accepts(self.gaz.place(r.place).kind))
+            .collect();
+        let named_after_settlement = matches!(
+            f,
+            Feature::Base | Feature::Airport | Feature::Crossing | Feature::Field
+        );
+        if !fitting.is_empty() {
+            c.refs = fitting;
+        } else if named_after_settlement {
+            // «قاعدة معبدة»: a site named after the settlement it is in.
+            c.refs
+                .retain(|r| self.gaz.place(r.place).kind.is_settlement());
+            c.vicinity = true;
+            if c.refs.is_empty() {
+                return None;
+            }
+        } else if !f.licenses_settlements() {
+            return None;
+        }
+        // A generic «منطقة» licenses only names that are not common words.
+        if f == Feature::Area && single && self.lex.commonness(&k) >= 4.5 {
+            return None;
+        }
+        // «قرى وبلدات جديدة»: an adjective of a plural feature word.
+        // «مدينة البصيرة، كبرى مدن …»: a licence carried along a list
+        // does not make a common word a name either.
+        let after_plural = c.words.0 > 0 && {
+            let w = toks[c.words.0 - 1].text.as_str();
+            PLURAL_FEATURES.contains(&w.strip_prefix('و').unwrap_or(w))
+        };
+        let carried = c.licensed_by.is_some_and(|fi| fi + 1 < c.surface_from);
+        if (after_plural || carried)
+            && single
+            && !k.starts_with("ال")
+            && self.lex.commonness(&k) >= 4.5
+        {
+            return None;
+        }
+        Some(Accepted {
+            cand: c,
+            weak: false,
+            strength: 1.0,
+        })
+    }
+
+    /// A bare name: kept with the readings whose need for locative evidence
+    /// the words around it meet.
+    fn accept_bare(
         &self,
         toks: &[Token],
         mut c: Candidate,
         prev_end: Option<usize>,
         next_start: Option<usize>,
     ) -> Option<Accepted> {
-        {
-            let k = c.stem.clone();
-            let bare = strip_article(&k).unwrap_or(&k).to_string();
-            let next = toks.get(c.words.1);
-            // «ديرالزور 24», «رصيف 22»: a name glued to a number is a media
-            // name; «دمشق 28 نوفمبر» is a dateline.
-            let month_after = toks
-                .get(c.words.1 + 1)
-                .is_some_and(|t| MONTHS.iter().any(|m| t.text.starts_with(m)));
-            if next.is_some_and(|t| {
-                t.text.chars().all(|ch| ch.is_ascii_digit())
-                    && (t.gap.is_empty() || t.gap == "\"")
-                    && !t.breaks
-            }) && !month_after
-            {
-                return None;
-            }
-            if self.adjective_reading(toks, &c, prev_end, next_start) {
-                return None;
-            }
-            // «مقاتلي العشائر» is no village «عشاير»: a name found only by
-            // dropping the article the text wrote needs a preposition of place.
-            if c.feature.is_none()
-                && self.stripped_only(&c)
-                && !self.placed_by_preposition(toks, &c)
-            {
-                return None;
-            }
-            let single = c.words.1 - c.words.0 == 1;
-            if self.lex.is_demonym(&k)
-                || single && c.first_forms.iter().any(|f| self.lex.is_demonym(f))
-            {
-                return None;
-            }
-            if let Some(f) = c.feature {
-                let fitting: Vec<_> = c
-                    .refs
-                    .iter()
-                    .copied()
-                    .filter(|r| f.accepts(self.gaz.place(r.place).kind))
-                    .collect();
-                let named_after_settlement = matches!(
-                    f,
-                    Feature::Base | Feature::Airport | Feature::Crossing | Feature::Field
-                );
-                if !fitting.is_empty() {
-                    c.refs = fitting;
-                } else if named_after_settlement {
-                    // «قاعدة معبدة»: a site named after the settlement it is in.
-                    c.refs
-                        .retain(|r| self.gaz.place(r.place).kind.is_settlement());
-                    c.vicinity = true;
-                    if c.refs.is_empty() {
-                        return None;
-                    }
-                } else if !f.licenses_settlements() {
-                    return None;
-                }
-                // A generic «منطقة» licenses only names that are not common words.
-                if f == Feature::Area && single && self.lex.commonness(&k) >= 4.5 {
-                    return None;
-                }
-                // «قرى وبلدات جديدة»: an adjective of a plural feature word.
-                // «مدينة البصيرة، كبرى مدن …»: a licence carried along a list
-                // does not make a common word a name either.
-                let after_plural = c.words.0 > 0 && {
-                    let w = toks[c.words.0 - 1].text.as_str();
-                    PLURAL_FEATURES.contains(&w.strip_prefix('و').unwrap_or(w))
-                };
-                let carried = c.licensed_by.is_some_and(|fi| fi + 1 < c.surface_from);
-                if (after_plural || carried)
-                    && single
-                    && !k.starts_with("ال")
-                    && self.lex.commonness(&k) >= 4.5
-                {
-                    return None;
-                }
-                return Some(Accepted {
-                    cand: c,
-                    weak: false,
-                    strength: 1.0,
-                });
-            }
-            if c.full_with_feature || !single && self.lex.commonness(&k) < 3.0 {
-                return Some(Accepted {
-                    cand: c,
-                    weak: false,
-                    strength: 1.0,
-                });
-            }
-            let z = self.lex.commonness(&k).max(if single {
-                self.lex.commonness(&toks[c.words.0].text)
-            } else {
-                0.0
-            });
-            let cue = self.locative_cue(toks, &c, prev_end, next_start);
-            let letters = bare.chars().count();
-            if single && (TIME_WORDS.contains(&k.as_str()) || TIME_WORDS.contains(&bare.as_str())) {
-                return None;
-            }
-            let given = self.lex.given_names.contains(&k) || self.lex.given_names.contains(&bare);
-            let mut weak = true;
-            let mut strength: f32 = 0.0;
-            c.refs.retain(|r| {
-                let p = self.gaz.place(r.place);
-                // Alternates from multilingual sources do not inherit the
-                // prominence of a capital (Persian «الجزیره» for Algiers).
-                let prom = if r.primary {
-                    self.gaz.prominence(r.place)
-                } else {
-                    self.gaz.prominence(r.place).min(0.7)
-                };
-                let focus = in_box(&FOCUS, p.lat, p.lon);
-                let pop = if r.primary {
-                    p.population.unwrap_or(0)
-                } else {
-                    0
-                };
-                if letters <= 2 || letters == 3 && prom < 0.6 || given && prom < 0.9 {
-                    return false;
-                }
-                // How much locative evidence a bare name needs, from how
-                // common it is as an ordinary word and how prominent the place is.
-                let need = if p.kind == PlaceKind::Country && prom >= 0.9 {
-                    if z >= 6.0 {
-                        1.0
-                    } else {
-                        f32::NEG_INFINITY
-                    }
-                } else if prom >= 0.9 {
-                    if z >= 5.6 {
-                        1.0
-                    } else {
-                        f32::NEG_INFINITY
-                    }
-                } else if p.kind.is_settlement() && pop >= 100_000 && z < 5.3 {
-                    // Big cities are frequent words because they are famous.
-                    if z < 4.6 {
-                        f32::NEG_INFINITY
-                    } else {
-                        1.0
-                    }
-                } else if z >= 5.0
-                    && focus
-                    && matches!(
-                        p.kind,
-                        PlaceKind::Town | PlaceKind::City | PlaceKind::Subdistrict
-                    )
-                {
-                    // «في الصور»: in the area Marsad watches, a town named
-                    // with a common word is that town after a preposition.
-                    1.0
-                } else if z >= 5.0 {
-                    return false;
-                } else if z >= 4.3 {
-                    if prom < 0.6 {
-                        return false;
-                    }
-                    1.0
-                } else if z >= 4.0 {
-                    1.0
-                } else if z >= 3.0 {
-                    if prom >= 0.6 {
-                        f32::NEG_INFINITY
-                    } else if z >= 3.5 {
-                        // «بجروح»: an attached «ب» is no evidence for a word
-                        // this common.
-                        1.0
-                    } else {
-                        0.5
-                    }
-                } else if prom < 0.35 && !focus {
-                    1.0
-                } else if prom < 0.35 {
-                    // Villages are often named after a tribe or a family
-                    // («المحيسن», «العشائر»): a bare village name needs a cue.
-                    0.5
-                } else {
-                    f32::NEG_INFINITY
-                };
-                if cue < need {
-                    return false;
-                }
-                if prom >= 0.35 || focus {
-                    weak = false;
-                }
-                strength = strength.max(if prom < 0.35 { 0.8 } else { 0.95 });
-                true
-            });
-            if c.refs.is_empty() {
-                return None;
-            }
-            Some(Accepted {
-                cand: c,
-                weak,
-                strength,
-            })
+        let k = c.stem.clone();
+        let bare = strip_article(&k).unwrap_or(&k).to_string();
+        let single = c.words.1 - c.words.0 == 1;
+        let z = self.lex.commonness(&k).max(if single {
+            self.lex.commonness(&toks[c.words.0].text)
+        } else {
+            0.0
+        });
+        let cue = self.locative_cue(toks, &c, prev_end, next_start);
+        let letters = bare.chars().count();
+        if single && (TIME_WORDS.contains(&k.as_str()) || TIME_WORDS.contains(&bare.as_str())) {
+            return None;
         }
+        let given = self.lex.given_names.contains(&k) || self.lex.given_names.contains(&bare);
+        let mut weak = true;
+        let mut strength: f32 = 0.0;
+        c.refs.retain(|r| {
+            let p = self.gaz.place(r.place);
+            // Alternates from multilingual sources do not inherit the
+            // prominence of a capital (Persian «الجزیره» for Algiers).
+            let prom = if r.primary {
+                self.gaz.prominence(r.place)
+            } else {
+                self.gaz.prominence(r.place).min(0.7)
+            };
+            let focus = in_box(&FOCUS, p.lat, p.lon);
+            let pop = if r.primary {
+                p.population.unwrap_or(0)
+            } else {
+                0
+            };
+            if letters <= 2 || letters == 3 && prom < 0.6 || given && prom < 0.9 {
+                return false;
+            }
+            let Some(need) = evidence_needed(p.kind, prom, pop, z, focus) else {
+                return false;
+            };
+            if cue < need {
+                return false;
+            }
+            if prom >= 0.35 || focus {
+                weak = false;
+            }
+            strength = strength.max(if prom < 0.35 { 0.8 } else { 0.95 });
+            true
+        });
+        if c.refs.is_empty() {
+            return None;
+        }
+        Some(Accepted {
+            cand: c,
+            weak,
+            strength,
+        })
     }
 
     /// True when the words are a nationality adjective, not a place:
@@ -640,11 +676,7 @@ impl Geoparser<'_> {
             return out;
         }
         let sent = sentence_of_words(toks);
-        let offsets: Vec<usize> = text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(text.len()))
-            .collect();
+        let offsets = byte_offsets(text);
         let byte_at = |cp: usize| offsets[cp.min(offsets.len() - 1)];
         let mut located = Vec::new();
         for a in unlisted {
@@ -706,46 +738,57 @@ impl Geoparser<'_> {
     }
 
     fn resolve_listed(&self, text: &str, toks: &[Token], accepted: Vec<Accepted>) -> Vec<Toponym> {
-        // Sentence number of every word.
-        let mut sent = Vec::with_capacity(toks.len());
-        let mut n = 0usize;
-        for t in toks {
-            if t.breaks {
-                n += 1;
-            }
-            sent.push(n);
-        }
+        let sent = sentence_of_words(toks);
         // Pass 1: prominence, feature word, focus.
         let first: Vec<Vec<(PlaceIdx, f32)>> = accepted
             .iter()
-            .map(|a| {
-                let mut v: Vec<(PlaceIdx, f32)> = a
-                    .cand
-                    .refs
-                    .iter()
-                    .map(|r| {
-                        let stripped = if a.cand.stripped.contains(&r.place) {
-                            0.1
-                        } else {
-                            0.0
-                        };
-                        (r.place, self.base_score(*r, a.cand.feature) - stripped)
-                    })
-                    .collect();
-                v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                v.dedup_by_key(|x| x.0);
-                v
+            .map(|a| self.ranked_by_prior(&a.cand))
+            .collect();
+        let anchors = self.anchors(&accepted, &first, &sent);
+        // Byte offset of every code point, so surfaces are sliced, not re-counted.
+        let offsets = byte_offsets(text);
+        let firsts: Vec<PlaceIdx> = first.iter().map(|v| v[0].0).collect();
+        let mut out = Vec::new();
+        for (mi, (a, v)) in accepted.iter().zip(first.iter()).enumerate() {
+            let apposed = self.apposed_unit(&accepted, &firsts, mi, &sent);
+            let s_here = sent[a.cand.words.0];
+            let scored = self.score_in_context(v, &anchors, mi, s_here, apposed);
+            if let Some(t) = self.toponym(text, &offsets, toks, a, &scored, apposed) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    /// The readings of a candidate by their prior score, best first.
+    fn ranked_by_prior(&self, c: &Candidate) -> Vec<(PlaceIdx, f32)> {
+        let mut v: Vec<(PlaceIdx, f32)> = c
+            .refs
+            .iter()
+            .map(|r| {
+                let stripped = if c.stripped.contains(&r.place) {
+                    0.1
+                } else {
+                    0.0
+                };
+                (r.place, self.base_score(*r, c.feature) - stripped)
             })
             .collect();
-        // Context from clear choices: anchors for distance, admin units and
-        // regions for containment.
-        struct Ctx {
-            place: PlaceIdx,
-            sentence: usize,
-            mention: usize,
-        }
+        v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        v.dedup_by_key(|x| x.0);
+        v
+    }
+
+    /// Context from clear choices: anchors for distance, admin units and
+    /// regions for containment.
+    fn anchors(
+        &self,
+        accepted: &[Accepted],
+        first: &[Vec<(PlaceIdx, f32)>],
+        sent: &[usize],
+    ) -> Vec<Anchor> {
         let mut anchors = Vec::new();
-        for (mi, (a, v)) in accepted.iter().zip(&first).enumerate() {
+        for (mi, (a, v)) in accepted.iter().zip(first).enumerate() {
             // Clear: one reading stands out, or the leading readings agree on
             // the governorate (a district and its governorate).
             let same_admin = v.len() > 1 && {
@@ -754,200 +797,246 @@ impl Geoparser<'_> {
             };
             let clear = v.len() == 1 || v[0].1 - v[1].1 > 0.25 || same_admin;
             if clear && !a.weak {
-                anchors.push(Ctx {
+                anchors.push(Anchor {
                     place: v[0].0,
                     sentence: sent[a.cand.words.0],
                     mention: mi,
                 });
             }
         }
-        // Byte offset of every code point, so surfaces are sliced, not re-counted.
-        let offsets: Vec<usize> = text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(text.len()))
+        anchors
+    }
+
+    /// The unit or region named right after mention `mi` in its sentence
+    /// («X بريف Y»), by its leading reading.
+    fn apposed_unit(
+        &self,
+        accepted: &[Accepted],
+        firsts: &[PlaceIdx],
+        mi: usize,
+        sent: &[usize],
+    ) -> Option<PlaceIdx> {
+        let a = &accepted[mi];
+        accepted.get(mi + 1).and_then(|b| {
+            let q = self.gaz.place(firsts[mi + 1]);
+            let near =
+                b.cand.surface_from <= a.cand.words.1 + 3 && b.cand.surface_from >= a.cand.words.1;
+            let unit =
+                q.kind.is_admin() && q.kind != PlaceKind::Country || q.kind == PlaceKind::Region;
+            (near && unit && sent[b.cand.surface_from] == sent[a.cand.words.0])
+                .then_some(firsts[mi + 1])
+        })
+    }
+
+    /// Every reading of mention `mi` scored with the support of the places
+    /// around it, best first: (place, score, supported).
+    fn score_in_context(
+        &self,
+        readings: &[(PlaceIdx, f32)],
+        anchors: &[Anchor],
+        mi: usize,
+        s_here: usize,
+        apposed: Option<PlaceIdx>,
+    ) -> Vec<(PlaceIdx, f32, bool)> {
+        // The context of this mention: distinct anchor places among the
+        // 40 nearest mentions either side (keeps long inputs linear), a
+        // place named in this sentence counting as such.
+        let mut ctx: Vec<Anchor> = Vec::new();
+        for c in anchors
+            .iter()
+            .filter(|c| c.mention != mi && c.mention.abs_diff(mi) <= 40)
+        {
+            let same = c.sentence == s_here;
+            match ctx.iter_mut().find(|x| x.place == c.place) {
+                Some(x) if same => x.sentence = s_here,
+                Some(_) => {}
+                None => ctx.push(Anchor {
+                    place: c.place,
+                    sentence: c.sentence,
+                    mention: c.mention,
+                }),
+            }
+        }
+        let mut scored: Vec<(PlaceIdx, f32, bool)> = readings
+            .iter()
+            .map(|&(r, base)| {
+                let (bonus, supported) = self.support(r, &ctx, s_here, apposed);
+                (r, base + bonus, supported)
+            })
             .collect();
-        let byte_at = |cp: usize| offsets[cp.min(offsets.len() - 1)];
-        let mut out = Vec::new();
-        let firsts: Vec<PlaceIdx> = first.iter().map(|v| v[0].0).collect();
-        for (mi, (a, v)) in accepted.iter().zip(first.iter().cloned()).enumerate() {
-            let apposed = accepted.get(mi + 1).and_then(|b| {
-                let q = self.gaz.place(firsts[mi + 1]);
-                let near = b.cand.surface_from <= a.cand.words.1 + 3
-                    && b.cand.surface_from >= a.cand.words.1;
-                let unit = q.kind.is_admin() && q.kind != PlaceKind::Country
-                    || q.kind == PlaceKind::Region;
-                (near && unit && sent[b.cand.surface_from] == sent[a.cand.words.0])
-                    .then_some(firsts[mi + 1])
-            });
-            let s_here = sent[a.cand.words.0];
-            // The context of this mention: distinct anchor places among the
-            // 40 nearest mentions either side (keeps long inputs linear), a
-            // place named in this sentence counting as such.
-            let mut ctx: Vec<Ctx> = Vec::new();
-            for c in anchors
-                .iter()
-                .filter(|c| c.mention != mi && c.mention.abs_diff(mi) <= 40)
-            {
-                let same = c.sentence == s_here;
-                match ctx.iter_mut().find(|x| x.place == c.place) {
-                    Some(x) if same => x.sentence = s_here,
-                    Some(_) => {}
-                    None => ctx.push(Ctx {
-                        place: c.place,
-                        sentence: c.sentence,
-                        mention: c.mention,
-                    }),
+        scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        scored
+    }
+
+    /// How much the context supports reading a mention as place `r`: units
+    /// and regions that contain it, the unit named right after it, nearby
+    /// places. Also whether any of them supports it at all.
+    fn support(
+        &self,
+        r: PlaceIdx,
+        ctx: &[Anchor],
+        s_here: usize,
+        apposed: Option<PlaceIdx>,
+    ) -> (f32, bool) {
+        let p = self.gaz.place(r);
+        let mut bonus = 0.0f32;
+        let mut supported = false;
+        let mut nearest = f64::INFINITY;
+        let pointlike = p.kind.is_settlement() || p.kind.is_facility();
+        for c in ctx.iter().filter(|c| c.place != r && pointlike) {
+            let q = self.gaz.place(c.place);
+            let same = c.sentence == s_here;
+            let w = if same { 1.0 } else { 0.4 };
+            match q.kind {
+                PlaceKind::Governorate | PlaceKind::District | PlaceKind::Subdistrict => {
+                    let inside = q.bbox.map(|b| in_box(&b, p.lat, p.lon)).unwrap_or(false)
+                        || q.kind == PlaceKind::Governorate
+                            && p.admin1.is_some()
+                            && p.admin1 == q.admin1
+                        || q.kind == PlaceKind::District
+                            && p.admin2.is_some()
+                            && p.admin2 == q.admin2;
+                    if inside {
+                        bonus += 0.4 * w;
+                        supported = true;
+                    } else if q.kind != PlaceKind::Governorate
+                        && p.admin1.is_some()
+                        && p.admin1 == q.admin1
+                    {
+                        // «ريف حلب الشمالي»: the district may be
+                        // wrong, the governorate rarely is.
+                        bonus += 0.3 * w;
+                        supported = true;
+                    }
                 }
-            }
-            let mut scored: Vec<(PlaceIdx, f32, bool)> = v
-                .iter()
-                .map(|&(r, base)| {
-                    let p = self.gaz.place(r);
-                    let mut bonus = 0.0f32;
-                    let mut supported = false;
-                    let mut nearest = f64::INFINITY;
-                    let pointlike = p.kind.is_settlement() || p.kind.is_facility();
-                    for c in ctx.iter().filter(|c| c.place != r && pointlike) {
-                        let q = self.gaz.place(c.place);
-                        let same = c.sentence == s_here;
-                        let w = if same { 1.0 } else { 0.4 };
-                        match q.kind {
-                            PlaceKind::Governorate
-                            | PlaceKind::District
-                            | PlaceKind::Subdistrict => {
-                                let inside =
-                                    q.bbox.map(|b| in_box(&b, p.lat, p.lon)).unwrap_or(false)
-                                        || q.kind == PlaceKind::Governorate
-                                            && p.admin1.is_some()
-                                            && p.admin1 == q.admin1
-                                        || q.kind == PlaceKind::District
-                                            && p.admin2.is_some()
-                                            && p.admin2 == q.admin2;
-                                if inside {
-                                    bonus += 0.4 * w;
-                                    supported = true;
-                                } else if q.kind != PlaceKind::Governorate
-                                    && p.admin1.is_some()
-                                    && p.admin1 == q.admin1
-                                {
-                                    // «ريف حلب الشمالي»: the district may be
-                                    // wrong, the governorate rarely is.
-                                    bonus += 0.3 * w;
-                                    supported = true;
-                                }
-                            }
-                            PlaceKind::Region | PlaceKind::River => {
-                                if q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon))
-                                    && q.precision_km < 150.0
-                                {
-                                    bonus += 0.25 * w;
-                                    supported = true;
-                                }
-                            }
-                            PlaceKind::Country => {
-                                if p.country == q.country && p.kind != PlaceKind::Country {
-                                    bonus += 0.05 * w;
-                                }
-                            }
-                            _ => nearest = nearest.min(km(p, q)),
-                        }
+                PlaceKind::Region | PlaceKind::River => {
+                    if q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon)) && q.precision_km < 150.0 {
+                        bonus += 0.25 * w;
+                        supported = true;
                     }
-                    // Apposition: «X في ريف حلب», «X بمحافظة الحسكة», «X شرقي
-                    // دير الزور» place X inside the unit named right after it.
-                    if let Some(q) = apposed.map(|c| self.gaz.place(c)) {
-                        if pointlike {
-                            let inside = q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon))
-                                || q.admin1.is_some() && p.admin1 == q.admin1;
-                            bonus += if inside { 0.5 } else { -0.3 };
-                        }
+                }
+                PlaceKind::Country => {
+                    if p.country == q.country && p.kind != PlaceKind::Country {
+                        bonus += 0.05 * w;
                     }
-                    if nearest.is_finite() {
-                        bonus += 0.3 * (-nearest / 60.0).exp() as f32;
-                        if nearest < 50.0 {
-                            supported = true;
-                        }
-                    }
-                    (r, base + bonus, supported)
-                })
-                .collect();
-            scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            let (best, best_score, supported) = scored[0];
-            let bp = self.gaz.place(best);
-            if a.weak && !supported && !in_box(&FOCUS, bp.lat, bp.lon) {
-                continue;
+                }
+                _ => nearest = nearest.min(km(p, q)),
             }
-            // Softmax share of the best reading.
-            let tau = 0.15f32;
-            let z: f32 = scored
-                .iter()
-                .map(|s| ((s.1 - best_score) / tau).exp())
-                .sum();
-            let share = 1.0 / z;
-            let confidence = (a.strength * (0.55 + 0.45 * share)).clamp(0.0, 1.0);
-            let from = toks[a.cand.surface_from].start;
-            let to = toks[a.cand.words.1 - 1].end;
-            let surface = text[byte_at(from)..byte_at(to)].to_string();
-            // «مخيم الجرزات بريف دير الزور» where no «الجرزات» lies in that
-            // governorate: the text names a place the gazetteer lacks, in the
-            // unit it gives, not the namesake 300 km away.
-            if let Some(q) = apposed.filter(|&q| {
-                let unit = self.gaz.place(q);
-                let pointlike = bp.kind.is_settlement() || bp.kind.is_facility();
-                let inside = unit.bbox.is_some_and(|b| in_box(&b, bp.lat, bp.lon))
-                    || unit.admin1.is_some() && bp.admin1 == unit.admin1;
-                pointlike && !inside && a.cand.feature.is_some_and(|f| f.unlisted_kind().is_some())
-            }) {
-                // The name without a feature word that is part of the surface
-                // («ومخيم الجرزات»).
-                let name = if a.cand.surface_from < a.cand.words.0 {
-                    let f = toks[a.cand.words.0].start;
-                    unlisted_name(&text[byte_at(f)..byte_at(to)], false, false)
-                } else {
-                    unlisted_name(&surface, a.cand.conj, a.cand.prep)
-                };
-                out.push(Toponym {
-                    unlisted: Some(crate::Unlisted {
-                        name,
-                        kind: bp.kind,
-                    }),
-                    surface,
-                    start: from,
-                    end: to,
-                    place: q,
-                    confidence: 0.5,
-                    alternatives: Vec::new(),
-                    feature: a.cand.feature,
-                    vicinity: true,
-                    words: (a.cand.surface_from, a.cand.words.1),
-                });
-                continue;
+        }
+        // Apposition: «X في ريف حلب», «X بمحافظة الحسكة», «X شرقي
+        // دير الزور» place X inside the unit named right after it.
+        if let Some(q) = apposed.map(|c| self.gaz.place(c)) {
+            if pointlike {
+                let inside = q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon))
+                    || q.admin1.is_some() && p.admin1 == q.admin1;
+                bonus += if inside { 0.5 } else { -0.3 };
             }
-            out.push(Toponym {
+        }
+        if nearest.is_finite() {
+            bonus += 0.3 * (-nearest / 60.0).exp() as f32;
+            if nearest < 50.0 {
+                supported = true;
+            }
+        }
+        (bonus, supported)
+    }
+
+    /// «مخيم الجرزات بريف دير الزور» where no «الجرزات» lies in that
+    /// governorate: the text names a place the gazetteer lacks, in the
+    /// unit it gives, not the namesake 300 km away.
+    fn lacked_in_unit(&self, c: &Candidate, best: &Place, unit: PlaceIdx) -> bool {
+        let unit = self.gaz.place(unit);
+        let pointlike = best.kind.is_settlement() || best.kind.is_facility();
+        let inside = unit.bbox.is_some_and(|b| in_box(&b, best.lat, best.lon))
+            || unit.admin1.is_some() && best.admin1 == unit.admin1;
+        pointlike && !inside && c.feature.is_some_and(|f| f.unlisted_kind().is_some())
+    }
+
+    /// The toponym of a mention from its scored readings: the best one,
+    /// dropped when a weak guess finds no support, or an unlisted place in
+    /// the unit named after it when that unit does not hold the best one.
+    fn toponym(
+        &self,
+        text: &str,
+        offsets: &[usize],
+        toks: &[Token],
+        a: &Accepted,
+        scored: &[(PlaceIdx, f32, bool)],
+        apposed: Option<PlaceIdx>,
+    ) -> Option<Toponym> {
+        let byte_at = |cp: usize| offsets[cp.min(offsets.len() - 1)];
+        let (best, best_score, supported) = scored[0];
+        let bp = self.gaz.place(best);
+        if a.weak && !supported && !in_box(&FOCUS, bp.lat, bp.lon) {
+            return None;
+        }
+        // Softmax share of the best reading.
+        let tau = 0.15f32;
+        let z: f32 = scored
+            .iter()
+            .map(|s| ((s.1 - best_score) / tau).exp())
+            .sum();
+        let share = 1.0 / z;
+        let confidence = (a.strength * (0.55 + 0.45 * share)).clamp(0.0, 1.0);
+        let from = toks[a.cand.surface_from].start;
+        let to = toks[a.cand.words.1 - 1].end;
+        let surface = text[byte_at(from)..byte_at(to)].to_string();
+        if let Some(q) = apposed.filter(|&q| self.lacked_in_unit(&a.cand, bp, q)) {
+            // The name without a feature word that is part of the surface
+            // («ومخيم الجرزات»).
+            let name = if a.cand.surface_from < a.cand.words.0 {
+                let f = toks[a.cand.words.0].start;
+                unlisted_name(&text[byte_at(f)..byte_at(to)], false, false)
+            } else {
+                unlisted_name(&surface, a.cand.conj, a.cand.prep)
+            };
+            return Some(Toponym {
+                unlisted: Some(crate::Unlisted {
+                    name,
+                    kind: bp.kind,
+                }),
                 surface,
                 start: from,
                 end: to,
-                place: best,
-                confidence: (confidence * 1000.0).round() / 1000.0,
-                alternatives: scored
-                    .iter()
-                    .skip(1)
-                    .take(5)
-                    .map(|s| {
-                        (
-                            s.0,
-                            ((s.1 / best_score.max(1e-3)) * 1000.0).round() / 1000.0,
-                        )
-                    })
-                    .collect(),
+                place: q,
+                confidence: 0.5,
+                alternatives: Vec::new(),
                 feature: a.cand.feature,
-                vicinity: a.cand.vicinity,
+                vicinity: true,
                 words: (a.cand.surface_from, a.cand.words.1),
-                unlisted: None,
             });
         }
-        out
+        Some(Toponym {
+            surface,
+            start: from,
+            end: to,
+            place: best,
+            confidence: (confidence * 1000.0).round() / 1000.0,
+            alternatives: scored
+                .iter()
+                .skip(1)
+                .take(5)
+                .map(|s| {
+                    (
+                        s.0,
+                        ((s.1 / best_score.max(1e-3)) * 1000.0).round() / 1000.0,
+                    )
+                })
+                .collect(),
+            feature: a.cand.feature,
+            vicinity: a.cand.vicinity,
+            words: (a.cand.surface_from, a.cand.words.1),
+            unlisted: None,
+        })
     }
+}
+
+/// Byte offset of every code point of `text`, and of its end.
+fn byte_offsets(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect()
 }
 
 /// Sentence number of every word.
