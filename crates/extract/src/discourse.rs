@@ -6,6 +6,7 @@
 //! incident; the first figure stated (the lead) is kept when sources differ,
 //! and an event without a date takes the one the text gives it later.
 
+use chrono::NaiveDate;
 use marsad_gazetteer::{Gazetteer, PlaceIdx, PlaceKind};
 use marsad_geoparse::{Toponym, Unlisted};
 
@@ -43,6 +44,43 @@ fn family(t: EventType) -> u8 {
     }
 }
 
+/// The same event told again: same type, the same place or one inside the
+/// other, no contradicting date.
+fn told_again(
+    gaz: &Gazetteer,
+    drafts: &[Draft],
+    m: &Mention,
+    place: &Spot,
+    date: Option<NaiveDate>,
+) -> Option<usize> {
+    drafts.iter().position(|d| {
+        let i = &d.incident;
+        i.event_type == m.event_type
+            && Spot::of(i).is_some_and(|p| same_place(gaz, &p, place))
+            && (i.date.is_none() || date.is_none() || i.date == date)
+    })
+}
+
+/// «قاعدة … في دير الزور» then «القاعدة … بمعمل كونيكو»: a city that shares
+/// its name with its governorate may have meant the governorate, when the
+/// same attack is told again just after.
+fn told_at_city_for_governorate(
+    gaz: &Gazetteer,
+    d: &Draft,
+    m: &Mention,
+    place: &Spot,
+    date: Option<NaiveDate>,
+) -> bool {
+    let i = &d.incident;
+    d.bare
+        && i.event_type == m.event_type
+        && (date.is_none() || i.date.is_none_or(|d| Some(d) == date))
+        && i.unlisted.is_none()
+        && place.unlisted.is_none()
+        && i.place
+            .is_some_and(|p| city_for_governorate(gaz, p, place.place))
+}
+
 impl Extractor<'_> {
     /// The incidents of an article from its readings.
     pub(crate) fn assemble(
@@ -51,7 +89,6 @@ impl Extractor<'_> {
         readings: &[Reading],
         toponyms: &[Toponym],
     ) -> Vec<Finding> {
-        let gaz = self.gazetteer();
         let mut drafts: Vec<Draft> = Vec::new();
         // The most recent incident told, by index into `drafts`.
         let mut last: Option<usize> = None;
@@ -67,153 +104,186 @@ impl Extractor<'_> {
                 ui <= d.last_unit + REACH && r.paragraph <= d.paragraph + 2
             });
             let Some(m) = &r.event else {
-                // A unit that only states a toll («وقال مصدر إن ستة أشخاص
-                // قتلوا») adds it to the event just told.
-                // When it names places, the event at one of them.
                 if r.counts != Counts::default() {
-                    let at_place = (0..drafts.len()).rev().find(|&k| {
-                        let d = &drafts[k];
-                        ui <= d.last_unit + REACH
-                            && Spot::of(&d.incident).is_some_and(|p| {
-                                r.toponyms.iter().any(|&ti| {
-                                    same_place(gaz, &p, &Spot::at(&toponyms[ti]))
-                                        && !matches!(
-                                            gaz.place(toponyms[ti].place).kind,
-                                            PlaceKind::Country | PlaceKind::Governorate
-                                        )
-                                })
-                            })
-                    });
-                    if let Some(k) = at_place.or(recent) {
-                        join(&mut drafts[k], r, None, ui);
-                    }
+                    self.add_toll(&mut drafts, ui, r, recent, toponyms);
                 }
                 continue;
             };
-            if m.places.is_empty() {
-                // A unit without a place of its own tells more of an event
-                // just told, or a new event at that event's place.
-                let refers = m.anaphoric || m.continues || r.follows_on;
-                let same_kind = recent.filter(|&k| {
-                    let t = drafts[k].incident.event_type;
-                    t == m.event_type || refers && family(t) == family(m.event_type)
-                });
-                if let Some(k) = same_kind.filter(|_| refers || r.counts != Counts::default()) {
+            let told = if m.places.is_empty() {
+                self.tell_without_place(article_id, &mut drafts, ui, r, m, recent, prev_carried)
+            } else {
+                self.tell_at_places(
+                    article_id,
+                    &mut drafts,
+                    ui,
+                    r,
+                    m,
+                    recent,
+                    toponyms,
+                    prev_carried,
+                )
+            };
+            if told.is_some() {
+                last = told;
+            }
+        }
+        drafts.into_iter().map(|d| d.incident).collect()
+    }
+
+    /// A unit that only states a toll («وقال مصدر إن ستة أشخاص قتلوا») adds
+    /// it to the event just told; when it names places, to the event at one
+    /// of them.
+    fn add_toll(
+        &self,
+        drafts: &mut [Draft],
+        ui: usize,
+        r: &Reading,
+        recent: Option<usize>,
+        toponyms: &[Toponym],
+    ) {
+        let gaz = self.gazetteer();
+        let at_place = (0..drafts.len()).rev().find(|&k| {
+            let d = &drafts[k];
+            ui <= d.last_unit + REACH
+                && Spot::of(&d.incident).is_some_and(|p| {
+                    r.toponyms.iter().any(|&ti| {
+                        same_place(gaz, &p, &Spot::at(&toponyms[ti]))
+                            && !matches!(
+                                gaz.place(toponyms[ti].place).kind,
+                                PlaceKind::Country | PlaceKind::Governorate
+                            )
+                    })
+                })
+        });
+        if let Some(k) = at_place.or(recent) {
+            join(&mut drafts[k], r, None, ui);
+        }
+    }
+
+    /// A unit without a place of its own tells more of an event just told,
+    /// or a new event at that event's place. Returns the incident it told
+    /// of, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn tell_without_place(
+        &self,
+        article_id: u64,
+        drafts: &mut Vec<Draft>,
+        ui: usize,
+        r: &Reading,
+        m: &Mention,
+        recent: Option<usize>,
+        prev_carried: Option<StatedDate>,
+    ) -> Option<usize> {
+        let refers = m.anaphoric || m.continues || r.follows_on;
+        let same_kind = recent.filter(|&k| {
+            let t = drafts[k].incident.event_type;
+            t == m.event_type || refers && family(t) == family(m.event_type)
+        });
+        if let Some(k) = same_kind.filter(|_| refers || r.counts != Counts::default()) {
+            join(&mut drafts[k], r, Some(m), ui);
+            return Some(k);
+        }
+        // Only a continuation («واستهدفت …») or a toll belongs at the
+        // place just told.
+        let k = recent.filter(|&k| {
+            (m.continues || r.counts != Counts::default())
+                && ui <= drafts[k].last_unit + 2
+                && drafts[k].incident.place.is_some()
+        })?;
+        let (place, precision) = (
+            drafts[k].incident.place.map(|p| Spot {
+                place: p,
+                unlisted: drafts[k].incident.unlisted.clone(),
+            }),
+            drafts[k].incident.geo_precision.code().max(2),
+        );
+        let inc = self.new_incident(
+            article_id,
+            r,
+            m,
+            place,
+            precision,
+            prev_carried,
+            Some(&drafts[k].incident),
+        );
+        let bare = drafts[k].bare;
+        drafts.push(Draft {
+            incident: inc,
+            last_unit: ui,
+            paragraph: r.paragraph,
+            total: m.mixed,
+            bare,
+        });
+        Some(drafts.len() - 1)
+    }
+
+    /// A unit that names the places of its event: at each, the same event
+    /// told again joins its incident, else a new incident begins. Returns
+    /// the incident at the first place, to which a toll told next belongs.
+    #[allow(clippy::too_many_arguments)]
+    fn tell_at_places(
+        &self,
+        article_id: u64,
+        drafts: &mut Vec<Draft>,
+        ui: usize,
+        r: &Reading,
+        m: &Mention,
+        recent: Option<usize>,
+        toponyms: &[Toponym],
+        prev_carried: Option<StatedDate>,
+    ) -> Option<usize> {
+        let gaz = self.gazetteer();
+        let prev = recent.map(|k| drafts[k].incident.clone());
+        let mut lead: Option<usize> = None;
+        for &(ti, precision) in &m.places {
+            let place = Spot {
+                place: toponyms[ti].place,
+                unlisted: toponyms[ti].unlisted.clone(),
+            };
+            let date = r.stated.as_ref().and_then(|d| d.date);
+            let same = told_again(gaz, drafts, m, &place, date);
+            // «التفجير» told again from another source, at a place named
+            // for context («في المدينة الواقعة بمحافظة الرقة»).
+            let referred = recent.filter(|&k| {
+                m.anaphoric
+                    && family(drafts[k].incident.event_type) == family(m.event_type)
+                    && (date.is_none() || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
+            });
+            let loosely =
+                recent.filter(|&k| told_at_city_for_governorate(gaz, &drafts[k], m, &place, date));
+            if let Some(k) = loosely.filter(|_| same.or(referred).is_none()) {
+                let inc = &mut drafts[k].incident;
+                inc.place = Some(place.place);
+                inc.geo_precision = GeoPrecision::new(precision);
+            }
+            match same.or(referred).or(loosely) {
+                Some(k) => {
+                    refine_place(gaz, &mut drafts[k].incident, &place, precision);
                     join(&mut drafts[k], r, Some(m), ui);
-                    last = Some(k);
-                    continue;
+                    lead.get_or_insert(k);
                 }
-                // Only a continuation («واستهدفت …») or a toll belongs at the
-                // place just told.
-                let close = recent.filter(|&k| {
-                    (m.continues || r.counts != Counts::default())
-                        && ui <= drafts[k].last_unit + 2
-                        && drafts[k].incident.place.is_some()
-                });
-                if let Some(k) = close {
-                    let (place, precision) = (
-                        drafts[k].incident.place.map(|p| Spot {
-                            place: p,
-                            unlisted: drafts[k].incident.unlisted.clone(),
-                        }),
-                        drafts[k].incident.geo_precision.code().max(2),
-                    );
+                None => {
                     let inc = self.new_incident(
                         article_id,
                         r,
                         m,
-                        place,
+                        Some(place),
                         precision,
                         prev_carried.clone(),
-                        Some(&drafts[k].incident),
+                        prev.as_ref(),
                     );
-                    let bare = drafts[k].bare;
                     drafts.push(Draft {
                         incident: inc,
                         last_unit: ui,
                         paragraph: r.paragraph,
                         total: m.mixed,
-                        bare,
+                        bare: toponyms[ti].feature.is_none(),
                     });
-                    last = Some(drafts.len() - 1);
+                    lead.get_or_insert(drafts.len() - 1);
                 }
-                continue;
-            }
-            let prev = recent.map(|k| drafts[k].incident.clone());
-            // A toll told next belongs to the first place of the list.
-            let mut lead: Option<usize> = None;
-            for &(ti, precision) in &m.places {
-                let place = Spot {
-                    place: toponyms[ti].place,
-                    unlisted: toponyms[ti].unlisted.clone(),
-                };
-                let date = r.stated.as_ref().and_then(|d| d.date);
-                // The same event told again: same type, the same place or
-                // one inside the other, no contradicting date.
-                let same = drafts.iter().position(|d| {
-                    let i = &d.incident;
-                    i.event_type == m.event_type
-                        && Spot::of(i).is_some_and(|p| same_place(gaz, &p, &place))
-                        && (i.date.is_none() || date.is_none() || i.date == date)
-                });
-                // «التفجير» told again from another source, at a place named
-                // for context («في المدينة الواقعة بمحافظة الرقة»).
-                let referred = recent.filter(|&k| {
-                    m.anaphoric
-                        && family(drafts[k].incident.event_type) == family(m.event_type)
-                        && (date.is_none()
-                            || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
-                });
-                // «قاعدة … في دير الزور» then «القاعدة … بمعمل كونيكو»: a city
-                // that shares its name with its governorate may have meant the
-                // governorate, when the same attack is told again just after.
-                let loosely = recent.filter(|&k| {
-                    let i = &drafts[k].incident;
-                    drafts[k].bare
-                        && i.event_type == m.event_type
-                        && (date.is_none() || i.date.is_none_or(|d| Some(d) == date))
-                        && i.unlisted.is_none()
-                        && place.unlisted.is_none()
-                        && i.place
-                            .is_some_and(|p| city_for_governorate(gaz, p, place.place))
-                });
-                if let Some(k) = loosely.filter(|_| same.or(referred).is_none()) {
-                    let inc = &mut drafts[k].incident;
-                    inc.place = Some(place.place);
-                    inc.geo_precision = GeoPrecision::new(precision);
-                }
-                match same.or(referred).or(loosely) {
-                    Some(k) => {
-                        refine_place(gaz, &mut drafts[k].incident, &place, precision);
-                        join(&mut drafts[k], r, Some(m), ui);
-                        lead.get_or_insert(k);
-                    }
-                    None => {
-                        let inc = self.new_incident(
-                            article_id,
-                            r,
-                            m,
-                            Some(place),
-                            precision,
-                            prev_carried.clone(),
-                            prev.as_ref(),
-                        );
-                        drafts.push(Draft {
-                            incident: inc,
-                            last_unit: ui,
-                            paragraph: r.paragraph,
-                            total: m.mixed,
-                            bare: toponyms[ti].feature.is_none(),
-                        });
-                        lead.get_or_insert(drafts.len() - 1);
-                    }
-                }
-            }
-            if lead.is_some() {
-                last = lead;
             }
         }
-        drafts.into_iter().map(|d| d.incident).collect()
+        lead
     }
 
     /// A new incident from a mention at one place.

@@ -633,8 +633,24 @@ impl Parser<'_> {
         }
         let (q, j) = self.qualifier_before(i);
         let w = self.word(j);
-        // «أحد عناصر الفرقة» is one.
-        if matches!(strip_conj(w), "احد" | "احدي") && self.joined(j + 1) {
+        if let Some(p) = self.one_of(j, q) {
+            return Some(p);
+        }
+        if let Some((v, n)) = number_at(self.toks, j) {
+            return self.numbered(j, q, v, n);
+        }
+        if let Some(vq) = lookup(VAGUE, w) {
+            return Some(self.vague(j, q, vq));
+        }
+        if j != i {
+            return None;
+        }
+        self.without_number(j)
+    }
+
+    /// «أحد عناصر الفرقة» is one.
+    fn one_of(&self, j: usize, q: Qualifier) -> Option<Phrase> {
+        if matches!(strip_conj(self.word(j)), "احد" | "احدي") && self.joined(j + 1) {
             if let Some(Head::Plural) = people_head(self.word(j + 1), || self.original(j + 1)) {
                 return Some(Phrase {
                     value: Some(1),
@@ -645,87 +661,97 @@ impl Parser<'_> {
                 });
             }
         }
-        if let Some((v, n)) = number_at(self.toks, j) {
-            let mut end = j + n;
-            let (digits, glued) = split_digits(strip_conj(w));
-            let glued = if digits.is_empty() { "" } else { glued };
-            let noun_at = |k: usize| -> Option<&str> {
-                if !glued.is_empty() && k == j + n {
-                    return Some(glued);
-                }
-                (self.joined(k) && !self.toks[k].gap.contains(',')).then(|| self.word(k))
-            };
-            let mut headed = false;
-            let mut kind = None;
-            let glued_noun = !glued.is_empty();
-            if let Some(noun) = noun_at(end) {
-                if let Some(k) = lookup(KIND_NOUNS, noun) {
-                    kind = Some(k);
-                    headed = true;
-                    if !glued_noun {
-                        end += 1;
-                    }
-                } else if people_head(noun, String::new).is_some() {
-                    headed = true;
-                    if !glued_noun {
-                        end += 1;
-                    }
-                } else if matches!(noun, "اخرين" | "اخرون" | "اخري") {
-                    headed = true;
+        None
+    }
+
+    /// A number of `n` tokens at `j` with value `v`, and the noun it counts;
+    /// `None` when what it counts is no toll.
+    fn numbered(&self, j: usize, q: Qualifier, v: u32, n: usize) -> Option<Phrase> {
+        let w = self.word(j);
+        let mut end = j + n;
+        let (digits, glued) = split_digits(strip_conj(w));
+        let glued = if digits.is_empty() { "" } else { glued };
+        let noun_at = |k: usize| -> Option<&str> {
+            if !glued.is_empty() && k == j + n {
+                return Some(glued);
+            }
+            (self.joined(k) && !self.toks[k].gap.contains(',')).then(|| self.word(k))
+        };
+        let mut headed = false;
+        let mut kind = None;
+        let glued_noun = !glued.is_empty();
+        if let Some(noun) = noun_at(end) {
+            if let Some(k) = lookup(KIND_NOUNS, noun) {
+                kind = Some(k);
+                headed = true;
+                if !glued_noun {
                     end += 1;
                 }
-            }
-            // «خمسة من عناصر الحاجز».
-            if !headed && self.word(end) == "من" && self.joined(end) {
-                headed = people_head(self.word(end + 1), String::new).is_some();
-            }
-            // Not a toll: «3 سيارات», «(96 كم», a year.
-            if !headed {
-                let next = self.word(end);
-                let ok = !self.joined(end)
-                    || next.is_empty()
-                    || matches!(next, "علي" | "بينهم" | "منهم")
-                    || cue(next).is_some()
-                    || self.toks[end].gap.contains(',')
-                    || lookup(AFTER_VERBS, next).is_some();
-                if !ok || v > 5000 {
-                    return None;
+            } else if people_head(noun, String::new).is_some() {
+                headed = true;
+                if !glued_noun {
+                    end += 1;
                 }
+            } else if matches!(noun, "اخرين" | "اخرون" | "اخري") {
+                headed = true;
+                end += 1;
             }
-            let (q, end) = self.qualifier_after(end, q);
-            // «أكثر من 150 بين قتيل وجريح»: killed and injured together.
-            if self.word(end) == "بين" && self.joined(end) {
+        }
+        // «خمسة من عناصر الحاجز».
+        if !headed && self.word(end) == "من" && self.joined(end) {
+            headed = people_head(self.word(end + 1), String::new).is_some();
+        }
+        // Not a toll: «3 سيارات», «(96 كم», a year.
+        if !headed {
+            let next = self.word(end);
+            let ok = !self.joined(end)
+                || next.is_empty()
+                || matches!(next, "علي" | "بينهم" | "منهم")
+                || cue(next).is_some()
+                || self.toks[end].gap.contains(',')
+                || lookup(AFTER_VERBS, next).is_some();
+            if !ok || v > 5000 {
                 return None;
             }
-            return Some(Phrase {
-                value: Some(v),
-                qualifier: q,
-                end,
-                headed,
-                kind,
-            });
         }
-        if let Some(vq) = lookup(VAGUE, w) {
-            let mut end = j + 1;
-            if self.word(end) == "من" && self.joined(end) {
-                end += 1;
-            }
-            // «عدداً من المدنيين», «عشرات العناصر»: the noun belongs to the phrase.
-            if self.joined(end) && people_head(self.word(end), String::new).is_some() {
-                end += 1;
-            }
-            // «وأصيب آخرون»: a vague «آخرين» after a number is that number.
-            return Some(Phrase {
-                value: None,
-                qualifier: if q == Qualifier::Exact { vq } else { q },
-                end,
-                headed: true,
-                kind: None,
-            });
-        }
-        if j != i {
+        let (q, end) = self.qualifier_after(end, q);
+        // «أكثر من 150 بين قتيل وجريح»: killed and injured together.
+        if self.word(end) == "بين" && self.joined(end) {
             return None;
         }
+        Some(Phrase {
+            value: Some(v),
+            qualifier: q,
+            end,
+            headed,
+            kind,
+        })
+    }
+
+    /// A vague count at `j` («عشرات», «عدداً من») with its qualifier `vq`.
+    fn vague(&self, j: usize, q: Qualifier, vq: Qualifier) -> Phrase {
+        let mut end = j + 1;
+        if self.word(end) == "من" && self.joined(end) {
+            end += 1;
+        }
+        // «عدداً من المدنيين», «عشرات العناصر»: the noun belongs to the phrase.
+        if self.joined(end) && people_head(self.word(end), String::new).is_some() {
+            end += 1;
+        }
+        // «وأصيب آخرون»: a vague «آخرين» after a number is that number.
+        Phrase {
+            value: None,
+            qualifier: if q == Qualifier::Exact { vq } else { q },
+            end,
+            headed: true,
+            kind: None,
+        }
+    }
+
+    /// A phrase that counts without a number: «آخر», a dual kind noun, a
+    /// noun of people that is a count or comes with its number.
+    fn without_number(&self, j: usize) -> Option<Phrase> {
+        let w = self.word(j);
         // «وأصيب آخر»: one more.
         if matches!(strip_conj(w), "اخر" | "اخري") {
             return Some(Phrase {

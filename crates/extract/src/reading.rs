@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use marsad_arabic::{peel, tokenize, Token, DIRECTIONS};
-use marsad_gazetteer::{Feature, PlaceKind};
+use marsad_gazetteer::{Feature, Gazetteer, PlaceKind};
 use marsad_geoparse::Toponym;
 
 use crate::dates::{dates_in, DatePrecision};
@@ -388,6 +388,66 @@ fn is_consequence(first: &str) -> bool {
         .any(|p| f.starts_with(p))
 }
 
+/// The unit names attacks of several kinds («بقصف جوي ومدفعي»).
+fn names_several_attack_kinds(triggers: &[(usize, Trigger, u8)]) -> bool {
+    let mut kinds: Vec<EventType> = triggers
+        .iter()
+        .filter_map(|h| match h.1 {
+            Trigger::Event(
+                t @ (EventType::Airstrike | EventType::DroneStrike | EventType::Shelling),
+            ) => Some(t),
+            _ => None,
+        })
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds.len() > 1
+}
+
+/// Background: a lasting state or an opinion governs the clause that holds
+/// the event word at `anchor` («باتت تتخوف … من تكرار الغارات»), or the
+/// unit is a concession.
+fn is_background(toks: &[Token], words: &[&str], anchor: usize) -> bool {
+    let clause_start = (0..=anchor)
+        .rev()
+        .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
+        .unwrap_or(0);
+    let bare = |w: &&str| -> String {
+        w.strip_prefix('و')
+            .filter(|r| r.chars().count() > 2)
+            .unwrap_or(w)
+            .to_string()
+    };
+    let states = |w: &&str| {
+        let b = bare(w);
+        ONGOING.contains(&b.as_str()) || ANALYSIS.contains(&b.as_str())
+    };
+    // «على الرغم من قيام القوات …، غير أن …»: a concession is context,
+    // whichever of its clauses holds the event word.
+    let concessive = words
+        .iter()
+        .take(3)
+        .any(|w| matches!(*w, "الرغم" | "رغم" | "برغم"));
+    words[clause_start..anchor].iter().any(states)
+        || clause_start == 0 && words.first().is_some_and(states)
+        || concessive
+}
+
+/// The event word at `anchor` refers back to an event already told: a
+/// definite event noun, one after a demonstrative, or a unit that opens
+/// with a consequence.
+fn refers_back(toks: &[Token], words: &[&str], anchor: usize) -> bool {
+    let anchor_word = peel(&toks[anchor].text)
+        .into_iter()
+        .find(|p| p.stem.starts_with("ال"))
+        .map(|p| p.stem);
+    anchor_word
+        .as_deref()
+        .is_some_and(|w| ANAPHORIC_NOUNS.contains(&w))
+        || anchor > 0 && matches!(words[anchor - 1], "هذا" | "هذه" | "ذلك" | "تلك")
+        || words.first().is_some_and(|w| is_consequence(w))
+}
+
 /// Indices of the place mentions within `[start, end)`; toponyms are in
 /// text order, so this is a binary search, not a scan of the article.
 fn unit_toponyms(
@@ -558,71 +618,15 @@ impl Extractor<'_> {
         reading: &Reading,
     ) -> Option<Mention> {
         let (named, _, name_spans) = self.actors(toks, EventType::Other);
-        let mut triggers = self.triggers(toks);
-        // Words inside an actor's name («الفيلق الخامس-اقتحام») trigger nothing.
-        // Weapon words stay: «طائرات مسيرة مجهولة» names both the
-        // attacker and the weapon.
-        triggers.retain(|h| {
-            matches!(
-                h.1,
-                Trigger::Attack
-                    | Trigger::Event(
-                        EventType::Airstrike | EventType::DroneStrike | EventType::Shelling
-                    )
-            ) || !name_spans
-                .iter()
-                .any(|&(a, b)| toks[h.0].start >= a && toks[h.0].end <= b)
-        });
-        if std::env::var_os("MARSAD_DEBUG_EXTRACT").is_some() {
-            let shown: Vec<String> = triggers
-                .iter()
-                .map(|h| format!("{}:{:?}:{}", toks[h.0].text, h.1, h.2))
-                .collect();
-            eprintln!("unit {ui}: triggers {shown:?}");
-        }
+        let triggers = self.unit_triggers(ui, toks, &name_spans);
         let recent = carry
             .recent_attack
             .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
             .map(|(t, _)| t);
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
         let (event_type, anchor) = self.event_type(toks, &triggers, recent, air_force)?;
-        let mut kinds: Vec<EventType> = triggers
-            .iter()
-            .filter_map(|h| match h.1 {
-                Trigger::Event(
-                    t @ (EventType::Airstrike | EventType::DroneStrike | EventType::Shelling),
-                ) => Some(t),
-                _ => None,
-            })
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        let mixed = kinds.len() > 1;
-        // Background: a lasting state or an opinion governs the clause
-        // that holds the event word («باتت تتخوف … من تكرار الغارات»).
-        let clause_start = (0..=anchor)
-            .rev()
-            .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
-            .unwrap_or(0);
-        let bare = |w: &&str| -> String {
-            w.strip_prefix('و')
-                .filter(|r| r.chars().count() > 2)
-                .unwrap_or(w)
-                .to_string()
-        };
-        let states = |w: &&str| {
-            let b = bare(w);
-            ONGOING.contains(&b.as_str()) || ANALYSIS.contains(&b.as_str())
-        };
-        // «على الرغم من قيام القوات …، غير أن …»: a concession is context,
-        // whichever of its clauses holds the event word.
-        let concessive = words
-            .iter()
-            .take(3)
-            .any(|w| matches!(*w, "الرغم" | "رغم" | "برغم"));
-        let background = words[clause_start..anchor].iter().any(states)
-            || clause_start == 0 && words.first().is_some_and(states)
-            || concessive;
+        let mixed = names_several_attack_kinds(&triggers);
+        let background = is_background(toks, words, anchor);
         let dated = reading.stated.is_some() && !reading.since;
         if background && !dated && reading.counts == Counts::default() {
             return None;
@@ -633,15 +637,7 @@ impl Extractor<'_> {
                 && words
                     .first()
                     .is_some_and(|w| matches!(*w, "اذ" | "حيث" | "فيما" | "كما")));
-        let anchor_word = peel(&toks[anchor].text)
-            .into_iter()
-            .find(|p| p.stem.starts_with("ال"))
-            .map(|p| p.stem);
-        let anaphoric = anchor_word
-            .as_deref()
-            .is_some_and(|w| ANAPHORIC_NOUNS.contains(&w))
-            || anchor > 0 && matches!(words[anchor - 1], "هذا" | "هذه" | "ذلك" | "تلك")
-            || words.first().is_some_and(|w| is_consequence(w));
+        let anaphoric = refers_back(toks, words, anchor);
         let actor_spans: Vec<(usize, usize)> = actor_spans
             .iter()
             .map(|&(a, b)| (a + s.start, b + s.start))
@@ -665,6 +661,37 @@ impl Extractor<'_> {
             one_victim,
             mixed,
         })
+    }
+
+    /// The unit's trigger hits, without words inside an actor's name
+    /// («الفيلق الخامس-اقتحام»). Weapon words stay: «طائرات مسيرة مجهولة»
+    /// names both the attacker and the weapon.
+    fn unit_triggers(
+        &self,
+        ui: usize,
+        toks: &[Token],
+        name_spans: &[(usize, usize)],
+    ) -> Vec<(usize, Trigger, u8)> {
+        let mut triggers = self.triggers(toks);
+        triggers.retain(|h| {
+            matches!(
+                h.1,
+                Trigger::Attack
+                    | Trigger::Event(
+                        EventType::Airstrike | EventType::DroneStrike | EventType::Shelling
+                    )
+            ) || !name_spans
+                .iter()
+                .any(|&(a, b)| toks[h.0].start >= a && toks[h.0].end <= b)
+        });
+        if std::env::var_os("MARSAD_DEBUG_EXTRACT").is_some() {
+            let shown: Vec<String> = triggers
+                .iter()
+                .map(|h| format!("{}:{:?}:{}", toks[h.0].text, h.1, h.2))
+                .collect();
+            eprintln!("unit {ui}: triggers {shown:?}");
+        }
+        triggers
     }
 
     /// The unit's toll: for each kind the first figure stated (a later one
@@ -739,184 +766,13 @@ impl Extractor<'_> {
         recent_attack: Option<EventType>,
         air_force: bool,
     ) -> Option<(EventType, usize)> {
-        use EventType::*;
-        let family = |c: Trigger| match c {
-            Trigger::Attack
-            | Trigger::Event(Airstrike | DroneStrike | Shelling | ArmedClash | IedExplosion) => {
-                None
-            }
-            Trigger::Event(t) => Some(t),
-        };
-        let weight = |h: &(usize, Trigger, u8)| -> f32 {
-            let prev =
-                h.0.checked_sub(1)
-                    .map(|p| toks[p].text.as_str())
-                    .unwrap_or("");
-            // A trigger in a causal or temporal phrase of its clause («بعد
-            // سلسلة من الهجمات …», «نتيجة ضربات جوية») is background.
-            let clause_from = (0..=h.0)
-                .rev()
-                .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
-                .unwrap_or(0);
-            let in_phrase = toks[clause_from..h.0].iter().any(|t| {
-                let w = t.text.strip_prefix('و').unwrap_or(&t.text);
-                matches!(
-                    w,
-                    "بعد"
-                        | "عقب"
-                        | "اثر"
-                        | "نتيجه"
-                        | "بسبب"
-                        | "خلفيه"
-                        | "ظل"
-                        | "وسط"
-                        | "خوفا"
-                        | "مخاوف"
-                        | "تكرار"
-                        | "اجل"
-                        | "لمواجهه"
-                        | "مواجهه"
-                        | "دعوات"
-                        | "دعوه"
-                        | "دعا"
-                        | "دعت"
-                )
-            });
-            // «لضبط الوضع», «تحضيراً لمداهمات»: a purpose, not an event; but
-            // «تعرضت لقصف» is the event itself.
-            let word = toks[h.0].text.as_str();
-            // «مكتباً لتجنيد الشبان», «حملة لاعتقال …» name what the
-            // office or campaign is for: the event itself.
-            let complement = matches!(
-                prev.strip_prefix('و').unwrap_or(prev),
-                "مكتب"
-                    | "مكتبا"
-                    | "مكاتب"
-                    | "مركز"
-                    | "مراكز"
-                    | "دوره"
-                    | "دورات"
-                    | "حمله"
-                    | "حملات"
-                    | "عمليه"
-                    | "عمليات"
-            );
-            let purpose = word.starts_with('ل')
-                && !complement
-                && !word.starts_with("لل")
-                && !prev.starts_with("تعرض")
-                && !prev.starts_with("يتعرض")
-                && !prev.starts_with("تتعرض");
-            let subordinate = in_phrase
-                || purpose
-                || matches!(
-                    prev,
-                    "بعد"
-                        | "عقب"
-                        | "اثر"
-                        | "تكرار"
-                        | "من"
-                        | "خوفا"
-                        | "مخاوف"
-                        | "ضد"
-                        | "هذه"
-                        | "تلك"
-                        | "حول"
-                        | "بشان"
-                );
-            let priority = match family(h.1) {
-                None
-                | Some(
-                    RaidArrest | AssassinationKilling | Kidnapping | Seizure | WithdrawalEvacuation,
-                ) => 0.5,
-                Some(DeploymentReinforcement) => -0.25,
-                _ => 0.0,
-            };
-            (if subordinate { 0.5 } else { 2.0 }) + priority
-        };
-        let mut best: Option<(Option<EventType>, f32, usize)> = None;
-        for h in hits.iter().filter(|h| h.2 == 2) {
-            let f = family(h.1);
-            // The strongest word of a type counts; repeats add a little.
-            let ws: Vec<f32> = hits
-                .iter()
-                .filter(|x| x.2 == 2 && family(x.1) == f)
-                .map(weight)
-                .collect();
-            let total =
-                ws.iter().copied().fold(f32::MIN, f32::max) + 0.25 * (ws.len() as f32 - 1.0);
-            let pos = hits
-                .iter()
-                .find(|x| x.2 == 2 && family(x.1) == f)
-                .map(|x| x.0)
-                .unwrap_or(h.0);
-            if best.is_none_or(|(_, w, p)| total > w || total == w && pos < p) {
-                best = Some((f, total, pos));
-            }
-        }
         // Only background words («في ظل انتشار …», «بعد الزيارة»): the unit
         // reports no event of its own.
-        let (fam, _, at) = best.filter(|b| b.1 >= 0.9)?;
+        let (fam, _, at) = strongest_family(toks, hits).filter(|b| b.1 >= 0.9)?;
         if let Some(t) = fam {
             return Some((t, at));
         }
-        // Weapon words in a subordinate phrase («… نتيجة ضربات جوية») do
-        // not type the main event when the clause has one of its own.
-        let main = |h: &&(usize, Trigger, u8)| weight(h) >= 1.5;
-        let any_main = hits
-            .iter()
-            .filter(|h| family(h.1).is_none())
-            .any(|h| main(&h));
-        let has = |t: EventType, min: u8| {
-            hits.iter()
-                .filter(|h| !any_main || main(h) || h.2 >= 2)
-                .any(|h| h.1 == Trigger::Event(t) && h.2 >= min)
-        };
-        // Attacks are typed by the weapon named with them.
-        let t = if has(DroneStrike, 1) {
-            DroneStrike
-        } else if has(Airstrike, 2)
-            || has(Airstrike, 1) && hits.iter().any(|h| h.1 == Trigger::Attack)
-        {
-            Airstrike
-        } else if has(Shelling, 2) {
-            Shelling
-        } else if has(IedExplosion, 2) {
-            IedExplosion
-        } else if has(ArmedClash, 2) {
-            ArmedClash
-        } else if has(AssassinationKilling, 2) {
-            AssassinationKilling
-        } else if has(ArmedClash, 1) {
-            // Gunmen, gunfire: an armed attack.
-            ArmedClash
-        } else if let Some(t) = recent_attack {
-            // «واستهدفت …» right after a strike report: the same kind of strike.
-            t
-        } else {
-            // A bare attack word: «قصف» is a bombardment, «هجوم» an armed attack.
-            let words: Vec<&str> = hits
-                .iter()
-                .filter(|h| h.1 == Trigger::Attack)
-                .map(|h| toks[h.0].text.as_str())
-                .collect();
-            if words.iter().any(|w| w.contains("قصف")) {
-                // «قصف التحالف الدولي …»: forces that bomb from the air.
-                if air_force {
-                    Airstrike
-                } else {
-                    Shelling
-                }
-            } else if words
-                .iter()
-                .any(|w| w.contains("هجوم") || w.contains("هاجم") || w.contains("هجمات"))
-            {
-                ArmedClash
-            } else {
-                Other
-            }
-        };
-        Some((t, at))
+        Some((attack_type(toks, hits, recent_attack, air_force), at))
     }
 
     /// Where: the specific places of the sentence, not containers of other
@@ -941,29 +797,7 @@ impl Extractor<'_> {
                     .any(|&(a, b)| toponyms[i].start < b && toponyms[i].end > a)
             })
             .collect();
-        // The last four words before each place, nearest first, read once.
-        let words_before: Vec<(usize, Vec<String>)> = inside
-            .iter()
-            .map(|&i| {
-                let t = &toponyms[i];
-                let from = s.start.max(t.start.saturating_sub(40));
-                let prefix: String = chars[from..t.start].iter().collect();
-                let w = tokenize(&prefix)
-                    .into_iter()
-                    .rev()
-                    .take(4)
-                    .map(|t| t.text)
-                    .collect();
-                (i, w)
-            })
-            .collect();
-        let before = |i: usize, n: usize| -> &[String] {
-            words_before
-                .iter()
-                .find(|(j, _)| *j == i)
-                .map(|(_, w)| &w[..n.min(w.len())])
-                .unwrap_or(&[])
-        };
+        let before = WordsBefore::read(toponyms, &inside, s, chars);
         // Foreign countries are actors («إيران»), not places of events here.
         let inside: Vec<usize> = inside
             .into_iter()
@@ -972,41 +806,7 @@ impl Extractor<'_> {
                 p.kind != PlaceKind::Country || matches!(p.country.as_str(), "SY" | "IQ")
             })
             .collect();
-        // Places the text names for another reason than the event: where
-        // its actors came from or were taken, where the reporter sits, and
-        // landmarks that locate another place («جنوب مدينة الطبقة», «(96 كم
-        // شرق مدينة دير الزور)»).
-        let aside = |i: usize| -> bool {
-            let b = before(i, 4);
-            let w = |k: usize| b.get(k).map(String::as_str).unwrap_or("");
-            // Protesters «من أهالي بلدة X» protest in X.
-            let residents = |x: &str| matches!(x, "اهالي" | "ابنا" | "سكان");
-            let locals = matches!(ty, EventType::Protest | EventType::Recruitment);
-            let from =
-                w(0) == "من" && !matches!(w(1), "بالقرب" | "قرب") && !(locals && residents(w(1)));
-            let origin = b
-                .iter()
-                .take(3)
-                .any(|x| ORIGIN_CUES.contains(&x.as_str()) && !(locals && residents(x)))
-                || HOSPITALS.contains(&w(0));
-            let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
-            let distance = b
-                .iter()
-                .take(3)
-                .any(|x| matches!(x.as_str(), "كم" | "كيلومتر" | "كيلومترا"));
-            // «شرق مدينة دير الزور»: past the feature word to the direction.
-            let dir = if marsad_gazetteer::feature_word(w(0)).is_some() {
-                w(1)
-            } else {
-                w(0)
-            };
-            let located_by = (DIRECTIONS.contains(&dir) || DIRECTION_WORDS.contains(&dir))
-                && inside
-                    .iter()
-                    .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
-            from || origin || reporter || distance || located_by
-        };
-        let mut cands: Vec<usize> = inside.iter().copied().filter(|&i| !aside(i)).collect();
+        let mut cands = set_aside_origins(toponyms, &inside, &before, ty);
         if cands.is_empty() {
             // «في القرية»: the village last named.
             if let Some(p) = place_anaphor(
@@ -1023,141 +823,20 @@ impl Extractor<'_> {
                 cands = inside;
             }
         }
-        // Drop containers: a unit, region or same-named governorate seat that
-        // contains another candidate («العشارة بريف دير الزور الشرقي»).
-        let contains = |a: usize, b: usize| -> bool {
-            let (pa, pb) = (gaz.place(toponyms[a].place), gaz.place(toponyms[b].place));
-            // An unlisted place holds nothing; it is held by the place it is
-            // located by and by what holds that one.
-            if toponyms[a].unlisted.is_some() {
-                return false;
-            }
-            if toponyms[a].place == toponyms[b].place {
-                return toponyms[b].unlisted.is_some();
-            }
-            let in_box = pa.bbox.is_some_and(|bb| {
-                pb.lon >= bb[0] && pb.lon <= bb[2] && pb.lat >= bb[1] && pb.lat <= bb[3]
-            });
-            match pa.kind {
-                PlaceKind::Country => pb.country == pa.country,
-                PlaceKind::Governorate => pb.admin1.is_some() && pb.admin1 == pa.admin1 || in_box,
-                PlaceKind::District
-                | PlaceKind::Region
-                | PlaceKind::River
-                | PlaceKind::Subdistrict => {
-                    in_box
-                        || pb.admin2.is_some()
-                            && pb.admin2 == pa.admin2
-                            && pa.kind == PlaceKind::District
-                }
-                // «دير الزور» (the city) in a sentence about towns of its
-                // governorate means the governorate, unless the text calls
-                // it a city («مدينتي ديرالزور والبوكمال»).
-                k if k.is_settlement() && toponyms[a].feature.is_none() => {
-                    pa.admin1.as_deref().is_some_and(|a1| {
-                        pb.admin1.as_deref() == Some(a1)
-                            && gaz
-                                .lookup_key(&marsad_arabic::key(&pa.name_ar))
-                                .iter()
-                                .any(|r| {
-                                    let g = gaz.place(r.place);
-                                    g.kind == PlaceKind::Governorate
-                                        && g.admin1.as_deref() == Some(a1)
-                                })
-                    }) && kind_rank(pb.kind) == 0
-                }
-                _ => false,
-            }
-        };
-        let all = cands.clone();
-        cands.retain(|&a| !all.iter().any(|&b| b != a && contains(a, b)));
-        // Only the most specific rank present.
-        // «ريف البوكمال», «بادية تدمر» are areas, less specific than a town.
-        let rank = |i: usize| {
-            let t = &toponyms[i];
-            let r = kind_rank(t.kind(gaz));
-            // «الريف الشرقي لمدينة دير الزور» is the country around the city.
-            let countryside = before(i, 3)
-                .iter()
-                .any(|w| matches!(w.as_str(), "الريف" | "ريف" | "الارياف" | "الباديه"));
-            if matches!(t.feature, Some(Feature::Countryside | Feature::Desert)) || countryside {
-                r.max(1)
-            } else {
-                r
-            }
-        };
-        let best_rank = cands.iter().map(|&i| rank(i)).min();
-        cands.retain(|&i| Some(rank(i)) == best_rank);
-        // One mention per place.
-        let mut seen = Vec::new();
-        cands.retain(|&i| {
-            let p = (
-                toponyms[i].place,
-                toponyms[i].unlisted.as_ref().map(|u| &u.name),
-            );
-            let new = !seen.contains(&p);
-            seen.push(p);
-            new
-        });
+        let cands = drop_containers(gaz, toponyms, cands);
+        let cands = pick_most_specific(gaz, toponyms, cands, &before);
+        let mut cands = one_per_place(toponyms, cands);
         let multi = ty.is_attack()
             || matches!(
                 ty,
                 EventType::RaidArrest | EventType::WithdrawalEvacuation | EventType::Seizure
             );
         if !multi && cands.len() > 1 {
-            let first = cands
-                .iter()
-                .position(|&i| toponyms[i].start >= trigger_at)
-                .unwrap_or(0);
-            let mut keep = vec![cands[first]];
-            for w in cands[first + 1..].windows(1) {
-                let i = w[0];
-                let prev = *keep.last().unwrap_or(&i);
-                let between: String = chars[toponyms[prev].end..toponyms[i].start]
-                    .iter()
-                    .collect();
-                // «في البوكمال والقورية», «مدينة الميادين وبلدة صبيخان».
-                let gap = between.trim();
-                let feature_between = gap
-                    .strip_prefix('و')
-                    .map(|r| {
-                        marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim()))
-                            .is_some()
-                    })
-                    .unwrap_or(false);
-                let listed = gap.is_empty() && toponyms[i].surface.starts_with('و')
-                    || matches!(gap, "و" | "،" | "," | "، و" | "،و")
-                    || feature_between;
-                if listed {
-                    keep.push(i);
-                } else {
-                    break;
-                }
-            }
-            cands = keep;
+            cands = first_and_listed(toponyms, &cands, trigger_at, chars);
         }
         cands
             .into_iter()
-            .map(|i| {
-                let t = &toponyms[i];
-                let p = gaz.place(t.place);
-                let near = before(i, 2).iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "قرب" | "بالقرب" | "محيط" | "اطراف" | "ضواحي" | "مشارف"
-                    )
-                });
-                let precision = match kind_rank(t.kind(gaz)) {
-                    // Mapped at the place around it.
-                    _ if t.unlisted.is_some() => 2,
-                    0 if t.vicinity || near => 2,
-                    0 => 1,
-                    1 => 2,
-                    2 if p.precision_km <= 60.0 => 2,
-                    _ => 3,
-                };
-                (i, precision)
-            })
+            .map(|i| (i, geo_precision(gaz, &toponyms[i], before.get(i, 2))))
             .collect()
     }
 
@@ -1249,5 +928,442 @@ impl Extractor<'_> {
             }
         }
         out
+    }
+}
+
+/// The event family a trigger votes for; `None` for attacks, whose type
+/// comes from the weapon named with them.
+fn trigger_family(c: Trigger) -> Option<EventType> {
+    use EventType::*;
+    match c {
+        Trigger::Attack
+        | Trigger::Event(Airstrike | DroneStrike | Shelling | ArmedClash | IedExplosion) => None,
+        Trigger::Event(t) => Some(t),
+    }
+}
+
+/// How much a trigger hit counts: less in a subordinate phrase; attacks,
+/// raids, killings, kidnappings, seizures and withdrawals more, deployments
+/// less.
+fn trigger_weight(toks: &[Token], h: &(usize, Trigger, u8)) -> f32 {
+    use EventType::*;
+    let subordinate = is_subordinate(toks, h.0);
+    let priority = match trigger_family(h.1) {
+        None
+        | Some(RaidArrest | AssassinationKilling | Kidnapping | Seizure | WithdrawalEvacuation) => {
+            0.5
+        }
+        Some(DeploymentReinforcement) => -0.25,
+        _ => 0.0,
+    };
+    (if subordinate { 0.5 } else { 2.0 }) + priority
+}
+
+/// The trigger at word `at` stands in a causal or temporal phrase, states
+/// a purpose, or follows a word that subordinates it.
+fn is_subordinate(toks: &[Token], at: usize) -> bool {
+    let prev = at
+        .checked_sub(1)
+        .map(|p| toks[p].text.as_str())
+        .unwrap_or("");
+    let in_phrase = in_causal_phrase(toks, at);
+    // «لضبط الوضع», «تحضيراً لمداهمات»: a purpose, not an event; but
+    // «تعرضت لقصف» is the event itself.
+    let word = toks[at].text.as_str();
+    // «مكتباً لتجنيد الشبان», «حملة لاعتقال …» name what the
+    // office or campaign is for: the event itself.
+    let complement = matches!(
+        prev.strip_prefix('و').unwrap_or(prev),
+        "مكتب"
+            | "مكتبا"
+            | "مكاتب"
+            | "مركز"
+            | "مراكز"
+            | "دوره"
+            | "دورات"
+            | "حمله"
+            | "حملات"
+            | "عمليه"
+            | "عمليات"
+    );
+    let purpose = word.starts_with('ل')
+        && !complement
+        && !word.starts_with("لل")
+        && !prev.starts_with("تعرض")
+        && !prev.starts_with("يتعرض")
+        && !prev.starts_with("تتعرض");
+    in_phrase
+        || purpose
+        || matches!(
+            prev,
+            "بعد"
+                | "عقب"
+                | "اثر"
+                | "تكرار"
+                | "من"
+                | "خوفا"
+                | "مخاوف"
+                | "ضد"
+                | "هذه"
+                | "تلك"
+                | "حول"
+                | "بشان"
+        )
+}
+
+/// A trigger in a causal or temporal phrase of its clause («بعد سلسلة من
+/// الهجمات …», «نتيجة ضربات جوية») is background.
+fn in_causal_phrase(toks: &[Token], at: usize) -> bool {
+    let clause_from = (0..=at)
+        .rev()
+        .find(|&i| i == 0 || toks[i].gap.contains([',', ';']))
+        .unwrap_or(0);
+    toks[clause_from..at].iter().any(|t| {
+        let w = t.text.strip_prefix('و').unwrap_or(&t.text);
+        matches!(
+            w,
+            "بعد"
+                | "عقب"
+                | "اثر"
+                | "نتيجه"
+                | "بسبب"
+                | "خلفيه"
+                | "ظل"
+                | "وسط"
+                | "خوفا"
+                | "مخاوف"
+                | "تكرار"
+                | "اجل"
+                | "لمواجهه"
+                | "مواجهه"
+                | "دعوات"
+                | "دعوه"
+                | "دعا"
+                | "دعت"
+        )
+    })
+}
+
+/// The family the strong triggers vote for, with its total weight and the
+/// word of its first trigger.
+fn strongest_family(
+    toks: &[Token],
+    hits: &[(usize, Trigger, u8)],
+) -> Option<(Option<EventType>, f32, usize)> {
+    let mut best: Option<(Option<EventType>, f32, usize)> = None;
+    for h in hits.iter().filter(|h| h.2 == 2) {
+        let f = trigger_family(h.1);
+        // The strongest word of a type counts; repeats add a little.
+        let ws: Vec<f32> = hits
+            .iter()
+            .filter(|x| x.2 == 2 && trigger_family(x.1) == f)
+            .map(|x| trigger_weight(toks, x))
+            .collect();
+        let total = ws.iter().copied().fold(f32::MIN, f32::max) + 0.25 * (ws.len() as f32 - 1.0);
+        let pos = hits
+            .iter()
+            .find(|x| x.2 == 2 && trigger_family(x.1) == f)
+            .map(|x| x.0)
+            .unwrap_or(h.0);
+        if best.is_none_or(|(_, w, p)| total > w || total == w && pos < p) {
+            best = Some((f, total, pos));
+        }
+    }
+    best
+}
+
+/// Attacks are typed by the weapon named with them, else as the attack just
+/// reported, else by the bare attack word.
+fn attack_type(
+    toks: &[Token],
+    hits: &[(usize, Trigger, u8)],
+    recent_attack: Option<EventType>,
+    air_force: bool,
+) -> EventType {
+    use EventType::*;
+    // Weapon words in a subordinate phrase («… نتيجة ضربات جوية») do
+    // not type the main event when the clause has one of its own.
+    let main = |h: &&(usize, Trigger, u8)| trigger_weight(toks, h) >= 1.5;
+    let any_main = hits
+        .iter()
+        .filter(|h| trigger_family(h.1).is_none())
+        .any(|h| main(&h));
+    let has = |t: EventType, min: u8| {
+        hits.iter()
+            .filter(|h| !any_main || main(h) || h.2 >= 2)
+            .any(|h| h.1 == Trigger::Event(t) && h.2 >= min)
+    };
+    if has(DroneStrike, 1) {
+        DroneStrike
+    } else if has(Airstrike, 2) || has(Airstrike, 1) && hits.iter().any(|h| h.1 == Trigger::Attack)
+    {
+        Airstrike
+    } else if has(Shelling, 2) {
+        Shelling
+    } else if has(IedExplosion, 2) {
+        IedExplosion
+    } else if has(ArmedClash, 2) {
+        ArmedClash
+    } else if has(AssassinationKilling, 2) {
+        AssassinationKilling
+    } else if has(ArmedClash, 1) {
+        // Gunmen, gunfire: an armed attack.
+        ArmedClash
+    } else if let Some(t) = recent_attack {
+        // «واستهدفت …» right after a strike report: the same kind of strike.
+        t
+    } else {
+        bare_attack_type(toks, hits, air_force)
+    }
+}
+
+/// A bare attack word: «قصف» is a bombardment, «هجوم» an armed attack.
+fn bare_attack_type(toks: &[Token], hits: &[(usize, Trigger, u8)], air_force: bool) -> EventType {
+    use EventType::*;
+    let words: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.1 == Trigger::Attack)
+        .map(|h| toks[h.0].text.as_str())
+        .collect();
+    if words.iter().any(|w| w.contains("قصف")) {
+        // «قصف التحالف الدولي …»: forces that bomb from the air.
+        if air_force {
+            Airstrike
+        } else {
+            Shelling
+        }
+    } else if words
+        .iter()
+        .any(|w| w.contains("هجوم") || w.contains("هاجم") || w.contains("هجمات"))
+    {
+        ArmedClash
+    } else {
+        Other
+    }
+}
+
+/// The last four words before each place of a unit, nearest first, read once.
+struct WordsBefore(Vec<(usize, Vec<String>)>);
+
+impl WordsBefore {
+    fn read(toponyms: &[Toponym], inside: &[usize], s: &Sentence, chars: &[char]) -> Self {
+        WordsBefore(
+            inside
+                .iter()
+                .map(|&i| {
+                    let t = &toponyms[i];
+                    let from = s.start.max(t.start.saturating_sub(40));
+                    let prefix: String = chars[from..t.start].iter().collect();
+                    let w = tokenize(&prefix)
+                        .into_iter()
+                        .rev()
+                        .take(4)
+                        .map(|t| t.text)
+                        .collect();
+                    (i, w)
+                })
+                .collect(),
+        )
+    }
+
+    /// Up to `n` words before toponym `i`, nearest first.
+    fn get(&self, i: usize, n: usize) -> &[String] {
+        self.0
+            .iter()
+            .find(|(j, _)| *j == i)
+            .map(|(_, w)| &w[..n.min(w.len())])
+            .unwrap_or(&[])
+    }
+}
+
+/// The places of `inside` that are not set aside as named for another
+/// reason than the event: where its actors came from or were taken, where
+/// the reporter sits, and landmarks that locate another place («جنوب
+/// مدينة الطبقة», «(96 كم شرق مدينة دير الزور)»).
+fn set_aside_origins(
+    toponyms: &[Toponym],
+    inside: &[usize],
+    before: &WordsBefore,
+    ty: EventType,
+) -> Vec<usize> {
+    let aside = |i: usize| -> bool {
+        let b = before.get(i, 4);
+        let w = |k: usize| b.get(k).map(String::as_str).unwrap_or("");
+        // Protesters «من أهالي بلدة X» protest in X.
+        let residents = |x: &str| matches!(x, "اهالي" | "ابنا" | "سكان");
+        let locals = matches!(ty, EventType::Protest | EventType::Recruitment);
+        let from =
+            w(0) == "من" && !matches!(w(1), "بالقرب" | "قرب") && !(locals && residents(w(1)));
+        let origin = b
+            .iter()
+            .take(3)
+            .any(|x| ORIGIN_CUES.contains(&x.as_str()) && !(locals && residents(x)))
+            || HOSPITALS.contains(&w(0));
+        let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
+        let distance = b
+            .iter()
+            .take(3)
+            .any(|x| matches!(x.as_str(), "كم" | "كيلومتر" | "كيلومترا"));
+        // «شرق مدينة دير الزور»: past the feature word to the direction.
+        let dir = if marsad_gazetteer::feature_word(w(0)).is_some() {
+            w(1)
+        } else {
+            w(0)
+        };
+        let located_by = (DIRECTIONS.contains(&dir) || DIRECTION_WORDS.contains(&dir))
+            && inside
+                .iter()
+                .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
+        from || origin || reporter || distance || located_by
+    };
+    inside.iter().copied().filter(|&i| !aside(i)).collect()
+}
+
+/// Drops containers: a unit, region or same-named governorate seat that
+/// contains another candidate («العشارة بريف دير الزور الشرقي»).
+fn drop_containers(gaz: &Gazetteer, toponyms: &[Toponym], mut cands: Vec<usize>) -> Vec<usize> {
+    let all = cands.clone();
+    cands.retain(|&a| !all.iter().any(|&b| b != a && contains(gaz, toponyms, a, b)));
+    cands
+}
+
+/// Place mention `a` contains place mention `b`.
+fn contains(gaz: &Gazetteer, toponyms: &[Toponym], a: usize, b: usize) -> bool {
+    let (pa, pb) = (gaz.place(toponyms[a].place), gaz.place(toponyms[b].place));
+    // An unlisted place holds nothing; it is held by the place it is
+    // located by and by what holds that one.
+    if toponyms[a].unlisted.is_some() {
+        return false;
+    }
+    if toponyms[a].place == toponyms[b].place {
+        return toponyms[b].unlisted.is_some();
+    }
+    let in_box = pa
+        .bbox
+        .is_some_and(|bb| pb.lon >= bb[0] && pb.lon <= bb[2] && pb.lat >= bb[1] && pb.lat <= bb[3]);
+    match pa.kind {
+        PlaceKind::Country => pb.country == pa.country,
+        PlaceKind::Governorate => pb.admin1.is_some() && pb.admin1 == pa.admin1 || in_box,
+        PlaceKind::District | PlaceKind::Region | PlaceKind::River | PlaceKind::Subdistrict => {
+            in_box
+                || pb.admin2.is_some() && pb.admin2 == pa.admin2 && pa.kind == PlaceKind::District
+        }
+        // «دير الزور» (the city) in a sentence about towns of its
+        // governorate means the governorate, unless the text calls
+        // it a city («مدينتي ديرالزور والبوكمال»).
+        k if k.is_settlement() && toponyms[a].feature.is_none() => {
+            pa.admin1.as_deref().is_some_and(|a1| {
+                pb.admin1.as_deref() == Some(a1)
+                    && gaz
+                        .lookup_key(&marsad_arabic::key(&pa.name_ar))
+                        .iter()
+                        .any(|r| {
+                            let g = gaz.place(r.place);
+                            g.kind == PlaceKind::Governorate && g.admin1.as_deref() == Some(a1)
+                        })
+            }) && kind_rank(pb.kind) == 0
+        }
+        _ => false,
+    }
+}
+
+/// Only the most specific rank present.
+/// «ريف البوكمال», «بادية تدمر» are areas, less specific than a town.
+fn pick_most_specific(
+    gaz: &Gazetteer,
+    toponyms: &[Toponym],
+    mut cands: Vec<usize>,
+    before: &WordsBefore,
+) -> Vec<usize> {
+    let rank = |i: usize| {
+        let t = &toponyms[i];
+        let r = kind_rank(t.kind(gaz));
+        // «الريف الشرقي لمدينة دير الزور» is the country around the city.
+        let countryside = before
+            .get(i, 3)
+            .iter()
+            .any(|w| matches!(w.as_str(), "الريف" | "ريف" | "الارياف" | "الباديه"));
+        if matches!(t.feature, Some(Feature::Countryside | Feature::Desert)) || countryside {
+            r.max(1)
+        } else {
+            r
+        }
+    };
+    let best_rank = cands.iter().map(|&i| rank(i)).min();
+    cands.retain(|&i| Some(rank(i)) == best_rank);
+    cands
+}
+
+/// One mention per place.
+fn one_per_place(toponyms: &[Toponym], mut cands: Vec<usize>) -> Vec<usize> {
+    let mut seen = Vec::new();
+    cands.retain(|&i| {
+        let p = (
+            toponyms[i].place,
+            toponyms[i].unlisted.as_ref().map(|u| &u.name),
+        );
+        let new = !seen.contains(&p);
+        seen.push(p);
+        new
+    });
+    cands
+}
+
+/// For an event at one place: the first place after the trigger and the
+/// places listed with it.
+fn first_and_listed(
+    toponyms: &[Toponym],
+    cands: &[usize],
+    trigger_at: usize,
+    chars: &[char],
+) -> Vec<usize> {
+    let first = cands
+        .iter()
+        .position(|&i| toponyms[i].start >= trigger_at)
+        .unwrap_or(0);
+    let mut keep = vec![cands[first]];
+    for w in cands[first + 1..].windows(1) {
+        let i = w[0];
+        let prev = *keep.last().unwrap_or(&i);
+        let between: String = chars[toponyms[prev].end..toponyms[i].start]
+            .iter()
+            .collect();
+        // «في البوكمال والقورية», «مدينة الميادين وبلدة صبيخان».
+        let gap = between.trim();
+        let feature_between = gap
+            .strip_prefix('و')
+            .map(|r| marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim())).is_some())
+            .unwrap_or(false);
+        let listed = gap.is_empty() && toponyms[i].surface.starts_with('و')
+            || matches!(gap, "و" | "،" | "," | "، و" | "،و")
+            || feature_between;
+        if listed {
+            keep.push(i);
+        } else {
+            break;
+        }
+    }
+    keep
+}
+
+/// ACLED geo precision of an event's place: 1 the place itself, 2 around
+/// it, a district or a small region, 3 a larger area. `near` holds up to
+/// two words before it.
+fn geo_precision(gaz: &Gazetteer, t: &Toponym, near: &[String]) -> u8 {
+    let p = gaz.place(t.place);
+    let near = near.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "قرب" | "بالقرب" | "محيط" | "اطراف" | "ضواحي" | "مشارف"
+        )
+    });
+    match kind_rank(t.kind(gaz)) {
+        // Mapped at the place around it.
+        _ if t.unlisted.is_some() => 2,
+        0 if t.vicinity || near => 2,
+        0 => 1,
+        1 => 2,
+        2 if p.precision_km <= 60.0 => 2,
+        _ => 3,
     }
 }
