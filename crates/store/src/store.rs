@@ -108,6 +108,9 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
+            // 64 MiB of page cache (the default is 2): the upper levels of
+            // the tables, indexes and R*Tree of a large store stay in memory.
+            conn.pragma_update(None, "cache_size", -65536)?;
             Ok(conn)
         };
         let mut conn = open(path).map_err(|source| Error::Open {
@@ -284,25 +287,34 @@ fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// Half the side of the box searched for the same incident, degrees: wider
+/// than [`marsad_model::SAME_PLACE_KM`] at any latitude Marsad maps.
+const NEAR_DEG: f64 = 0.05;
+/// Days either side searched: the widest date tolerance (a month).
+const NEAR_DAYS: f64 = 31.0;
+
 /// The stored incident this report tells again, if any: among incidents of
-/// its type, nearby and within a month (what the indexes find fast), the
-/// first that [`same_incident`] accepts; else one with the same id.
+/// its type near it and within a month (found through the R*Tree, so the
+/// cost does not grow with the store), the first that [`same_incident`]
+/// accepts; else one with the same id. `CROSS JOIN` keeps the R*Tree the
+/// outer loop: SQLite would otherwise scan every incident of the type.
 fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
     if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
         let mut stmt = tx.prepare_cached(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE type = ?1 AND date BETWEEN ?2 AND ?3 \
-             AND lat BETWEEN ?4 AND ?5 AND lon BETWEEN ?6 AND ?7"
+            "SELECT {INCIDENT_COLUMNS} FROM incidents_where_when w CROSS JOIN incidents ON incidents.rowid = w.incident_rowid \
+             WHERE w.max_lat >= ?2 AND w.min_lat <= ?3 AND w.max_lon >= ?4 AND w.min_lon <= ?5 \
+             AND w.max_day >= julianday(?6) - 2451545.0 - ?7 AND w.min_day <= julianday(?6) - 2451545.0 + ?7 \
+             AND incidents.type = ?1 ORDER BY incidents.date, incidents.rowid"
         ))?;
-        let month = chrono::Duration::days(31);
         let rows = stmt.query_map(
             params![
                 inc.event_type.as_str(),
-                (date - month).to_string(),
-                (date + month).to_string(),
-                lat - 0.05,
-                lat + 0.05,
-                lon - 0.05,
-                lon + 0.05
+                lat - NEAR_DEG,
+                lat + NEAR_DEG,
+                lon - NEAR_DEG,
+                lon + NEAR_DEG,
+                date.to_string(),
+                NEAR_DAYS
             ],
             incident_row,
         )?;
@@ -377,4 +389,117 @@ fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()>
         ],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use marsad_model::Format;
+
+    fn strike(id: &str, date: &str, lat: f64, lon: f64) -> Incident {
+        Incident {
+            id: id.into(),
+            event_type: EventType::Airstrike,
+            date: Some(date.parse().unwrap()),
+            date_precision: DatePrecision::Day,
+            date_text: None,
+            place: Some(Place {
+                id: format!("test:{lat},{lon}"),
+                name_ar: "موقع".into(),
+                name_en: None,
+                admin1: None,
+                admin2: None,
+                lat,
+                lon,
+            }),
+            geo_precision: GeoPrecision::PLACE,
+            actors: vec![],
+            targets: vec![],
+            people: vec![],
+            counts: Counts::default(),
+            confidence: 0.6,
+            source_count: 1,
+            sources: vec![],
+        }
+    }
+
+    fn article(text: &str) -> Article {
+        Article {
+            url: None,
+            title: None,
+            published: None,
+            text: text.into(),
+            format: Format::Text,
+        }
+    }
+
+    #[test]
+    fn reports_are_merged_through_the_spatial_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+        store
+            .ingest(
+                &article("first"),
+                &[strike("a", "2024-03-05", 34.45, 40.92)],
+            )
+            .unwrap();
+        // Around 1.1 km away the same day: the same strike.
+        let again = store
+            .ingest(
+                &article("second"),
+                &[strike("b", "2024-03-05", 34.46, 40.92)],
+            )
+            .unwrap();
+        assert_eq!(again.incidents_merged, ["a"]);
+        // About 3 km away, or ten days later: another strike.
+        let other = store
+            .ingest(
+                &article("third"),
+                &[
+                    strike("c", "2024-03-05", 34.477, 40.92),
+                    strike("d", "2024-03-15", 34.45, 40.92),
+                ],
+            )
+            .unwrap();
+        assert_eq!(other.incidents_new, ["c", "d"]);
+        assert_eq!(store.count_incidents().unwrap(), 3);
+    }
+
+    #[test]
+    fn a_moved_or_redated_incident_is_found_where_it_is_now() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        let mut moved = strike("a", "2024-03-05", 34.45, 40.92);
+        insert_incident(&tx, &moved, "t").unwrap();
+        tx.execute(
+            "UPDATE incidents SET date = '2024-06-01', lat = 35.0 WHERE id = 'a'",
+            [],
+        )
+        .unwrap();
+        assert!(
+            reported_before(&tx, &strike("x", "2024-03-05", 34.45, 40.92))
+                .unwrap()
+                .is_none()
+        );
+        moved.id = "y".into();
+        moved.date = Some("2024-06-01".parse().unwrap());
+        moved.place.as_mut().unwrap().lat = 35.0;
+        assert_eq!(reported_before(&tx, &moved).unwrap().unwrap().id, "a");
+    }
+
+    #[test]
+    fn upgrading_a_version_1_store_indexes_its_incidents() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate_to(&mut conn, 1).unwrap();
+        let tx = conn.transaction().unwrap();
+        insert_incident(&tx, &strike("a", "2024-03-05", 34.45, 40.92), "t").unwrap();
+        tx.commit().unwrap();
+        schema::migrate(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        let found = reported_before(&tx, &strike("b", "2024-03-05", 34.45, 40.92)).unwrap();
+        assert_eq!(found.unwrap().id, "a");
+    }
 }
