@@ -29,7 +29,7 @@ pub(super) struct ExportArgs {
 
 pub(super) fn run(args: ExportArgs) -> Result<()> {
     let db = &args.db.db;
-    let store = marsad_store::Store::open(db).with_context(|| db.display().to_string())?;
+    let store = marsad_store::Store::open(db).with_context(|| db.to_string())?;
     let query = args.filters.query()?;
     let incidents: Vec<_> = store
         .all_incidents()?

@@ -45,7 +45,7 @@ pub(super) fn run(gaz: &super::GazetteerArgs, args: IngestArgs) -> Result<()> {
     let db = &args.db.db;
     // Nothing here reads the index; the pipeline keeps it up to date anyway.
     let index = Arc::new(RwLock::new(marsad_index::SpatialIndex::default()));
-    let pipeline = Pipeline::open(&gaz, db, index).with_context(|| db.display().to_string())?;
+    let pipeline = Pipeline::open(&gaz, db, index).with_context(|| db.to_string())?;
     // indicatif draws nothing when stderr is not a terminal.
     let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
@@ -99,13 +99,13 @@ impl Totals {
         self.incidents_merged += r.incidents_merged.len();
     }
 
-    fn report(&self, db: &std::path::Path) {
+    fn report(&self, db: &marsad_store::Location) {
         eprintln!(
             "articles: {} new, {} unchanged, {} failed; incidents: {} new, {} merged into existing",
             self.new, self.unchanged, self.failed, self.incidents_new, self.incidents_merged
         );
         tracing::info!(
-            db = %db.display(),
+            db = %db,
             articles_new = self.new,
             articles_unchanged = self.unchanged,
             articles_failed = self.failed,

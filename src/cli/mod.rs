@@ -46,9 +46,10 @@ struct GazetteerArgs {
 
 #[derive(Args, Clone)]
 struct DbArgs {
-    /// The incident database (SQLite; created if missing).
+    /// The incident database: an SQLite file (created if missing), or a
+    /// postgres:// URL of a PostgreSQL database with PostGIS available.
     #[arg(long, env = "MARSAD_DB", default_value = "marsad.db")]
-    db: PathBuf,
+    db: marsad_store::Location,
 }
 
 fn confidence(s: &str) -> Result<f32, marsad_model::Error> {

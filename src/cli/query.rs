@@ -29,7 +29,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: QueryArgs) -> Result<()> {
     let centre = centre(gaz, &args.near)?;
     let query = args.filters.query()?;
     let db = &args.db.db;
-    let store = marsad_store::Store::open(db).with_context(|| db.display().to_string())?;
+    let store = marsad_store::Store::open(db).with_context(|| db.to_string())?;
     let index = marsad_pipeline::load_index(&store)?;
     let page = index.radius(
         centre.lat,

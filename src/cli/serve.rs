@@ -35,12 +35,11 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
         max_body_bytes: args.max_body,
     };
     let db = &args.db.db;
-    let state =
-        marsad_server::AppState::open(gaz, db, config).with_context(|| db.display().to_string())?;
+    let state = marsad_server::AppState::open(gaz, db, config).with_context(|| db.to_string())?;
     if args.examples {
         let new = ingest_examples(&state.pipeline)?;
         if new > 0 {
-            eprintln!("stored {new} example articles in {}", db.display());
+            eprintln!("stored {new} example articles in {db}");
         }
     }
     serve(state, &args.addr)

@@ -11,7 +11,8 @@
 //! let dir = tempfile::tempdir().unwrap();
 //! let gaz = marsad_gazetteer::Gazetteer::bundled().unwrap();
 //! let index = Arc::new(RwLock::new(marsad_index::SpatialIndex::default()));
-//! let pipeline = marsad_pipeline::Pipeline::open(&gaz, &dir.path().join("m.db"), index.clone()).unwrap();
+//! let db = marsad_store::Location::from(dir.path().join("m.db"));
+//! let pipeline = marsad_pipeline::Pipeline::open(&gaz, &db, index.clone()).unwrap();
 //! let article = marsad_model::Article::from_text(
 //!     "قصفت طائرات حربية مواقع في مدينة البوكمال يوم الثلاثاء.",
 //!     chrono::NaiveDate::from_ymd_opt(2024, 3, 6),
@@ -24,14 +25,13 @@
 
 mod error;
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use marsad_extract::Extractor;
 use marsad_gazetteer::Gazetteer;
 use marsad_index::{IncidentPoint, SpatialIndex};
 use marsad_model::{Article, Incident};
-use marsad_store::{IngestReport, Store};
+use marsad_store::{IngestReport, Location, Store};
 
 pub use error::{Error, Result};
 
@@ -61,7 +61,11 @@ pub struct Ingested {
 impl<'g> Pipeline<'g> {
     /// A pipeline writing to the database at `db` and keeping `index` up
     /// to date.
-    pub fn open(gaz: &'g Gazetteer, db: &Path, index: Arc<RwLock<SpatialIndex>>) -> Result<Self> {
+    pub fn open(
+        gaz: &'g Gazetteer,
+        db: &Location,
+        index: Arc<RwLock<SpatialIndex>>,
+    ) -> Result<Self> {
         Ok(Pipeline {
             extractor: Extractor::new(gaz),
             writer: Mutex::new(Store::open(db)?),

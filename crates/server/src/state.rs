@@ -1,13 +1,12 @@
 //! Shared state: the gazetteer, the pipeline that writes, the connection
 //! that reads, and the index.
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use marsad_gazetteer::Gazetteer;
 use marsad_index::SpatialIndex;
 use marsad_pipeline::Pipeline;
-use marsad_store::Store;
+use marsad_store::{Location, Store};
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -55,7 +54,7 @@ impl AppState {
     /// Opens the database (a writer and a reader) and bulk-loads the index.
     pub fn open(
         gaz: &'static Gazetteer,
-        db: &Path,
+        db: &Location,
         config: Config,
     ) -> marsad_pipeline::Result<Self> {
         let reader = Store::open(db)?;

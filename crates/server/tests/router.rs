@@ -264,7 +264,7 @@ fn app(token: Option<&str>, max_body_bytes: usize) -> (tempfile::TempDir, Router
         token: token.map(str::to_string),
         max_body_bytes,
     };
-    let state = AppState::open(gazetteer(), &db, config).unwrap();
+    let state = AppState::open(gazetteer(), &db.as_path().into(), config).unwrap();
     (dir, marsad_server::router(state))
 }
 

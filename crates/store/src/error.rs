@@ -13,6 +13,15 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// The PostgreSQL database could not be reached.
+    #[error("{location}: cannot connect to the database: {source}")]
+    Connect {
+        /// The URL, without its password.
+        location: String,
+        /// What the driver said.
+        #[source]
+        source: postgres::Error,
+    },
     /// The database was written by a newer Marsad.
     #[error(
         "the database schema version {found} is newer than this Marsad understands ({supported})"
@@ -26,6 +35,17 @@ pub enum Error {
     /// A query or write failed.
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A PostgreSQL query or write failed.
+    #[error("database: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A stored value is not one Marsad writes.
+    #[error("database: corrupt value in {column}: {message}")]
+    Corrupt {
+        /// The column.
+        column: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A stored JSON column is corrupt.
     #[error("database: corrupt JSON in {column}: {source}")]
     Json {

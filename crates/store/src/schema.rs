@@ -1,6 +1,6 @@
 //! Versioned migrations, applied in order inside one transaction each.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{Error, Result};
 
@@ -96,24 +96,26 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 /// Applies the migrations up to `target` (tests start from old versions).
+/// Each runs in a write transaction that first reads the version again, so
+/// processes opening a new file at the same moment migrate it once.
 pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > VERSION {
-        return Err(Error::TooNew {
-            found: current,
-            supported: VERSION,
-        });
-    }
-    for (i, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .take(target as usize)
-        .skip(current as usize)
-    {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > VERSION {
+            return Err(Error::TooNew {
+                found: current,
+                supported: VERSION,
+            });
+        }
+        let Some(sql) = MIGRATIONS
+            .get(current as usize)
+            .filter(|_| current < target)
+        else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }

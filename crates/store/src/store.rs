@@ -1,14 +1,10 @@
-//! The SQLite store.
+//! The store: one interface over the SQLite and PostgreSQL backends.
 
-use std::path::Path;
+use marsad_model::{Article, Incident};
 
-use marsad_model::{
-    same_incident, Article, Counts, DatePrecision, EventType, GeoPrecision, Incident, Place, Scope,
-    Source,
-};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
-
-use crate::{schema, Error, Result};
+use crate::postgres::{Postgres, Table};
+use crate::sqlite::Sqlite;
+use crate::{Location, Result};
 
 /// What one ingest did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,483 +19,113 @@ pub struct IngestReport {
     pub incidents_merged: Vec<String>,
 }
 
-/// A connection to the incident database.
-#[derive(Debug)]
-pub struct Store {
-    conn: Connection,
+/// A connection to the incident database, SQLite or PostgreSQL: the same
+/// semantics on both (one transaction per ingest, the same-incident rule,
+/// versioned migrations).
+pub struct Store(Backend);
+
+enum Backend {
+    Sqlite(Sqlite),
+    Postgres(Box<Postgres>),
 }
 
-const INCIDENT_COLUMNS: &str = "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
-     geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, source_count";
-
-fn json_col<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
-    let s: String = row.get(idx)?;
-    serde_json::from_str(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn date_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
-    let s: Option<String> = row.get(idx)?;
-    Ok(s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
-}
-
-fn type_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<EventType> {
-    let s: String = row.get(idx)?;
-    s.parse().map_err(|e: marsad_model::Error| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn incident_row(row: &Row<'_>) -> rusqlite::Result<Incident> {
-    // A point without a gazetteer id (rows written by hand or by tools)
-    // still maps.
-    let place = match (row.get::<_, Option<String>>(5)?, row.get(10)?, row.get(11)?) {
-        (id, Some(lat), Some(lon)) => Some(Place {
-            id: id.unwrap_or_default(),
-            name_ar: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
-            name_en: row.get(7)?,
-            admin1: row.get(8)?,
-            admin2: row.get(9)?,
-            lat,
-            lon,
-        }),
-        _ => None,
-    };
-    Ok(Incident {
-        id: row.get(0)?,
-        event_type: type_col(row, 1)?,
-        date: date_col(row, 2)?,
-        date_precision: DatePrecision::parse(&row.get::<_, String>(3)?),
-        date_text: row.get(4)?,
-        place,
-        geo_precision: GeoPrecision::new(row.get(12)?),
-        actors: json_col(row, 13)?,
-        targets: json_col(row, 14)?,
-        people: json_col(row, 15)?,
-        counts: Counts::from_parts(
-            row.get(16)?,
-            row.get(17)?,
-            row.get(18)?,
-            &json_col(row, 19)?,
-        ),
-        confidence: row.get(20)?,
-        source_count: row.get(21)?,
-        sources: Vec::new(),
-    })
-}
-
-fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn to_json<T: serde::Serialize>(v: &T, column: &'static str) -> Result<String> {
-    serde_json::to_string(v).map_err(|source| Error::Json { column, source })
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        };
+        f.debug_tuple("Store").field(&kind).finish()
+    }
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, in WAL mode with
-    /// full synchronisation and foreign keys, and brings its schema up to
-    /// date.
-    pub fn open(path: &Path) -> Result<Self> {
-        let open = |p: &Path| -> rusqlite::Result<Connection> {
-            let conn = Connection::open(p)?;
-            conn.busy_timeout(std::time::Duration::from_secs(10))?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            // 64 MiB of page cache (the default is 2): the upper levels of
-            // the tables, indexes and R*Tree of a large store stay in memory.
-            conn.pragma_update(None, "cache_size", -65536)?;
-            Ok(conn)
-        };
-        let mut conn = open(path).map_err(|source| Error::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        schema::migrate(&mut conn)?;
-        Ok(Store { conn })
+    /// Opens the store at `location` (an SQLite file path, or a
+    /// [`Location`]) and brings its schema up to date. An SQLite file is
+    /// created if missing, in WAL mode with full synchronisation.
+    pub fn open(location: impl Into<Location>) -> Result<Self> {
+        Ok(Store(match location.into() {
+            Location::Sqlite(path) => Backend::Sqlite(Sqlite::open(&path)?),
+            Location::Postgres(url) => Backend::Postgres(Box::new(Postgres::connect(&url)?)),
+        }))
     }
 
     /// Stores an article and the incidents extracted from it in one
     /// transaction. An article already stored changes nothing. An incident
-    /// an earlier article already reported ([`same_incident`] across
-    /// articles) absorbs the new report and gains a source instead of a
-    /// duplicate. Each incident's first source is this article's evidence.
+    /// an earlier article already reported ([`marsad_model::same_incident`]
+    /// across articles) absorbs the new report and gains a source instead
+    /// of a duplicate. Each incident's first source is this article's
+    /// evidence.
     pub fn ingest(&mut self, article: &Article, incidents: &[Incident]) -> Result<IngestReport> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut report = IngestReport {
-            article_id: article.id(),
-            ..Default::default()
-        };
-        if !insert_article(&tx, article, &report.article_id)? {
-            return Ok(report);
+        match &mut self.0 {
+            Backend::Sqlite(s) => s.ingest(article, incidents),
+            Backend::Postgres(p) => p.ingest(article, incidents),
         }
-        report.new_article = true;
-        let ts = now();
-        for inc in incidents {
-            let id = match reported_before(&tx, inc)? {
-                Some(mut known) => {
-                    known.absorb(inc, Scope::Articles);
-                    update_incident(&tx, &known, &ts)?;
-                    report.incidents_merged.push(known.id.clone());
-                    known.id
-                }
-                None => {
-                    insert_incident(&tx, inc, &ts)?;
-                    report.incidents_new.push(inc.id.clone());
-                    inc.id.clone()
-                }
-            };
-            if let Some(s) = inc.sources.first() {
-                tx.execute(
-                    "INSERT OR IGNORE INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, report.article_id, s.start as i64, s.end as i64, s.evidence],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(report)
     }
 
     /// One incident with all its sources.
     pub fn incident(&self, id: &str) -> Result<Option<Incident>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
-        ))?;
-        let Some(mut inc) = stmt.query_row([id], incident_row).optional()? else {
-            return Ok(None);
-        };
-        let mut s = self.conn.prepare_cached(
-            "SELECT s.article_id, a.url, a.title, a.outlet, a.published, s.start, s.end, s.evidence \
-             FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ?1 ORDER BY a.published, a.ingested_at",
-        )?;
-        inc.sources = s
-            .query_map([id], |r| {
-                Ok(Source {
-                    article_id: r.get(0)?,
-                    url: r.get(1)?,
-                    title: r.get(2)?,
-                    outlet: r.get(3)?,
-                    published: date_col(r, 4)?,
-                    start: r.get::<_, i64>(5)? as usize,
-                    end: r.get::<_, i64>(6)? as usize,
-                    evidence: r.get(7)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Some(inc))
+        match &self.0 {
+            Backend::Sqlite(s) => s.incident(id),
+            Backend::Postgres(p) => p.incident(id),
+        }
     }
 
     /// Incidents by id, in the order asked (unknown ids are skipped).
     pub fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
-        ))?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(r) = stmt.query_row([id], incident_row).optional()? {
-                out.push(r);
-            }
+        match &self.0 {
+            Backend::Sqlite(s) => s.incidents(ids),
+            Backend::Postgres(p) => p.incidents(ids),
         }
-        Ok(out)
     }
 
     /// Every incident (without sources), newest first.
     pub fn all_incidents(&self) -> Result<Vec<Incident>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY date DESC, id"
-        ))?;
-        let rows = stmt.query_map([], incident_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        match &self.0 {
+            Backend::Sqlite(s) => s.all_incidents(),
+            Backend::Postgres(p) => p.all_incidents(),
+        }
     }
 
     /// The first report of each incident: (source — URL, outlet or title —,
     /// evidence sentence), for exports.
     pub fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence FROM incident_sources s \
-             JOIN articles a ON a.id = s.article_id ORDER BY a.published DESC, a.ingested_at DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        let mut out = rustc_hash::FxHashMap::default();
-        // Later rows are earlier reports and overwrite: the first report wins.
-        for r in rows {
-            let (k, src, ev) = r?;
-            out.insert(k, (src, ev));
+        match &self.0 {
+            Backend::Sqlite(s) => s.first_sources(),
+            Backend::Postgres(p) => p.first_sources(),
         }
-        Ok(out)
     }
 
     /// Number of incidents.
     pub fn count_incidents(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))?)
+        match &self.0 {
+            Backend::Sqlite(s) => s.count_incidents(),
+            Backend::Postgres(p) => p.count(Table::Incidents),
+        }
     }
 
     /// Number of articles.
     pub fn count_articles(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?)
+        match &self.0 {
+            Backend::Sqlite(s) => s.count_articles(),
+            Backend::Postgres(p) => p.count(Table::Articles),
+        }
     }
 
     /// Whether an article is stored.
     pub fn has_article(&self, id: &str) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?)
+        match &self.0 {
+            Backend::Sqlite(s) => s.has_article(id),
+            Backend::Postgres(p) => p.has_article(id),
+        }
     }
 
-    /// SQLite's own check of the file: `ok` when sound.
+    /// The database's own check of its storage: `ok` when sound (PostgreSQL
+    /// checks its pages itself and always answers `ok`).
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
-    }
-}
-
-/// Inserts the article; false when it is already stored.
-fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
-    if exists {
-        return Ok(false);
-    }
-    tx.execute(
-        "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), now(), a.text],
-    )?;
-    Ok(true)
-}
-
-/// Half the side of the box searched for the same incident, degrees: wider
-/// than [`marsad_model::SAME_PLACE_KM`] at any latitude Marsad maps.
-const NEAR_DEG: f64 = 0.05;
-/// Days either side searched: the widest date tolerance (a month).
-const NEAR_DAYS: f64 = 31.0;
-
-/// The stored incident this report tells again, if any: among incidents of
-/// its type near it and within a month (found through the R*Tree, so the
-/// cost does not grow with the store), the first that [`same_incident`]
-/// accepts; else one with the same id. `CROSS JOIN` keeps the R*Tree the
-/// outer loop: SQLite would otherwise scan every incident of the type.
-fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
-    if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
-        let mut stmt = tx.prepare_cached(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents_where_when w CROSS JOIN incidents ON incidents.rowid = w.incident_rowid \
-             WHERE w.max_lat >= ?2 AND w.min_lat <= ?3 AND w.max_lon >= ?4 AND w.min_lon <= ?5 \
-             AND w.max_day >= julianday(?6) - 2451545.0 - ?7 AND w.min_day <= julianday(?6) - 2451545.0 + ?7 \
-             AND incidents.type = ?1 ORDER BY incidents.date, incidents.rowid"
-        ))?;
-        let rows = stmt.query_map(
-            params![
-                inc.event_type.as_str(),
-                lat - NEAR_DEG,
-                lat + NEAR_DEG,
-                lon - NEAR_DEG,
-                lon + NEAR_DEG,
-                date.to_string(),
-                NEAR_DAYS
-            ],
-            incident_row,
-        )?;
-        for r in rows {
-            let r = r?;
-            if same_incident(&r, inc, Scope::Articles) {
-                return Ok(Some(r));
-            }
+        match &self.0 {
+            Backend::Sqlite(s) => s.integrity_check(),
+            Backend::Postgres(_) => Ok("ok".into()),
         }
-    }
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
-    ))?;
-    Ok(stmt.query_row([&inc.id], incident_row).optional()?)
-}
-
-/// Writes back what absorbing a report changed.
-fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
-         killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
-         updated_at = ?14 WHERE id = ?1",
-        params![
-            e.id,
-            e.date.map(|d| d.to_string()),
-            e.date_precision.as_str(),
-            e.date_text,
-            to_json(&e.actors, "actors")?,
-            to_json(&e.targets, "targets")?,
-            to_json(&e.people, "people")?,
-            e.counts.killed,
-            e.counts.injured,
-            e.counts.arrested,
-            to_json(&e.counts.qualifiers(), "count_qualifiers")?,
-            e.confidence,
-            e.source_count,
-            ts
-        ],
-    )?;
-    Ok(())
-}
-
-/// Inserts a new incident, reported once.
-fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()> {
-    let p = inc.place.as_ref();
-    tx.execute(
-        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)"),
-        params![
-            inc.id,
-            inc.event_type.as_str(),
-            inc.date.map(|d| d.to_string()),
-            inc.date_precision.as_str(),
-            inc.date_text,
-            p.map(|p| &p.id),
-            p.map(|p| &p.name_ar),
-            p.and_then(|p| p.name_en.as_ref()),
-            p.and_then(|p| p.admin1.as_ref()),
-            p.and_then(|p| p.admin2.as_ref()),
-            p.map(|p| p.lat),
-            p.map(|p| p.lon),
-            inc.geo_precision.code(),
-            to_json(&inc.actors, "actors")?,
-            to_json(&inc.targets, "targets")?,
-            to_json(&inc.people, "people")?,
-            inc.counts.killed,
-            inc.counts.injured,
-            inc.counts.arrested,
-            to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
-            inc.confidence,
-            1,
-            ts
-        ],
-    )?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use marsad_model::Format;
-
-    fn strike(id: &str, date: &str, lat: f64, lon: f64) -> Incident {
-        Incident {
-            id: id.into(),
-            event_type: EventType::Airstrike,
-            date: Some(date.parse().unwrap()),
-            date_precision: DatePrecision::Day,
-            date_text: None,
-            place: Some(Place {
-                id: format!("test:{lat},{lon}"),
-                name_ar: "موقع".into(),
-                name_en: None,
-                admin1: None,
-                admin2: None,
-                lat,
-                lon,
-            }),
-            geo_precision: GeoPrecision::PLACE,
-            actors: vec![],
-            targets: vec![],
-            people: vec![],
-            counts: Counts::default(),
-            confidence: 0.6,
-            source_count: 1,
-            sources: vec![],
-        }
-    }
-
-    fn article(text: &str) -> Article {
-        Article {
-            url: None,
-            title: None,
-            published: None,
-            text: text.into(),
-            format: Format::Text,
-        }
-    }
-
-    #[test]
-    fn reports_are_merged_through_the_spatial_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("m.db")).unwrap();
-        store
-            .ingest(
-                &article("first"),
-                &[strike("a", "2024-03-05", 34.45, 40.92)],
-            )
-            .unwrap();
-        // Around 1.1 km away the same day: the same strike.
-        let again = store
-            .ingest(
-                &article("second"),
-                &[strike("b", "2024-03-05", 34.46, 40.92)],
-            )
-            .unwrap();
-        assert_eq!(again.incidents_merged, ["a"]);
-        // About 3 km away, or ten days later: another strike.
-        let other = store
-            .ingest(
-                &article("third"),
-                &[
-                    strike("c", "2024-03-05", 34.477, 40.92),
-                    strike("d", "2024-03-15", 34.45, 40.92),
-                ],
-            )
-            .unwrap();
-        assert_eq!(other.incidents_new, ["c", "d"]);
-        assert_eq!(store.count_incidents().unwrap(), 3);
-    }
-
-    #[test]
-    fn a_moved_or_redated_incident_is_found_where_it_is_now() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        schema::migrate(&mut conn).unwrap();
-        let tx = conn.transaction().unwrap();
-        let mut moved = strike("a", "2024-03-05", 34.45, 40.92);
-        insert_incident(&tx, &moved, "t").unwrap();
-        tx.execute(
-            "UPDATE incidents SET date = '2024-06-01', lat = 35.0 WHERE id = 'a'",
-            [],
-        )
-        .unwrap();
-        assert!(
-            reported_before(&tx, &strike("x", "2024-03-05", 34.45, 40.92))
-                .unwrap()
-                .is_none()
-        );
-        moved.id = "y".into();
-        moved.date = Some("2024-06-01".parse().unwrap());
-        moved.place.as_mut().unwrap().lat = 35.0;
-        assert_eq!(reported_before(&tx, &moved).unwrap().unwrap().id, "a");
-    }
-
-    #[test]
-    fn upgrading_a_version_1_store_indexes_its_incidents() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        schema::migrate_to(&mut conn, 1).unwrap();
-        let tx = conn.transaction().unwrap();
-        insert_incident(&tx, &strike("a", "2024-03-05", 34.45, 40.92), "t").unwrap();
-        tx.commit().unwrap();
-        schema::migrate(&mut conn).unwrap();
-        let tx = conn.transaction().unwrap();
-        let found = reported_before(&tx, &strike("b", "2024-03-05", 34.45, 40.92)).unwrap();
-        assert_eq!(found.unwrap().id, "a");
     }
 }

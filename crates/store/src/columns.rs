@@ -1,0 +1,93 @@
+//! The incident row both backends store, and its conversion to the model.
+
+use chrono::NaiveDate;
+use marsad_model::{Counts, DatePrecision, EventType, GeoPrecision, Incident, Place};
+
+use crate::{Error, Result};
+
+/// The incident columns, in the order [`Columns`] reads them.
+pub(crate) const INCIDENT_COLUMNS: &str = "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
+     geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, source_count";
+
+/// One incident row as read, before it is checked.
+pub(crate) struct Columns {
+    pub id: String,
+    pub event_type: String,
+    pub date: Option<NaiveDate>,
+    pub date_precision: String,
+    pub date_text: Option<String>,
+    pub place_id: Option<String>,
+    pub place_ar: Option<String>,
+    pub place_en: Option<String>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub geo_precision: u8,
+    pub actors: String,
+    pub targets: String,
+    pub people: String,
+    pub killed: Option<u32>,
+    pub injured: Option<u32>,
+    pub arrested: Option<u32>,
+    pub count_qualifiers: String,
+    pub confidence: f32,
+    pub source_count: u32,
+}
+
+impl Columns {
+    /// The model incident (without sources).
+    pub(crate) fn into_incident(self) -> Result<Incident> {
+        // A point without a gazetteer id (rows written by hand or by tools)
+        // still maps.
+        let place = match (self.place_id, self.lat, self.lon) {
+            (id, Some(lat), Some(lon)) => Some(Place {
+                id: id.unwrap_or_default(),
+                name_ar: self.place_ar.unwrap_or_default(),
+                name_en: self.place_en,
+                admin1: self.admin1,
+                admin2: self.admin2,
+                lat,
+                lon,
+            }),
+            _ => None,
+        };
+        let event_type: EventType =
+            self.event_type
+                .parse()
+                .map_err(|e: marsad_model::Error| Error::Corrupt {
+                    column: "type",
+                    message: e.to_string(),
+                })?;
+        Ok(Incident {
+            id: self.id,
+            event_type,
+            date: self.date,
+            date_precision: DatePrecision::parse(&self.date_precision),
+            date_text: self.date_text,
+            place,
+            geo_precision: GeoPrecision::new(self.geo_precision),
+            actors: from_json(&self.actors, "actors")?,
+            targets: from_json(&self.targets, "targets")?,
+            people: from_json(&self.people, "people")?,
+            counts: Counts::from_parts(
+                self.killed,
+                self.injured,
+                self.arrested,
+                &from_json(&self.count_qualifiers, "count_qualifiers")?,
+            ),
+            confidence: self.confidence,
+            source_count: self.source_count,
+            sources: Vec::new(),
+        })
+    }
+}
+
+/// A JSON column's text.
+pub(crate) fn to_json<T: serde::Serialize>(v: &T, column: &'static str) -> Result<String> {
+    serde_json::to_string(v).map_err(|source| Error::Json { column, source })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str, column: &'static str) -> Result<T> {
+    serde_json::from_str(s).map_err(|source| Error::Json { column, source })
+}

@@ -1,0 +1,398 @@
+//! The PostgreSQL + PostGIS backend: the same tables as SQLite, with a
+//! `geography(Point, 4326)` column under a GiST index for the merge lookup,
+//! and ingests serialised across every process that writes to the database.
+
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use marsad_model::{same_incident, Article, Incident, Scope, Source};
+use postgres::{Client, NoTls, Row, Transaction};
+
+use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
+use crate::{Error, IngestReport, Result};
+
+/// Each entry moves the schema from version i to i + 1.
+const MIGRATIONS: &[&str] = &[
+    // 1: articles, incidents (with a geography point), sources.
+    "CREATE EXTENSION IF NOT EXISTS postgis;
+    CREATE TABLE articles (
+        id text PRIMARY KEY,
+        url text,
+        title text,
+        outlet text,
+        published date,
+        ingested_at timestamptz NOT NULL DEFAULT now(),
+        text text NOT NULL
+    );
+    CREATE TABLE incidents (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        date date,
+        date_precision text NOT NULL,
+        date_text text,
+        place_id text,
+        place_ar text,
+        place_en text,
+        admin1 text,
+        admin2 text,
+        lat double precision,
+        lon double precision,
+        geog geography(Point, 4326),
+        geo_precision smallint NOT NULL,
+        actors text NOT NULL,
+        targets text NOT NULL,
+        people text NOT NULL,
+        killed bigint,
+        injured bigint,
+        arrested bigint,
+        count_qualifiers text NOT NULL,
+        confidence real NOT NULL,
+        source_count bigint NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX incidents_geog ON incidents USING gist (geog);
+    CREATE INDEX incidents_by_date ON incidents (date);
+    CREATE TABLE incident_sources (
+        incident_id text NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+        article_id text NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start_at bigint NOT NULL,
+        end_at bigint NOT NULL,
+        evidence text NOT NULL,
+        PRIMARY KEY (incident_id, article_id, start_at)
+    );
+    CREATE INDEX sources_by_article ON incident_sources (article_id);",
+];
+
+/// Advisory lock keys (arbitrary, fixed): one for migrations, one held by
+/// every ingest, so that two processes never both insert the same incident.
+const MIGRATE_LOCK: i64 = 0x6d61_7273_6164_0001;
+const INGEST_LOCK: i64 = 0x6d61_7273_6164_0002;
+
+/// Metres around a report searched for the same incident: more than
+/// [`marsad_model::SAME_PLACE_KM`]; `same_incident` decides.
+const NEAR_M: f64 = 5_000.0;
+/// Days either side searched: the widest date tolerance (a month).
+const NEAR_DAYS: i64 = 31;
+
+/// A connection to a PostgreSQL database.
+pub(crate) struct Postgres {
+    // Behind a mutex so reads take `&self`, as they do on SQLite.
+    client: Mutex<Client>,
+}
+
+impl Postgres {
+    /// Connects and brings the schema up to date.
+    pub(crate) fn connect(url: &str) -> Result<Self> {
+        let mut client = Client::connect(url, NoTls).map_err(|source| Error::Connect {
+            location: crate::Location::Postgres(url.to_string()).to_string(),
+            source,
+        })?;
+        migrate(&mut client)?;
+        Ok(Postgres {
+            client: Mutex::new(client),
+        })
+    }
+
+    fn client(&self) -> std::sync::MutexGuard<'_, Client> {
+        self.client.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn ingest(
+        &mut self,
+        article: &Article,
+        incidents: &[Incident],
+    ) -> Result<IngestReport> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
+        let mut report = IngestReport {
+            article_id: article.id(),
+            ..Default::default()
+        };
+        if !insert_article(&mut tx, article, &report.article_id)? {
+            return Ok(report);
+        }
+        report.new_article = true;
+        for inc in incidents {
+            let id = match reported_before(&mut tx, inc)? {
+                Some(mut known) => {
+                    known.absorb(inc, Scope::Articles);
+                    update_incident(&mut tx, &known)?;
+                    report.incidents_merged.push(known.id.clone());
+                    known.id
+                }
+                None => {
+                    insert_incident(&mut tx, inc)?;
+                    report.incidents_new.push(inc.id.clone());
+                    inc.id.clone()
+                }
+            };
+            if let Some(s) = inc.sources.first() {
+                tx.execute(
+                    "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    &[&id, &report.article_id, &offset(s.start), &offset(s.end), &s.evidence],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    pub(crate) fn incident(&self, id: &str) -> Result<Option<Incident>> {
+        let mut client = self.client();
+        let rows = client.query(
+            &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
+            &[&id],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let mut inc = incident_row(row)?;
+        inc.sources = client
+            .query(
+                "SELECT s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
+                 FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = $1 \
+                 ORDER BY a.published NULLS FIRST, a.ingested_at",
+                &[&id],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(Source {
+                    article_id: r.try_get(0)?,
+                    url: r.try_get(1)?,
+                    title: r.try_get(2)?,
+                    outlet: r.try_get(3)?,
+                    published: r.try_get(4)?,
+                    start: usize::try_from(r.try_get::<_, i64>(5)?).unwrap_or(0),
+                    end: usize::try_from(r.try_get::<_, i64>(6)?).unwrap_or(0),
+                    evidence: r.try_get(7)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(inc))
+    }
+
+    pub(crate) fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
+        let rows = self.client().query(
+            &format!(
+                "SELECT {INCIDENT_COLUMNS} FROM incidents JOIN unnest($1::text[]) WITH ORDINALITY AS asked(id, n) \
+                 USING (id) ORDER BY asked.n"
+            ),
+            &[&ids],
+        )?;
+        rows.iter().map(incident_row).collect()
+    }
+
+    pub(crate) fn all_incidents(&self) -> Result<Vec<Incident>> {
+        let rows = self.client().query(
+            &format!("SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY date DESC NULLS LAST, id"),
+            &[],
+        )?;
+        rows.iter().map(incident_row).collect()
+    }
+
+    pub(crate) fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
+        let rows = self.client().query(
+            "SELECT DISTINCT ON (s.incident_id) s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence \
+             FROM incident_sources s JOIN articles a ON a.id = s.article_id \
+             ORDER BY s.incident_id, a.published NULLS FIRST, a.ingested_at",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .collect()
+    }
+
+    pub(crate) fn count(&self, table: Table) -> Result<u64> {
+        let sql = match table {
+            Table::Incidents => "SELECT count(*) FROM incidents",
+            Table::Articles => "SELECT count(*) FROM articles",
+        };
+        let n: i64 = self.client().query_one(sql, &[])?.try_get(0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    pub(crate) fn has_article(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .client()
+            .query_one(
+                "SELECT EXISTS(SELECT 1 FROM articles WHERE id = $1)",
+                &[&id],
+            )?
+            .try_get(0)?)
+    }
+}
+
+/// Which table to count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Table {
+    Incidents,
+    Articles,
+}
+
+fn offset(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Applies missing migrations, one transaction each, under a lock so that
+/// replicas starting together migrate once.
+fn migrate(client: &mut Client) -> Result<()> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS marsad_schema (version integer NOT NULL)")?;
+    let current: i64 = tx
+        .query_one(
+            "SELECT COALESCE(max(version), 0)::bigint FROM marsad_schema",
+            &[],
+        )?
+        .try_get(0)?;
+    let supported = MIGRATIONS.len() as i64;
+    if current > supported {
+        return Err(Error::TooNew {
+            found: current,
+            supported,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.batch_execute(sql)?;
+        let version = i32::try_from(i + 1).unwrap_or(i32::MAX);
+        tx.execute("DELETE FROM marsad_schema", &[])?;
+        tx.execute(
+            "INSERT INTO marsad_schema (version) VALUES ($1)",
+            &[&version],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn incident_row(row: &Row) -> Result<Incident> {
+    Columns {
+        id: row.try_get(0)?,
+        event_type: row.try_get(1)?,
+        date: row.try_get::<_, Option<NaiveDate>>(2)?,
+        date_precision: row.try_get(3)?,
+        date_text: row.try_get(4)?,
+        place_id: row.try_get(5)?,
+        place_ar: row.try_get(6)?,
+        place_en: row.try_get(7)?,
+        admin1: row.try_get(8)?,
+        admin2: row.try_get(9)?,
+        lat: row.try_get(10)?,
+        lon: row.try_get(11)?,
+        geo_precision: u8::try_from(row.try_get::<_, i16>(12)?).unwrap_or(0),
+        actors: row.try_get(13)?,
+        targets: row.try_get(14)?,
+        people: row.try_get(15)?,
+        killed: count(row.try_get(16)?),
+        injured: count(row.try_get(17)?),
+        arrested: count(row.try_get(18)?),
+        count_qualifiers: row.try_get(19)?,
+        confidence: row.try_get(20)?,
+        source_count: u32::try_from(row.try_get::<_, i64>(21)?).unwrap_or(u32::MAX),
+    }
+    .into_incident()
+}
+
+fn count(v: Option<i64>) -> Option<u32> {
+    v.and_then(|n| u32::try_from(n).ok())
+}
+
+/// Inserts the article; false when it is already stored.
+fn insert_article(tx: &mut Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
+    let n = tx.execute(
+        "INSERT INTO articles (id, url, title, outlet, published, text) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (id) DO NOTHING",
+        &[&id, &a.url, &a.title, &a.outlet(), &a.published, &a.text],
+    )?;
+    Ok(n == 1)
+}
+
+/// The stored incident this report tells again, if any: among incidents of
+/// its type within a few kilometres (the GiST index) and a month, the first
+/// that [`same_incident`] accepts; else one with the same id.
+fn reported_before(tx: &mut Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
+    if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
+        let month = chrono::Duration::days(NEAR_DAYS);
+        let rows = tx.query(
+            &format!(
+                "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE type = $1 AND date BETWEEN $2 AND $3 \
+                 AND ST_DWithin(geog, ST_SetSRID(ST_MakePoint($4, $5), 4326)::geography, $6) ORDER BY date, id"
+            ),
+            &[&inc.event_type.as_str(), &(date - month), &(date + month), &lon, &lat, &NEAR_M],
+        )?;
+        for row in &rows {
+            let r = incident_row(row)?;
+            if same_incident(&r, inc, Scope::Articles) {
+                return Ok(Some(r));
+            }
+        }
+    }
+    let rows = tx.query(
+        &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
+        &[&inc.id],
+    )?;
+    rows.first().map(incident_row).transpose()
+}
+
+/// Writes back what absorbing a report changed.
+fn update_incident(tx: &mut Transaction<'_>, e: &Incident) -> Result<()> {
+    tx.execute(
+        "UPDATE incidents SET date = $2, date_precision = $3, date_text = $4, actors = $5, targets = $6, people = $7, \
+         killed = $8, injured = $9, arrested = $10, count_qualifiers = $11, confidence = $12, source_count = $13, \
+         updated_at = now() WHERE id = $1",
+        &[
+            &e.id,
+            &e.date,
+            &e.date_precision.as_str(),
+            &e.date_text,
+            &to_json(&e.actors, "actors")?,
+            &to_json(&e.targets, "targets")?,
+            &to_json(&e.people, "people")?,
+            &e.counts.killed.map(i64::from),
+            &e.counts.injured.map(i64::from),
+            &e.counts.arrested.map(i64::from),
+            &to_json(&e.counts.qualifiers(), "count_qualifiers")?,
+            &e.confidence,
+            &i64::from(e.source_count),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts a new incident, reported once.
+fn insert_incident(tx: &mut Transaction<'_>, inc: &Incident) -> Result<()> {
+    let p = inc.place.as_ref();
+    tx.execute(
+        &format!(
+            "INSERT INTO incidents ({INCIDENT_COLUMNS}, geog) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, ST_SetSRID(ST_MakePoint($12, $11), 4326)::geography)"
+        ),
+        &[
+            &inc.id,
+            &inc.event_type.as_str(),
+            &inc.date,
+            &inc.date_precision.as_str(),
+            &inc.date_text,
+            &p.map(|p| &p.id),
+            &p.map(|p| &p.name_ar),
+            &p.and_then(|p| p.name_en.as_ref()),
+            &p.and_then(|p| p.admin1.as_ref()),
+            &p.and_then(|p| p.admin2.as_ref()),
+            &p.map(|p| p.lat),
+            &p.map(|p| p.lon),
+            &i16::from(inc.geo_precision.code()),
+            &to_json(&inc.actors, "actors")?,
+            &to_json(&inc.targets, "targets")?,
+            &to_json(&inc.people, "people")?,
+            &inc.counts.killed.map(i64::from),
+            &inc.counts.injured.map(i64::from),
+            &inc.counts.arrested.map(i64::from),
+            &to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
+            &inc.confidence,
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,467 @@
+//! The SQLite backend: one file, WAL with full synchronisation, an R*Tree
+//! for the merge lookup.
+
+use std::path::Path;
+
+use marsad_model::{same_incident, Article, Incident, Scope, Source};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
+use crate::{schema, Error, IngestReport, Result};
+
+/// A connection to an SQLite database file.
+#[derive(Debug)]
+pub(crate) struct Sqlite {
+    conn: Connection,
+}
+
+fn date_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    let s: Option<String> = row.get(idx)?;
+    Ok(s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
+}
+
+fn incident_row(row: &Row<'_>) -> rusqlite::Result<Incident> {
+    Columns {
+        id: row.get(0)?,
+        event_type: row.get(1)?,
+        date: date_col(row, 2)?,
+        date_precision: row.get(3)?,
+        date_text: row.get(4)?,
+        place_id: row.get(5)?,
+        place_ar: row.get(6)?,
+        place_en: row.get(7)?,
+        admin1: row.get(8)?,
+        admin2: row.get(9)?,
+        lat: row.get(10)?,
+        lon: row.get(11)?,
+        geo_precision: row.get(12)?,
+        actors: row.get(13)?,
+        targets: row.get(14)?,
+        people: row.get(15)?,
+        killed: row.get(16)?,
+        injured: row.get(17)?,
+        arrested: row.get(18)?,
+        count_qualifiers: row.get(19)?,
+        confidence: row.get(20)?,
+        source_count: row.get(21)?,
+    }
+    .into_incident()
+    .map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Sqlite {
+    /// Opens (creating if needed) the database at `path`, in WAL mode with
+    /// full synchronisation and foreign keys, and brings its schema up to
+    /// date.
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let open = |p: &Path| -> rusqlite::Result<Connection> {
+            let conn = Connection::open(p)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            // 64 MiB of page cache (the default is 2): the upper levels of
+            // the tables, indexes and R*Tree of a large store stay in memory.
+            conn.pragma_update(None, "cache_size", -65536)?;
+            Ok(conn)
+        };
+        let mut conn = open(path).map_err(|source| Error::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        schema::migrate(&mut conn)?;
+        Ok(Sqlite { conn })
+    }
+
+    /// Stores an article and the incidents extracted from it in one
+    /// transaction. An article already stored changes nothing. An incident
+    /// an earlier article already reported ([`same_incident`] across
+    /// articles) absorbs the new report and gains a source instead of a
+    /// duplicate. Each incident's first source is this article's evidence.
+    pub(crate) fn ingest(
+        &mut self,
+        article: &Article,
+        incidents: &[Incident],
+    ) -> Result<IngestReport> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut report = IngestReport {
+            article_id: article.id(),
+            ..Default::default()
+        };
+        if !insert_article(&tx, article, &report.article_id)? {
+            return Ok(report);
+        }
+        report.new_article = true;
+        let ts = now();
+        for inc in incidents {
+            let id = match reported_before(&tx, inc)? {
+                Some(mut known) => {
+                    known.absorb(inc, Scope::Articles);
+                    update_incident(&tx, &known, &ts)?;
+                    report.incidents_merged.push(known.id.clone());
+                    known.id
+                }
+                None => {
+                    insert_incident(&tx, inc, &ts)?;
+                    report.incidents_new.push(inc.id.clone());
+                    inc.id.clone()
+                }
+            };
+            if let Some(s) = inc.sources.first() {
+                tx.execute(
+                    "INSERT OR IGNORE INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, report.article_id, s.start as i64, s.end as i64, s.evidence],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// One incident with all its sources.
+    pub(crate) fn incident(&self, id: &str) -> Result<Option<Incident>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
+        ))?;
+        let Some(mut inc) = stmt.query_row([id], incident_row).optional()? else {
+            return Ok(None);
+        };
+        let mut s = self.conn.prepare_cached(
+            "SELECT s.article_id, a.url, a.title, a.outlet, a.published, s.start, s.end, s.evidence \
+             FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ?1 ORDER BY a.published, a.ingested_at",
+        )?;
+        inc.sources = s
+            .query_map([id], |r| {
+                Ok(Source {
+                    article_id: r.get(0)?,
+                    url: r.get(1)?,
+                    title: r.get(2)?,
+                    outlet: r.get(3)?,
+                    published: date_col(r, 4)?,
+                    start: r.get::<_, i64>(5)? as usize,
+                    end: r.get::<_, i64>(6)? as usize,
+                    evidence: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(inc))
+    }
+
+    /// Incidents by id, in the order asked (unknown ids are skipped).
+    pub(crate) fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(r) = stmt.query_row([id], incident_row).optional()? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every incident (without sources), newest first.
+    pub(crate) fn all_incidents(&self) -> Result<Vec<Incident>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY date DESC, id"
+        ))?;
+        let rows = stmt.query_map([], incident_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The first report of each incident: (source — URL, outlet or title —,
+    /// evidence sentence), for exports.
+    pub(crate) fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence FROM incident_sources s \
+             JOIN articles a ON a.id = s.article_id ORDER BY a.published DESC, a.ingested_at DESC, s.rowid DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = rustc_hash::FxHashMap::default();
+        // Later rows are earlier reports and overwrite: the first report wins.
+        for r in rows {
+            let (k, src, ev) = r?;
+            out.insert(k, (src, ev));
+        }
+        Ok(out)
+    }
+
+    /// Number of incidents.
+    pub(crate) fn count_incidents(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))?)
+    }
+
+    /// Number of articles.
+    pub(crate) fn count_articles(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// Whether an article is stored.
+    pub(crate) fn has_article(&self, id: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// SQLite's own check of the file: `ok` when sound.
+    pub(crate) fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// Inserts the article; false when it is already stored.
+fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), now(), a.text],
+    )?;
+    Ok(true)
+}
+
+/// Half the side of the box searched for the same incident, degrees: wider
+/// than [`marsad_model::SAME_PLACE_KM`] at any latitude Marsad maps.
+const NEAR_DEG: f64 = 0.05;
+/// Days either side searched: the widest date tolerance (a month).
+const NEAR_DAYS: f64 = 31.0;
+
+/// The stored incident this report tells again, if any: among incidents of
+/// its type near it and within a month (found through the R*Tree, so the
+/// cost does not grow with the store), the first that [`same_incident`]
+/// accepts; else one with the same id. `CROSS JOIN` keeps the R*Tree the
+/// outer loop: SQLite would otherwise scan every incident of the type.
+fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
+    if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents_where_when w CROSS JOIN incidents ON incidents.rowid = w.incident_rowid \
+             WHERE w.max_lat >= ?2 AND w.min_lat <= ?3 AND w.max_lon >= ?4 AND w.min_lon <= ?5 \
+             AND w.max_day >= julianday(?6) - 2451545.0 - ?7 AND w.min_day <= julianday(?6) - 2451545.0 + ?7 \
+             AND incidents.type = ?1 ORDER BY incidents.date, incidents.rowid"
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                inc.event_type.as_str(),
+                lat - NEAR_DEG,
+                lat + NEAR_DEG,
+                lon - NEAR_DEG,
+                lon + NEAR_DEG,
+                date.to_string(),
+                NEAR_DAYS
+            ],
+            incident_row,
+        )?;
+        for r in rows {
+            let r = r?;
+            if same_incident(&r, inc, Scope::Articles) {
+                return Ok(Some(r));
+            }
+        }
+    }
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
+    ))?;
+    Ok(stmt.query_row([&inc.id], incident_row).optional()?)
+}
+
+/// Writes back what absorbing a report changed.
+fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
+         killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
+         updated_at = ?14 WHERE id = ?1",
+        params![
+            e.id,
+            e.date.map(|d| d.to_string()),
+            e.date_precision.as_str(),
+            e.date_text,
+            to_json(&e.actors, "actors")?,
+            to_json(&e.targets, "targets")?,
+            to_json(&e.people, "people")?,
+            e.counts.killed,
+            e.counts.injured,
+            e.counts.arrested,
+            to_json(&e.counts.qualifiers(), "count_qualifiers")?,
+            e.confidence,
+            e.source_count,
+            ts
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts a new incident, reported once.
+fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()> {
+    let p = inc.place.as_ref();
+    tx.execute(
+        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)"),
+        params![
+            inc.id,
+            inc.event_type.as_str(),
+            inc.date.map(|d| d.to_string()),
+            inc.date_precision.as_str(),
+            inc.date_text,
+            p.map(|p| &p.id),
+            p.map(|p| &p.name_ar),
+            p.and_then(|p| p.name_en.as_ref()),
+            p.and_then(|p| p.admin1.as_ref()),
+            p.and_then(|p| p.admin2.as_ref()),
+            p.map(|p| p.lat),
+            p.map(|p| p.lon),
+            inc.geo_precision.code(),
+            to_json(&inc.actors, "actors")?,
+            to_json(&inc.targets, "targets")?,
+            to_json(&inc.people, "people")?,
+            inc.counts.killed,
+            inc.counts.injured,
+            inc.counts.arrested,
+            to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
+            inc.confidence,
+            1,
+            ts
+        ],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use marsad_model::{Counts, DatePrecision, EventType, Format, GeoPrecision, Place};
+
+    fn strike(id: &str, date: &str, lat: f64, lon: f64) -> Incident {
+        Incident {
+            id: id.into(),
+            event_type: EventType::Airstrike,
+            date: Some(date.parse().unwrap()),
+            date_precision: DatePrecision::Day,
+            date_text: None,
+            place: Some(Place {
+                id: format!("test:{lat},{lon}"),
+                name_ar: "موقع".into(),
+                name_en: None,
+                admin1: None,
+                admin2: None,
+                lat,
+                lon,
+            }),
+            geo_precision: GeoPrecision::PLACE,
+            actors: vec![],
+            targets: vec![],
+            people: vec![],
+            counts: Counts::default(),
+            confidence: 0.6,
+            source_count: 1,
+            sources: vec![],
+        }
+    }
+
+    fn article(text: &str) -> Article {
+        Article {
+            url: None,
+            title: None,
+            published: None,
+            text: text.into(),
+            format: Format::Text,
+        }
+    }
+
+    #[test]
+    fn reports_are_merged_through_the_spatial_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Sqlite::open(&dir.path().join("m.db")).unwrap();
+        store
+            .ingest(
+                &article("first"),
+                &[strike("a", "2024-03-05", 34.45, 40.92)],
+            )
+            .unwrap();
+        // Around 1.1 km away the same day: the same strike.
+        let again = store
+            .ingest(
+                &article("second"),
+                &[strike("b", "2024-03-05", 34.46, 40.92)],
+            )
+            .unwrap();
+        assert_eq!(again.incidents_merged, ["a"]);
+        // About 3 km away, or ten days later: another strike.
+        let other = store
+            .ingest(
+                &article("third"),
+                &[
+                    strike("c", "2024-03-05", 34.477, 40.92),
+                    strike("d", "2024-03-15", 34.45, 40.92),
+                ],
+            )
+            .unwrap();
+        assert_eq!(other.incidents_new, ["c", "d"]);
+        assert_eq!(store.count_incidents().unwrap(), 3);
+    }
+
+    #[test]
+    fn a_moved_or_redated_incident_is_found_where_it_is_now() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        let mut moved = strike("a", "2024-03-05", 34.45, 40.92);
+        insert_incident(&tx, &moved, "t").unwrap();
+        tx.execute(
+            "UPDATE incidents SET date = '2024-06-01', lat = 35.0 WHERE id = 'a'",
+            [],
+        )
+        .unwrap();
+        assert!(
+            reported_before(&tx, &strike("x", "2024-03-05", 34.45, 40.92))
+                .unwrap()
+                .is_none()
+        );
+        moved.id = "y".into();
+        moved.date = Some("2024-06-01".parse().unwrap());
+        moved.place.as_mut().unwrap().lat = 35.0;
+        assert_eq!(reported_before(&tx, &moved).unwrap().unwrap().id, "a");
+    }
+
+    #[test]
+    fn upgrading_a_version_1_store_indexes_its_incidents() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate_to(&mut conn, 1).unwrap();
+        let tx = conn.transaction().unwrap();
+        insert_incident(&tx, &strike("a", "2024-03-05", 34.45, 40.92), "t").unwrap();
+        tx.commit().unwrap();
+        schema::migrate(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        let found = reported_before(&tx, &strike("b", "2024-03-05", 34.45, 40.92)).unwrap();
+        assert_eq!(found.unwrap().id, "a");
+    }
+}

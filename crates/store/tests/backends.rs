@@ -1,0 +1,192 @@
+//! The same behaviour on both backends: SQLite always; PostgreSQL + PostGIS
+//! when `MARSAD_TEST_POSTGRES` names a server (`./scripts/test` starts a
+//! throwaway cluster and sets it), each test in a database of its own.
+
+#![allow(clippy::unwrap_used)] // a panic is how a test fails
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use marsad_model::{
+    Article, Counts, DatePrecision, EventType, Format, GeoPrecision, Incident, Place, Source,
+};
+use marsad_store::{Location, Store};
+
+/// A fresh store on each backend available: (name, location, keep-alive).
+fn backends() -> Vec<(&'static str, Location, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Location::from(dir.path().join("m.db"));
+    let mut out = vec![("sqlite", sqlite, Some(dir))];
+    match std::env::var("MARSAD_TEST_POSTGRES") {
+        Ok(url) => out.push(("postgres", fresh_database(&url), None)),
+        Err(_) => eprintln!("PostgreSQL not tested: MARSAD_TEST_POSTGRES is not set"),
+    }
+    out
+}
+
+/// A new, empty database on the server at `url`; its URL.
+pub fn fresh_database(url: &str) -> Location {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "marsad_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    // One statement each: a batch would run them in one transaction.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let base = url.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}").parse().unwrap()
+}
+
+fn strike(id: &str, date: &str, lat: f64, lon: f64, killed: u32) -> Incident {
+    Incident {
+        id: id.into(),
+        event_type: EventType::Airstrike,
+        date: Some(date.parse().unwrap()),
+        date_precision: DatePrecision::Day,
+        date_text: Some("أمس".into()),
+        place: Some(Place {
+            id: format!("test:{lat},{lon}"),
+            name_ar: "البوكمال".into(),
+            name_en: Some("Abu Kamal".into()),
+            admin1: Some("Deir ez-Zor".into()),
+            admin2: None,
+            lat,
+            lon,
+        }),
+        geo_precision: GeoPrecision::PLACE,
+        actors: vec![],
+        targets: vec![],
+        people: vec![],
+        counts: Counts {
+            killed: Some(killed),
+            ..Counts::default()
+        },
+        confidence: 0.6,
+        source_count: 1,
+        sources: vec![Source {
+            article_id: String::new(),
+            url: None,
+            title: None,
+            outlet: None,
+            published: None,
+            start: 0,
+            end: 20,
+            evidence: "قصفت طائرات حربية مواقع في البوكمال.".into(),
+        }],
+    }
+}
+
+fn article(text: &str, url: &str) -> Article {
+    Article {
+        url: Some(url.into()),
+        title: Some("أحداث".into()),
+        published: "2024-03-06".parse().ok(),
+        text: text.into(),
+        format: Format::Text,
+    }
+}
+
+#[test]
+fn both_backends_store_merge_and_read_alike() {
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        let a1 = article("first", "https://a.example/1");
+        let first = store
+            .ingest(&a1, &[strike("a", "2024-03-05", 34.45, 40.92, 4)])
+            .unwrap();
+        assert!(first.new_article, "{name}");
+        let again = store.ingest(&a1, &[]).unwrap();
+        assert!(
+            !again.new_article,
+            "{name}: the same article changes nothing"
+        );
+        let merged = store
+            .ingest(
+                &article("second", "https://b.example/2"),
+                &[
+                    strike("b", "2024-03-05", 34.46, 40.92, 6),
+                    strike("c", "2024-03-05", 34.477, 40.92, 1),
+                    strike("d", "2024-03-15", 34.45, 40.92, 1),
+                ],
+            )
+            .unwrap();
+        assert_eq!(merged.incidents_merged, ["a"], "{name}");
+        assert_eq!(merged.incidents_new, ["c", "d"], "{name}");
+        assert_eq!(store.count_incidents().unwrap(), 3, "{name}");
+        assert_eq!(store.count_articles().unwrap(), 2, "{name}");
+
+        let a = store.incident("a").unwrap().unwrap();
+        assert_eq!(a.source_count, 2, "{name}");
+        assert_eq!(a.counts.killed, Some(6), "{name}: the larger toll");
+        assert_eq!(a.sources.len(), 2, "{name}");
+        assert_eq!(a.sources[0].url.as_deref(), Some("https://a.example/1"));
+        assert_eq!(
+            a.place.as_ref().unwrap().name_en.as_deref(),
+            Some("Abu Kamal")
+        );
+        let ids: Vec<String> = store
+            .incidents(&["d".into(), "nope".into(), "a".into()])
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(ids, ["d", "a"], "{name}: in the order asked");
+        let all = store.all_incidents().unwrap();
+        assert_eq!(all[0].id, "d", "{name}: newest first");
+        assert_eq!(
+            store.first_sources().unwrap()["a"].0,
+            "https://a.example/1",
+            "{name}"
+        );
+        assert!(store.has_article(&a1.id()).unwrap(), "{name}");
+        assert!(store.incident("nope").unwrap().is_none(), "{name}");
+    }
+}
+
+#[test]
+fn two_writers_reporting_one_incident_at_once_make_one_incident() {
+    for (name, location, _keep) in backends() {
+        drop(Store::open(&location).unwrap()); // migrate once
+        let barrier = std::sync::Barrier::new(2);
+        std::thread::scope(|s| {
+            for k in 0..2 {
+                let (location, barrier) = (&location, &barrier);
+                s.spawn(move || {
+                    let mut store = Store::open(location).unwrap();
+                    barrier.wait();
+                    store
+                        .ingest(
+                            &article(&format!("writer {k}"), "https://w.example"),
+                            &[strike(&format!("w{k}"), "2024-03-05", 34.45, 40.92, 2)],
+                        )
+                        .unwrap();
+                });
+            }
+        });
+        let store = Store::open(&location).unwrap();
+        assert_eq!(store.count_incidents().unwrap(), 1, "{name}");
+        assert_eq!(store.count_articles().unwrap(), 2, "{name}");
+    }
+}
+
+#[test]
+fn replicas_starting_together_migrate_once() {
+    for (name, location, _keep) in backends() {
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| Store::open(&location).unwrap());
+            }
+        });
+        assert_eq!(
+            Store::open(&location).unwrap().count_incidents().unwrap(),
+            0,
+            "{name}"
+        );
+    }
+}
