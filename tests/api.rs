@@ -7,7 +7,7 @@ mod support;
 
 use reqwest::blocking::Client;
 use serde_json::Value;
-use support::{check_rfc7946, Server};
+use support::{check_rfc7946, postgres_database, Server};
 
 fn get(c: &Client, url: &str) -> (u16, Value) {
     let r = c.get(url).send().unwrap();
@@ -19,11 +19,20 @@ fn get(c: &Client, url: &str) -> (u16, Value) {
     )
 }
 
+/// A server with the examples ingested, on SQLite, or on a fresh PostgreSQL
+/// database when `MARSAD_TEST_API_BACKEND=postgres` (`./scripts/test` runs
+/// this suite both ways).
 fn examples_server(extra: &[&str]) -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
     let mut args = vec!["--examples"];
     args.extend_from_slice(extra);
-    let server = Server::start(&dir.path().join("m.db"), &args);
+    let server = match std::env::var("MARSAD_TEST_API_BACKEND").as_deref() {
+        Ok("postgres") => Server::start(
+            postgres_database().expect("MARSAD_TEST_POSTGRES for the PostgreSQL run"),
+            &args,
+        ),
+        _ => Server::start(dir.path().join("m.db"), &args),
+    };
     (dir, server)
 }
 
@@ -351,4 +360,91 @@ fn radius_over_http_matches_brute_force_on_100k_incidents() {
         );
         assert_eq!(got, want_ids, "query {q} at {lat},{lon} r={radius}");
     }
+}
+
+/// Posts an article (with token `t0ken`) to `server`; its status.
+fn post_article(c: &Client, server: &Server, text: &str, published: &str) -> u16 {
+    let body = serde_json::json!({"published": published, "text": text}).to_string();
+    c.post(server.url("/api/v1/articles"))
+        .bearer_auth("t0ken")
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Seconds until `server` lists `n` incidents within 2 km of Hajin since
+/// June 2024, or `None` after `limit` seconds.
+fn seconds_until_listed(c: &Client, server: &Server, n: u64, limit: f64) -> Option<f64> {
+    let start = std::time::Instant::now();
+    while start.elapsed().as_secs_f64() < limit {
+        let (_, near) = get(
+            c,
+            &server.url("/api/v1/incidents/near?lat=34.69&lon=40.83&radius_km=2&since=2024-06-01"),
+        );
+        if near["numberMatched"].as_u64() == Some(n) {
+            return Some(start.elapsed().as_secs_f64());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    None
+}
+
+const HAJIN_STRIKE: &str =
+    "قصفت طائرات مسيرة مجهولة مقرا للفصائل في بلدة هجين فجر أمس الأحد، ما أدى إلى مقتل عنصرين.";
+
+#[test]
+fn replicas_over_one_postgres_database_see_each_others_writes() {
+    let Some(db) = postgres_database() else {
+        return;
+    };
+    let a = Server::start(&db, &["--token", "t0ken"]);
+    let b = Server::start(&db, &["--token", "t0ken"]);
+    let c = Client::new();
+    assert_eq!(get(&c, &b.url("/healthz")).1["database"], "postgres");
+    assert_eq!(post_article(&c, &a, HAJIN_STRIKE, "2024-06-03"), 201);
+    let took = seconds_until_listed(&c, &b, 1, 5.0).expect("the other replica lists it");
+    assert!(took < 2.0, "seen by the other replica after {took:.2} s");
+    // The same report through the other replica merges, on both.
+    let again = HAJIN_STRIKE.replace("مجهولة", "");
+    assert_eq!(post_article(&c, &b, &again, "2024-06-03"), 201);
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    for s in [&a, &b] {
+        let (_, near) = get(
+            &c,
+            &s.url("/api/v1/incidents/near?lat=34.69&lon=40.83&radius_km=2&since=2024-06-01"),
+        );
+        assert_eq!(near["numberMatched"], 1, "{near}");
+        assert_eq!(
+            near["features"][0]["properties"]["source_count"], 2,
+            "{near}"
+        );
+    }
+}
+
+#[test]
+fn an_ingest_next_to_a_running_server_reaches_its_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let server = Server::start(&db, &[]);
+    let c = Client::new();
+    let file = dir.path().join("hajin.txt");
+    std::fs::write(&file, HAJIN_STRIKE).unwrap();
+    let out = support::run(&[
+        "ingest",
+        "--db",
+        db.to_str().unwrap(),
+        "--published",
+        "2024-06-03",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let took = seconds_until_listed(&c, &server, 1, 5.0).expect("the server lists it");
+    assert!(took < 2.0, "after {took:.2} s");
 }

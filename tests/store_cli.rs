@@ -267,7 +267,7 @@ fn query_and_export_from_the_command_line() {
 #[test]
 fn gdal_opens_the_ogc_api_and_the_downloads() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(&dir.path().join("m.db"), &["--examples"]);
+    let s = Server::start(dir.path().join("m.db"), &["--examples"]);
     let ogr = |args: &[&str]| {
         let out = std::process::Command::new("ogrinfo")
             .args(args)

@@ -39,15 +39,16 @@ pub struct Server {
 impl Server {
     /// Starts the server on `db` with extra arguments and waits for its
     /// "listening on" line.
-    pub fn start(db: &Path, extra: &[&str]) -> Server {
+    pub fn start(db: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> Server {
         let mut child = marsad()
-            .args([
-                "serve",
-                "--db",
-                db.to_str().unwrap(),
-                "--addr",
-                "127.0.0.1:0",
-            ])
+            .args(["serve", "--db"])
+            .arg(db.as_ref())
+            .args(["--addr", "127.0.0.1:0"])
+            // A line per request would bury the test's own output.
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -103,4 +104,28 @@ pub fn check_rfc7946(file: &Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A new, empty database on the PostgreSQL server that `./scripts/test`
+/// starts (`MARSAD_TEST_POSTGRES`); `None`, with a notice, without one.
+pub fn postgres_database() -> Option<String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let Ok(url) = std::env::var("MARSAD_TEST_POSTGRES") else {
+        eprintln!("PostgreSQL not tested: MARSAD_TEST_POSTGRES is not set");
+        return None;
+    };
+    let name = format!(
+        "marsad_api_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    Some(format!("{}/{name}", url.rsplit_once('/').unwrap().0))
 }

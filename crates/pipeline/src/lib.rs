@@ -110,12 +110,26 @@ impl<'g> Pipeline<'g> {
     }
 }
 
-/// The R-tree of every stored incident that has a place.
-pub fn load_index(store: &Store) -> Result<SpatialIndex> {
-    let points = store
-        .all_incidents()?
-        .iter()
-        .filter_map(IncidentPoint::of)
-        .collect();
-    Ok(SpatialIndex::bulk_load(points))
+/// The R-tree of every stored incident that has a place, and the store's
+/// last change number (where [`catch_up`] goes on from).
+pub fn load_index(store: &Store) -> Result<(SpatialIndex, i64)> {
+    let (incidents, last) = store.changes_since(0)?;
+    let points = incidents.iter().filter_map(IncidentPoint::of).collect();
+    Ok((SpatialIndex::bulk_load(points), last))
+}
+
+/// Puts into `index` what was written to the store after change `since`
+/// (by this process or any other); returns the last change number. A
+/// server calls it every moment, so replicas over one database, or a
+/// `marsad ingest` next to a `marsad serve`, show every write.
+pub fn catch_up(store: &Store, index: &RwLock<SpatialIndex>, since: i64) -> Result<i64> {
+    let (changed, last) = store.changes_since(since)?;
+    if !changed.is_empty() {
+        let mut index = index.write().unwrap_or_else(|e| e.into_inner());
+        for p in changed.iter().filter_map(IncidentPoint::of) {
+            index.upsert(p);
+        }
+        tracing::debug!(incidents = changed.len(), last_change = last, "caught up");
+    }
+    Ok(last)
 }

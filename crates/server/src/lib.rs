@@ -19,7 +19,7 @@ mod web;
 
 pub use error::AppError;
 pub use query::{Area, Params, Selection, MAX_LIMIT};
-pub use state::{AppState, Config};
+pub use state::{follow, AppState, Config, Follow, FOLLOW_EVERY};
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -1,7 +1,9 @@
 //! Shared state: the gazetteer, the pipeline that writes, the connection
 //! that reads, and the index.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use marsad_gazetteer::Gazetteer;
 use marsad_index::SpatialIndex;
@@ -40,6 +42,19 @@ pub struct AppState {
     pub index: Arc<RwLock<SpatialIndex>>,
     /// Settings.
     pub config: Arc<Config>,
+    /// How far the index has followed the store.
+    pub follow: Arc<Follow>,
+}
+
+/// The index's position in the store's changes, for `/healthz`.
+#[derive(Debug)]
+pub struct Follow {
+    /// `sqlite` or `postgres`.
+    pub database: &'static str,
+    /// The last change number put in the index.
+    pub last_change: AtomicI64,
+    /// When the store was last read for changes.
+    pub last_sync: Mutex<Instant>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -58,8 +73,15 @@ impl AppState {
         config: Config,
     ) -> marsad_pipeline::Result<Self> {
         let reader = Store::open(db)?;
-        let index = Arc::new(RwLock::new(marsad_pipeline::load_index(&reader)?));
+        let (index, last_change) = marsad_pipeline::load_index(&reader)?;
+        let index = Arc::new(RwLock::new(index));
+        let follow = Arc::new(Follow {
+            database: reader.backend(),
+            last_change: AtomicI64::new(last_change),
+            last_sync: Mutex::new(Instant::now()),
+        });
         Ok(AppState {
+            follow,
             gaz,
             pipeline: Arc::new(Pipeline::open(gaz, db, index.clone())?),
             reader: Arc::new(Mutex::new(reader)),
@@ -80,5 +102,50 @@ impl AppState {
         })
         .await??;
         Ok(out)
+    }
+}
+
+/// How often a server reads the store for writes made elsewhere.
+pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
+
+/// Keeps the index in step with writes made by other processes (replicas
+/// over one PostgreSQL database, or `marsad ingest` next to `marsad serve`):
+/// reads the store's changes every [`FOLLOW_EVERY`]. A failed read (the
+/// database restarting) is logged and tried again; nothing is skipped,
+/// since the next read starts from the last change put in the index.
+pub async fn follow(state: AppState) {
+    let mut failing = false;
+    loop {
+        tokio::time::sleep(FOLLOW_EVERY).await;
+        let (reader, index, since) = (
+            state.reader.clone(),
+            state.index.clone(),
+            state.follow.last_change.load(Ordering::Acquire),
+        );
+        let read = tokio::task::spawn_blocking(move || {
+            let store = reader.lock().unwrap_or_else(|e| e.into_inner());
+            marsad_pipeline::catch_up(&store, &index, since)
+        })
+        .await;
+        match read {
+            Ok(Ok(last)) => {
+                state.follow.last_change.fetch_max(last, Ordering::AcqRel);
+                *state
+                    .follow
+                    .last_sync
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Instant::now();
+                if failing {
+                    tracing::info!("following the database again");
+                    failing = false;
+                }
+            }
+            Ok(Err(e)) if !failing => {
+                tracing::warn!(error = %e, "cannot read the database's changes; retrying");
+                failing = true;
+            }
+            Ok(Err(_)) => {}
+            Err(e) => tracing::error!(error = %e, "the change reader panicked"),
+        }
     }
 }

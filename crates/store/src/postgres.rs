@@ -62,6 +62,14 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (incident_id, article_id, start_at)
     );
     CREATE INDEX sources_by_article ON incident_sources (article_id);",
+    // 2: a change sequence: every insert or merge takes the next number (in
+    // commit order, since ingests hold one lock), so replicas follow.
+    "CREATE SEQUENCE incident_changes;
+    ALTER TABLE incidents ADD COLUMN change_seq bigint;
+    UPDATE incidents SET change_seq = nextval('incident_changes');
+    ALTER TABLE incidents ALTER COLUMN change_seq SET NOT NULL,
+        ALTER COLUMN change_seq SET DEFAULT nextval('incident_changes');
+    CREATE INDEX incidents_by_change ON incidents (change_seq);",
 ];
 
 /// Advisory lock keys (arbitrary, fixed): one for migrations, one held by
@@ -77,6 +85,7 @@ const NEAR_DAYS: i64 = 31;
 
 /// A connection to a PostgreSQL database.
 pub(crate) struct Postgres {
+    url: String,
     // Behind a mutex so reads take `&self`, as they do on SQLite.
     client: Mutex<Client>,
 }
@@ -90,12 +99,38 @@ impl Postgres {
         })?;
         migrate(&mut client)?;
         Ok(Postgres {
+            url: url.to_string(),
             client: Mutex::new(client),
         })
     }
 
+    /// The connection, opened again if the server dropped it (a restart, a
+    /// failover): the next call works once the database is back.
     fn client(&self) -> std::sync::MutexGuard<'_, Client> {
-        self.client.lock().unwrap_or_else(|e| e.into_inner())
+        let mut guard = self.client.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_closed() {
+            match Client::connect(&self.url, NoTls) {
+                Ok(c) => *guard = c,
+                Err(e) => tracing::warn!(error = %e, "cannot reconnect to PostgreSQL"),
+            }
+        }
+        guard
+    }
+
+    pub(crate) fn changes_since(&self, since: i64) -> Result<(Vec<Incident>, i64)> {
+        let rows = self.client().query(
+            &format!(
+                "SELECT {INCIDENT_COLUMNS}, change_seq FROM incidents WHERE change_seq > $1 ORDER BY change_seq"
+            ),
+            &[&since],
+        )?;
+        let mut last = since;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            last = last.max(row.try_get::<_, i64>(22)?);
+            out.push(incident_row(row)?);
+        }
+        Ok((out, last))
     }
 
     pub(crate) fn ingest(
@@ -241,7 +276,11 @@ fn offset(n: usize) -> i64 {
 fn migrate(client: &mut Client) -> Result<()> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS marsad_schema (version integer NOT NULL)")?;
+    // Without the notice each start would log that the table exists.
+    tx.batch_execute(
+        "SET LOCAL client_min_messages = warning;
+         CREATE TABLE IF NOT EXISTS marsad_schema (version integer NOT NULL)",
+    )?;
     let current: i64 = tx
         .query_one(
             "SELECT COALESCE(max(version), 0)::bigint FROM marsad_schema",
@@ -342,7 +381,7 @@ fn update_incident(tx: &mut Transaction<'_>, e: &Incident) -> Result<()> {
     tx.execute(
         "UPDATE incidents SET date = $2, date_precision = $3, date_text = $4, actors = $5, targets = $6, people = $7, \
          killed = $8, injured = $9, arrested = $10, count_qualifiers = $11, confidence = $12, source_count = $13, \
-         updated_at = now() WHERE id = $1",
+         updated_at = now(), change_seq = nextval('incident_changes') WHERE id = $1",
         &[
             &e.id,
             &e.date,

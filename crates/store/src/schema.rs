@@ -86,6 +86,11 @@ const MIGRATIONS: &[&str] = &[
     -- page to write per incident.
     DROP INDEX incidents_by_type_date;
     DROP INDEX incidents_by_place;",
+    // 3: a change sequence: every insert or merge gives the incident the
+    // next number, so a server sees what other processes wrote.
+    "ALTER TABLE incidents ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE incidents SET change_seq = rowid;
+    CREATE INDEX incidents_by_change ON incidents(change_seq);",
 ];
 
 /// The newest schema version this build knows.

@@ -201,6 +201,23 @@ impl Sqlite {
         Ok(out)
     }
 
+    /// Incidents inserted or merged after change `since`, in order, and the
+    /// last change number (`since` when there is none).
+    pub(crate) fn changes_since(&self, since: i64) -> Result<(Vec<Incident>, i64)> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {INCIDENT_COLUMNS}, change_seq FROM incidents WHERE change_seq > ?1 ORDER BY change_seq"
+        ))?;
+        let mut last = since;
+        let rows = stmt.query_map([since], |r| Ok((incident_row(r)?, r.get::<_, i64>(22)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (inc, seq) = row?;
+            last = last.max(seq);
+            out.push(inc);
+        }
+        Ok((out, last))
+    }
+
     /// Number of incidents.
     pub(crate) fn count_incidents(&self) -> Result<u64> {
         Ok(self
@@ -298,7 +315,7 @@ fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
     tx.execute(
         "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
          killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
-         updated_at = ?14 WHERE id = ?1",
+         updated_at = ?14, change_seq = (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents) WHERE id = ?1",
         params![
             e.id,
             e.date.map(|d| d.to_string()),
@@ -323,7 +340,8 @@ fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
 fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()> {
     let p = inc.place.as_ref();
     tx.execute(
-        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23)"),
+        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23, \
+         (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents))"),
         params![
             inc.id,
             inc.event_type.as_str(),
@@ -456,9 +474,15 @@ mod tests {
     fn upgrading_a_version_1_store_indexes_its_incidents() {
         let mut conn = Connection::open_in_memory().unwrap();
         schema::migrate_to(&mut conn, 1).unwrap();
-        let tx = conn.transaction().unwrap();
-        insert_incident(&tx, &strike("a", "2024-03-05", 34.45, 40.92), "t").unwrap();
-        tx.commit().unwrap();
+        // A row as version 1 wrote it.
+        conn.execute(
+            "INSERT INTO incidents (id, type, date, date_precision, place_id, lat, lon, geo_precision, actors, \
+             targets, people, count_qualifiers, confidence, created_at, updated_at) \
+             VALUES ('a', 'airstrike', '2024-03-05', 'day', 'test:34.45,40.92', 34.45, 40.92, 1, '[]', '[]', '[]', \
+             '{}', 0.6, 't', 't')",
+            [],
+        )
+        .unwrap();
         schema::migrate(&mut conn).unwrap();
         let tx = conn.transaction().unwrap();
         let found = reported_before(&tx, &strike("b", "2024-03-05", 34.45, 40.92)).unwrap();

@@ -31,11 +31,7 @@ enum Backend {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self.0 {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        };
-        f.debug_tuple("Store").field(&kind).finish()
+        f.debug_tuple("Store").field(&self.backend()).finish()
     }
 }
 
@@ -48,6 +44,14 @@ impl Store {
             Location::Sqlite(path) => Backend::Sqlite(Sqlite::open(&path)?),
             Location::Postgres(url) => Backend::Postgres(Box::new(Postgres::connect(&url)?)),
         }))
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
     }
 
     /// Stores an article and the incidents extracted from it in one
@@ -93,6 +97,16 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.first_sources(),
             Backend::Postgres(p) => p.first_sources(),
+        }
+    }
+
+    /// Incidents inserted or merged after change number `since` (0: all),
+    /// in the order written, and the last change number: what a server
+    /// needs to follow writes made by other processes.
+    pub fn changes_since(&self, since: i64) -> Result<(Vec<Incident>, i64)> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.changes_since(since),
+            Backend::Postgres(p) => p.changes_since(since),
         }
     }
 

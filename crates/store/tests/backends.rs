@@ -145,6 +145,14 @@ fn both_backends_store_merge_and_read_alike() {
             "{name}"
         );
         assert!(store.has_article(&a1.id()).unwrap(), "{name}");
+
+        // Changes in the order written: a merged again, then c and d.
+        let (all_changes, last) = store.changes_since(0).unwrap();
+        let order: Vec<&str> = all_changes.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(order, ["a", "c", "d"], "{name}");
+        let (after_c, _) = store.changes_since(last - 2).unwrap();
+        assert_eq!(after_c.len(), 2, "{name}");
+        assert_eq!(store.changes_since(last).unwrap(), (vec![], last), "{name}");
         assert!(store.incident("nope").unwrap().is_none(), "{name}");
     }
 }

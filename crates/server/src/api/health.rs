@@ -6,10 +6,24 @@ use serde_json::{json, Value};
 
 use crate::{AppError, AppState};
 
-/// `GET /healthz`: status and counts.
+/// `GET /healthz`: status, counts, the database and how far behind it the
+/// index may be (`sync_lag_ms`: since the store was last read for changes).
 pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
     let n = state.index.read().map(|i| i.len()).unwrap_or(0);
-    Json(json!({ "status": "ok", "incidents": n, "places": state.gaz.len() }))
+    let f = &state.follow;
+    let lag = f
+        .last_sync
+        .lock()
+        .map(|t| t.elapsed().as_millis() as u64)
+        .unwrap_or(0);
+    Json(json!({
+        "status": "ok",
+        "incidents": n,
+        "places": state.gaz.len(),
+        "database": f.database,
+        "last_change": f.last_change.load(std::sync::atomic::Ordering::Acquire),
+        "sync_lag_ms": lag,
+    }))
 }
 
 /// Unknown paths: a JSON 404.
