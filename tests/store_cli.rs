@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 use serde_json::Value;
-use support::{marsad, run, Server};
+use support::{marsad, postgres_database, run, Server};
 
 fn write_articles(dir: &std::path::Path, articles: &[(&str, &str)]) {
     std::fs::create_dir_all(dir).unwrap();
@@ -316,4 +316,53 @@ fn gdal_opens_the_ogc_api_and_the_downloads() {
         let info = ogr(&["-ro", "-so", "-al", path.to_str().unwrap()]);
         assert!(info.contains("Geometry: Point"), "{info}");
     }
+}
+
+#[test]
+fn a_store_copies_between_backends_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    write_articles(
+        &articles,
+        &[
+            ("a.txt", "قصفت طائرات حربية مواقع في مدينة البوكمال يوم الثلاثاء، ما أدى إلى مقتل ثلاثة عناصر."),
+            ("b.txt", "شنت طائرات حربية غارة على البوكمال يوم الثلاثاء وقتل فيها ثلاثة مسلحين."),
+            ("c.txt", "داهمت قوات الأمن منازل في بلدة هجين يوم الأحد واعتقلت خمسة شبان."),
+        ],
+    );
+    let first = dir.path().join("first.db");
+    ingest(
+        &first,
+        &["--published", "2024-03-07", articles.to_str().unwrap()],
+    );
+    // SQLite → PostgreSQL (when the suite has a server) → SQLite.
+    let mut stops = vec![first.to_str().unwrap().to_string()];
+    stops.extend(postgres_database());
+    stops.push(dir.path().join("last.db").to_str().unwrap().to_string());
+    let mut summaries = Vec::new();
+    for pair in stops.windows(2) {
+        let out = run(&["db", "copy", "--from", &pair[0], "--to", &pair[1]]);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        summaries.push(stdout.split(" from ").next().unwrap().to_string());
+    }
+    assert!(
+        summaries[0].starts_with("copied 3 articles, 2 incidents, 3 sources"),
+        "{summaries:?}"
+    );
+    assert!(summaries.windows(2).all(|w| w[0] == w[1]), "{summaries:?}");
+
+    // Never into a store that holds data: one line, exit 1, nothing written.
+    let out = run(&["db", "copy", "--from", &stops[0], "--to", &stops[0]]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("not empty") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert_eq!(count_incidents(&first), 2);
 }

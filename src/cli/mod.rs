@@ -1,6 +1,7 @@
 //! The command line: arguments, logging, and one module per command.
 
 mod common;
+mod db;
 mod export;
 mod extract;
 mod gazetteer;
@@ -112,6 +113,11 @@ enum Command {
         #[command(subcommand)]
         command: places::PlacesCommand,
     },
+    /// Copies a store between backends, or migrates one.
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
     /// Builds or extends the gazetteer.
     Gazetteer {
         #[command(subcommand)]
@@ -166,5 +172,6 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Extract(args) => extract::run(gaz, args),
         Command::Places { command } => places::run(gaz, command),
         Command::Gazetteer { command } => gazetteer::run(gaz, command),
+        Command::Db { command } => db::run(command),
     }
 }

@@ -46,6 +46,9 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A copy was asked into a store that already holds data.
+    #[error("the target database is not empty: copy into a new one")]
+    NotEmpty,
     /// A stored JSON column is corrupt.
     #[error("database: corrupt JSON in {column}: {source}")]
     Json {

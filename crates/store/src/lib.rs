@@ -24,4 +24,4 @@ mod store;
 
 pub use error::{Error, Result};
 pub use location::Location;
-pub use store::{IngestReport, Store};
+pub use store::{IngestReport, Store, StoredArticle};

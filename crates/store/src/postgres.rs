@@ -5,11 +5,12 @@
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use marsad_model::{same_incident, Article, Incident, Scope, Source};
+use marsad_model::{same_incident, Article, Format, Incident, Scope, Source};
 use postgres::{Client, NoTls, Row, Transaction};
 
 use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
-use crate::{Error, IngestReport, Result};
+use crate::store::attach_sources;
+use crate::{Error, IngestReport, Result, StoredArticle};
 
 /// Each entry moves the schema from version i to i + 1.
 const MIGRATIONS: &[&str] = &[
@@ -240,6 +241,104 @@ impl Postgres {
             .collect()
     }
 
+    pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>> {
+        let rows = self.client().query(
+            "SELECT url, title, published, to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), text \
+             FROM articles ORDER BY ingested_at, id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredArticle {
+                    article: Article {
+                        url: r.try_get(0)?,
+                        title: r.try_get(1)?,
+                        published: r.try_get(2)?,
+                        text: r.try_get(4)?,
+                        format: Format::Text,
+                    },
+                    ingested_at: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
+        let mut incidents = self.all_incidents()?;
+        let rows = self.client().query(
+            "SELECT s.incident_id, s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
+             FROM incident_sources s JOIN articles a ON a.id = s.article_id \
+             ORDER BY a.published NULLS FIRST, a.ingested_at, s.incident_id, s.start_at",
+            &[],
+        )?;
+        let sources = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<_, String>(0)?,
+                    Source {
+                        article_id: r.try_get(1)?,
+                        url: r.try_get(2)?,
+                        title: r.try_get(3)?,
+                        outlet: r.try_get(4)?,
+                        published: r.try_get(5)?,
+                        start: usize::try_from(r.try_get::<_, i64>(6)?).unwrap_or(0),
+                        end: usize::try_from(r.try_get::<_, i64>(7)?).unwrap_or(0),
+                        evidence: r.try_get(8)?,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        attach_sources(&mut incidents, sources);
+        Ok(incidents)
+    }
+
+    pub(crate) fn restore(
+        &mut self,
+        articles: &[StoredArticle],
+        incidents: &[Incident],
+    ) -> Result<()> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
+        let stored: i64 = tx
+            .query_one(
+                "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM incidents)",
+                &[],
+            )?
+            .try_get(0)?;
+        if stored > 0 {
+            return Err(Error::NotEmpty);
+        }
+        for s in articles {
+            let a = &s.article;
+            tx.execute(
+                "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) \
+                 VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7)",
+                &[
+                    &a.id(),
+                    &a.url,
+                    &a.title,
+                    &a.outlet(),
+                    &a.published,
+                    &s.ingested_at,
+                    &a.text,
+                ],
+            )?;
+        }
+        for inc in incidents {
+            insert_incident(&mut tx, inc)?;
+            for s in &inc.sources {
+                tx.execute(
+                    "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) VALUES ($1, $2, $3, $4, $5)",
+                    &[&inc.id, &s.article_id, &offset(s.start), &offset(s.end), &s.evidence],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     pub(crate) fn count(&self, table: Table) -> Result<u64> {
         let sql = match table {
             Table::Incidents => "SELECT count(*) FROM incidents",
@@ -407,7 +506,7 @@ fn insert_incident(tx: &mut Transaction<'_>, inc: &Incident) -> Result<()> {
     tx.execute(
         &format!(
             "INSERT INTO incidents ({INCIDENT_COLUMNS}, geog) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-             $13, $14, $15, $16, $17, $18, $19, $20, $21, 1, ST_SetSRID(ST_MakePoint($12, $11), 4326)::geography)"
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, ST_SetSRID(ST_MakePoint($12, $11), 4326)::geography)"
         ),
         &[
             &inc.id,
@@ -431,6 +530,7 @@ fn insert_incident(tx: &mut Transaction<'_>, inc: &Incident) -> Result<()> {
             &inc.counts.arrested.map(i64::from),
             &to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
             &inc.confidence,
+            &i64::from(inc.source_count.max(1)),
         ],
     )?;
     Ok(())

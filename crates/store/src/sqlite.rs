@@ -3,11 +3,12 @@
 
 use std::path::Path;
 
-use marsad_model::{same_incident, Article, Incident, Scope, Source};
+use marsad_model::{same_incident, Article, Format, Incident, Scope, Source};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
-use crate::{schema, Error, IngestReport, Result};
+use crate::store::attach_sources;
+use crate::{schema, Error, IngestReport, Result, StoredArticle};
 
 /// A connection to an SQLite database file.
 #[derive(Debug)]
@@ -218,6 +219,90 @@ impl Sqlite {
         Ok((out, last))
     }
 
+    /// Every article as stored, oldest first.
+    pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT url, title, published, ingested_at, text FROM articles ORDER BY ingested_at, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoredArticle {
+                article: Article {
+                    url: r.get(0)?,
+                    title: r.get(1)?,
+                    published: date_col(r, 2)?,
+                    text: r.get(4)?,
+                    format: Format::Text,
+                },
+                ingested_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every incident with its sources.
+    pub(crate) fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
+        let mut incidents = self.all_incidents()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT s.incident_id, s.article_id, a.url, a.title, a.outlet, a.published, s.start, s.end, s.evidence \
+             FROM incident_sources s JOIN articles a ON a.id = s.article_id ORDER BY a.published, a.ingested_at, s.rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Source {
+                    article_id: r.get(1)?,
+                    url: r.get(2)?,
+                    title: r.get(3)?,
+                    outlet: r.get(4)?,
+                    published: date_col(r, 5)?,
+                    start: r.get::<_, i64>(6)? as usize,
+                    end: r.get::<_, i64>(7)? as usize,
+                    evidence: r.get(8)?,
+                },
+            ))
+        })?;
+        attach_sources(&mut incidents, rows.collect::<rusqlite::Result<_>>()?);
+        Ok(incidents)
+    }
+
+    /// Writes a copy of another store into this one, which must be empty,
+    /// in one transaction.
+    pub(crate) fn restore(
+        &mut self,
+        articles: &[StoredArticle],
+        incidents: &[Incident],
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stored: i64 = tx.query_row(
+            "SELECT (SELECT COUNT(*) FROM articles) + (SELECT COUNT(*) FROM incidents)",
+            [],
+            |r| r.get(0),
+        )?;
+        if stored > 0 {
+            return Err(Error::NotEmpty);
+        }
+        for s in articles {
+            let a = &s.article;
+            tx.execute(
+                "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![a.id(), a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), s.ingested_at, a.text],
+            )?;
+        }
+        for inc in incidents {
+            insert_incident(&tx, inc, &now())?;
+            for s in &inc.sources {
+                tx.execute(
+                    "INSERT INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![inc.id, s.article_id, s.start as i64, s.end as i64, s.evidence],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Number of incidents.
     pub(crate) fn count_incidents(&self) -> Result<u64> {
         Ok(self
@@ -364,7 +449,7 @@ fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()>
             inc.counts.arrested,
             to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
             inc.confidence,
-            1,
+            inc.source_count.max(1),
             ts
         ],
     )?;
@@ -376,7 +461,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use marsad_model::{Counts, DatePrecision, EventType, Format, GeoPrecision, Place};
+    use marsad_model::{Counts, DatePrecision, EventType, GeoPrecision, Place};
 
     fn strike(id: &str, date: &str, lat: f64, lon: f64) -> Incident {
         Incident {

@@ -19,6 +19,33 @@ pub struct IngestReport {
     pub incidents_merged: Vec<String>,
 }
 
+/// An article as stored, with when it was stored (kept by copies).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArticle {
+    /// The article.
+    pub article: Article,
+    /// When it was stored (RFC 3339, UTC).
+    pub ingested_at: String,
+}
+
+/// Gives each incident its sources (pairs of incident id and source, in
+/// the order the incident should list them).
+pub(crate) fn attach_sources(
+    incidents: &mut [Incident],
+    sources: Vec<(String, marsad_model::Source)>,
+) {
+    let at: rustc_hash::FxHashMap<String, usize> = incidents
+        .iter()
+        .enumerate()
+        .map(|(i, inc)| (inc.id.clone(), i))
+        .collect();
+    for (id, s) in sources {
+        if let Some(&i) = at.get(&id) {
+            incidents[i].sources.push(s);
+        }
+    }
+}
+
 /// A connection to the incident database, SQLite or PostgreSQL: the same
 /// semantics on both (one transaction per ingest, the same-incident rule,
 /// versioned migrations).
@@ -107,6 +134,32 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.changes_since(since),
             Backend::Postgres(p) => p.changes_since(since),
+        }
+    }
+
+    /// Every article as stored, oldest first (for copies).
+    pub fn articles(&self) -> Result<Vec<StoredArticle>> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.articles(),
+            Backend::Postgres(p) => p.articles(),
+        }
+    }
+
+    /// Every incident with its sources, newest first (for copies).
+    pub fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.incidents_with_sources(),
+            Backend::Postgres(p) => p.incidents_with_sources(),
+        }
+    }
+
+    /// Writes a copy of another store's articles and incidents (with their
+    /// sources, tolls and source counts as they are) into this one, in one
+    /// transaction. Refused unless this store is empty.
+    pub fn restore(&mut self, articles: &[StoredArticle], incidents: &[Incident]) -> Result<()> {
+        match &mut self.0 {
+            Backend::Sqlite(s) => s.restore(articles, incidents),
+            Backend::Postgres(p) => p.restore(articles, incidents),
         }
     }
 

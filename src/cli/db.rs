@@ -1,0 +1,103 @@
+//! `marsad db`: moving a store between backends and migrating it.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use marsad_store::{Location, Store};
+
+use super::DbArgs;
+
+#[derive(Subcommand)]
+pub(super) enum DbCommand {
+    /// Copies every article, incident and source from one store into a new,
+    /// empty one (SQLite file or postgres:// URL), then checks counts and a
+    /// checksum of both.
+    Copy(CopyArgs),
+    /// Brings a store's schema up to date (every command also does so when it
+    /// opens a store).
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Args)]
+pub(super) struct CopyArgs {
+    /// The store to copy (SQLite file or postgres:// URL).
+    #[arg(long)]
+    from: Location,
+    /// The store to write: a new SQLite file or an empty PostgreSQL database.
+    #[arg(long)]
+    to: Location,
+}
+
+pub(super) fn run(command: DbCommand) -> Result<()> {
+    match command {
+        DbCommand::Copy(args) => copy(&args.from, &args.to),
+        DbCommand::Migrate { db } => {
+            Store::open(&db.db).with_context(|| db.db.to_string())?;
+            println!("{}: schema up to date", db.db);
+            Ok(())
+        }
+    }
+}
+
+fn copy(from: &Location, to: &Location) -> Result<()> {
+    let source = Store::open(from).with_context(|| from.to_string())?;
+    let articles = source.articles()?;
+    let incidents = source.incidents_with_sources()?;
+    let mut target = Store::open(to).with_context(|| to.to_string())?;
+    target
+        .restore(&articles, &incidents)
+        .with_context(|| to.to_string())?;
+    let (want, got) = (Summary::of(&source)?, Summary::of(&target)?);
+    if want != got {
+        bail!("the copy differs from the original: {want} in {from}, {got} in {to}");
+    }
+    println!("copied {want} from {from} to {to}");
+    Ok(())
+}
+
+/// What a copy must keep: counts, and a checksum over every article and
+/// every incident with its sources, in id order.
+#[derive(Debug, PartialEq, Eq)]
+struct Summary {
+    articles: usize,
+    incidents: usize,
+    sources: usize,
+    checksum: u64,
+}
+
+impl Summary {
+    fn of(store: &Store) -> Result<Self> {
+        let mut articles = store.articles()?;
+        articles.sort_by_key(|a| a.article.id());
+        let mut incidents = store.incidents_with_sources()?;
+        incidents.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut checksum = 0;
+        for a in &articles {
+            let a = &a.article;
+            let fields =
+                serde_json::to_string(&(&a.id(), &a.url, &a.title, &a.published, &a.text))?;
+            checksum = marsad_model::fnv1a(fields.as_bytes(), checksum);
+        }
+        for i in &incidents {
+            checksum = marsad_model::fnv1a(serde_json::to_string(i)?.as_bytes(), checksum);
+        }
+        Ok(Summary {
+            articles: articles.len(),
+            incidents: incidents.len(),
+            sources: incidents.iter().map(|i| i.sources.len()).sum(),
+            checksum,
+        })
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} articles, {} incidents, {} sources (checksum {:016x})",
+            self.articles, self.incidents, self.sources, self.checksum
+        )
+    }
+}
