@@ -143,14 +143,19 @@ fn a_killed_ingest_loses_nothing_it_reported() {
         );
         std::fs::write(arts.join(format!("{i:04}.txt")), text).unwrap();
     }
-    let db = dir.path().join("m.db");
+    let mut stores = vec![dir.path().join("m.db").to_str().unwrap().to_string()];
+    stores.extend(postgres_database());
+    for db in &stores {
+        kill_during_ingest(db, &arts);
+    }
+}
+
+/// Kills `marsad ingest` into `db` after it has reported 60 articles
+/// stored; checks they are all there, then that a rerun completes the job.
+fn kill_during_ingest(db: &str, arts: &std::path::Path) {
+    let location: marsad_store::Location = db.parse().unwrap();
     let mut child = marsad()
-        .args([
-            "ingest",
-            "--db",
-            db.to_str().unwrap(),
-            arts.to_str().unwrap(),
-        ])
+        .args(["ingest", "--db", db, arts.to_str().unwrap()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -170,28 +175,28 @@ fn a_killed_ingest_loses_nothing_it_reported() {
     // SIGKILL: no chance to clean up.
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(reported.len(), 60);
-    let store = marsad_store::Store::open(&db).unwrap();
+    assert_eq!(reported.len(), 60, "{db}");
+    let store = marsad_store::Store::open(&location).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     for id in &reported {
         assert!(
             store.has_article(id).unwrap(),
-            "article {id} was reported stored but is missing"
+            "{db}: article {id} was reported stored but is missing"
         );
     }
     let n = store.count_articles().unwrap();
-    assert!((60..400).contains(&n), "{n} articles");
+    assert!((60..400).contains(&n), "{db}: {n} articles");
     drop(store);
     // A rerun completes the job and stores nothing twice.
-    let (lines, _) = ingest(&db, &[arts.to_str().unwrap()]);
-    assert_eq!(lines.len(), 400);
-    assert_eq!(
-        marsad_store::Store::open(&db)
-            .unwrap()
-            .count_articles()
-            .unwrap(),
-        400
+    let out = run(&["ingest", "--db", db, arts.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 400);
+    let store = marsad_store::Store::open(&location).unwrap();
+    assert_eq!(store.count_articles().unwrap(), 400, "{db}");
 }
 
 #[test]

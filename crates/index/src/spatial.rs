@@ -135,20 +135,31 @@ impl SpatialIndex {
         limit: usize,
         offset: usize,
     ) -> Page {
-        match sort {
-            Sort::Distance => found.sort_by(|a, b| {
-                a.1.unwrap_or(0.0)
-                    .total_cmp(&b.1.unwrap_or(0.0))
-                    .then_with(|| a.0.id.cmp(&b.0.id))
-            }),
-            Sort::DateDesc => found.sort_by(|a, b| by_date(a.0, b.0, false)),
-            Sort::DateAsc => found.sort_by(|a, b| by_date(a.0, b.0, true)),
-        }
+        let order =
+            |a: &(&IncidentPoint, Option<f64>), b: &(&IncidentPoint, Option<f64>)| match sort {
+                Sort::Distance => {
+                    a.1.unwrap_or(0.0)
+                        .total_cmp(&b.1.unwrap_or(0.0))
+                        .then_with(|| a.0.id.cmp(&b.0.id))
+                }
+                Sort::DateDesc => by_date(a.0, b.0, false),
+                Sort::DateAsc => by_date(a.0, b.0, true),
+            };
         let total = found.len();
+        // Only the requested page needs ordering: select what comes before
+        // its end (linear), then sort that. The orders are total (ids
+        // break ties), so the page is the one a full sort gives.
+        let end = offset.saturating_add(limit).min(total);
+        if end == 0 {
+            found.clear();
+        } else if end < total {
+            found.select_nth_unstable_by(end - 1, order);
+            found.truncate(end);
+        }
+        found.sort_unstable_by(order);
         let hits = found
             .into_iter()
             .skip(offset)
-            .take(limit)
             .map(|(p, d)| Hit {
                 id: p.id.to_string(),
                 distance_km: d,
