@@ -194,18 +194,7 @@ impl Postgres {
                 &[&id],
             )?
             .iter()
-            .map(|r| {
-                Ok(Source {
-                    article_id: r.try_get(0)?,
-                    url: r.try_get(1)?,
-                    title: r.try_get(2)?,
-                    outlet: r.try_get(3)?,
-                    published: r.try_get(4)?,
-                    start: usize::try_from(r.try_get::<_, i64>(5)?).unwrap_or(0),
-                    end: usize::try_from(r.try_get::<_, i64>(6)?).unwrap_or(0),
-                    evidence: r.try_get(7)?,
-                })
-            })
+            .map(|r| source_row(r, 0))
             .collect::<Result<_>>()?;
         Ok(Some(inc))
     }
@@ -273,21 +262,7 @@ impl Postgres {
         )?;
         let sources = rows
             .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<_, String>(0)?,
-                    Source {
-                        article_id: r.try_get(1)?,
-                        url: r.try_get(2)?,
-                        title: r.try_get(3)?,
-                        outlet: r.try_get(4)?,
-                        published: r.try_get(5)?,
-                        start: usize::try_from(r.try_get::<_, i64>(6)?).unwrap_or(0),
-                        end: usize::try_from(r.try_get::<_, i64>(7)?).unwrap_or(0),
-                        evidence: r.try_get(8)?,
-                    },
-                ))
-            })
+            .map(|r| Ok((r.try_get::<_, String>(0)?, source_row(r, 1)?)))
             .collect::<Result<Vec<_>>>()?;
         attach_sources(&mut incidents, sources);
         Ok(incidents)
@@ -404,6 +379,23 @@ fn migrate(client: &mut Client) -> Result<()> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// A source from eight columns starting at `at`: article id, url, title,
+/// outlet, published, start, end, evidence.
+fn source_row(r: &Row, at: usize) -> Result<Source> {
+    let offset =
+        |i: usize| -> Result<usize> { Ok(usize::try_from(r.try_get::<_, i64>(i)?).unwrap_or(0)) };
+    Ok(Source {
+        article_id: r.try_get(at)?,
+        url: r.try_get(at + 1)?,
+        title: r.try_get(at + 2)?,
+        outlet: r.try_get(at + 3)?,
+        published: r.try_get(at + 4)?,
+        start: offset(at + 5)?,
+        end: offset(at + 6)?,
+        evidence: r.try_get(at + 7)?,
+    })
 }
 
 fn incident_row(row: &Row) -> Result<Incident> {

@@ -21,6 +21,21 @@ fn date_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveD
     Ok(s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
 }
 
+/// A source from eight columns starting at `at`: article id, url, title,
+/// outlet, published, start, end, evidence.
+fn source_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Source> {
+    Ok(Source {
+        article_id: r.get(at)?,
+        url: r.get(at + 1)?,
+        title: r.get(at + 2)?,
+        outlet: r.get(at + 3)?,
+        published: date_col(r, at + 4)?,
+        start: r.get::<_, i64>(at + 5)? as usize,
+        end: r.get::<_, i64>(at + 6)? as usize,
+        evidence: r.get(at + 7)?,
+    })
+}
+
 fn incident_row(row: &Row<'_>) -> rusqlite::Result<Incident> {
     Columns {
         id: row.get(0)?,
@@ -140,18 +155,7 @@ impl Sqlite {
              FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ?1 ORDER BY a.published, a.ingested_at",
         )?;
         inc.sources = s
-            .query_map([id], |r| {
-                Ok(Source {
-                    article_id: r.get(0)?,
-                    url: r.get(1)?,
-                    title: r.get(2)?,
-                    outlet: r.get(3)?,
-                    published: date_col(r, 4)?,
-                    start: r.get::<_, i64>(5)? as usize,
-                    end: r.get::<_, i64>(6)? as usize,
-                    evidence: r.get(7)?,
-                })
-            })?
+            .query_map([id], |r| source_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(inc))
     }
@@ -246,21 +250,7 @@ impl Sqlite {
             "SELECT s.incident_id, s.article_id, a.url, a.title, a.outlet, a.published, s.start, s.end, s.evidence \
              FROM incident_sources s JOIN articles a ON a.id = s.article_id ORDER BY a.published, a.ingested_at, s.rowid",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                Source {
-                    article_id: r.get(1)?,
-                    url: r.get(2)?,
-                    title: r.get(3)?,
-                    outlet: r.get(4)?,
-                    published: date_col(r, 5)?,
-                    start: r.get::<_, i64>(6)? as usize,
-                    end: r.get::<_, i64>(7)? as usize,
-                    evidence: r.get(8)?,
-                },
-            ))
-        })?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, source_row(r, 1)?)))?;
         attach_sources(&mut incidents, rows.collect::<rusqlite::Result<_>>()?);
         Ok(incidents)
     }
