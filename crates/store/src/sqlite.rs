@@ -87,10 +87,26 @@ impl Sqlite {
             conn.pragma_update(None, "cache_size", -65536)?;
             Ok(conn)
         };
-        let mut conn = open(path).map_err(|source| Error::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        // Switching a new file to WAL can fail at once with "database is
+        // locked" (no busy wait) when another process opens it at the same
+        // moment, e.g. a server and an ingest started together: try again.
+        let mut attempt = 0;
+        let mut conn = loop {
+            match open(path) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && attempt < 100 =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => {
+                    break other.map_err(|source| Error::Open {
+                        path: path.to_path_buf(),
+                        source,
+                    })?
+                }
+            }
+        };
         schema::migrate(&mut conn)?;
         Ok(Sqlite { conn })
     }

@@ -187,7 +187,7 @@ fn two_writers_reporting_one_incident_at_once_make_one_incident() {
 fn replicas_starting_together_migrate_once() {
     for (name, location, _keep) in backends() {
         std::thread::scope(|s| {
-            for _ in 0..3 {
+            for _ in 0..6 {
                 s.spawn(|| Store::open(&location).unwrap());
             }
         });
