@@ -406,6 +406,7 @@ fn replicas_over_one_postgres_database_see_each_others_writes() {
     assert_eq!(get(&c, &b.url("/healthz")).1["database"], "postgres");
     assert_eq!(post_article(&c, &a, HAJIN_STRIKE, "2024-06-03"), 201);
     let took = seconds_until_listed(&c, &b, 1, 5.0).expect("the other replica lists it");
+    eprintln!("seen by the other replica after {took:.3} s");
     assert!(took < 2.0, "seen by the other replica after {took:.2} s");
     // The same report through the other replica merges, on both.
     let again = HAJIN_STRIKE.replace("مجهولة", "");

@@ -91,7 +91,7 @@ fn serve(state: marsad_server::AppState, addr: &str) -> Result<()> {
         };
         // Writes made by other processes (replicas, `marsad ingest`) reach
         // this server's index through the store's change sequence.
-        tokio::spawn(marsad_server::follow(state.clone()));
+        marsad_server::follow(state.clone())?;
         axum::serve(listener, marsad_server::router(state))
             .with_graceful_shutdown(shutdown)
             .await?;

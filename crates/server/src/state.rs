@@ -55,6 +55,9 @@ pub struct Follow {
     pub last_change: AtomicI64,
     /// When the store was last read for changes.
     pub last_sync: Mutex<Instant>,
+    /// A connection of the follower's own, so waiting for changes never
+    /// holds up the handlers' reads.
+    store: Mutex<Store>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -79,6 +82,7 @@ impl AppState {
             database: reader.backend(),
             last_change: AtomicI64::new(last_change),
             last_sync: Mutex::new(Instant::now()),
+            store: Mutex::new(Store::open(db)?),
         });
         Ok(AppState {
             follow,
@@ -105,47 +109,55 @@ impl AppState {
     }
 }
 
-/// How often a server reads the store for writes made elsewhere.
+/// How often a server reads the store for writes made elsewhere, at most
+/// (on PostgreSQL a notification wakes it at once).
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 
 /// Keeps the index in step with writes made by other processes (replicas
-/// over one PostgreSQL database, or `marsad ingest` next to `marsad serve`):
-/// reads the store's changes every [`FOLLOW_EVERY`]. A failed read (the
-/// database restarting) is logged and tried again; nothing is skipped,
-/// since the next read starts from the last change put in the index.
-pub async fn follow(state: AppState) {
-    let mut failing = false;
-    loop {
-        tokio::time::sleep(FOLLOW_EVERY).await;
-        let (reader, index, since) = (
-            state.reader.clone(),
-            state.index.clone(),
-            state.follow.last_change.load(Ordering::Acquire),
-        );
-        let read = tokio::task::spawn_blocking(move || {
-            let store = reader.lock().unwrap_or_else(|e| e.into_inner());
-            marsad_pipeline::catch_up(&store, &index, since)
-        })
-        .await;
-        match read {
-            Ok(Ok(last)) => {
-                state.follow.last_change.fetch_max(last, Ordering::AcqRel);
-                *state
-                    .follow
-                    .last_sync
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner()) = Instant::now();
-                if failing {
-                    tracing::info!("following the database again");
-                    failing = false;
+/// over one PostgreSQL database, or `marsad ingest` next to `marsad serve`),
+/// on a thread of its own: waits for a change notification (PostgreSQL
+/// LISTEN) or [`FOLLOW_EVERY`], then reads the changes after the last one
+/// indexed. A failed read (the database restarting) is logged and tried
+/// again; nothing is skipped, since each read starts from the last change
+/// put in the index.
+pub fn follow(state: AppState) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("marsad-follow".into())
+        .spawn(move || {
+            let mut failing = false;
+            loop {
+                let since = state.follow.last_change.load(Ordering::Acquire);
+                let read = {
+                    let store = state.follow.store.lock().unwrap_or_else(|e| e.into_inner());
+                    store
+                        .wait_for_changes(FOLLOW_EVERY)
+                        .map(|_| marsad_pipeline::catch_up(&store, &state.index, since))
+                };
+                match read {
+                    Ok(Ok(last)) => {
+                        state.follow.last_change.fetch_max(last, Ordering::AcqRel);
+                        *state
+                            .follow
+                            .last_sync
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner()) = Instant::now();
+                        if failing {
+                            tracing::info!("following the database again");
+                            failing = false;
+                        }
+                        continue;
+                    }
+                    Ok(Err(e)) if !failing => {
+                        tracing::warn!(error = %e, "cannot read the database's changes; retrying");
+                        failing = true;
+                    }
+                    Err(e) if !failing => {
+                        tracing::warn!(error = %e, "cannot wait for the database's changes; retrying");
+                        failing = true;
+                    }
+                    _ => {}
                 }
+                std::thread::sleep(FOLLOW_EVERY);
             }
-            Ok(Err(e)) if !failing => {
-                tracing::warn!(error = %e, "cannot read the database's changes; retrying");
-                failing = true;
-            }
-            Ok(Err(_)) => {}
-            Err(e) => tracing::error!(error = %e, "the change reader panicked"),
-        }
-    }
+        })
 }

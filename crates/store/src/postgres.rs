@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use marsad_model::{same_incident, Article, Format, Incident, Scope, Source};
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls, Row, Transaction};
 
 use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
@@ -89,7 +90,12 @@ pub(crate) struct Postgres {
     url: String,
     // Behind a mutex so reads take `&self`, as they do on SQLite.
     client: Mutex<Client>,
+    // A second connection, opened on first wait, that LISTENs for changes.
+    listener: Mutex<Option<Client>>,
 }
+
+/// The channel every ingest that changed incidents notifies on commit.
+const CHANGES_CHANNEL: &str = "marsad_changes";
 
 impl Postgres {
     /// Connects and brings the schema up to date.
@@ -102,6 +108,7 @@ impl Postgres {
         Ok(Postgres {
             url: url.to_string(),
             client: Mutex::new(client),
+            listener: Mutex::new(None),
         })
     }
 
@@ -172,8 +179,34 @@ impl Postgres {
                 )?;
             }
         }
+        if !report.incidents_new.is_empty() || !report.incidents_merged.is_empty() {
+            // Delivered at commit: other servers catch up at once.
+            tx.execute("SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL])?;
+        }
         tx.commit()?;
         Ok(report)
+    }
+
+    /// Waits until another process commits a change, or `timeout` passes;
+    /// true if one did. A dropped listening connection is opened again.
+    pub(crate) fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<bool> {
+        let mut guard = self.listener.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.as_ref().is_none_or(Client::is_closed) {
+            let mut c = Client::connect(&self.url, NoTls).map_err(|source| Error::Connect {
+                location: crate::Location::Postgres(self.url.clone()).to_string(),
+                source,
+            })?;
+            c.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))?;
+            *guard = Some(c);
+        }
+        let Some(client) = guard.as_mut() else {
+            return Ok(false);
+        };
+        let mut notifications = client.notifications();
+        let woke = notifications.timeout_iter(timeout).next()?.is_some();
+        // Several commits may have notified: one catch-up reads them all.
+        while notifications.iter().next()?.is_some() {}
+        Ok(woke)
     }
 
     pub(crate) fn incident(&self, id: &str) -> Result<Option<Incident>> {

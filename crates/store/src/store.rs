@@ -163,6 +163,20 @@ impl Store {
         }
     }
 
+    /// Waits until another process may have written (PostgreSQL: a
+    /// notification, at once; SQLite: no notifications, so simply
+    /// `timeout`) or `timeout` passes. Then [`Store::changes_since`] tells
+    /// what changed.
+    pub fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<bool> {
+        match &self.0 {
+            Backend::Sqlite(_) => {
+                std::thread::sleep(timeout);
+                Ok(false)
+            }
+            Backend::Postgres(p) => p.wait_for_changes(timeout),
+        }
+    }
+
     /// Number of incidents.
     pub fn count_incidents(&self) -> Result<u64> {
         match &self.0 {
