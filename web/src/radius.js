@@ -6,8 +6,8 @@ import { filterQuery } from "./filters.js";
 import { named, title, translate } from "./i18n.js";
 import { EMPTY } from "./style.js";
 
-export const MIN_KM = 1;
-export const MAX_KM = 500;
+const MIN_KM = 1;
+const MAX_KM = 500;
 const DEFAULT_KM = 25;
 const LISTED = 200;
 

@@ -100,10 +100,7 @@ const CHANGES_CHANNEL: &str = "marsad_changes";
 impl Postgres {
     /// Connects and brings the schema up to date.
     pub(crate) fn connect(url: &str) -> Result<Self> {
-        let mut client = Client::connect(url, NoTls).map_err(|source| Error::Connect {
-            location: crate::Location::Postgres(url.to_string()).to_string(),
-            source,
-        })?;
+        let mut client = open_client(url)?;
         migrate(&mut client)?;
         Ok(Postgres {
             url: url.to_string(),
@@ -117,7 +114,7 @@ impl Postgres {
     fn client(&self) -> std::sync::MutexGuard<'_, Client> {
         let mut guard = self.client.lock().unwrap_or_else(|e| e.into_inner());
         if guard.is_closed() {
-            match Client::connect(&self.url, NoTls) {
+            match open_client(&self.url) {
                 Ok(c) => *guard = c,
                 Err(e) => tracing::warn!(error = %e, "cannot reconnect to PostgreSQL"),
             }
@@ -192,10 +189,7 @@ impl Postgres {
     pub(crate) fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<bool> {
         let mut guard = self.listener.lock().unwrap_or_else(|e| e.into_inner());
         if guard.as_ref().is_none_or(Client::is_closed) {
-            let mut c = Client::connect(&self.url, NoTls).map_err(|source| Error::Connect {
-                location: crate::Location::Postgres(self.url.clone()).to_string(),
-                source,
-            })?;
+            let mut c = open_client(&self.url)?;
             c.batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))?;
             *guard = Some(c);
         }
@@ -347,11 +341,15 @@ impl Postgres {
         Ok(())
     }
 
-    pub(crate) fn count(&self, table: Table) -> Result<u64> {
-        let sql = match table {
-            Table::Incidents => "SELECT count(*) FROM incidents",
-            Table::Articles => "SELECT count(*) FROM articles",
-        };
+    pub(crate) fn count_incidents(&self) -> Result<u64> {
+        self.count("SELECT count(*) FROM incidents")
+    }
+
+    pub(crate) fn count_articles(&self) -> Result<u64> {
+        self.count("SELECT count(*) FROM articles")
+    }
+
+    fn count(&self, sql: &str) -> Result<u64> {
         let n: i64 = self.client().query_one(sql, &[])?.try_get(0)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -367,11 +365,12 @@ impl Postgres {
     }
 }
 
-/// Which table to count.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Table {
-    Incidents,
-    Articles,
+/// A connection to `url`; its error names the database without the password.
+fn open_client(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(|source| Error::Connect {
+        location: crate::Location::Postgres(url.to_string()).to_string(),
+        source,
+    })
 }
 
 fn offset(n: usize) -> i64 {

@@ -2,7 +2,7 @@
 
 use marsad_model::{Article, Incident};
 
-use crate::postgres::{Postgres, Table};
+use crate::postgres::Postgres;
 use crate::sqlite::Sqlite;
 use crate::{Location, Result};
 
@@ -181,7 +181,7 @@ impl Store {
     pub fn count_incidents(&self) -> Result<u64> {
         match &self.0 {
             Backend::Sqlite(s) => s.count_incidents(),
-            Backend::Postgres(p) => p.count(Table::Incidents),
+            Backend::Postgres(p) => p.count_incidents(),
         }
     }
 
@@ -189,7 +189,7 @@ impl Store {
     pub fn count_articles(&self) -> Result<u64> {
         match &self.0 {
             Backend::Sqlite(s) => s.count_articles(),
-            Backend::Postgres(p) => p.count(Table::Articles),
+            Backend::Postgres(p) => p.count_articles(),
         }
     }
 
