@@ -426,6 +426,37 @@ fn replicas_over_one_postgres_database_see_each_others_writes() {
 }
 
 #[test]
+fn a_replica_that_lost_the_database_rebuilds_its_index_and_goes_on() {
+    let Some(db) = postgres_database() else {
+        return;
+    };
+    let a = Server::start(&db, &["--token", "t0ken"]);
+    let b = Server::start(&db, &["--token", "t0ken"]);
+    let c = Client::new();
+    // As a database restart or failover would: end every server session.
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let cut: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(
+        cut >= 6,
+        "each server holds three or four sessions; cut {cut}"
+    );
+    // The first write after it is acknowledged, and the other replica,
+    // having rebuilt its index, shows it.
+    assert_eq!(post_article(&c, &a, HAJIN_STRIKE, "2024-06-03"), 201);
+    let took = seconds_until_listed(&c, &b, 1, 5.0).expect("the other replica lists it");
+    assert!(took < 2.0, "seen by the other replica after {took:.2} s");
+    let (_, health) = get(&c, &b.url("/healthz"));
+    assert!(health["resyncs"].as_u64() >= Some(1), "{health}");
+}
+
+#[test]
 fn an_ingest_next_to_a_running_server_reaches_its_map() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");

@@ -118,6 +118,22 @@ pub fn load_index(store: &Store) -> Result<(SpatialIndex, i64)> {
     Ok((SpatialIndex::bulk_load(points), last))
 }
 
+/// Rebuilds `index` from the whole store; returns the last change number.
+/// A server does this after losing its database: whatever happened
+/// meanwhile (a failover, a restore behind the same URL), its index then
+/// holds what the store holds, not what it held before.
+pub fn resync(store: &Store, index: &RwLock<SpatialIndex>) -> Result<i64> {
+    let (fresh, last) = load_index(store)?;
+    let incidents = fresh.len();
+    *index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    tracing::info!(
+        incidents,
+        last_change = last,
+        "index rebuilt from the store"
+    );
+    Ok(last)
+}
+
 /// Puts into `index` what was written to the store after change `since`
 /// (by this process or any other); returns the last change number. A
 /// server calls it every moment, so replicas over one database, or a

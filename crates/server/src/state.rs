@@ -1,7 +1,7 @@
 //! Shared state: the gazetteer, the pipeline that writes, the connection
 //! that reads, and the index.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -55,6 +55,8 @@ pub struct Follow {
     pub last_change: AtomicI64,
     /// When the store was last read for changes.
     pub last_sync: Mutex<Instant>,
+    /// How many times the index was rebuilt after losing the database.
+    pub resyncs: AtomicU64,
     /// A connection of the follower's own, so waiting for changes never
     /// holds up the handlers' reads.
     store: Mutex<Store>,
@@ -82,6 +84,7 @@ impl AppState {
             database: reader.backend(),
             last_change: AtomicI64::new(last_change),
             last_sync: Mutex::new(Instant::now()),
+            resyncs: AtomicU64::new(0),
             store: Mutex::new(Store::open(db)?),
         });
         Ok(AppState {
@@ -117,34 +120,39 @@ pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 /// over one PostgreSQL database, or `marsad ingest` next to `marsad serve`),
 /// on a thread of its own: waits for a change notification (PostgreSQL
 /// LISTEN) or [`FOLLOW_EVERY`], then reads the changes after the last one
-/// indexed. A failed read (the database restarting) is logged and tried
-/// again; nothing is skipped, since each read starts from the last change
-/// put in the index.
+/// indexed. A failed read (the database restarting, the connection cut) is
+/// logged and tried again; the first read that works after it rebuilds the
+/// index from the whole store, since notifications were lost meanwhile and
+/// the database may not be the one it was.
 pub fn follow(state: AppState) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("marsad-follow".into())
         .spawn(move || {
+            let f = &state.follow;
             let mut failing = false;
             loop {
-                let since = state.follow.last_change.load(Ordering::Acquire);
+                let since = f.last_change.load(Ordering::Acquire);
                 let read = {
-                    let store = state.follow.store.lock().unwrap_or_else(|e| e.into_inner());
-                    store
-                        .wait_for_changes(FOLLOW_EVERY)
-                        .map(|_| marsad_pipeline::catch_up(&store, &state.index, since))
+                    let store = f.store.lock().unwrap_or_else(|e| e.into_inner());
+                    store.wait_for_changes(FOLLOW_EVERY).map(|_| {
+                        if failing {
+                            marsad_pipeline::resync(&store, &state.index)
+                        } else {
+                            marsad_pipeline::catch_up(&store, &state.index, since)
+                        }
+                    })
                 };
                 match read {
                     Ok(Ok(last)) => {
-                        state.follow.last_change.fetch_max(last, Ordering::AcqRel);
-                        *state
-                            .follow
-                            .last_sync
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner()) = Instant::now();
                         if failing {
+                            f.last_change.store(last, Ordering::Release);
+                            f.resyncs.fetch_add(1, Ordering::AcqRel);
                             tracing::info!("following the database again");
                             failing = false;
+                        } else {
+                            f.last_change.fetch_max(last, Ordering::AcqRel);
                         }
+                        *f.last_sync.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
                         continue;
                     }
                     Ok(Err(e)) if !failing => {

@@ -4,9 +4,12 @@
 //! through the R*Tree, so the two should cost about the same.
 //!
 //! `cargo bench -p marsad-store --bench ingest`. The million-incident store
-//! is built once (about 6 minutes on 2 cores) into
+//! is built once (about 3 minutes on 2 cores) into
 //! `target/marsad-bench/store-1000000.db` and copied for each run;
-//! `MARSAD_BENCH_INCIDENTS` sets another size.
+//! `MARSAD_BENCH_INCIDENTS` sets another size. With
+//! `MARSAD_BENCH_POSTGRES=postgres://…/postgres` the same on PostgreSQL: an
+//! empty database each run, and a copy of the SQLite store kept in a
+//! database `marsad_bench_<n>` (copied once, a few minutes).
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 #[path = "../examples/support/synthetic_data.rs"]
@@ -48,7 +51,71 @@ fn prepared(n: usize) -> PathBuf {
         drop(store);
         std::fs::rename(&partial, &path).expect("rename");
     }
+    // A store kept from an older build: migrate it once, here, not per copy.
+    drop(Store::open(&path).expect("open the prepared store"));
     path
+}
+
+/// The stores to ingest into, named by backend and size: SQLite always,
+/// PostgreSQL when `MARSAD_BENCH_POSTGRES` names a server.
+fn stores(big: usize) -> Vec<(String, Store, Option<tempfile::TempDir>)> {
+    let mut out = Vec::new();
+    for n in [0, big] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("m.db");
+        if n > 0 {
+            std::fs::copy(prepared(n), &db).expect("copy the prepared store");
+        }
+        let store = Store::open(&db).expect("open");
+        out.push((format!("sqlite_ingest_article_into_{n}"), store, Some(dir)));
+    }
+    let Ok(url) = std::env::var("MARSAD_BENCH_POSTGRES") else {
+        eprintln!("PostgreSQL left out: MARSAD_BENCH_POSTGRES is not set");
+        return out;
+    };
+    for n in [0, big] {
+        let store = postgres_store(&url, n);
+        out.push((format!("postgres_ingest_article_into_{n}"), store, None));
+    }
+    out
+}
+
+/// A PostgreSQL store of `n` incidents on the server at `url`: empty ones
+/// made afresh, full ones copied once from the SQLite store and kept.
+fn postgres_store(url: &str, n: usize) -> Store {
+    let name = format!("marsad_bench_{n}");
+    let base = url.rsplit_once('/').expect("a database URL").0;
+    let location: marsad_store::Location = format!("{base}/{name}").parse().expect("URL");
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    let exists = !admin
+        .query("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .expect("query")
+        .is_empty();
+    if exists && n > 0 {
+        let store = Store::open(&location).expect("open");
+        if store.count_incidents().expect("count") >= n as u64 / 2 {
+            return store;
+        }
+    }
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .expect("drop");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create");
+    let mut store = Store::open(&location).expect("open");
+    if n > 0 {
+        eprintln!("copying the store of {n} into {name} (once)…");
+        let from = Store::open(prepared(n)).expect("open the prepared store");
+        store
+            .restore(
+                &from.articles().expect("read"),
+                &from.incidents_with_sources().expect("read"),
+                &mut || {},
+            )
+            .expect("restore");
+    }
+    store
 }
 
 fn bench(c: &mut Criterion) {
@@ -58,23 +125,21 @@ fn bench(c: &mut Criterion) {
         .unwrap_or(1_000_000);
     let mut g = c.benchmark_group("store");
     g.sample_size(30);
-    for n in [0, big] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("m.db");
-        if n > 0 {
-            std::fs::copy(prepared(n), &db).expect("copy the prepared store");
-        }
-        let mut store = Store::open(&db).expect("open");
-        let mut rng = Uniform::new(7);
+    // Kept PostgreSQL stores see every run: new articles and places each time.
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(7, |d| d.as_secs());
+    for (name, mut store, _keep) in stores(big) {
+        let mut rng = Uniform::new(run);
         let mut k = 0;
-        g.bench_function(format!("ingest_article_into_{n}"), |b| {
+        g.bench_function(name, |b| {
             b.iter_batched(
                 || {
                     k += 1;
                     let incidents: Vec<_> = (0..3)
-                        .map(|j| synthetic_data::incident(&format!("b{k}-"), j, &mut rng))
+                        .map(|j| synthetic_data::incident(&format!("b{run}-{k}-"), j, &mut rng))
                         .collect();
-                    (article(format!("bench article {k}")), incidents)
+                    (article(format!("bench article {run}-{k}")), incidents)
                 },
                 |(a, incidents)| store.ingest(&a, &incidents).expect("ingest"),
                 BatchSize::SmallInput,

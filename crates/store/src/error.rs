@@ -36,8 +36,8 @@ pub enum Error {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// A PostgreSQL query or write failed.
-    #[error("database: {0}")]
-    Postgres(#[from] postgres::Error),
+    #[error("database: {}", describe(.0))]
+    Postgres(postgres::Error),
     /// A stored value is not one Marsad writes.
     #[error("database: corrupt value in {column}: {message}")]
     Corrupt {
@@ -62,3 +62,22 @@ pub enum Error {
 
 /// Result alias of the store.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        Error::Postgres(e)
+    }
+}
+
+/// The driver's error with its causes: "db error: ERROR: relation … does
+/// not exist", not just "db error".
+pub(crate) fn describe(e: &postgres::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}

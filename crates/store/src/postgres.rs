@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use marsad_model::{same_incident, Article, Format, Incident, Scope, Source};
 use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Transaction};
 
 use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
@@ -109,21 +110,40 @@ impl Postgres {
         })
     }
 
-    /// The connection, opened again if the server dropped it (a restart, a
-    /// failover): the next call works once the database is back.
-    fn client(&self) -> std::sync::MutexGuard<'_, Client> {
-        let mut guard = self.client.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.is_closed() {
-            match open_client(&self.url) {
-                Ok(c) => *guard = c,
-                Err(e) => tracing::warn!(error = %e, "cannot reconnect to PostgreSQL"),
-            }
+    /// Runs `op` on the connection. If the connection is gone (a restart, a
+    /// failover, a terminated backend), the call opens a new one, and an
+    /// `op` that failed because its connection died runs once more on it.
+    /// That is safe for everything here: reads, a restore (one transaction
+    /// into an empty store) and ingests, which store an article once however
+    /// often it is sent.
+    fn run<T>(&self, mut op: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+        let mut client = self.client.lock().unwrap_or_else(|e| e.into_inner());
+        if client.is_closed() {
+            *client = open_client(&self.url)?;
         }
-        guard
+        match op(&mut client) {
+            Err(Error::Postgres(e)) if client.is_closed() || connection_lost(&e) => {
+                tracing::warn!(
+                    error = crate::error::describe(&e),
+                    "lost the PostgreSQL connection; reconnecting"
+                );
+                *client = open_client(&self.url)?;
+                op(&mut client)
+            }
+            other => other,
+        }
+    }
+
+    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        self.run(|c| Ok(c.query(sql, params)?))
+    }
+
+    fn query_one(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
+        self.run(|c| Ok(c.query_one(sql, params)?))
     }
 
     pub(crate) fn changes_since(&self, since: i64) -> Result<(Vec<Incident>, i64)> {
-        let rows = self.client().query(
+        let rows = self.query(
             &format!(
                 "SELECT {INCIDENT_COLUMNS}, change_seq FROM incidents WHERE change_seq > $1 ORDER BY change_seq"
             ),
@@ -143,45 +163,7 @@ impl Postgres {
         article: &Article,
         incidents: &[Incident],
     ) -> Result<IngestReport> {
-        let mut client = self.client();
-        let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
-        let mut report = IngestReport {
-            article_id: article.id(),
-            ..Default::default()
-        };
-        if !insert_article(&mut tx, article, &report.article_id)? {
-            return Ok(report);
-        }
-        report.new_article = true;
-        for inc in incidents {
-            let id = match reported_before(&mut tx, inc)? {
-                Some(mut known) => {
-                    known.absorb(inc, Scope::Articles);
-                    update_incident(&mut tx, &known)?;
-                    report.incidents_merged.push(known.id.clone());
-                    known.id
-                }
-                None => {
-                    insert_incident(&mut tx, inc)?;
-                    report.incidents_new.push(inc.id.clone());
-                    inc.id.clone()
-                }
-            };
-            if let Some(s) = inc.sources.first() {
-                tx.execute(
-                    "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                    &[&id, &report.article_id, &offset(s.start), &offset(s.end), &s.evidence],
-                )?;
-            }
-        }
-        if !report.incidents_new.is_empty() || !report.incidents_merged.is_empty() {
-            // Delivered at commit: other servers catch up at once.
-            tx.execute("SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL])?;
-        }
-        tx.commit()?;
-        Ok(report)
+        self.run(|client| ingest(client, article, incidents))
     }
 
     /// Waits until another process commits a change, or `timeout` passes;
@@ -196,38 +178,40 @@ impl Postgres {
         let Some(client) = guard.as_mut() else {
             return Ok(false);
         };
-        let mut notifications = client.notifications();
-        let woke = notifications.timeout_iter(timeout).next()?.is_some();
-        // Several commits may have notified: one catch-up reads them all.
-        while notifications.iter().next()?.is_some() {}
-        Ok(woke)
+        let woke = drain(client, timeout);
+        if woke.is_err() {
+            // Whatever went wrong, listen again on a new connection.
+            *guard = None;
+        }
+        woke
     }
 
     pub(crate) fn incident(&self, id: &str) -> Result<Option<Incident>> {
-        let mut client = self.client();
-        let rows = client.query(
-            &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
-            &[&id],
-        )?;
-        let Some(row) = rows.first() else {
-            return Ok(None);
-        };
-        let mut inc = incident_row(row)?;
-        inc.sources = client
-            .query(
-                "SELECT s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
-                 FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = $1 \
-                 ORDER BY a.published NULLS FIRST, a.ingested_at",
+        self.run(|client| {
+            let rows = client.query(
+                &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
                 &[&id],
-            )?
-            .iter()
-            .map(|r| source_row(r, 0))
-            .collect::<Result<_>>()?;
-        Ok(Some(inc))
+            )?;
+            let Some(row) = rows.first() else {
+                return Ok(None);
+            };
+            let mut inc = incident_row(row)?;
+            inc.sources = client
+                .query(
+                    "SELECT s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
+                     FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = $1 \
+                     ORDER BY a.published NULLS FIRST, a.ingested_at",
+                    &[&id],
+                )?
+                .iter()
+                .map(|r| source_row(r, 0))
+                .collect::<Result<_>>()?;
+            Ok(Some(inc))
+        })
     }
 
     pub(crate) fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
-        let rows = self.client().query(
+        let rows = self.query(
             &format!(
                 "SELECT {INCIDENT_COLUMNS} FROM incidents JOIN unnest($1::text[]) WITH ORDINALITY AS asked(id, n) \
                  USING (id) ORDER BY asked.n"
@@ -238,7 +222,7 @@ impl Postgres {
     }
 
     pub(crate) fn all_incidents(&self) -> Result<Vec<Incident>> {
-        let rows = self.client().query(
+        let rows = self.query(
             &format!("SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY date DESC NULLS LAST, id"),
             &[],
         )?;
@@ -246,7 +230,7 @@ impl Postgres {
     }
 
     pub(crate) fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        let rows = self.client().query(
+        let rows = self.query(
             "SELECT DISTINCT ON (s.incident_id) s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence \
              FROM incident_sources s JOIN articles a ON a.id = s.article_id \
              ORDER BY s.incident_id, a.published NULLS FIRST, a.ingested_at",
@@ -258,7 +242,7 @@ impl Postgres {
     }
 
     pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>> {
-        let rows = self.client().query(
+        let rows = self.query(
             "SELECT url, title, published, to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), text \
              FROM articles ORDER BY ingested_at, id",
             &[],
@@ -281,7 +265,7 @@ impl Postgres {
 
     pub(crate) fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
         let mut incidents = self.all_incidents()?;
-        let rows = self.client().query(
+        let rows = self.query(
             "SELECT s.incident_id, s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
              FROM incident_sources s JOIN articles a ON a.id = s.article_id \
              ORDER BY a.published NULLS FIRST, a.ingested_at, s.incident_id, s.start_at",
@@ -299,46 +283,9 @@ impl Postgres {
         &mut self,
         articles: &[StoredArticle],
         incidents: &[Incident],
+        written: &mut dyn FnMut(),
     ) -> Result<()> {
-        let mut client = self.client();
-        let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
-        let stored: i64 = tx
-            .query_one(
-                "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM incidents)",
-                &[],
-            )?
-            .try_get(0)?;
-        if stored > 0 {
-            return Err(Error::NotEmpty);
-        }
-        for s in articles {
-            let a = &s.article;
-            tx.execute(
-                "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) \
-                 VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7)",
-                &[
-                    &a.id(),
-                    &a.url,
-                    &a.title,
-                    &a.outlet(),
-                    &a.published,
-                    &s.ingested_at,
-                    &a.text,
-                ],
-            )?;
-        }
-        for inc in incidents {
-            insert_incident(&mut tx, inc)?;
-            for s in &inc.sources {
-                tx.execute(
-                    "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) VALUES ($1, $2, $3, $4, $5)",
-                    &[&inc.id, &s.article_id, &offset(s.start), &offset(s.end), &s.evidence],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        self.run(|client| restore(client, articles, incidents, &mut *written))
     }
 
     pub(crate) fn count_incidents(&self) -> Result<u64> {
@@ -350,19 +297,128 @@ impl Postgres {
     }
 
     fn count(&self, sql: &str) -> Result<u64> {
-        let n: i64 = self.client().query_one(sql, &[])?.try_get(0)?;
+        let n: i64 = self.query_one(sql, &[])?.try_get(0)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     pub(crate) fn has_article(&self, id: &str) -> Result<bool> {
         Ok(self
-            .client()
             .query_one(
                 "SELECT EXISTS(SELECT 1 FROM articles WHERE id = $1)",
                 &[&id],
             )?
             .try_get(0)?)
     }
+}
+
+/// Copies a whole store into this empty one, in one transaction.
+fn restore(
+    client: &mut Client,
+    articles: &[StoredArticle],
+    incidents: &[Incident],
+    written: &mut dyn FnMut(),
+) -> Result<()> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
+    let stored: i64 = tx
+        .query_one(
+            "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM incidents)",
+            &[],
+        )?
+        .try_get(0)?;
+    if stored > 0 {
+        return Err(Error::NotEmpty);
+    }
+    for s in articles {
+        let a = &s.article;
+        tx.execute(
+            "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) \
+             VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7)",
+            &[
+                &a.id(),
+                &a.url,
+                &a.title,
+                &a.outlet(),
+                &a.published,
+                &s.ingested_at,
+                &a.text,
+            ],
+        )?;
+        written();
+    }
+    for inc in incidents {
+        insert_incident(&mut tx, inc)?;
+        for s in &inc.sources {
+            tx.execute(
+                "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) VALUES ($1, $2, $3, $4, $5)",
+                &[&inc.id, &s.article_id, &offset(s.start), &offset(s.end), &s.evidence],
+            )?;
+        }
+        written();
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Stores an article and its incidents in one transaction, holding the
+/// ingest lock: see [`crate::Store::ingest`].
+fn ingest(client: &mut Client, article: &Article, incidents: &[Incident]) -> Result<IngestReport> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
+    let mut report = IngestReport {
+        article_id: article.id(),
+        ..Default::default()
+    };
+    if !insert_article(&mut tx, article, &report.article_id)? {
+        return Ok(report);
+    }
+    report.new_article = true;
+    for inc in incidents {
+        let id = match reported_before(&mut tx, inc)? {
+            Some(mut known) => {
+                known.absorb(inc, Scope::Articles);
+                update_incident(&mut tx, &known)?;
+                report.incidents_merged.push(known.id.clone());
+                known.id
+            }
+            None => {
+                insert_incident(&mut tx, inc)?;
+                report.incidents_new.push(inc.id.clone());
+                inc.id.clone()
+            }
+        };
+        if let Some(s) = inc.sources.first() {
+            tx.execute(
+                "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                &[&id, &report.article_id, &offset(s.start), &offset(s.end), &s.evidence],
+            )?;
+        }
+    }
+    if !report.incidents_new.is_empty() || !report.incidents_merged.is_empty() {
+        // Delivered at commit: other servers catch up at once.
+        tx.execute("SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL])?;
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Waits up to `timeout` for a notification, then takes any others already
+/// delivered (several commits may have notified: one catch-up reads them
+/// all); true if there was one.
+fn drain(client: &mut Client, timeout: std::time::Duration) -> Result<bool> {
+    let mut notifications = client.notifications();
+    let first = notifications.timeout_iter(timeout).next()?;
+    while notifications.iter().next()?.is_some() {}
+    Ok(first.is_some())
+}
+
+/// Whether `e` means the connection is gone: closed, broken, or ended by
+/// the server (shut down, restarted, its backend terminated).
+fn connection_lost(e: &postgres::Error) -> bool {
+    e.is_closed()
+        || e.code()
+            .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"))
 }
 
 /// A connection to `url`; its error names the database without the password.

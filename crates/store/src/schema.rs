@@ -91,7 +91,45 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE incidents ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
     UPDATE incidents SET change_seq = rowid;
     CREATE INDEX incidents_by_change ON incidents(change_seq);",
+    // 4: the R*Tree's time axis in units of 620 days, so that the month
+    // either side a merge lookup searches spans about as much of it as the
+    // 0.1° box does of latitude and longitude. With whole days, time
+    // dwarfed space and R*Tree's splits cut mostly by date: each lookup in a
+    // million incidents read hundreds of nodes (0.5–1.3 ms) for a few dozen
+    // hits; with the axes alike it reads a few (about 0.1 ms).
+    "DROP TRIGGER incidents_where_when_insert;
+    DROP TRIGGER incidents_where_when_update;
+    DROP TRIGGER incidents_where_when_delete;
+    DROP TABLE incidents_where_when;
+    CREATE VIRTUAL TABLE incidents_where_when USING rtree(
+        incident_rowid, min_lat, max_lat, min_lon, max_lon, min_when, max_when
+    );
+    INSERT INTO incidents_where_when
+        SELECT rowid, lat, lat, lon, lon,
+            (julianday(date) - 2451545.0) / 620.0, (julianday(date) - 2451545.0) / 620.0
+        FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL AND date IS NOT NULL;
+    CREATE TRIGGER incidents_where_when_insert AFTER INSERT ON incidents
+        WHEN NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND NEW.date IS NOT NULL
+    BEGIN
+        INSERT INTO incidents_where_when VALUES (NEW.rowid, NEW.lat, NEW.lat, NEW.lon, NEW.lon,
+            (julianday(NEW.date) - 2451545.0) / 620.0, (julianday(NEW.date) - 2451545.0) / 620.0);
+    END;
+    CREATE TRIGGER incidents_where_when_update AFTER UPDATE OF lat, lon, date ON incidents
+    BEGIN
+        DELETE FROM incidents_where_when WHERE incident_rowid = OLD.rowid;
+        INSERT INTO incidents_where_when
+            SELECT NEW.rowid, NEW.lat, NEW.lat, NEW.lon, NEW.lon,
+                (julianday(NEW.date) - 2451545.0) / 620.0, (julianday(NEW.date) - 2451545.0) / 620.0
+            WHERE NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND NEW.date IS NOT NULL;
+    END;
+    CREATE TRIGGER incidents_where_when_delete AFTER DELETE ON incidents
+    BEGIN
+        DELETE FROM incidents_where_when WHERE incident_rowid = OLD.rowid;
+    END;",
 ];
+
+/// Days per unit of the R*Tree's time axis (migration 4).
+pub(crate) const DAYS_PER_WHEN: f64 = 620.0;
 
 /// The newest schema version this build knows.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

@@ -155,11 +155,17 @@ impl Store {
 
     /// Writes a copy of another store's articles and incidents (with their
     /// sources, tolls and source counts as they are) into this one, in one
-    /// transaction. Refused unless this store is empty.
-    pub fn restore(&mut self, articles: &[StoredArticle], incidents: &[Incident]) -> Result<()> {
+    /// transaction. Refused unless this store is empty. `written` is called
+    /// after each article and each incident, for a progress bar.
+    pub fn restore(
+        &mut self,
+        articles: &[StoredArticle],
+        incidents: &[Incident],
+        written: &mut dyn FnMut(),
+    ) -> Result<()> {
         match &mut self.0 {
-            Backend::Sqlite(s) => s.restore(articles, incidents),
-            Backend::Postgres(p) => p.restore(articles, incidents),
+            Backend::Sqlite(s) => s.restore(articles, incidents, written),
+            Backend::Postgres(p) => p.restore(articles, incidents, written),
         }
     }
 

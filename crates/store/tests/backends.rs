@@ -198,3 +198,47 @@ fn replicas_starting_together_migrate_once() {
         );
     }
 }
+
+#[test]
+fn a_postgres_store_goes_on_after_its_connection_is_cut() {
+    let Ok(url) = std::env::var("MARSAD_TEST_POSTGRES") else {
+        eprintln!("PostgreSQL not tested: MARSAD_TEST_POSTGRES is not set");
+        return;
+    };
+    let location = fresh_database(&url);
+    let marsad_store::Location::Postgres(db) = &location else {
+        unreachable!("a postgres:// URL")
+    };
+    let mut store = Store::open(&location).unwrap();
+    let mut admin = postgres::Client::connect(db, postgres::NoTls).unwrap();
+    // As a restart or a failover would: end every other session.
+    let cut = |admin: &mut postgres::Client| -> i64 {
+        admin
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(cut(&mut admin), 1);
+    let report = store
+        .ingest(
+            &article("after the cut", "https://cut.example"),
+            &[strike("c1", "2024-03-05", 34.45, 40.92, 2)],
+        )
+        .unwrap();
+    assert_eq!(report.incidents_new, ["c1"]);
+    assert_eq!(cut(&mut admin), 1);
+    assert_eq!(store.count_incidents().unwrap(), 1);
+    assert!(store
+        .wait_for_changes(std::time::Duration::from_millis(10))
+        .is_ok());
+    assert_eq!(cut(&mut admin), 2); // the reader and the listener
+    let _ = store.wait_for_changes(std::time::Duration::from_millis(10));
+    assert!(store
+        .wait_for_changes(std::time::Duration::from_millis(10))
+        .is_ok());
+    assert_eq!(store.changes_since(0).unwrap().0.len(), 1);
+}

@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use crate::{AppError, AppState};
 
 /// `GET /healthz`: status, counts, the database and how far behind it the
-/// index may be (`sync_lag_ms`: since the store was last read for changes).
+/// index may be (`sync_lag_ms`: since the store was last read for changes;
+/// `resyncs`: index rebuilds after losing the database).
 pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
     let n = state.index.read().map(|i| i.len()).unwrap_or(0);
     let f = &state.follow;
@@ -23,6 +24,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
         "database": f.database,
         "last_change": f.last_change.load(std::sync::atomic::Ordering::Acquire),
         "sync_lag_ms": lag,
+        "resyncs": f.resyncs.load(std::sync::atomic::Ordering::Acquire),
     }))
 }
 
