@@ -433,8 +433,23 @@ fn a_replica_that_lost_the_database_rebuilds_its_index_and_goes_on() {
     let a = Server::start(&db, &["--token", "t0ken"]);
     let b = Server::start(&db, &["--token", "t0ken"]);
     let c = Client::new();
-    // As a database restart or failover would: end every server session.
     let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    // Once both listen for changes…
+    let listening = |admin: &mut postgres::Client| -> i64 {
+        admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let start = std::time::Instant::now();
+    while listening(&mut admin) < 2 && start.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // …end every server session, as a database restart or failover would.
     let cut: i64 = admin
         .query_one(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
