@@ -4,7 +4,12 @@
 //!
 //! Radii are geodesic: a degree envelope wide enough at the query's
 //! latitude selects candidates, then an exact haversine distance from
-//! [`geo`] filters them.
+//! [`geo`] filters them; nodes of the tree wholly inside the circle are
+//! taken without measuring each point.
+//!
+//! The tree keeps a compact entry per incident (40 bytes: coordinates, an
+//! interned id and actor set, type and precision as small integers, the
+//! date as a day number, the confidence); the records stay in the store.
 //!
 //! ```
 //! use marsad_index::{IncidentPoint, IncidentQuery, SpatialIndex, Sort};
@@ -19,10 +24,12 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod filter;
+mod actors;
+mod entry;
+mod ids;
 mod point;
 mod spatial;
 
 pub use marsad_model::{IncidentQuery, Sort};
 pub use point::IncidentPoint;
-pub use spatial::{Hit, Page, SpatialIndex};
+pub use spatial::{Extent, Found, Hit, Page, SpatialIndex};

@@ -1,12 +1,17 @@
 use std::cmp::Ordering;
 
 use geo::{Distance, Haversine, Point};
-use rstar::{RTree, AABB};
+use rstar::{
+    Envelope, ParentNode, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams, SelectionFunction,
+    AABB,
+};
 use rustc_hash::FxHashMap;
 
-use marsad_model::{EventType, IncidentQuery, Sort};
+use marsad_model::{EventType, GeoPrecision, IncidentQuery, Sort};
 
-use crate::filter::accepts;
+use crate::actors::ActorSets;
+use crate::entry::{date_of, day_of, kind_of, Entry, Filter, NO_DAY};
+use crate::ids::Ids;
 use crate::IncidentPoint;
 
 /// One result.
@@ -27,11 +32,72 @@ pub struct Page {
     pub hits: Vec<Hit>,
 }
 
-/// The R-tree and an id map for updates.
-#[derive(Debug, Default)]
+/// Nodes of up to 24 entries: bulk loading fills them, so a million
+/// incidents need about 45,000 nodes above the entries, and a radius
+/// query visits fewer nodes than with rstar's default of 6.
+pub(crate) struct Params;
+
+impl RTreeParams for Params {
+    const MIN_SIZE: usize = 8;
+    const MAX_SIZE: usize = 24;
+    const REINSERTION_COUNT: usize = 6;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
+
+/// An incident as the index holds it: what tiles and aggregates need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found<'a> {
+    /// Incident id.
+    pub id: &'a str,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// What happened.
+    pub event_type: EventType,
+    /// Date, if known.
+    pub date: Option<chrono::NaiveDate>,
+    /// Confidence.
+    pub confidence: f32,
+    /// ACLED geo precision.
+    pub geo_precision: GeoPrecision,
+}
+
+/// Where and when the indexed incidents are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extent {
+    /// `[west, south, east, north]`.
+    pub bbox: [f64; 4],
+    /// The first and last dates, if any incident is dated.
+    pub dates: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+}
+
+/// The R-tree of compact entries, the interned ids and actor sets, and
+/// where each incident is (to find its entry again for an update).
 pub struct SpatialIndex {
-    tree: RTree<IncidentPoint>,
-    by_id: FxHashMap<std::sync::Arc<str>, IncidentPoint>,
+    tree: RTree<Entry, Params>,
+    ids: Ids,
+    at: Vec<[f64; 2]>,
+    actors: ActorSets,
+}
+
+impl Default for SpatialIndex {
+    fn default() -> Self {
+        SpatialIndex {
+            tree: RTree::new_with_params(),
+            ids: Ids::default(),
+            at: Vec::new(),
+            actors: ActorSets::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SpatialIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpatialIndex")
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Mean Earth radius used by `geo`'s haversine, km.
@@ -77,22 +143,144 @@ fn radius_envelopes(lat: f64, lon: f64, radius_km: f64) -> Vec<AABB<[f64; 2]>> {
     out
 }
 
-fn by_date(a: &IncidentPoint, b: &IncidentPoint, asc: bool) -> Ordering {
-    match (a.date, b.date) {
-        (Some(x), Some(y)) => if asc { x.cmp(&y) } else { y.cmp(&x) }.then_with(|| a.id.cmp(&b.id)),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.id.cmp(&b.id),
+/// A radius query: its centre, radius and the envelopes that hold it.
+struct Circle {
+    lat: f64,
+    lon: f64,
+    radius_km: f64,
+    envelopes: Vec<AABB<[f64; 2]>>,
+}
+
+impl Circle {
+    fn new(lat: f64, lon: f64, radius_km: f64) -> Self {
+        Circle {
+            lat,
+            lon,
+            radius_km,
+            envelopes: radius_envelopes(lat, lon, radius_km),
+        }
+    }
+
+    fn km(&self, e: &Entry) -> f64 {
+        km(self.lat, self.lon, e.lat, e.lon)
+    }
+
+    fn may_hold(&self, env: &AABB<[f64; 2]>) -> bool {
+        self.envelopes.iter().any(|c| c.intersects(env))
+    }
+
+    /// Whether every point of `env` is inside: then its entries need no
+    /// distance check. On a sphere the point of a latitude-longitude box
+    /// farthest from a centre outside its antipode is a corner.
+    fn covers(&self, env: &AABB<[f64; 2]>) -> bool {
+        let ([w, s], [e, n]) = (env.lower(), env.upper());
+        self.envelopes.len() == 1
+            && self.radius_km < EARTH_KM
+            && self.envelopes[0].contains_envelope(env)
+            && [(s, w), (s, e), (n, w), (n, e)]
+                .iter()
+                .all(|&(lat, lon)| km(self.lat, self.lon, lat, lon) <= self.radius_km)
+    }
+}
+
+/// Finds one entry by its key at a known point (for updates).
+struct AtKey {
+    point: [f64; 2],
+    key: u32,
+}
+
+impl SelectionFunction<Entry> for AtKey {
+    fn should_unpack_parent(&self, envelope: &AABB<[f64; 2]>) -> bool {
+        envelope.contains_point(&self.point)
+    }
+
+    fn should_unpack_leaf(&self, leaf: &Entry) -> bool {
+        leaf.key == self.key
+    }
+}
+
+/// Every entry under `node` that passes `filter`.
+fn collect_all<'a>(
+    node: &'a ParentNode<Entry>,
+    filter: &Filter,
+    out: &mut Vec<(&'a Entry, Option<f64>)>,
+) {
+    for child in node.children() {
+        match child {
+            RTreeNode::Leaf(e) => {
+                if filter.admits(e) {
+                    out.push((e, None));
+                }
+            }
+            RTreeNode::Parent(p) => collect_all(p, filter, out),
+        }
+    }
+}
+
+/// Every entry under `node` inside `circle` that passes `filter`, with its
+/// distance where it was measured: nodes wholly inside are taken without.
+fn collect_within<'a>(
+    node: &'a ParentNode<Entry>,
+    circle: &Circle,
+    filter: &Filter,
+    out: &mut Vec<(&'a Entry, Option<f64>)>,
+) {
+    for child in node.children() {
+        match child {
+            RTreeNode::Leaf(e) => {
+                if filter.admits(e) && circle.may_hold(&AABB::from_point([e.lon, e.lat])) {
+                    let d = circle.km(e);
+                    if d <= circle.radius_km {
+                        out.push((e, Some(d)));
+                    }
+                }
+            }
+            RTreeNode::Parent(p) => {
+                let env = p.envelope();
+                if !circle.may_hold(&env) {
+                    continue;
+                }
+                if circle.covers(&env) {
+                    collect_all(p, filter, out);
+                } else {
+                    collect_within(p, circle, filter, out);
+                }
+            }
+        }
     }
 }
 
 impl SpatialIndex {
-    /// Builds the tree from all points at once (bulk load).
+    /// Builds the tree from all points at once (bulk load). A later point
+    /// with the id of an earlier one replaces it.
     pub fn bulk_load(points: Vec<IncidentPoint>) -> Self {
-        let by_id = points.iter().map(|p| (p.id.clone(), p.clone())).collect();
-        SpatialIndex {
-            tree: RTree::bulk_load(points),
-            by_id,
+        let mut ix = SpatialIndex::default();
+        let mut entries: Vec<Entry> = Vec::with_capacity(points.len());
+        for p in &points {
+            let e = ix.entry(p);
+            match entries.get_mut(e.key as usize) {
+                Some(old) => *old = e,
+                None => entries.push(e),
+            }
+        }
+        drop(points);
+        ix.at = entries.iter().map(|e| [e.lon, e.lat]).collect();
+        ix.tree = RTree::bulk_load_with_params(entries);
+        ix.ids.shrink();
+        ix
+    }
+
+    /// The entry of a point, interning its id and actors.
+    fn entry(&mut self, p: &IncidentPoint) -> Entry {
+        Entry {
+            lon: p.lon,
+            lat: p.lat,
+            key: self.ids.intern(&p.id),
+            day: day_of(p.date),
+            confidence: p.confidence,
+            actors: self.actors.intern(&p.actors),
+            kind: kind_of(p.event_type),
+            precision: p.geo_precision.code(),
         }
     }
 
@@ -108,51 +296,162 @@ impl SpatialIndex {
 
     /// Inserts a point, replacing the point with the same id.
     pub fn upsert(&mut self, p: IncidentPoint) {
-        if let Some(old) = self.by_id.remove(&p.id) {
-            self.tree.remove(&old);
+        let e = self.entry(&p);
+        let key = e.key as usize;
+        if let Some(point) = self.at.get(key).copied() {
+            self.tree
+                .remove_with_selection_function(AtKey { point, key: e.key });
+            self.at[key] = [e.lon, e.lat];
+        } else {
+            self.at.push([e.lon, e.lat]);
         }
-        self.by_id.insert(p.id.clone(), p.clone());
-        self.tree.insert(p);
+        self.tree.insert(e);
     }
 
     /// The point of an incident.
-    pub fn get(&self, id: &str) -> Option<&IncidentPoint> {
-        self.by_id.get(id)
+    pub fn get(&self, id: &str) -> Option<IncidentPoint> {
+        let key = self.ids.find(id)?;
+        let point = *self.at.get(key as usize)?;
+        let e = self
+            .tree
+            .locate_all_at_point(&point)
+            .find(|e| e.key == key)?;
+        Some(IncidentPoint {
+            id: id.into(),
+            lon: e.lon,
+            lat: e.lat,
+            event_type: e.event_type(),
+            date: date_of(e.day),
+            confidence: e.confidence,
+            geo_precision: GeoPrecision::new(e.precision),
+            actors: self.actors.get(e.actors),
+        })
+    }
+
+    fn found(&self, e: &Entry) -> Found<'_> {
+        Found {
+            id: self.ids.get(e.key),
+            lat: e.lat,
+            lon: e.lon,
+            event_type: e.event_type(),
+            date: date_of(e.day),
+            confidence: e.confidence,
+            geo_precision: GeoPrecision::new(e.precision),
+        }
+    }
+
+    /// Calls `f` for every incident that passes the filter, inside `bbox`
+    /// if one is given (across the antimeridian when its west exceeds its
+    /// east), in no particular order.
+    pub fn for_each<'a>(
+        &'a self,
+        bbox: Option<[f64; 4]>,
+        filter: &IncidentQuery,
+        mut f: impl FnMut(Found<'a>),
+    ) {
+        let flt = Filter::new(filter, &self.actors);
+        match bbox {
+            Some(b) => {
+                for env in bbox_envelopes(b) {
+                    for e in self.tree.locate_in_envelope(&env).filter(|e| flt.admits(e)) {
+                        f(self.found(e));
+                    }
+                }
+            }
+            None => {
+                for e in self.tree.iter().filter(|e| flt.admits(e)) {
+                    f(self.found(e));
+                }
+            }
+        }
     }
 
     /// Counts of points per event type that pass a filter.
     pub fn counts_by_type(&self, filter: &IncidentQuery) -> FxHashMap<EventType, usize> {
-        let mut out = FxHashMap::default();
-        for p in self.tree.iter().filter(|p| accepts(filter, p)) {
-            *out.entry(p.event_type).or_insert(0) += 1;
+        let f = Filter::new(filter, &self.actors);
+        let mut counts = [0usize; EventType::ALL.len()];
+        for e in self.tree.iter().filter(|e| f.admits(e)) {
+            counts[usize::from(e.kind)] += 1;
         }
-        out
+        EventType::ALL
+            .iter()
+            .zip(counts)
+            .filter(|&(_, n)| n > 0)
+            .map(|(&t, n)| (t, n))
+            .collect()
     }
 
+    /// The box around every point and the first and last dates, if any.
+    pub fn extent(&self) -> Option<Extent> {
+        if self.is_empty() {
+            return None;
+        }
+        let env = self.tree.root().envelope();
+        let (lo, hi) = (env.lower(), env.upper());
+        let days = self.tree.iter().map(|e| e.day).filter(|&d| d != NO_DAY);
+        let (first, last) = days.fold((i32::MAX, i32::MIN), |(a, b), d| (a.min(d), b.max(d)));
+        let dates = date_of(first).zip(date_of(last)).filter(|_| first <= last);
+        Some(Extent {
+            bbox: [lo[0], lo[1], hi[0], hi[1]],
+            dates,
+        })
+    }
+
+    fn by_date(&self, a: &Entry, b: &Entry, asc: bool) -> Ordering {
+        let ids = || self.ids.get(a.key).cmp(self.ids.get(b.key));
+        match (a.day != NO_DAY, b.day != NO_DAY) {
+            (true, true) => if asc {
+                a.day.cmp(&b.day)
+            } else {
+                b.day.cmp(&a.day)
+            }
+            .then_with(ids),
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => ids(),
+        }
+    }
+
+    /// The page `[offset, offset + limit)` of `found` in `sort` order.
+    /// Distances missing from entries taken without measuring are measured
+    /// from `centre` for a distance order, and for the page.
     fn page(
-        mut found: Vec<(&IncidentPoint, Option<f64>)>,
+        &self,
+        mut found: Vec<(&Entry, Option<f64>)>,
+        centre: Option<(f64, f64)>,
         sort: Sort,
         limit: usize,
         offset: usize,
     ) -> Page {
-        let order =
-            |a: &(&IncidentPoint, Option<f64>), b: &(&IncidentPoint, Option<f64>)| match sort {
-                Sort::Distance => {
-                    a.1.unwrap_or(0.0)
-                        .total_cmp(&b.1.unwrap_or(0.0))
-                        .then_with(|| a.0.id.cmp(&b.0.id))
-                }
-                Sort::DateDesc => by_date(a.0, b.0, false),
-                Sort::DateAsc => by_date(a.0, b.0, true),
-            };
         let total = found.len();
+        let end = offset.saturating_add(limit).min(total);
+        if end == 0 {
+            return Page {
+                total,
+                hits: Vec::new(),
+            };
+        }
+        let measure = |(e, d): &mut (&Entry, Option<f64>)| {
+            if let (None, Some((lat, lon))) = (*d, centre) {
+                *d = Some(km(lat, lon, e.lat, e.lon));
+            }
+        };
+        if sort == Sort::Distance {
+            found.iter_mut().for_each(measure);
+        }
+        let order = |a: &(&Entry, Option<f64>), b: &(&Entry, Option<f64>)| match sort {
+            Sort::Distance => {
+                a.1.unwrap_or(0.0)
+                    .total_cmp(&b.1.unwrap_or(0.0))
+                    .then_with(|| self.ids.get(a.0.key).cmp(self.ids.get(b.0.key)))
+            }
+            Sort::DateDesc => self.by_date(a.0, b.0, false),
+            Sort::DateAsc => self.by_date(a.0, b.0, true),
+        };
         // Only the requested page needs ordering: select what comes before
         // its end (linear), then sort that. The orders are total (ids
         // break ties), so the page is the one a full sort gives.
-        let end = offset.saturating_add(limit).min(total);
-        if end == 0 {
-            found.clear();
-        } else if end < total {
+        if end < total {
             found.select_nth_unstable_by(end - 1, order);
             found.truncate(end);
         }
@@ -160,16 +459,21 @@ impl SpatialIndex {
         let hits = found
             .into_iter()
             .skip(offset)
-            .map(|(p, d)| Hit {
-                id: p.id.to_string(),
-                distance_km: d,
+            .map(|mut hit| {
+                measure(&mut hit);
+                Hit {
+                    id: self.ids.get(hit.0.key).to_string(),
+                    distance_km: hit.1,
+                }
             })
             .collect();
         Page { total, hits }
     }
 
     /// Every incident within `radius_km` (geodesic) of (lat, lon) that
-    /// passes the filter.
+    /// passes the filter. Nodes of the tree wholly inside the circle are
+    /// taken without measuring each point; a count (`limit` 0) measures
+    /// only the points near the edge.
     #[allow(clippy::too_many_arguments)] // a point, a radius, a filter and a page: the query itself
     pub fn radius(
         &self,
@@ -181,22 +485,26 @@ impl SpatialIndex {
         limit: usize,
         offset: usize,
     ) -> Page {
+        let f = Filter::new(filter, &self.actors);
+        let circle = Circle::new(lat, lon, radius_km);
         let mut found = Vec::new();
-        let envs = radius_envelopes(lat, lon, radius_km);
-        // Split envelopes only share the line lon = ±180.
-        let mut seen = rustc_hash::FxHashSet::default();
-        for env in &envs {
-            for p in self.tree.locate_in_envelope(env) {
-                if !accepts(filter, p) {
-                    continue;
-                }
-                let d = km(lat, lon, p.lat, p.lon);
-                if d <= radius_km && (envs.len() == 1 || seen.insert(p.id.clone())) {
-                    found.push((p, Some(d)));
+        if circle.envelopes.len() == 1 {
+            collect_within(self.tree.root(), &circle, &f, &mut found);
+        } else {
+            // Across the antimeridian: each point once, measured.
+            let mut seen = rustc_hash::FxHashSet::default();
+            for env in &circle.envelopes {
+                for e in self.tree.locate_in_envelope(env) {
+                    if f.admits(e) && seen.insert(e.key) {
+                        let d = circle.km(e);
+                        if d <= radius_km {
+                            found.push((e, Some(d)));
+                        }
+                    }
                 }
             }
         }
-        Self::page(found, sort, limit, offset)
+        self.page(found, Some((lat, lon)), sort, limit, offset)
     }
 
     /// Every incident inside `[min_lon, min_lat, max_lon, max_lat]` (a box
@@ -209,33 +517,22 @@ impl SpatialIndex {
         limit: usize,
         offset: usize,
     ) -> Page {
-        let [w, s, e, n] = bbox;
-        let envs = if w <= e {
-            vec![AABB::from_corners([w, s], [e, n])]
-        } else {
-            vec![
-                AABB::from_corners([w, s], [180.0, n]),
-                AABB::from_corners([-180.0, s], [e, n]),
-            ]
-        };
-        let found = envs
+        let f = Filter::new(filter, &self.actors);
+        let found = bbox_envelopes(bbox)
             .iter()
             .flat_map(|env| self.tree.locate_in_envelope(env))
-            .filter(|p| accepts(filter, p))
-            .map(|p| (p, None))
+            .filter(|e| f.admits(e))
+            .map(|e| (e, None))
             .collect();
-        Self::page(found, sort, limit, offset)
+        self.page(found, None, sort, limit, offset)
     }
 
     /// Every incident that passes the filter.
     pub fn all(&self, filter: &IncidentQuery, sort: Sort, limit: usize, offset: usize) -> Page {
-        let found = self
-            .tree
-            .iter()
-            .filter(|p| accepts(filter, p))
-            .map(|p| (p, None))
-            .collect();
-        Self::page(found, sort, limit, offset)
+        let f = Filter::new(filter, &self.actors);
+        let mut found = Vec::new();
+        collect_all(self.tree.root(), &f, &mut found);
+        self.page(found, None, sort, limit, offset)
     }
 
     /// The `k` incidents nearest to (lat, lon) by geodesic distance that pass
@@ -255,6 +552,18 @@ impl SpatialIndex {
     }
 }
 
+/// The envelopes of a box (two across the antimeridian).
+fn bbox_envelopes([w, s, e, n]: [f64; 4]) -> Vec<AABB<[f64; 2]>> {
+    if w <= e {
+        vec![AABB::from_corners([w, s], [e, n])]
+    } else {
+        vec![
+            AABB::from_corners([w, s], [180.0, n]),
+            AABB::from_corners([-180.0, s], [e, n]),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,8 +580,10 @@ mod tests {
     fn upsert_replaces() {
         let mut ix = SpatialIndex::default();
         ix.upsert(IncidentPoint::new("a", 34.0, 40.0));
+        ix.upsert(IncidentPoint::new("b", 34.0, 40.0));
         ix.upsert(IncidentPoint::new("a", 35.0, 41.0));
-        assert_eq!(ix.len(), 1);
+        assert_eq!(ix.len(), 2);
         assert_eq!(ix.get("a").unwrap().lat, 35.0);
+        assert_eq!(ix.get("b").unwrap().lat, 34.0);
     }
 }

@@ -4,10 +4,9 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
-use chrono::NaiveDate;
 use geojson::Feature;
 use marsad_formats::{collection as feature_collection, incident_feature, place_feature};
-use marsad_model::{BBox, DateRange, IncidentQuery, Sort};
+use marsad_model::{BBox, DateRange, IncidentQuery};
 use serde_json::{json, Map, Value};
 
 use crate::api::records;
@@ -67,17 +66,10 @@ pub async fn conformance() -> Response {
 fn collection_doc(state: &AppState, b: &str, id: &str) -> Option<Value> {
     let (title, description, bbox, interval) = match id {
         "incidents" => {
-            let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
-            let all = ix.all(&IncidentQuery::default(), Sort::DateAsc, usize::MAX, 0);
-            let pts: Vec<_> = all.hits.iter().filter_map(|h| ix.get(&h.id)).collect();
-            let bbox = if pts.is_empty() {
-                vec![35.5, 32.0, 42.5, 37.5]
-            } else {
-                let f = |g: fn(&marsad_index::IncidentPoint) -> f64, min: bool| pts.iter().map(|p| g(p)).fold(if min { f64::MAX } else { f64::MIN }, if min { f64::min } else { f64::max });
-                vec![f(|p| p.lon, true), f(|p| p.lat, true), f(|p| p.lon, false), f(|p| p.lat, false)]
-            };
-            let dates: Vec<NaiveDate> = pts.iter().filter_map(|p| p.date).collect();
-            let interval = json!([[dates.iter().min().map(|d| format!("{d}T00:00:00Z")), dates.iter().max().map(|d| format!("{d}T23:59:59Z"))]]);
+            let extent = state.index.read().unwrap_or_else(|e| e.into_inner()).extent();
+            let bbox = extent.map_or(vec![35.5, 32.0, 42.5, 37.5], |x| x.bbox.to_vec());
+            let dates = extent.and_then(|x| x.dates);
+            let interval = json!([[dates.map(|(d, _)| format!("{d}T00:00:00Z")), dates.map(|(_, d)| format!("{d}T23:59:59Z"))]]);
             ("Incidents", "Incidents extracted from Arabic news articles, one point per incident.", bbox, interval)
         }
         "places" => ("Places", "The gazetteer: settlements, admin units, fields, crossings, bases, rivers and regions.", vec![-180.0, -90.0, 180.0, 90.0], json!([[null, null]])),

@@ -1,0 +1,165 @@
+//! The index against a scan of every point with filters: random incidents
+//! (many sharing one place), radius, box and filter queries, and updates.
+
+#![allow(clippy::unwrap_used)] // a panic is how a test fails
+
+use chrono::NaiveDate;
+use geo::{Distance, Haversine, Point};
+use marsad_index::{IncidentPoint, IncidentQuery, Sort, SpatialIndex};
+use marsad_model::{DateRange, EventType, GeoPrecision};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+
+fn points(n: usize, rng: &mut StdRng) -> Vec<IncidentPoint> {
+    let day0 = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+    (0..n)
+        .map(|i| {
+            // Many incidents share a place, as they do at a town's centroid.
+            let (lat, lon) = if i % 5 == 0 {
+                (34.45, 40.92)
+            } else {
+                (rng.gen_range(33.0..36.0), rng.gen_range(38.5..42.0))
+            };
+            let p = IncidentPoint::new(&format!("i{i:06}"), lat, lon)
+                .with_type(EventType::ALL[i % 4])
+                .with_date((i % 7 != 0).then(|| day0 + chrono::Duration::days((i % 400) as i64)))
+                .with_actors(
+                    ["sdf", "iran", "us"]
+                        .into_iter()
+                        .skip(i % 3)
+                        .take(1 + i % 2),
+                );
+            IncidentPoint {
+                confidence: (i % 10) as f32 / 10.0,
+                geo_precision: GeoPrecision::new(1 + (i % 3) as u8),
+                ..p
+            }
+        })
+        .collect()
+}
+
+fn queries() -> Vec<IncidentQuery> {
+    let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+    vec![
+        IncidentQuery::default(),
+        IncidentQuery {
+            types: vec![EventType::Shelling, EventType::DroneStrike],
+            ..Default::default()
+        },
+        IncidentQuery {
+            dates: DateRange::new(d("2023-03-01"), d("2023-06-30")).unwrap(),
+            ..Default::default()
+        },
+        IncidentQuery {
+            dates: DateRange::new(None, d("2023-02-01")).unwrap(),
+            actors: vec!["iran".into()],
+            min_confidence: Some(0.5),
+            max_geo_precision: Some(GeoPrecision::NEAR),
+            ..Default::default()
+        },
+    ]
+}
+
+fn km(p: &IncidentPoint, lat: f64, lon: f64) -> f64 {
+    Haversine.distance(Point::new(lon, lat), Point::new(p.lon, p.lat)) / 1000.0
+}
+
+fn passes(q: &IncidentQuery, p: &IncidentPoint) -> bool {
+    q.admits(
+        p.event_type,
+        p.date,
+        p.confidence,
+        p.geo_precision,
+        p.actors.iter().map(|a| &**a),
+    )
+}
+
+#[test]
+fn radius_queries_match_a_scan() {
+    let mut rng = StdRng::seed_from_u64(3);
+    let pts = points(20_000, &mut rng);
+    let ix = SpatialIndex::bulk_load(pts.clone());
+    for _ in 0..40 {
+        let (lat, lon) = (rng.gen_range(33.0..36.0), rng.gen_range(38.5..42.0));
+        let r = rng.gen_range(1.0..120.0);
+        for q in queries() {
+            let mut want: Vec<(f64, &str)> = pts
+                .iter()
+                .filter(|p| passes(&q, p))
+                .map(|p| (km(p, lat, lon), &*p.id))
+                .filter(|&(d, _)| d <= r)
+                .collect();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+            let got = ix.radius(lat, lon, r, &q, Sort::Distance, usize::MAX, 0);
+            assert_eq!(got.total, want.len(), "{lat},{lon} r={r} {q:?}");
+            let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
+            let want_ids: Vec<&str> = want.iter().map(|w| w.1).collect();
+            assert_eq!(ids, want_ids);
+            for (h, w) in got.hits.iter().zip(&want) {
+                assert!((h.distance_km.unwrap() - w.0).abs() < 1e-9);
+            }
+            // A count alone, and a page by date, agree with it.
+            assert_eq!(
+                ix.radius(lat, lon, r, &q, Sort::DateDesc, 0, 0).total,
+                want.len()
+            );
+            let page = ix.radius(lat, lon, r, &q, Sort::DateDesc, 10, 5);
+            assert!(page.hits.iter().all(|h| h.distance_km.is_some()));
+        }
+    }
+}
+
+#[test]
+fn boxes_and_dates_match_a_scan() {
+    let mut rng = StdRng::seed_from_u64(4);
+    let pts = points(5_000, &mut rng);
+    let ix = SpatialIndex::bulk_load(pts.clone());
+    for q in queries() {
+        let bbox = [39.0, 33.5, 41.0, 35.0];
+        let mut want: Vec<&IncidentPoint> = pts
+            .iter()
+            .filter(|p| passes(&q, p))
+            .filter(|p| {
+                p.lon >= bbox[0] && p.lon <= bbox[2] && p.lat >= bbox[1] && p.lat <= bbox[3]
+            })
+            .collect();
+        // Newest first, undated last, ids breaking ties.
+        want.sort_by(|a, b| match (a.date, b.date) {
+            (Some(x), Some(y)) => y.cmp(&x).then(a.id.cmp(&b.id)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.id.cmp(&b.id),
+        });
+        let got = ix.bbox(bbox, &q, Sort::DateDesc, 50, 20);
+        assert_eq!(got.total, want.len());
+        let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
+        let want_ids: Vec<&str> = want.iter().skip(20).take(50).map(|p| &*p.id).collect();
+        assert_eq!(ids, want_ids, "{q:?}");
+        let counts = ix.counts_by_type(&q);
+        assert_eq!(
+            counts.values().sum::<usize>(),
+            ix.all(&q, Sort::DateAsc, 0, 0).total
+        );
+    }
+}
+
+#[test]
+fn updates_move_incidents() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut ix = SpatialIndex::bulk_load(points(2_000, &mut rng));
+    // Move every tenth incident (many share one place) far away.
+    for i in (0..2_000).step_by(10) {
+        ix.upsert(IncidentPoint::new(&format!("i{i:06}"), 36.9, 37.1));
+    }
+    assert_eq!(ix.len(), 2_000);
+    let there = ix.radius(
+        36.9,
+        37.1,
+        1.0,
+        &IncidentQuery::default(),
+        Sort::Distance,
+        0,
+        0,
+    );
+    assert_eq!(there.total, 200);
+    assert_eq!(ix.get("i000010").unwrap().lat, 36.9);
+}

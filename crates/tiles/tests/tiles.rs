@@ -1,0 +1,191 @@
+//! Tiles decoded as a map client would: every incident is counted once per
+//! zoom (clusters and singles together), clusters below the cluster zoom,
+//! singles with their properties above it.
+
+#![allow(clippy::unwrap_used)] // a panic is how a test fails
+
+use chrono::NaiveDate;
+use marsad_index::{IncidentPoint, IncidentQuery, SpatialIndex};
+use marsad_model::EventType;
+use marsad_tiles::{encode, TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
+use prost::Message;
+use tinymvt::geometry::GeometryDecoder;
+use tinymvt::tag::{TagsDecoder, Value};
+use tinymvt::vector_tile::Tile;
+
+/// A decoded feature: layer, position in tile units, tags.
+#[derive(Debug)]
+struct Feature {
+    layer: String,
+    at: [i32; 2],
+    tags: Vec<(String, Value)>,
+}
+
+impl Feature {
+    fn uint(&self, key: &str) -> Option<u64> {
+        self.tags
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| match v {
+                Value::Uint(n) => Some(*n),
+                _ => None,
+            })
+    }
+
+    fn string(&self, key: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| match v {
+                Value::String(s) => Some(s.as_str()),
+                _ => None,
+            })
+    }
+
+    /// Incidents this feature stands for.
+    fn count(&self) -> u64 {
+        if self.layer == CLUSTERS {
+            self.uint("count").unwrap()
+        } else {
+            1
+        }
+    }
+}
+
+fn decode(bytes: &[u8]) -> Vec<Feature> {
+    let tile = Tile::decode(bytes).unwrap();
+    let mut out = Vec::new();
+    for layer in &tile.layers {
+        assert_eq!(layer.version, 2);
+        assert_eq!(layer.extent, Some(4096));
+        let tags = TagsDecoder::new(&layer.keys, &layer.values);
+        for f in &layer.features {
+            let points = GeometryDecoder::new(&f.geometry).decode_points().unwrap();
+            assert_eq!(points.len(), 1);
+            out.push(Feature {
+                layer: layer.name.clone(),
+                at: points[0],
+                tags: tags
+                    .decode(&f.tags)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+/// 3,000 incidents around the Euphrates between Deir ez-Zor and Al-Bukamal,
+/// a third of them at the Al-Bukamal centroid.
+fn index() -> SpatialIndex {
+    let day = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+    let points = (0..3000)
+        .map(|i| {
+            let f = f64::from(i);
+            let (lat, lon) = if i % 3 == 0 {
+                (34.45, 40.92)
+            } else {
+                (
+                    34.4 + (f * 0.618).fract() * 1.0,
+                    39.9 + (f * 0.382).fract() * 1.2,
+                )
+            };
+            IncidentPoint::new(&format!("inc-{i}"), lat, lon)
+                .with_type(EventType::ALL[i as usize % 5])
+                .with_date(Some(day + chrono::Duration::days(i64::from(i % 60))))
+        })
+        .collect();
+    SpatialIndex::bulk_load(points)
+}
+
+fn tile(ix: &SpatialIndex, t: TileId, q: &IncidentQuery) -> Vec<Feature> {
+    let mut found = Vec::new();
+    ix.for_each(Some(t.bbox()), q, |f| found.push(f));
+    decode(&encode(t, &found).unwrap())
+}
+
+/// Every tile of zoom `z` over the data.
+fn tiles_at(z: u32) -> Vec<TileId> {
+    // The data lies within 39.9–41.1°E, 34.4–35.4°N.
+    let n = 1u32 << z;
+    let col = |lon: f64| ((lon + 180.0) / 360.0 * f64::from(n)) as u32;
+    let row = |lat: f64| {
+        let r = lat.to_radians();
+        ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * f64::from(n)) as u32
+    };
+    let mut out = Vec::new();
+    for x in col(39.8)..=col(41.2) {
+        for y in row(35.5)..=row(34.3) {
+            out.push(TileId::new(z, x, y).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_incident_is_counted_once_at_every_zoom() {
+    let ix = index();
+    let shelling = IncidentQuery {
+        types: vec![EventType::Shelling, EventType::Airstrike],
+        ..IncidentQuery::default()
+    };
+    for q in [IncidentQuery::default(), shelling] {
+        let total = ix.all(&q, marsad_model::Sort::DateAsc, 0, 0).total as u64;
+        for z in [2, 6, 9, 11, 12, 14] {
+            let counted: u64 = tiles_at(z)
+                .into_iter()
+                .flat_map(|t| tile(&ix, t, &q))
+                .map(|f| f.count())
+                .sum();
+            assert_eq!(counted, total, "zoom {z}, {q:?}");
+        }
+    }
+}
+
+#[test]
+fn low_zooms_cluster_and_high_zooms_show_each_incident() {
+    let ix = index();
+    let q = IncidentQuery::default();
+    let low = tile(&ix, tiles_at(6)[0], &q);
+    let clusters: Vec<&Feature> = low.iter().filter(|f| f.layer == CLUSTERS).collect();
+    assert!(!clusters.is_empty());
+    for c in &clusters {
+        // Counts per type add up to the count; the type is the commonest.
+        let per_type: u64 = EventType::ALL
+            .iter()
+            .filter_map(|t| c.uint(&format!("count_{}", t.as_str())))
+            .sum();
+        assert_eq!(per_type, c.uint("count").unwrap());
+        let top = c.string("type").unwrap();
+        let top_n = c.uint(&format!("count_{top}")).unwrap();
+        assert!(EventType::ALL
+            .iter()
+            .all(|t| c.uint(&format!("count_{}", t.as_str())).unwrap_or(0) <= top_n));
+        assert!((0..4096).contains(&c.at[0]) && (0..4096).contains(&c.at[1]));
+    }
+    // Al-Bukamal's 1,000 incidents at zoom 12: each its own feature.
+    let t = TileId::new(CLUSTER_BELOW, 2513, 1630).unwrap();
+    let high = tile(&ix, t, &q);
+    assert!(high.iter().all(|f| f.layer == INCIDENTS));
+    let at_centroid = high
+        .iter()
+        .filter(|f| f.string("id").unwrap().starts_with("inc-"))
+        .count();
+    assert!(at_centroid >= 1000, "{at_centroid}");
+    let one = &high[0];
+    assert!(one.string("type").is_some() && one.string("date").is_some());
+    assert!(one.uint("geo_precision").is_some());
+}
+
+#[test]
+fn a_tile_without_incidents_is_empty() {
+    let ix = index();
+    let far = TileId::new(10, 0, 0).unwrap();
+    let mut found = Vec::new();
+    ix.for_each(Some(far.bbox()), &IncidentQuery::default(), |f| {
+        found.push(f)
+    });
+    assert!(encode(far, &found).unwrap().is_empty());
+}
