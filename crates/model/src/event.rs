@@ -160,6 +160,11 @@ impl EventType {
         }
     }
 
+    /// The type's place in [`EventType::ALL`] (for tables of counts).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The type's name as written in JSON.
     pub fn as_str(self) -> &'static str {
         self.look().name
@@ -254,6 +259,13 @@ impl std::str::FromStr for EventType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_is_the_place_in_all() {
+        for (i, t) in EventType::ALL.iter().enumerate() {
+            assert_eq!(t.index(), i);
+        }
+    }
 
     #[test]
     fn names_round_trip_and_every_type_has_a_look() {

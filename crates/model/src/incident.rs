@@ -81,6 +81,22 @@ pub enum Scope {
 /// town and the seat of its subdistrict).
 pub const SAME_PLACE_KM: f64 = 2.0;
 
+/// Half the sides, in degrees of latitude and of longitude, of a box
+/// around a point at `lat` that holds every point within [`SAME_PLACE_KM`]
+/// of it: what a store looks through before [`same_incident`] decides. A
+/// degree of latitude is at least 110.5 km, one of longitude that times the
+/// cosine of the latitude (taken at the box's edge nearer the pole).
+pub fn same_place_box(lat: f64) -> (f64, f64) {
+    let dlat = SAME_PLACE_KM / 110.5 * 1.01;
+    let edge = (lat.abs() + dlat).min(90.0).to_radians().cos();
+    let dlon = if edge < 1e-6 {
+        180.0
+    } else {
+        (dlat / edge).min(180.0)
+    };
+    (dlat, dlon)
+}
+
 /// Whether `a` and `b` report the same incident: the same type at the same
 /// place, on compatible dates. Within one [`Scope::Article`] the place is
 /// the same gazetteer id and the dates are equal or one is missing; across

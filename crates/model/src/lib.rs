@@ -33,6 +33,6 @@ pub use counts::{CountKind, Counts, Qualifier};
 pub use dates::{parse_date, DatePrecision};
 pub use error::{Error, Result};
 pub use event::EventType;
-pub use incident::{same_incident, Incident, Scope, Source, SAME_PLACE_KM};
+pub use incident::{same_incident, same_place_box, Incident, Scope, Source, SAME_PLACE_KM};
 pub use place::{GeoPrecision, Place};
 pub use query::{in_range, BBox, DateRange, IncidentQuery, LatLon, RadiusKm, Sort};

@@ -369,9 +369,6 @@ fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
     Ok(true)
 }
 
-/// Half the side of the box searched for the same incident, degrees: wider
-/// than [`marsad_model::SAME_PLACE_KM`] at any latitude Marsad maps.
-const NEAR_DEG: f64 = 0.05;
 /// Days either side searched: the widest date tolerance (a month).
 const NEAR_DAYS: f64 = 31.0;
 
@@ -382,6 +379,7 @@ const NEAR_DAYS: f64 = 31.0;
 /// outer loop: SQLite would otherwise scan every incident of the type.
 fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
     if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
+        let (dlat, dlon) = marsad_model::same_place_box(lat);
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT {INCIDENT_COLUMNS} FROM incidents_where_when w CROSS JOIN incidents ON incidents.rowid = w.incident_rowid \
              WHERE w.max_lat >= ?2 AND w.min_lat <= ?3 AND w.max_lon >= ?4 AND w.min_lon <= ?5 \
@@ -391,10 +389,10 @@ fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incide
         let rows = stmt.query_map(
             params![
                 inc.event_type.as_str(),
-                lat - NEAR_DEG,
-                lat + NEAR_DEG,
-                lon - NEAR_DEG,
-                lon + NEAR_DEG,
+                lat - dlat,
+                lat + dlat,
+                lon - dlon,
+                lon + dlon,
                 date.to_string(),
                 NEAR_DAYS,
                 schema::DAYS_PER_WHEN
