@@ -44,9 +44,9 @@ pub(crate) fn date_of(day: i32) -> Option<NaiveDate> {
     (day != NO_DAY).then(|| epoch() + chrono::Duration::days(i64::from(day)))
 }
 
-/// An event type's place in [`EventType::ALL`].
+/// An event type's place in [`EventType::ALL`], as a byte.
 pub(crate) fn kind_of(t: EventType) -> u8 {
-    EventType::ALL.iter().position(|&x| x == t).unwrap_or(0) as u8
+    t.index() as u8
 }
 
 impl Entry {

@@ -76,6 +76,7 @@ pub struct Extent {
 /// where each incident is (to find its entry again for an update).
 pub struct SpatialIndex {
     tree: RTree<Entry, Params>,
+    generation: u64,
     ids: Ids,
     at: Vec<[f64; 2]>,
     actors: ActorSets,
@@ -85,6 +86,7 @@ impl Default for SpatialIndex {
     fn default() -> Self {
         SpatialIndex {
             tree: RTree::new_with_params(),
+            generation: next_generation(),
             ids: Ids::default(),
             at: Vec::new(),
             actors: ActorSets::default(),
@@ -98,6 +100,12 @@ impl std::fmt::Debug for SpatialIndex {
             .field("len", &self.len())
             .finish_non_exhaustive()
     }
+}
+
+/// Generations are never reused in a process, even across indexes.
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Mean Earth radius used by `geo`'s haversine, km.
@@ -267,6 +275,7 @@ impl SpatialIndex {
         ix.at = entries.iter().map(|e| [e.lon, e.lat]).collect();
         ix.tree = RTree::bulk_load_with_params(entries);
         ix.ids.shrink();
+        ix.generation = next_generation();
         ix
     }
 
@@ -306,6 +315,14 @@ impl SpatialIndex {
             self.at.push([e.lon, e.lat]);
         }
         self.tree.insert(e);
+        self.generation = next_generation();
+    }
+
+    /// A number that changes whenever the index does, and is never the
+    /// same for two states of any index in this process: a version for
+    /// caches and `ETag`s.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The point of an incident.
@@ -361,6 +378,34 @@ impl SpatialIndex {
             None => {
                 for e in self.tree.iter().filter(|e| flt.admits(e)) {
                     f(self.found(e));
+                }
+            }
+        }
+    }
+
+    /// Calls `f` for every incident within `radius_km` (geodesic) of
+    /// (lat, lon) that passes the filter, in no particular order.
+    pub fn for_each_near<'a>(
+        &'a self,
+        lat: f64,
+        lon: f64,
+        radius_km: f64,
+        filter: &IncidentQuery,
+        mut f: impl FnMut(Found<'a>),
+    ) {
+        let flt = Filter::new(filter, &self.actors);
+        let circle = Circle::new(lat, lon, radius_km);
+        if circle.envelopes.len() == 1 {
+            let mut found = Vec::new();
+            collect_within(self.tree.root(), &circle, &flt, &mut found);
+            found.into_iter().for_each(|(e, _)| f(self.found(e)));
+        } else {
+            let mut seen = rustc_hash::FxHashSet::default();
+            for env in &circle.envelopes {
+                for e in self.tree.locate_in_envelope(env) {
+                    if flt.admits(e) && seen.insert(e.key) && circle.km(e) <= radius_km {
+                        f(self.found(e));
+                    }
                 }
             }
         }

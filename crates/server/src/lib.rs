@@ -1,6 +1,7 @@
 //! Marsad's HTTP API, built on axum: incidents as GeoJSON, layers,
 //! downloads (GeoJSON and ACLED-style CSV), radius queries, place search,
-//! article submission, an OpenAPI description and OGC API - Features
+//! article submission, aggregates for the map (`/api/v1/stats`), vector
+//! tiles (`/tiles`), an OpenAPI description and OGC API - Features
 //! (`/ogc`) for GIS tools. Library crates below know nothing of HTTP; this
 //! crate only adapts them.
 //!
@@ -15,6 +16,7 @@ mod openapi;
 mod query;
 mod response;
 mod state;
+mod tiles;
 mod web;
 
 pub use error::AppError;
@@ -44,7 +46,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/export.geojson", get(api::exports::geojson))
         .route("/api/v1/places", get(api::places::search))
         .route("/api/v1/places/{id}", get(api::places::one))
+        .route("/api/v1/stats/counts", get(api::stats::counts))
+        .route("/api/v1/stats/histogram", get(api::stats::histogram))
         .route("/api/v1/articles", post(api::articles::post))
+        .route("/tiles/incidents.json", get(tiles::tilejson))
+        .route("/tiles/incidents/{z}/{x}/{y}", get(tiles::incident_tile))
         .route("/ogc", get(ogc::landing))
         .route("/ogc/", get(ogc::landing))
         .route("/ogc/conformance", get(ogc::conformance))
@@ -75,7 +81,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/export.geojson"),
     ("get", "/api/v1/places"),
     ("get", "/api/v1/places/{id}"),
+    ("get", "/api/v1/stats/counts"),
+    ("get", "/api/v1/stats/histogram"),
     ("post", "/api/v1/articles"),
+    ("get", "/tiles/incidents.json"),
+    ("get", "/tiles/incidents/{z}/{x}/{y}.mvt"),
     ("get", "/ogc"),
     ("get", "/ogc/conformance"),
     ("get", "/ogc/collections"),

@@ -2,7 +2,7 @@
 //! the server directly (`OAPIF:http://host/ogc`).
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use geojson::Feature;
 use marsad_formats::{collection as feature_collection, incident_feature, place_feature};
@@ -11,23 +11,11 @@ use serde_json::{json, Map, Value};
 
 use crate::api::records;
 use crate::query::{Area, Params, Selection, MAX_LIMIT};
+use crate::response::base;
 use crate::response::json_as;
 use crate::{AppError, AppState};
 
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
-
-/// Base URL of the request («http://127.0.0.1:8080»), from the Host header.
-fn base(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{proto}://{host}")
-}
 
 fn link(href: String, rel: &str, ty: &str, title: &str) -> Value {
     json!({"href": href, "rel": rel, "type": ty, "title": title})

@@ -113,7 +113,7 @@ pub fn spec() -> Value {
     let mut incident_params = filters();
     incident_params.extend(area());
     let ok_json = |d: &str| json!({"200": {"description": d, "content": {"application/json": {"schema": {"type": "object"}}}}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {"title": "Marsad API", "version": env!("CARGO_PKG_VERSION"), "description": "Incidents in eastern Syria extracted from Arabic news: GeoJSON, radius queries, downloads, OGC API - Features."},
         "servers": [{"url": "/"}],
@@ -163,7 +163,18 @@ pub fn spec() -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}}
         }
-    })
+    });
+    // Aggregates and tiles (one json! for the whole document would
+    // exceed the macro recursion limit).
+    doc["paths"]["/api/v1/stats/counts"] = json!({"get": op("How many incidents pass the filters in the area: in all, per type, undated", incident_params.clone(), ok_json("{total, undated, by_type}"))});
+    doc["paths"]["/api/v1/stats/histogram"] = json!({"get": op("Dated incidents per day, week or month, each bin with counts per type", { let mut v = vec![q("bin", "day (default), week or month", json!({"type": "string", "enum": ["day", "week", "month"]}))]; v.extend(incident_params.clone()); v }, ok_json("{bin, bins: [{start, count, by_type}], undated}"))});
+    doc["paths"]["/tiles/incidents.json"] = json!({"get": op("TileJSON 3.0 of the incident tiles; filters are carried into the tile URLs", filters(), ok_json("TileJSON"))});
+    doc["paths"]["/tiles/incidents/{z}/{x}/{y}.mvt"] = json!({"get": op("A Mapbox Vector Tile of incidents (layers incidents and, below zoom 12, clusters), under the filters; ETag and If-None-Match", {
+                let mut v = vec![path("z", "Zoom, 0–22"), path("x", "Column"), path("y", "Row")];
+                v.extend(filters());
+                v
+            }, json!({"200": {"description": "The tile (empty when no incident falls in it)", "content": {"application/vnd.mapbox-vector-tile": {}}}, "304": {"description": "Not modified"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}))});
+    doc
 }
 
 /// `GET /api/v1/openapi.json`.

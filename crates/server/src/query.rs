@@ -36,6 +36,14 @@ impl Params {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every non-empty value of a parameter, in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
     /// A parameter parsed into its type; the error names the parameter.
     pub fn typed<T>(&self, name: &str) -> Result<Option<T>, AppError>
     where
@@ -202,6 +210,23 @@ impl Selection {
                 "lat and lon, or place, are required",
             )),
             (None, None) => Ok(self.bbox.map_or(Area::All, Area::Bbox)),
+        }
+    }
+
+    /// Calls `f` for every incident the filters admit in `area`, from the
+    /// index, in no particular order (for aggregates).
+    pub fn for_each<'a>(
+        &self,
+        ix: &'a marsad_index::SpatialIndex,
+        area: Area,
+        f: impl FnMut(marsad_index::Found<'a>),
+    ) {
+        match area {
+            Area::Radius { centre, radius } => {
+                ix.for_each_near(centre.lat, centre.lon, radius.km(), &self.query, f)
+            }
+            Area::Bbox(b) => ix.for_each(Some(b.to_array()), &self.query, f),
+            Area::All => ix.for_each(None, &self.query, f),
         }
     }
 

@@ -28,3 +28,17 @@ pub fn json_as(v: &impl serde::Serialize, ctype: &'static str) -> Response {
     )
         .into_response()
 }
+
+/// Base URL of the request («http://127.0.0.1:8080»), from the Host header
+/// (and `X-Forwarded-Proto` behind a proxy).
+pub fn base(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{proto}://{host}")
+}

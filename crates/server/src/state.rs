@@ -44,6 +44,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// How far the index has followed the store.
     pub follow: Arc<Follow>,
+    /// Vector tiles cut for the index as it is.
+    pub tiles: Arc<crate::tiles::TileCache>,
+    /// When this process started (nanoseconds since 1970): with the index
+    /// generation, an `ETag` no other run of the server gives.
+    pub started: u128,
 }
 
 /// The index's position in the store's changes, for `/healthz`.
@@ -94,6 +99,10 @@ impl AppState {
             reader: Arc::new(Mutex::new(reader)),
             index,
             config: Arc::new(config),
+            tiles: Arc::default(),
+            started: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
         })
     }
 

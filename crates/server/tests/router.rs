@@ -325,6 +325,32 @@ fn ids(v: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// Incidents a vector tile stands for: its clusters' counts plus its
+/// single incidents.
+fn tile_count(body: &[u8]) -> u64 {
+    use prost::Message;
+    let tile = tinymvt::vector_tile::Tile::decode(body).unwrap();
+    let mut n = 0;
+    for layer in &tile.layers {
+        let tags = tinymvt::tag::TagsDecoder::new(&layer.keys, &layer.values);
+        for f in &layer.features {
+            n += match layer.name.as_str() {
+                "clusters" => tags
+                    .decode(&f.tags)
+                    .unwrap()
+                    .iter()
+                    .find_map(|(k, v)| match (k, v) {
+                        (&"count", tinymvt::tag::Value::Uint(n)) => Some(*n),
+                        _ => None,
+                    })
+                    .unwrap(),
+                _ => 1,
+            };
+        }
+    }
+    n
+}
+
 /// One GET and what its answer must be.
 struct Case {
     uri: &'static str,
@@ -451,6 +477,30 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/places/wof:890449891", status: 200, content_type: GEOJSON, check: |a| {
             expect(a.json()["properties"]["name_en"] == "Abu Kamal", || a.text())
         }},
+        Case { uri: "/api/v1/stats/counts", status: 200, content_type: JSON, check: |a| {
+            let v = a.json();
+            expect(v["total"] == 7 && v["by_type"]["airstrike"] == 1, || a.text())
+        }},
+        Case { uri: "/api/v1/stats/counts?lat=34.45&lon=40.92&radius_km=10", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["total"] == 2, || a.text())
+        }},
+        Case { uri: "/api/v1/stats/histogram?bin=month&since=2024-01-01", status: 200, content_type: JSON, check: |a| {
+            let v = a.json();
+            let total: u64 = v["bins"].as_array().map(|b| b.iter().filter_map(|b| b["count"].as_u64()).sum()).unwrap_or(0);
+            expect(v["bin"] == "month" && total == 3 && v["bins"][0]["start"].as_str().is_some_and(|s| s.ends_with("-01")), || a.text())
+        }},
+        Case { uri: "/tiles/incidents.json?type=shelling", status: 200, content_type: JSON, check: |a| {
+            let v = a.json();
+            let url = v["tiles"][0].as_str().unwrap_or("");
+            expect(v["tilejson"] == "3.0.0" && url.ends_with("/tiles/incidents/{z}/{x}/{y}.mvt?type=shelling"), || a.text())
+        }},
+        Case { uri: "/tiles/incidents/0/0/0.mvt", status: 200, content_type: "application/vnd.mapbox-vector-tile", check: |a| {
+            expect(tile_count(&a.body) == 7, || format!("{} incidents in the world tile", tile_count(&a.body)))
+        }},
+        Case { uri: "/tiles/incidents/14/10054/6520.mvt", status: 200, content_type: "application/vnd.mapbox-vector-tile", check: |a| {
+            // The tile of Al-Bukamal's centre at zoom 14: its two incidents.
+            expect(tile_count(&a.body) == 2, || format!("{}", tile_count(&a.body)))
+        }},
         Case { uri: "/ogc", status: 200, content_type: JSON, check: |a| {
             expect(a.json()["links"].as_array().map(Vec::len) == Some(4), || a.text())
         }},
@@ -516,6 +566,41 @@ fn every_route_has_a_case() {
 }
 
 #[tokio::test]
+async fn tiles_revalidate_until_the_index_changes() {
+    let (_dir, app) = app(Some("t0ken"), 1 << 20);
+    let tile = |etag: Option<String>| {
+        let mut req = Request::builder().uri("/tiles/incidents/0/0/0.mvt");
+        if let Some(e) = etag {
+            req = req.header(header::IF_NONE_MATCH, e);
+        }
+        app.clone().oneshot(req.body(Body::empty()).unwrap())
+    };
+    let first = tile(None).await.unwrap();
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "no-cache");
+    let etag = first.headers()[header::ETAG].to_str().unwrap().to_string();
+    let again = tile(Some(etag.clone())).await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // An article with a new incident: the tile changes, and so its tag.
+    let text =
+        "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم، ما أدى إلى مقتل مدنيين اثنين.";
+    let posted = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles?published=2024-07-01",
+        Some(("text/plain", text.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.text());
+    let after = tile(Some(etag.clone())).await.unwrap();
+    assert_eq!(after.status(), StatusCode::OK);
+    assert_ne!(after.headers()[header::ETAG].to_str().unwrap(), etag);
+    let body = axum::body::to_bytes(after.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(tile_count(&body), 8);
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_precise_error() {
     let (_dir, app) = app(Some("t0ken"), 4096);
     let cases: &[(&str, u16, &str)] = &[
@@ -530,6 +615,15 @@ async fn bad_input_gets_a_precise_error() {
             "lon",
         ),
         ("/api/v1/incidents/near?lat=34&radius_km=5", 400, "lon"),
+        ("/tiles/incidents/3/9/0.mvt", 404, "no tile 3/9/0"),
+        ("/tiles/incidents/3/1/1.png", 404, "tiles are"),
+        (
+            "/tiles/incidents/0/0/0.mvt?min_confidence=2",
+            400,
+            "min_confidence",
+        ),
+        ("/api/v1/stats/histogram?bin=year", 400, "bin"),
+        ("/api/v1/stats/counts?radius_km=5", 400, "lat"),
         (
             "/api/v1/incidents/near?lat=34&lon=40&radius_km=-3",
             400,

@@ -88,17 +88,13 @@ fn cells(inside: &[(f64, f64, &Found<'_>)]) -> Vec<Cell> {
             ..Cell::default()
         });
         c.count += 1;
-        c.by_type[type_index(f.event_type)] += 1;
+        c.by_type[f.event_type.index()] += 1;
         c.sum_x += x;
         c.sum_y += y;
     }
     let mut out: Vec<_> = cells.into_iter().collect();
     out.sort_unstable_by_key(|&(at, _)| at);
     out.into_iter().map(|(_, c)| c).collect()
-}
-
-fn type_index(t: EventType) -> usize {
-    EventType::ALL.iter().position(|&x| x == t).unwrap_or(0)
 }
 
 fn point(x: f64, y: f64) -> Result<mvt::GeomData> {

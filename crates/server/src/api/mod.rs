@@ -7,6 +7,7 @@ pub(crate) mod health;
 pub(crate) mod incidents;
 pub(crate) mod layers;
 pub(crate) mod places;
+pub(crate) mod stats;
 
 use marsad_index::Page;
 use marsad_model::Incident;

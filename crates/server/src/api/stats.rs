@@ -1,0 +1,113 @@
+//! Aggregates the map draws instead of downloading every incident: counts
+//! per type and a histogram over time, under the same filters and area as
+//! the incident queries, from the index alone.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::Json;
+use chrono::{Datelike, NaiveDate};
+use marsad_model::EventType;
+use serde_json::{json, Value};
+
+use crate::query::{Params, Selection};
+use crate::{AppError, AppState};
+
+/// `GET /api/v1/stats/counts`: how many incidents pass, in all and per
+/// type, and how many are undated.
+pub async fn counts(
+    State(state): State<AppState>,
+    sel: Selection,
+) -> Result<Json<Value>, AppError> {
+    let area = sel.area(false)?;
+    let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
+    let mut by_type = [0usize; EventType::ALL.len()];
+    let mut undated = 0;
+    sel.for_each(&ix, area, |f| {
+        by_type[f.event_type.index()] += 1;
+        undated += usize::from(f.date.is_none());
+    });
+    Ok(Json(json!({
+        "total": by_type.iter().sum::<usize>(),
+        "undated": undated,
+        "by_type": per_type(&by_type),
+    })))
+}
+
+/// Bins of a histogram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Bin {
+    Day,
+    Week,
+    Month,
+}
+
+impl Bin {
+    fn parse(p: &Params) -> Result<Self, AppError> {
+        match p.get("bin") {
+            None | Some("day") => Ok(Bin::Day),
+            Some("week") => Ok(Bin::Week),
+            Some("month") => Ok(Bin::Month),
+            Some(other) => Err(AppError::param(
+                "bin",
+                format!("{other:?} is not one of day, week, month"),
+            )),
+        }
+    }
+
+    /// The first day of the bin holding `d` (weeks start on Monday).
+    fn start(self, d: NaiveDate) -> NaiveDate {
+        match self {
+            Bin::Day => d,
+            Bin::Week => d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday())),
+            Bin::Month => d.with_day(1).unwrap_or(d),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Bin::Day => "day",
+            Bin::Week => "week",
+            Bin::Month => "month",
+        }
+    }
+}
+
+/// `GET /api/v1/stats/histogram`: dated incidents per day, week or month
+/// (`bin`), each bin with its count per type; bins without incidents are
+/// left out.
+pub async fn histogram(
+    State(state): State<AppState>,
+    params: Params,
+    sel: Selection,
+) -> Result<Json<Value>, AppError> {
+    let bin = Bin::parse(&params)?;
+    let area = sel.area(false)?;
+    let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
+    let mut bins: BTreeMap<NaiveDate, [usize; EventType::ALL.len()]> = BTreeMap::new();
+    let mut undated = 0;
+    sel.for_each(&ix, area, |f| match f.date {
+        Some(d) => bins.entry(bin.start(d)).or_default()[f.event_type.index()] += 1,
+        None => undated += 1,
+    });
+    let bins: Vec<Value> = bins
+        .iter()
+        .map(|(start, by_type)| {
+            json!({"start": start.to_string(), "count": by_type.iter().sum::<usize>(), "by_type": per_type(by_type)})
+        })
+        .collect();
+    Ok(Json(
+        json!({"bin": bin.name(), "bins": bins, "undated": undated}),
+    ))
+}
+
+/// `{type: count}` for the types present.
+fn per_type(counts: &[usize; EventType::ALL.len()]) -> Value {
+    EventType::ALL
+        .iter()
+        .zip(counts)
+        .filter(|&(_, &n)| n > 0)
+        .map(|(t, &n)| (t.as_str().to_string(), json!(n)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
