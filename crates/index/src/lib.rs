@@ -27,9 +27,7 @@
 mod actors;
 mod entry;
 mod ids;
-mod point;
 mod spatial;
 
-pub use marsad_model::{IncidentQuery, Sort};
-pub use point::IncidentPoint;
+pub use marsad_model::{IncidentPoint, IncidentQuery, Sort};
 pub use spatial::{Extent, Found, Hit, Page, SpatialIndex};

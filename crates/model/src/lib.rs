@@ -25,6 +25,7 @@ mod error;
 mod event;
 mod incident;
 mod place;
+mod point;
 mod query;
 
 pub use actor::{Actor, ActorKind};
@@ -35,4 +36,5 @@ pub use error::{Error, Result};
 pub use event::EventType;
 pub use incident::{same_incident, same_place_box, Incident, Scope, Source, SAME_PLACE_KM};
 pub use place::{GeoPrecision, Place};
+pub use point::IncidentPoint;
 pub use query::{in_range, BBox, DateRange, IncidentQuery, LatLon, RadiusKm, Sort};

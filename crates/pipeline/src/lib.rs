@@ -113,8 +113,7 @@ impl<'g> Pipeline<'g> {
 /// The R-tree of every stored incident that has a place, and the store's
 /// last change number (where [`catch_up`] goes on from).
 pub fn load_index(store: &Store) -> Result<(SpatialIndex, i64)> {
-    let (incidents, last) = store.changes_since(0)?;
-    let points = incidents.iter().filter_map(IncidentPoint::of).collect();
+    let (points, last) = store.points_since(0)?;
     Ok((SpatialIndex::bulk_load(points), last))
 }
 
@@ -139,13 +138,14 @@ pub fn resync(store: &Store, index: &RwLock<SpatialIndex>) -> Result<i64> {
 /// server calls it every moment, so replicas over one database, or a
 /// `marsad ingest` next to a `marsad serve`, show every write.
 pub fn catch_up(store: &Store, index: &RwLock<SpatialIndex>, since: i64) -> Result<i64> {
-    let (changed, last) = store.changes_since(since)?;
+    let (changed, last) = store.points_since(since)?;
     if !changed.is_empty() {
+        let n = changed.len();
         let mut index = index.write().unwrap_or_else(|e| e.into_inner());
-        for p in changed.iter().filter_map(IncidentPoint::of) {
+        for p in changed {
             index.upsert(p);
         }
-        tracing::debug!(incidents = changed.len(), last_change = last, "caught up");
+        tracing::debug!(incidents = n, last_change = last, "caught up");
     }
     Ok(last)
 }

@@ -1,13 +1,71 @@
 //! The incident row both backends store, and its conversion to the model.
 
 use chrono::NaiveDate;
-use marsad_model::{Counts, DatePrecision, EventType, GeoPrecision, Incident, Place};
+use std::sync::Arc;
+
+use marsad_model::{
+    Counts, DatePrecision, EventType, GeoPrecision, Incident, IncidentPoint, Place,
+};
 
 use crate::{Error, Result};
 
 /// The incident columns, in the order [`Columns`] reads them.
 pub(crate) const INCIDENT_COLUMNS: &str = "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
      geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, source_count";
+
+/// The columns of an index point, in the order [`PointColumns`] reads
+/// them, then the change number.
+pub(crate) const POINT_COLUMNS: &str =
+    "id, type, date, lat, lon, confidence, geo_precision, actors, targets, change_seq";
+
+/// What an index point needs of a row: no names, tolls or sources, and of
+/// the actors and targets only their ids. A server loads a million of these
+/// at start-up.
+pub(crate) struct PointColumns {
+    pub id: String,
+    pub event_type: String,
+    pub date: Option<NaiveDate>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub confidence: f32,
+    pub geo_precision: u8,
+    pub actors: String,
+    pub targets: String,
+}
+
+/// An actor or target as stored, read for its id alone.
+#[derive(serde::Deserialize)]
+struct Party {
+    id: String,
+}
+
+impl PointColumns {
+    /// The index point; `None` for an incident without a place.
+    pub(crate) fn into_point(self) -> Result<Option<IncidentPoint>> {
+        let (Some(lat), Some(lon)) = (self.lat, self.lon) else {
+            return Ok(None);
+        };
+        let mut parties: Vec<Party> = from_json(&self.actors, "actors")?;
+        parties.extend(from_json::<Vec<Party>>(&self.targets, "targets")?);
+        Ok(Some(IncidentPoint {
+            id: self.id.into(),
+            lon,
+            lat,
+            event_type: parse_type(&self.event_type)?,
+            date: self.date,
+            confidence: self.confidence,
+            geo_precision: GeoPrecision::new(self.geo_precision),
+            actors: parties.into_iter().map(|p| Arc::from(p.id)).collect(),
+        }))
+    }
+}
+
+fn parse_type(s: &str) -> Result<EventType> {
+    s.parse().map_err(|e: marsad_model::Error| Error::Corrupt {
+        column: "type",
+        message: e.to_string(),
+    })
+}
 
 /// One incident row as read, before it is checked.
 pub(crate) struct Columns {
@@ -52,13 +110,7 @@ impl Columns {
             }),
             _ => None,
         };
-        let event_type: EventType =
-            self.event_type
-                .parse()
-                .map_err(|e: marsad_model::Error| Error::Corrupt {
-                    column: "type",
-                    message: e.to_string(),
-                })?;
+        let event_type = parse_type(&self.event_type)?;
         Ok(Incident {
             id: self.id,
             event_type,

@@ -5,12 +5,12 @@
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use marsad_model::{same_incident, Article, Format, Incident, Scope, Source};
+use marsad_model::{same_incident, Article, Format, Incident, IncidentPoint, Scope, Source};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Transaction};
 
-use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
+use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
 use crate::store::attach_sources;
 use crate::{Error, IngestReport, Result, StoredArticle};
 
@@ -193,6 +193,32 @@ impl Postgres {
         for row in &rows {
             last = last.max(row.try_get::<_, i64>(22)?);
             out.push(incident_row(row)?);
+        }
+        Ok((out, last))
+    }
+
+    pub(crate) fn points_since(&self, since: i64) -> Result<(Vec<IncidentPoint>, i64)> {
+        let rows = self.query(
+            &format!(
+                "SELECT {POINT_COLUMNS} FROM incidents WHERE change_seq > $1 ORDER BY change_seq"
+            ),
+            &[&since],
+        )?;
+        let (mut out, mut last) = (Vec::with_capacity(rows.len()), since);
+        for r in &rows {
+            last = last.max(r.try_get::<_, i64>(9)?);
+            let point = PointColumns {
+                id: r.try_get(0)?,
+                event_type: r.try_get(1)?,
+                date: r.try_get(2)?,
+                lat: r.try_get(3)?,
+                lon: r.try_get(4)?,
+                confidence: r.try_get(5)?,
+                geo_precision: u8::try_from(r.try_get::<_, i16>(6)?).unwrap_or(0),
+                actors: r.try_get(7)?,
+                targets: r.try_get(8)?,
+            };
+            out.extend(point.into_point()?);
         }
         Ok((out, last))
     }

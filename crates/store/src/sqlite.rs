@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use marsad_model::{same_incident, Article, Format, Incident, Scope, Source};
+use marsad_model::{same_incident, Article, Format, Incident, IncidentPoint, Scope, Source};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use crate::columns::{to_json, Columns, INCIDENT_COLUMNS};
+use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
 use crate::store::attach_sources;
 use crate::{schema, Error, IngestReport, Result, StoredArticle};
 
@@ -157,9 +157,10 @@ impl Sqlite {
                 }
             };
             if let Some(s) = inc.sources.first() {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR IGNORE INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, report.article_id, s.start as i64, s.end as i64, s.evidence],
+                )?
+                .execute(params![id, report.article_id, s.start as i64, s.end as i64, s.evidence],
                 )?;
             }
         }
@@ -248,6 +249,30 @@ impl Sqlite {
         Ok((out, last))
     }
 
+    pub(crate) fn points_since(&self, since: i64) -> Result<(Vec<IncidentPoint>, i64)> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {POINT_COLUMNS} FROM incidents WHERE change_seq > ?1 ORDER BY change_seq"
+        ))?;
+        let mut rows = stmt.query([since])?;
+        let (mut out, mut last) = (Vec::new(), since);
+        while let Some(r) = rows.next()? {
+            last = last.max(r.get(9)?);
+            let point = PointColumns {
+                id: r.get(0)?,
+                event_type: r.get(1)?,
+                date: date_col(r, 2)?,
+                lat: r.get(3)?,
+                lon: r.get(4)?,
+                confidence: r.get(5)?,
+                geo_precision: r.get(6)?,
+                actors: r.get(7)?,
+                targets: r.get(8)?,
+            };
+            out.extend(point.into_point()?);
+        }
+        Ok((out, last))
+    }
+
     /// Every article as stored, oldest first.
     pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare(
@@ -301,18 +326,20 @@ impl Sqlite {
         }
         for s in articles {
             let a = &s.article;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![a.id(), a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), s.ingested_at, a.text],
+            )?
+            .execute(params![a.id(), a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), s.ingested_at, a.text],
             )?;
             written();
         }
         for inc in incidents {
             insert_incident(&tx, inc, &now())?;
             for s in &inc.sources {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![inc.id, s.article_id, s.start as i64, s.end as i64, s.evidence],
+                )?
+                .execute(params![inc.id, s.article_id, s.start as i64, s.end as i64, s.evidence],
                 )?;
             }
             written();
@@ -362,9 +389,10 @@ fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
     if exists {
         return Ok(false);
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), now(), a.text],
+    )?
+    .execute(params![id, a.url, a.title, a.outlet(), a.published.map(|d| d.to_string()), now(), a.text],
     )?;
     Ok(true)
 }
@@ -414,11 +442,12 @@ fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incide
 
 /// Writes back what absorbing a report changed.
 fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
          killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
          updated_at = ?14, change_seq = (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents) WHERE id = ?1",
-        params![
+    )?
+    .execute(params![
             e.id,
             e.date.map(|d| d.to_string()),
             e.date_precision.as_str(),
@@ -441,10 +470,11 @@ fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
 /// Inserts a new incident, reported once.
 fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()> {
     let p = inc.place.as_ref();
-    tx.execute(
+    tx.prepare_cached(
         &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23, \
          (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents))"),
-        params![
+    )?
+    .execute(params![
             inc.id,
             inc.event_type.as_str(),
             inc.date.map(|d| d.to_string()),

@@ -137,6 +137,17 @@ impl Store {
         }
     }
 
+    /// The index points of the incidents inserted or merged after change
+    /// number `since` (0: all), in the order written, and the last change
+    /// number: [`Store::changes_since`] without the records, for loading
+    /// and following an index.
+    pub fn points_since(&self, since: i64) -> Result<(Vec<marsad_model::IncidentPoint>, i64)> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.points_since(since),
+            Backend::Postgres(p) => p.points_since(since),
+        }
+    }
+
     /// Every article as stored, oldest first (for copies).
     pub fn articles(&self) -> Result<Vec<StoredArticle>> {
         match &self.0 {

@@ -242,3 +242,31 @@ fn a_postgres_store_goes_on_after_its_connection_is_cut() {
         .is_ok());
     assert_eq!(store.changes_since(0).unwrap().0.len(), 1);
 }
+
+#[test]
+fn index_points_are_the_incidents_points() {
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        let mut a = strike("p1", "2024-03-05", 34.45, 40.92, 2);
+        a.actors = vec![marsad_model::Actor {
+            id: "irgc".into(),
+            name_ar: "الحرس الثوري".into(),
+            name_en: "IRGC".into(),
+            kind: marsad_model::ActorKind::Militia,
+        }];
+        let mut b = strike("p2", "2024-04-01", 35.33, 40.14, 0);
+        b.place = None;
+        store
+            .ingest(&article("points", "https://p.example"), &[a, b])
+            .unwrap();
+        let (incidents, last) = store.changes_since(0).unwrap();
+        let (points, last_points) = store.points_since(0).unwrap();
+        assert_eq!(last, last_points, "{name}");
+        let want: Vec<_> = incidents
+            .iter()
+            .filter_map(marsad_model::IncidentPoint::of)
+            .collect();
+        assert_eq!(points, want, "{name}");
+        assert_eq!(&*points[0].actors[0], "irgc", "{name}");
+    }
+}

@@ -1,8 +1,11 @@
+//! An incident as a map index sees it: its point and what queries filter
+//! on, without the record.
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use marsad_model::{EventType, GeoPrecision, Incident};
-use rstar::{PointDistance, RTreeObject, AABB};
+
+use crate::{EventType, GeoPrecision, Incident};
 
 /// An incident as the index sees it: its point and the attributes queries
 /// filter on.
@@ -71,22 +74,5 @@ impl IncidentPoint {
     pub fn with_actors<'a>(mut self, ids: impl IntoIterator<Item = &'a str>) -> Self {
         self.actors = ids.into_iter().map(Arc::from).collect();
         self
-    }
-}
-
-impl RTreeObject for IncidentPoint {
-    type Envelope = AABB<[f64; 2]>;
-
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_point([self.lon, self.lat])
-    }
-}
-
-impl PointDistance for IncidentPoint {
-    /// Squared distance in degrees: only for the tree's own pruning; every
-    /// distance Marsad reports is geodesic.
-    fn distance_2(&self, p: &[f64; 2]) -> f64 {
-        let (dx, dy) = (self.lon - p[0], self.lat - p[1]);
-        dx * dx + dy * dy
     }
 }
