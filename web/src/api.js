@@ -1,7 +1,5 @@
 // The Marsad API as the map uses it. Errors carry the API's own message.
 
-const PAGE = 10000;
-
 /** GET (or `init`) a JSON document; a non-2xx answer throws its message. */
 export async function getJson(url, init) {
   const r = await fetch(url, init);
@@ -15,17 +13,22 @@ export async function layers() {
   return (await getJson("/api/v1/layers")).layers;
 }
 
-/**
- * Every incident with its minimal properties, oldest page first: the map
- * holds them all and filters locally, so the slider and toggles answer at once.
- */
-export async function allIncidents() {
-  const url = (offset) => `/api/v1/incidents?limit=${PAGE}&offset=${offset}&sort=date&properties=min`;
-  const first = await getJson(url(0));
-  const rest = [];
-  for (let off = PAGE; off < first.numberMatched; off += PAGE) rest.push(getJson(url(off)));
-  const pages = [first, ...(await Promise.all(rest))];
-  return pages.flatMap((p) => p.features);
+/** How many incidents pass `params` (URLSearchParams): `{total, undated, by_type}`. */
+export function counts(params) {
+  return getJson(`/api/v1/stats/counts?${params}`);
+}
+
+/** Dated incidents per week under `params`: `{bins: [{start, count, by_type}]}`. */
+export function weeklyHistogram(params) {
+  const p = new URLSearchParams(params);
+  p.set("bin", "week");
+  return getJson(`/api/v1/stats/histogram?${p}`);
+}
+
+/** The incident tiles' URL template under `params`. */
+export function tileUrl(params) {
+  const q = params.toString();
+  return `${location.origin}/tiles/incidents/{z}/{x}/{y}.mvt${q ? `?${q}` : ""}`;
 }
 
 /** One incident with every property and its sources. */

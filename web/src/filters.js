@@ -1,32 +1,20 @@
-// What is shown: the incidents the map draws, and the same filters as API
-// parameters for downloads and radius queries. Pure.
-import { inWindow } from "./time.js";
+// What is shown: the state's filters as API parameters, for the tiles the
+// map draws, its counts, downloads and radius queries. Pure.
 
 /** The layers that are event types (not `all` or `places`). */
 export function eventTypes(layers) {
   return layers.filter((l) => l.id !== "all" && l.id !== "places");
 }
 
-/** The incidents whose type is on and whose date is in the window. */
-export function visible(features, state) {
-  return features.filter((f) => !state.hidden.has(f.properties.type) && inWindow(f.properties.date, state.from, state.to));
-}
-
-/** Incidents per type. */
-export function countByType(features) {
-  const counts = {};
-  for (const f of features) counts[f.properties.type] = (counts[f.properties.type] || 0) + 1;
-  return counts;
-}
-
 /**
- * The state's filters as API query parameters: `since`/`until`, `type`
- * (listed only when some are hidden) and the radius.
+ * The state's filters as API query parameters: `since`/`until` (unless
+ * `time` is false), `type` (listed only when some are hidden) and the
+ * radius (unless `radius` is false).
  */
-export function filterQuery(state) {
+export function filterQuery(state, { time = true, radius = true } = {}) {
   const p = new URLSearchParams();
-  if (state.from) p.set("since", state.from);
-  if (state.to) p.set("until", state.to);
+  if (time && state.from) p.set("since", state.from);
+  if (time && state.to) p.set("until", state.to);
   if (state.hidden.size) {
     const on = eventTypes(state.layers)
       .map((l) => l.id)
@@ -34,7 +22,7 @@ export function filterQuery(state) {
     // Every type hidden: `other` alone is the nearest the API can say.
     p.set("type", on.length ? on.join(",") : "other");
   }
-  if (state.radius) {
+  if (radius && state.radius) {
     p.set("lat", String(state.radius.lat));
     p.set("lon", String(state.radius.lon));
     p.set("radius_km", String(state.radius.km));
@@ -46,4 +34,9 @@ export function filterQuery(state) {
 export function downloadUrl(path, state) {
   const q = filterQuery(state).toString();
   return q ? `${path}?${q}` : path;
+}
+
+/** What the map draws: every incident under the type and time filters. */
+export function mapQuery(state) {
+  return filterQuery(state, { radius: false });
 }

@@ -1,6 +1,7 @@
-// Marsad's web map: MapLibre GL JS over an offline basemap, incident layers
-// from the API, a time slider, place search, a radius tool, downloads and
-// an article form. This module creates the state and the map and wires the
+// Marsad's web map: MapLibre GL JS over an offline basemap, incidents from
+// the server's vector tiles (counts and the time histogram from its
+// aggregates, details on click), a time slider, place search, a radius
+// tool, downloads and an article form. This module creates the state and the map and wires the
 // parts together; each part is a module of its own.
 import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
@@ -9,7 +10,7 @@ import "@fontsource/noto-sans-arabic/400.css";
 import "@fontsource/noto-sans-arabic/700.css";
 import * as api from "./api.js";
 import { initArticleForm } from "./article.js";
-import { countByType, downloadUrl, visible } from "./filters.js";
+import { downloadUrl, filterQuery, mapQuery } from "./filters.js";
 import { addIcons } from "./icons.js";
 import { applyLanguage } from "./i18n.js";
 import { renderLegend } from "./legend.js";
@@ -17,7 +18,7 @@ import { incidentPopup } from "./popup.js";
 import { radiusKm, renderRadius } from "./radius.js";
 import { initSearch } from "./search.js";
 import { createState, formatHash, readHash } from "./state.js";
-import { labelField, mapStyle } from "./style.js";
+import { labelField, mapStyle, typeColours } from "./style.js";
 import { weekIndices, weeksSpanning, windowDates } from "./time.js";
 import { readSliders, renderTimeline, togglePlay } from "./timeline.js";
 import "./style.css";
@@ -31,7 +32,7 @@ const initialView = readHash(state, location.hash);
 
 const map = new maplibregl.Map({
   container: "map",
-  style: mapStyle(state.lang),
+  style: mapStyle(state.lang, api.tileUrl(new URLSearchParams())),
   center: initialView?.center ?? [40.3, 35.0],
   zoom: initialView?.zoom ?? 6.3,
   attributionControl: {
@@ -41,7 +42,7 @@ const map = new maplibregl.Map({
 map.addControl(new maplibregl.NavigationControl(), "top-left");
 map.addControl(new maplibregl.ScaleControl(), "bottom-left");
 // What the browser tests read.
-const debug = (window.__marsad = { map, state, ready: false, errors: [] });
+const debug = (window.__marsad = { map, state, ready: false, errors: [], busy: 0 });
 const report = (err) => {
   debug.errors.push(String(err));
   console.error(err);
@@ -56,16 +57,60 @@ function writeHash() {
   history.replaceState(null, "", `#${formatHash(state, { zoom: map.getZoom(), lat: c.lat, lon: c.lng })}`);
 }
 
+/** Runs `fetch` and hands its answer to `use` unless a newer call of the same `kind` started meanwhile. */
+const latest = {};
+async function fetchLatest(kind, fetch, use) {
+  const n = (latest[kind] = (latest[kind] || 0) + 1);
+  debug.busy += 1;
+  try {
+    const answer = await fetch();
+    if (latest[kind] === n) use(answer);
+  } catch (err) {
+    report(err);
+  } finally {
+    debug.busy -= 1;
+  }
+}
+
+let shownTiles = null;
+let histogramQuery = null;
+
+/** The tiles, counts and histogram for the state's filters, fetched when they changed. */
+function refreshData() {
+  if (!state.layers.length) return; // until the layers (and icons) are in
+  const q = mapQuery(state);
+  const versioned = new URLSearchParams(q);
+  versioned.set("v", String(state.version));
+  const tiles = api.tileUrl(versioned);
+  if (tiles !== shownTiles) {
+    shownTiles = tiles;
+    map.getSource("incidents")?.setTiles([tiles]);
+    fetchLatest("counts", () => api.counts(q), (c) => {
+      state.counts = c;
+      debug.shown = c.total;
+      renderLegend($("legend"), state, c.by_type, toggleType);
+    });
+  }
+  // The histogram shows every week whatever the window: types only.
+  const h = `${filterQuery(state, { time: false, radius: false })}&v=${state.version}`;
+  if (h !== histogramQuery) {
+    histogramQuery = h;
+    fetchLatest("histogram", () => api.weeklyHistogram(filterQuery(state, { time: false, radius: false })), (r) => {
+      state.histogram = r.bins;
+      renderTimeline(timeEls, state);
+    });
+  }
+}
+
 let pending = false;
 /** Redraws everything from the state, once per frame however often it is asked. */
 function refresh() {
   if (pending) return;
-  pending = true;
+  pending = debug.pending = true;
   requestAnimationFrame(() => {
-    pending = false;
-    const shown = visible(state.incidents, state);
-    map.getSource("incidents")?.setData({ type: "FeatureCollection", features: shown });
-    renderLegend($("legend"), state, countByType(shown), toggleType);
+    pending = debug.pending = false;
+    refreshData();
+    renderLegend($("legend"), state, state.counts?.by_type || {}, toggleType);
     renderTimeline(timeEls, state);
     $("dl-geojson").href = downloadUrl("/api/v1/export.geojson", state);
     $("dl-csv").href = downloadUrl("/api/v1/export.csv", state);
@@ -74,7 +119,6 @@ function refresh() {
       .then((ids) => ids && (debug.near = ids))
       .catch(report);
     writeHash();
-    debug.shown = shown.length;
   });
 }
 
@@ -88,15 +132,16 @@ function setLanguage(lang) {
 
 // ---------------------------------------------------------------- data
 
-/** Layers and every incident from the API; the time window snaps to weeks. */
+/** Layers and the weeks the incidents span; tiles, counts and the histogram follow. The time window snaps to weeks. */
 async function reload() {
   state.layers = await api.layers();
   addIcons(map, state.layers);
-  const colour = Object.fromEntries(state.layers.map((l) => [l.id, l.colour]));
-  state.incidents = (await api.allIncidents()).filter((f) => f.geometry);
-  for (const f of state.incidents) f.properties.colour = colour[f.properties.type] || "#737373";
-  state.weeks = weeksSpanning(state.incidents.map((f) => f.properties.date));
+  map.setPaintProperty("incidents", "circle-color", typeColours(state.layers));
+  map.setLayoutProperty("incident-icons", "visibility", "visible");
+  const all = await api.weeklyHistogram(new URLSearchParams());
+  state.weeks = weeksSpanning(all.bins.map((b) => b.start));
   [state.from, state.to] = windowDates(state.weeks, ...weekIndices(state.weeks, state.from, state.to));
+  state.version += 1;
   refresh();
 }
 
@@ -175,10 +220,9 @@ initArticleForm($("add-form"), fields, $("add-result"), state, async (incidents)
   if (placed) map.flyTo({ center: placed.geometry.coordinates, zoom: 10 });
 });
 
-map.on("click", "clusters", async (e) => {
-  const f = e.features[0];
-  const zoom = await map.getSource("incidents").getClusterExpansionZoom(f.properties.cluster_id);
-  map.easeTo({ center: f.geometry.coordinates, zoom });
+// A cluster opens two zoom levels closer, where the server cuts it finer.
+map.on("click", "clusters", (e) => {
+  map.easeTo({ center: e.features[0].geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
 });
 map.on("click", "incident-icons", openClicked);
 map.on("click", "incidents", openClicked);
@@ -203,8 +247,6 @@ map.on("load", async () => {
   } catch (err) {
     report(err);
   }
-  map.once("idle", () => {
-    debug.ready = true;
-  });
-  map.triggerRepaint();
+  const whenLoaded = () => (map.isSourceLoaded("incidents") && !pending ? (debug.ready = true) : setTimeout(whenLoaded, 50));
+  whenLoaded();
 });

@@ -13,8 +13,9 @@ export function createState() {
     radiusOpen: false, // the radius tool is on: a map click sets the centre
     selected: null, // incident id
     layers: [], // from /api/v1/layers
-    incidents: [], // every placed incident feature
+    histogram: [], // dated incidents per week, from /api/v1/stats/histogram
     weeks: [], // Mondays (ISO dates) spanning the incidents
+    version: 0, // bumped when the data changes, so tiles are fetched again
     playing: null, // the time animation's timer
   };
 }

@@ -1,6 +1,7 @@
 // The map's style: an offline basemap (countries, rivers, Syrian admin
 // lines, place labels from the gazetteer), the radius circle and the
-// incident layers (clusters, coloured circles, white type icons).
+// incident layers from Marsad's vector tiles (server-side clusters,
+// coloured circles, white type icons).
 import { feature } from "topojson-client";
 import countriesTopo from "world-atlas/countries-50m.json";
 import riversUrl from "mapeo-offline-map/dist/rivers.json?url";
@@ -18,7 +19,7 @@ export function labelField(lang) {
  * The style. No `glyphs`: MapLibre renders labels with the page's web font
  * (Noto Sans Arabic), shaping Arabic and laying it out right to left itself.
  */
-export function mapStyle(lang) {
+export function mapStyle(lang, tiles) {
   return {
     version: 8,
     sources: {
@@ -27,7 +28,8 @@ export function mapStyle(lang) {
       admin: { type: "geojson", data: "/basemap/admin.geojson" },
       labels: { type: "geojson", data: "/api/v1/basemap/places.geojson" },
       radius: { type: "geojson", data: EMPTY },
-      incidents: { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 42, clusterMaxZoom: 11 },
+      // Tiles past zoom 14 are that tile, overzoomed: nothing new to cut.
+      incidents: { type: "vector", tiles: [tiles], minzoom: 0, maxzoom: 14 },
     },
     layers: [...basemapLayers(lang), ...radiusLayers(), ...incidentLayers()],
   };
@@ -84,19 +86,24 @@ function radiusLayers() {
   ];
 }
 
+/** Circle colours by event type, from the layers the API serves. */
+export function typeColours(layers) {
+  const pairs = layers.filter((l) => l.colour && l.id !== "all" && l.id !== "places").flatMap((l) => [l.id, l.colour]);
+  return pairs.length ? ["match", ["get", "type"], ...pairs, "#737373"] : "#737373";
+}
+
 function incidentLayers() {
-  const clustered = ["has", "point_count"];
-  const single = ["!", clustered];
+  const count = ["get", "count"];
   return [
     {
       id: "clusters",
       type: "circle",
       source: "incidents",
-      filter: clustered,
+      "source-layer": "clusters",
       paint: {
         "circle-color": "#5a4a3a",
         "circle-opacity": 0.85,
-        "circle-radius": ["step", ["get", "point_count"], 14, 10, 18, 100, 24, 1000, 30],
+        "circle-radius": ["step", count, 14, 10, 18, 100, 24, 1000, 30],
         "circle-stroke-color": "#fff",
         "circle-stroke-width": 2,
       },
@@ -105,17 +112,22 @@ function incidentLayers() {
       id: "cluster-count",
       type: "symbol",
       source: "incidents",
-      filter: clustered,
-      layout: { "text-field": ["get", "point_count_abbreviated"], "text-font": FONT, "text-size": 12, "text-allow-overlap": true },
+      "source-layer": "clusters",
+      layout: {
+        "text-field": ["case", [">=", count, 10000], ["concat", ["to-string", ["round", ["/", count, 1000]]], "k"], ["to-string", count]],
+        "text-font": FONT,
+        "text-size": 12,
+        "text-allow-overlap": true,
+      },
       paint: { "text-color": "#fff" },
     },
     {
       id: "incidents",
       type: "circle",
       source: "incidents",
-      filter: single,
+      "source-layer": "incidents",
       paint: {
-        "circle-color": ["coalesce", ["get", "colour"], "#737373"],
+        "circle-color": "#737373",
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 5, 12, 9],
         "circle-stroke-color": "#fff",
         "circle-stroke-width": 1.5,
@@ -125,8 +137,9 @@ function incidentLayers() {
       id: "incident-icons",
       type: "symbol",
       source: "incidents",
-      filter: single,
+      "source-layer": "incidents",
       layout: {
+        visibility: "none", // until the icons are drawn from the served layers
         "icon-image": ["concat", "icon-", ["get", "type"]],
         "icon-size": ["interpolate", ["linear"], ["zoom"], 5, 0.62, 12, 1],
         "icon-allow-overlap": true,

@@ -57,15 +57,8 @@ export function inWindow(date, from, to) {
   return (!from || date >= from) && (!to || date <= to);
 }
 
-/** Per week, incidents counted by type (`{type: n}`), dated ones only. */
-export function weeklyCounts(features, weeks, hidden) {
-  const bins = weeks.map(() => ({}));
-  const index = new Map(weeks.map((w, i) => [w, i]));
-  for (const f of features) {
-    const p = f.properties;
-    if (!p.date || hidden.has(p.type)) continue;
-    const b = bins[index.get(mondayOf(p.date))];
-    if (b) b[p.type] = (b[p.type] || 0) + 1;
-  }
-  return bins;
+/** Per week of `weeks`, the counts by type of the histogram `bins` (`{start, by_type}`, weeks starting on Monday). */
+export function weeklyCounts(bins, weeks) {
+  const byWeek = new Map(bins.map((b) => [b.start, b.by_type]));
+  return weeks.map((w) => byWeek.get(w) || {});
 }

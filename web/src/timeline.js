@@ -33,7 +33,7 @@ function drawHistogram(canvas, state) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (!weeks.length) return;
-  const bins = weeklyCounts(state.incidents, weeks, state.hidden);
+  const bins = weeklyCounts(state.histogram, weeks);
   const max = Math.max(1, ...bins.map((b) => Object.values(b).reduce((s, n) => s + n, 0)));
   const w = canvas.width / weeks.length;
   const first = state.from && mondayOf(state.from);

@@ -99,7 +99,11 @@ pub async fn incident_tile(
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .generation();
-    let etag = format!("\"{:x}-{generation:x}\"", state.started);
+    let etag = format!(
+        "\"{:x}-{generation:x}-{:x}\"",
+        state.started,
+        marsad_model::fnv1a(format!("{tile:?}{}", key.1).as_bytes(), 0)
+    );
     if headers
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| v.as_bytes() == etag.as_bytes())

@@ -580,6 +580,19 @@ async fn tiles_revalidate_until_the_index_changes() {
     let etag = first.headers()[header::ETAG].to_str().unwrap().to_string();
     let again = tile(Some(etag.clone())).await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // Another filter is another representation: another tag (a map client
+    // that saw the same tag kept the old tile's features).
+    let filtered = app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/tiles/incidents/0/0/0.mvt?type=airstrike")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(filtered.headers()[header::ETAG].to_str().unwrap(), etag);
     // An article with a new incident: the tile changes, and so its tag.
     let text =
         "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم، ما أدى إلى مقتل مدنيين اثنين.";

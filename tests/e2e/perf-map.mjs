@@ -1,8 +1,8 @@
 // Measures the web map with a large database (run by hand, results go in
 // BENCHMARKS.md): time to first render, and frame times while panning.
-//   cargo run --release -p marsad-store --example synthetic -- /tmp/big.db 50000
+//   cargo run --release -p marsad-store --example synthetic -- /tmp/big.db 1000000
 //   target/release/marsad serve --db /tmp/big.db --addr 127.0.0.1:8099 &
-//   node tests/e2e/perf-50k.mjs http://127.0.0.1:8099
+//   node tests/e2e/perf-map.mjs http://127.0.0.1:8099
 import { chromium } from "playwright-core";
 
 const base = process.argv[2] || "http://127.0.0.1:8099";
