@@ -262,16 +262,21 @@ impl SpatialIndex {
     /// Builds the tree from all points at once (bulk load). A later point
     /// with the id of an earlier one replaces it.
     pub fn bulk_load(points: Vec<IncidentPoint>) -> Self {
+        Self::build(|add| points.into_iter().for_each(add))
+    }
+
+    /// Builds the tree from points handed to `add` one at a time (from a
+    /// database scan, say), keeping only their compact entries meanwhile.
+    pub fn build(feed: impl FnOnce(&mut dyn FnMut(IncidentPoint))) -> Self {
         let mut ix = SpatialIndex::default();
-        let mut entries: Vec<Entry> = Vec::with_capacity(points.len());
-        for p in &points {
-            let e = ix.entry(p);
+        let mut entries: Vec<Entry> = Vec::new();
+        feed(&mut |p| {
+            let e = ix.entry(&p);
             match entries.get_mut(e.key as usize) {
                 Some(old) => *old = e,
                 None => entries.push(e),
             }
-        }
-        drop(points);
+        });
         ix.at = entries.iter().map(|e| [e.lon, e.lat]).collect();
         ix.tree = RTree::bulk_load_with_params(entries);
         ix.ids.shrink();

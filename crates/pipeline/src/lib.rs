@@ -113,8 +113,9 @@ impl<'g> Pipeline<'g> {
 /// The R-tree of every stored incident that has a place, and the store's
 /// last change number (where [`catch_up`] goes on from).
 pub fn load_index(store: &Store) -> Result<(SpatialIndex, i64)> {
-    let (points, last) = store.points_since(0)?;
-    Ok((SpatialIndex::bulk_load(points), last))
+    let mut last = Ok(0);
+    let index = SpatialIndex::build(|add| last = store.for_each_point_since(0, add));
+    Ok((index, last?))
 }
 
 /// Rebuilds `index` from the whole store; returns the last change number.

@@ -82,8 +82,10 @@ impl AppState {
         db: &Location,
         config: Config,
     ) -> marsad_pipeline::Result<Self> {
+        // The index loads through a connection of its own, closed after,
+        // so the page cache the full scan fills does not stay resident.
+        let (index, last_change) = marsad_pipeline::load_index(&Store::open(db)?)?;
         let reader = Store::open(db)?;
-        let (index, last_change) = marsad_pipeline::load_index(&reader)?;
         let index = Arc::new(RwLock::new(index));
         let follow = Arc::new(Follow {
             database: reader.backend(),

@@ -197,30 +197,43 @@ impl Postgres {
         Ok((out, last))
     }
 
-    pub(crate) fn points_since(&self, since: i64) -> Result<(Vec<IncidentPoint>, i64)> {
-        let rows = self.query(
-            &format!(
-                "SELECT {POINT_COLUMNS} FROM incidents WHERE change_seq > $1 ORDER BY change_seq"
-            ),
-            &[&since],
-        )?;
-        let (mut out, mut last) = (Vec::with_capacity(rows.len()), since);
-        for r in &rows {
-            last = last.max(r.try_get::<_, i64>(9)?);
-            let point = PointColumns {
-                id: r.try_get(0)?,
-                event_type: r.try_get(1)?,
-                date: r.try_get(2)?,
-                lat: r.try_get(3)?,
-                lon: r.try_get(4)?,
-                confidence: r.try_get(5)?,
-                geo_precision: u8::try_from(r.try_get::<_, i16>(6)?).unwrap_or(0),
-                actors: r.try_get(7)?,
-                targets: r.try_get(8)?,
-            };
-            out.extend(point.into_point()?);
-        }
-        Ok((out, last))
+    pub(crate) fn for_each_point_since(
+        &self,
+        since: i64,
+        f: &mut dyn FnMut(IncidentPoint),
+    ) -> Result<i64> {
+        // Rows stream from a portal, 10,000 at a time, not all at once.
+        self.run(|client| {
+            let mut tx = client.transaction()?;
+            let portal = tx.bind(
+                &format!("SELECT {POINT_COLUMNS} FROM incidents WHERE change_seq > $1 ORDER BY change_seq"),
+                &[&since],
+            )?;
+            let mut last = since;
+            loop {
+                let rows = tx.query_portal(&portal, 10_000)?;
+                for r in &rows {
+                    last = last.max(r.try_get::<_, i64>(9)?);
+                    let point = PointColumns {
+                        id: r.try_get(0)?,
+                        event_type: r.try_get(1)?,
+                        date: r.try_get(2)?,
+                        lat: r.try_get(3)?,
+                        lon: r.try_get(4)?,
+                        confidence: r.try_get(5)?,
+                        geo_precision: u8::try_from(r.try_get::<_, i16>(6)?).unwrap_or(0),
+                        actors: r.try_get(7)?,
+                        targets: r.try_get(8)?,
+                    };
+                    if let Some(p) = point.into_point()? {
+                        f(p);
+                    }
+                }
+                if rows.is_empty() {
+                    return Ok(last);
+                }
+            }
+        })
     }
 
     pub(crate) fn ingest(

@@ -14,6 +14,9 @@ use crate::{schema, Error, IngestReport, Result, StoredArticle};
 #[derive(Debug)]
 pub(crate) struct Sqlite {
     conn: Connection,
+    /// Whether this connection reads the file through a memory map: only
+    /// one that ingests does (see [`Sqlite::ingest`]).
+    mapped: bool,
 }
 
 fn date_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
@@ -85,11 +88,6 @@ impl Sqlite {
             // 64 MiB of page cache (the default is 2): the upper levels of
             // the tables, indexes and R*Tree of a large store stay in memory.
             conn.pragma_update(None, "cache_size", -65536)?;
-            // Read the file through a memory map (SQLite caps it at 2 GiB):
-            // in a store of a million incidents a merge lookup's page reads
-            // were a third of an ingest as `pread` copies. Writes still go
-            // through the WAL.
-            conn.pragma_update(None, "mmap_size", 1i64 << 31)?;
             // Checkpoint every 40 MB of WAL, not 4: in a large store each
             // ingest dirties pages all over the file, and copying them back
             // a thousand at a time cost a quarter of an ingest.
@@ -117,7 +115,10 @@ impl Sqlite {
             }
         };
         schema::migrate(&mut conn)?;
-        Ok(Sqlite { conn })
+        Ok(Sqlite {
+            conn,
+            mapped: false,
+        })
     }
 
     /// Stores an article and the incidents extracted from it in one
@@ -130,6 +131,15 @@ impl Sqlite {
         article: &Article,
         incidents: &[Incident],
     ) -> Result<IngestReport> {
+        if !self.mapped {
+            // Merge lookups read through a memory map (SQLite caps it at
+            // 2 GiB): in a store of a million incidents their page reads
+            // were a third of an ingest as `pread` copies. Only a writing
+            // connection maps the file: a server's reads would otherwise
+            // keep the whole file in its resident memory.
+            self.conn.pragma_update(None, "mmap_size", 1i64 << 31)?;
+            self.mapped = true;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -249,12 +259,30 @@ impl Sqlite {
         Ok((out, last))
     }
 
-    pub(crate) fn points_since(&self, since: i64) -> Result<(Vec<IncidentPoint>, i64)> {
+    pub(crate) fn for_each_point_since(
+        &self,
+        since: i64,
+        f: &mut dyn FnMut(IncidentPoint),
+    ) -> Result<i64> {
+        // A full scan would fill the page cache with pages no lookup needs
+        // again, and the memory would stay with the process.
+        let full = since == 0;
+        if full {
+            self.conn.pragma_update(None, "cache_size", -2048)?;
+        }
+        let done = self.scan_points(since, f);
+        if full {
+            self.conn.pragma_update(None, "cache_size", -65536)?;
+        }
+        done
+    }
+
+    fn scan_points(&self, since: i64, f: &mut dyn FnMut(IncidentPoint)) -> Result<i64> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {POINT_COLUMNS} FROM incidents WHERE change_seq > ?1 ORDER BY change_seq"
         ))?;
         let mut rows = stmt.query([since])?;
-        let (mut out, mut last) = (Vec::new(), since);
+        let mut last = since;
         while let Some(r) = rows.next()? {
             last = last.max(r.get(9)?);
             let point = PointColumns {
@@ -268,9 +296,11 @@ impl Sqlite {
                 actors: r.get(7)?,
                 targets: r.get(8)?,
             };
-            out.extend(point.into_point()?);
+            if let Some(p) = point.into_point()? {
+                f(p);
+            }
         }
-        Ok((out, last))
+        Ok(last)
     }
 
     /// Every article as stored, oldest first.

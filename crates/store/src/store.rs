@@ -137,15 +137,27 @@ impl Store {
         }
     }
 
-    /// The index points of the incidents inserted or merged after change
-    /// number `since` (0: all), in the order written, and the last change
-    /// number: [`Store::changes_since`] without the records, for loading
-    /// and following an index.
-    pub fn points_since(&self, since: i64) -> Result<(Vec<marsad_model::IncidentPoint>, i64)> {
+    /// Calls `f` with the index point of each incident inserted or merged
+    /// after change number `since` (0: all), in the order written, and
+    /// returns the last change number: [`Store::changes_since`] without the
+    /// records, streamed, for loading and following an index.
+    pub fn for_each_point_since(
+        &self,
+        since: i64,
+        mut f: impl FnMut(marsad_model::IncidentPoint),
+    ) -> Result<i64> {
         match &self.0 {
-            Backend::Sqlite(s) => s.points_since(since),
-            Backend::Postgres(p) => p.points_since(since),
+            Backend::Sqlite(s) => s.for_each_point_since(since, &mut f),
+            Backend::Postgres(p) => p.for_each_point_since(since, &mut f),
         }
+    }
+
+    /// The index points after change `since`, collected (see
+    /// [`Store::for_each_point_since`]).
+    pub fn points_since(&self, since: i64) -> Result<(Vec<marsad_model::IncidentPoint>, i64)> {
+        let mut out = Vec::new();
+        let last = self.for_each_point_since(since, |p| out.push(p))?;
+        Ok((out, last))
     }
 
     /// Every article as stored, oldest first (for copies).
