@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod cache;
 mod error;
 mod log;
 mod ogc;

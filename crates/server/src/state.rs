@@ -44,8 +44,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// How far the index has followed the store.
     pub follow: Arc<Follow>,
-    /// Vector tiles cut for the index as it is.
-    pub tiles: Arc<crate::tiles::TileCache>,
+    /// Vector tiles cut for the index as it is, by tile and filters.
+    pub tiles: Arc<crate::cache::GenerationCache<(marsad_tiles::TileId, String), bytes::Bytes>>,
+    /// Aggregates (stats, layers) for the index as it is, by path and query.
+    pub aggregates: Arc<crate::cache::GenerationCache<String, serde_json::Value>>,
     /// When this process started (nanoseconds since 1970): with the index
     /// generation, an `ETag` no other run of the server gives.
     pub started: u128,
@@ -102,10 +104,40 @@ impl AppState {
             index,
             config: Arc::new(config),
             tiles: Arc::default(),
+            aggregates: Arc::default(),
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos()),
         })
+    }
+
+    /// An aggregate of the index (`compute`), kept under `key` until the
+    /// index changes; computed on a blocking thread, since it may visit
+    /// every incident.
+    pub(crate) async fn aggregate<F>(
+        &self,
+        key: String,
+        compute: F,
+    ) -> Result<serde_json::Value, crate::AppError>
+    where
+        F: FnOnce(&SpatialIndex) -> serde_json::Value + Send + 'static,
+    {
+        let generation = self
+            .index
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation();
+        if let Some(v) = self.aggregates.get(generation, &key) {
+            return Ok(v);
+        }
+        let index = self.index.clone();
+        let (generation, value) = tokio::task::spawn_blocking(move || {
+            let ix = index.read().unwrap_or_else(|e| e.into_inner());
+            (ix.generation(), compute(&ix))
+        })
+        .await?;
+        self.aggregates.put(generation, key, value.clone());
+        Ok(value)
     }
 
     /// Runs a read on the reading connection, on a blocking thread.

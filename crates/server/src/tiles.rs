@@ -2,15 +2,12 @@
 //! their TileJSON, under the same filters as the API: cut from the index
 //! on request, cached until the index changes, with an `ETag`.
 
-use std::sync::Mutex;
-
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use marsad_model::EventType;
 use marsad_tiles::{TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
-use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
 use crate::query::Params;
@@ -26,43 +23,6 @@ const FILTERS: &[&str] = &[
     "min_confidence",
     "geo_precision",
 ];
-
-/// Tiles already cut for the index's current generation, by tile and
-/// filters. Low zooms cover every incident and are the costly ones.
-#[derive(Debug, Default)]
-pub struct TileCache {
-    inner: Mutex<Generation>,
-}
-
-/// The tiles of one index generation, by tile and filter query.
-#[derive(Debug, Default)]
-struct Generation {
-    number: u64,
-    tiles: FxHashMap<(TileId, String), bytes::Bytes>,
-}
-
-/// Entries kept at most; the cache starts afresh beyond.
-const CACHE_TILES: usize = 4096;
-
-impl TileCache {
-    fn get(&self, generation: u64, key: &(TileId, String)) -> Option<bytes::Bytes> {
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        (inner.number == generation)
-            .then(|| inner.tiles.get(key).cloned())
-            .flatten()
-    }
-
-    fn put(&self, generation: u64, key: (TileId, String), tile: bytes::Bytes) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if inner.number != generation || inner.tiles.len() >= CACHE_TILES {
-            *inner = Generation {
-                number: generation,
-                tiles: FxHashMap::default(),
-            };
-        }
-        inner.tiles.insert(key, tile);
-    }
-}
 
 /// The filters of a tile request, in a canonical order: the cache key and
 /// the query string the TileJSON passes on.

@@ -1,9 +1,10 @@
 //! Layers: one per event type (titles, colour and icon defined once, in
 //! the model), plus «all» and «places», each downloadable.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
+use axum::http::Uri;
 use axum::response::Response;
 use axum::Json;
 use marsad_model::EventType;
@@ -15,32 +16,40 @@ use crate::{response, AppError, AppState};
 
 /// `GET /api/v1/layers`: each layer with its look and its count under the
 /// filters.
-pub async fn list(State(state): State<AppState>, sel: Selection) -> Json<Value> {
-    let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
-    let counts = ix.counts_by_type(&sel.query);
-    let total: usize = counts.values().sum();
-    let mut out = vec![
-        json!({"id": "all", "title_ar": "كل الأحداث", "title_en": "All incidents", "colour": "#444444", "count": total, "url": "/api/v1/layers/all.geojson"}),
-    ];
-    for t in EventType::ALL {
-        out.push(json!({
-            "id": t.as_str(),
-            "title_ar": t.title_ar(),
-            "title_en": t.title_en(),
-            "colour": t.colour(),
-            "icon": t.icon(),
-            "attack": t.is_attack(),
-            "count": counts.get(&t).copied().unwrap_or(0),
-            "url": format!("/api/v1/layers/{}.geojson", t.as_str()),
-        }));
-    }
-    // Places: distinct points (to 1 m), counted from the index alone.
-    let mut places = HashSet::new();
-    ix.for_each(None, &sel.query, |f| {
-        places.insert(((f.lat * 1e5).round() as i64, (f.lon * 1e5).round() as i64));
-    });
-    out.push(json!({"id": "places", "title_ar": "الأماكن", "title_en": "Places with incidents", "colour": "#1a1a1a", "count": places.len(), "url": "/api/v1/layers/places.geojson"}));
-    Json(json!({ "layers": out }))
+pub async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+    sel: Selection,
+) -> Result<Json<Value>, AppError> {
+    let value = state
+        .aggregate(uri.to_string(), move |ix| {
+            let counts = ix.counts_by_type(&sel.query);
+            let total: usize = counts.values().sum();
+            let mut out = vec![
+                json!({"id": "all", "title_ar": "كل الأحداث", "title_en": "All incidents", "colour": "#444444", "count": total, "url": "/api/v1/layers/all.geojson"}),
+            ];
+            for t in EventType::ALL {
+                out.push(json!({
+                    "id": t.as_str(),
+                    "title_ar": t.title_ar(),
+                    "title_en": t.title_en(),
+                    "colour": t.colour(),
+                    "icon": t.icon(),
+                    "attack": t.is_attack(),
+                    "count": counts.get(&t).copied().unwrap_or(0),
+                    "url": format!("/api/v1/layers/{}.geojson", t.as_str()),
+                }));
+            }
+            // Places: distinct points (to 1 m), counted from the index alone.
+            let mut places = rustc_hash::FxHashSet::default();
+            ix.for_each(None, &sel.query, |f| {
+                places.insert(((f.lat * 1e5).round() as i64, (f.lon * 1e5).round() as i64));
+            });
+            out.push(json!({"id": "places", "title_ar": "الأماكن", "title_en": "Places with incidents", "colour": "#1a1a1a", "count": places.len(), "url": "/api/v1/layers/places.geojson"}));
+            json!({ "layers": out })
+        })
+        .await?;
+    Ok(Json(value))
 }
 
 /// `GET /api/v1/layers/{id}.geojson`: a layer as a download, honouring the filters.

@@ -5,9 +5,11 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use marsad_model::EventType;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
 use crate::query::{Params, Selection};
@@ -17,21 +19,26 @@ use crate::{AppError, AppState};
 /// type, and how many are undated.
 pub async fn counts(
     State(state): State<AppState>,
+    uri: Uri,
     sel: Selection,
 ) -> Result<Json<Value>, AppError> {
     let area = sel.area(false)?;
-    let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
-    let mut by_type = [0usize; EventType::ALL.len()];
-    let mut undated = 0;
-    sel.for_each(&ix, area, |f| {
-        by_type[f.event_type.index()] += 1;
-        undated += usize::from(f.date.is_none());
-    });
-    Ok(Json(json!({
-        "total": by_type.iter().sum::<usize>(),
-        "undated": undated,
-        "by_type": per_type(&by_type),
-    })))
+    let value = state
+        .aggregate(uri.to_string(), move |ix| {
+            let mut by_type = [0usize; EventType::ALL.len()];
+            let mut undated = 0;
+            sel.for_each(ix, area, |f| {
+                by_type[f.event_type.index()] += 1;
+                undated += usize::from(f.date.is_none());
+            });
+            json!({
+                "total": by_type.iter().sum::<usize>(),
+                "undated": undated,
+                "by_type": per_type(&by_type),
+            })
+        })
+        .await?;
+    Ok(Json(value))
 }
 
 /// Bins of a histogram.
@@ -78,27 +85,36 @@ impl Bin {
 /// left out.
 pub async fn histogram(
     State(state): State<AppState>,
+    uri: Uri,
     params: Params,
     sel: Selection,
 ) -> Result<Json<Value>, AppError> {
     let bin = Bin::parse(&params)?;
     let area = sel.area(false)?;
-    let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
-    let mut bins: BTreeMap<NaiveDate, [usize; EventType::ALL.len()]> = BTreeMap::new();
-    let mut undated = 0;
-    sel.for_each(&ix, area, |f| match f.date {
-        Some(d) => bins.entry(bin.start(d)).or_default()[f.event_type.index()] += 1,
-        None => undated += 1,
-    });
-    let bins: Vec<Value> = bins
-        .iter()
-        .map(|(start, by_type)| {
-            json!({"start": start.to_string(), "count": by_type.iter().sum::<usize>(), "by_type": per_type(by_type)})
+    let value = state
+        .aggregate(uri.to_string(), move |ix| {
+            // Per day first (one hash per incident), then days into bins.
+            let mut days: FxHashMap<NaiveDate, [usize; EventType::ALL.len()]> = FxHashMap::default();
+            let mut undated = 0;
+            sel.for_each(ix, area, |f| match f.date {
+                Some(d) => days.entry(d).or_default()[f.event_type.index()] += 1,
+                None => undated += 1,
+            });
+            let mut bins: BTreeMap<NaiveDate, [usize; EventType::ALL.len()]> = BTreeMap::new();
+            for (d, counts) in days {
+                let b = bins.entry(bin.start(d)).or_default();
+                b.iter_mut().zip(counts).for_each(|(x, n)| *x += n);
+            }
+            let bins: Vec<Value> = bins
+                .iter()
+                .map(|(start, by_type)| {
+                    json!({"start": start.to_string(), "count": by_type.iter().sum::<usize>(), "by_type": per_type(by_type)})
+                })
+                .collect();
+            json!({"bin": bin.name(), "bins": bins, "undated": undated})
         })
-        .collect();
-    Ok(Json(
-        json!({"bin": bin.name(), "bins": bins, "undated": undated}),
-    ))
+        .await?;
+    Ok(Json(value))
 }
 
 /// `{type: count}` for the types present.
