@@ -321,6 +321,17 @@ fn gdal_opens_the_ogc_api_and_the_downloads() {
         let info = ogr(&["-ro", "-so", "-al", path.to_str().unwrap()]);
         assert!(info.contains("Geometry: Point"), "{info}");
     }
+    // A vector tile: the world at zoom 0 holds every placed incident, as
+    // clusters and single incidents that GDAL reads back.
+    let tile = format!("MVT:{}", s.url("/tiles/incidents/0/0/0.mvt"));
+    let all = ogr(&["-ro", "-al", &tile]);
+    let singles = all.matches("OGRFeature(incidents)").count();
+    let clustered: usize = all
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("count (Integer"))
+        .filter_map(|l| l.rsplit('=').next()?.trim().parse::<usize>().ok())
+        .sum();
+    assert_eq!(singles + clustered, count, "{all}");
 }
 
 #[test]
