@@ -10,9 +10,11 @@ use crate::{Result, TileId};
 
 /// Tile units per side.
 pub const EXTENT: u32 = 4096;
-/// The side of a cluster cell, tile units: 64 cells per side (a cell is
-/// 8 screen pixels on a 512-pixel tile).
-pub const CELL: u32 = 64;
+/// The side of a cluster cell, tile units: 8 cells per side, a cell 64
+/// screen pixels on a 512-pixel tile, about as far apart as a cluster's
+/// circle is wide. Finer grids drew thousands of overlapping circles per
+/// tile and slowed every frame.
+pub const CELL: u32 = 512;
 /// Zooms below this one are clustered; from it on every incident is its
 /// own feature (a tile is then about 10 km wide).
 pub const CLUSTER_BELOW: u32 = 12;
