@@ -111,9 +111,44 @@ impl AppState {
         })
     }
 
-    /// An aggregate of the index (`compute`), kept under `key` until the
-    /// index changes; computed on a blocking thread, since it may visit
-    /// every incident.
+    /// The index's current generation (see [`SpatialIndex::generation`]).
+    pub(crate) fn generation(&self) -> u64 {
+        self.index
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation()
+    }
+
+    /// What `compute` makes of the index, kept in `cache` under `key` until
+    /// the index changes, and the generation it was made from. Computed on
+    /// a blocking thread, since it may visit every incident.
+    pub(crate) async fn cached<K, V, F>(
+        &self,
+        cache: &crate::cache::GenerationCache<K, V>,
+        key: K,
+        compute: F,
+    ) -> Result<(u64, V), crate::AppError>
+    where
+        K: std::hash::Hash + Eq,
+        V: Clone + Send + 'static,
+        F: FnOnce(&SpatialIndex) -> Result<V, crate::AppError> + Send + 'static,
+    {
+        let generation = self.generation();
+        if let Some(v) = cache.get(generation, &key) {
+            return Ok((generation, v));
+        }
+        let index = self.index.clone();
+        let (generation, value) = tokio::task::spawn_blocking(move || {
+            let ix = index.read().unwrap_or_else(|e| e.into_inner());
+            compute(&ix).map(|v| (ix.generation(), v))
+        })
+        .await??;
+        cache.put(generation, key, value.clone());
+        Ok((generation, value))
+    }
+
+    /// An aggregate of the index (stats, layers), kept under `key` (the
+    /// request's path and query) until the index changes.
     pub(crate) async fn aggregate<F>(
         &self,
         key: String,
@@ -122,21 +157,9 @@ impl AppState {
     where
         F: FnOnce(&SpatialIndex) -> serde_json::Value + Send + 'static,
     {
-        let generation = self
-            .index
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .generation();
-        if let Some(v) = self.aggregates.get(generation, &key) {
-            return Ok(v);
-        }
-        let index = self.index.clone();
-        let (generation, value) = tokio::task::spawn_blocking(move || {
-            let ix = index.read().unwrap_or_else(|e| e.into_inner());
-            (ix.generation(), compute(&ix))
-        })
-        .await?;
-        self.aggregates.put(generation, key, value.clone());
+        let (_, value) = self
+            .cached(&self.aggregates, key, |ix| Ok(compute(ix)))
+            .await?;
         Ok(value)
     }
 

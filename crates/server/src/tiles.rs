@@ -54,38 +54,32 @@ pub async fn incident_tile(
     let tile = TileId::new(z, x, y).map_err(|e| AppError::NotFound(e.to_string()))?;
     let query = params.filters()?;
     let key = (tile, filter_query(&params));
-    let generation = state
-        .index
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .generation();
-    let etag = format!(
-        "\"{:x}-{generation:x}-{:x}\"",
-        state.started,
-        marsad_model::fnv1a(format!("{tile:?}{}", key.1).as_bytes(), 0)
-    );
+    let etag = |generation: u64| {
+        format!(
+            "\"{:x}-{generation:x}-{:x}\"",
+            state.started,
+            marsad_model::fnv1a(format!("{tile:?}{}", key.1).as_bytes(), 0)
+        )
+    };
+    let current = etag(state.generation());
     if headers
         .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+        .is_some_and(|v| v.as_bytes() == current.as_bytes())
     {
-        return Ok((StatusCode::NOT_MODIFIED, tile_headers(&etag)).into_response());
+        return Ok((StatusCode::NOT_MODIFIED, tile_headers(&current)).into_response());
     }
-    let body = match state.tiles.get(generation, &key) {
-        Some(b) => b,
-        None => {
-            let st = state.clone();
-            let (generation, bytes) = tokio::task::spawn_blocking(move || {
-                let ix = st.index.read().unwrap_or_else(|e| e.into_inner());
-                let mut found = Vec::new();
-                ix.for_each(Some(tile.bbox()), &query, |f| found.push(f));
-                marsad_tiles::encode(tile, &found).map(|b| (ix.generation(), bytes::Bytes::from(b)))
-            })
-            .await?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-            state.tiles.put(generation, key, bytes.clone());
-            bytes
-        }
-    };
+    let (generation, body) = state
+        .cached(&state.tiles, key.clone(), move |ix| {
+            let mut found = Vec::new();
+            ix.for_each(Some(tile.bbox()), &query, |f| found.push(f));
+            marsad_tiles::encode(tile, &found)
+                .map(bytes::Bytes::from)
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await?;
+    // The tag of the index the tile was cut from, which an ingest meanwhile
+    // may have moved past.
+    let etag = etag(generation);
     Ok((StatusCode::OK, tile_headers(&etag), body).into_response())
 }
 
