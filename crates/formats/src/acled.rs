@@ -34,26 +34,46 @@ const COLUMNS: [&str; 18] = [
 /// count); arrests and injuries, which ACLED has no column for, go in the
 /// notes after the evidence.
 pub fn acled_csv(incidents: &[Incident], first: &FirstSources) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS)?;
+    let mut w = AcledWriter::start(Vec::new())?;
     for i in incidents {
-        w.write_record(row(i, first))?;
+        let source = first.get(&i.id).map(|(s, e)| (s.as_str(), e.as_str()));
+        w.write(i, source)?;
     }
-    w.into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()).into())
+    w.finish()
 }
 
-fn row(i: &Incident, first: &FirstSources) -> [String; 18] {
+/// Writes [`acled_csv`]'s rows as they come, in the memory of one row.
+pub struct AcledWriter<W: std::io::Write>(csv::Writer<W>);
+
+impl<W: std::io::Write> AcledWriter<W> {
+    /// Starts the file with its header.
+    pub fn start(w: W) -> Result<Self> {
+        let mut w = csv::Writer::from_writer(w);
+        w.write_record(COLUMNS)?;
+        Ok(AcledWriter(w))
+    }
+
+    /// One incident, with its first report: (source, evidence sentence).
+    pub fn write(&mut self, i: &Incident, first: Option<(&str, &str)>) -> Result<()> {
+        Ok(self.0.write_record(row(i, first))?)
+    }
+
+    /// Ends the file; gives back the writer, flushed.
+    pub fn finish(self) -> Result<W> {
+        self.0
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()).into())
+    }
+}
+
+fn row(i: &Incident, first: Option<(&str, &str)>) -> [String; 18] {
     let names = |v: &[Actor]| {
         v.iter()
             .map(|a| a.name_en.as_str())
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let (source, evidence) = first
-        .get(&i.id)
-        .map(|(s, e)| (s.as_str(), e.as_str()))
-        .unwrap_or(("", ""));
+    let (source, evidence) = first.unwrap_or(("", ""));
     let mut notes = evidence.to_string();
     for (label, v) in [
         ("arrested", i.counts.arrested),

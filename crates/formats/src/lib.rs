@@ -14,6 +14,9 @@ mod acled;
 mod error;
 mod geojson_out;
 
-pub use acled::{acled_csv, FirstSources};
+pub use acled::{acled_csv, AcledWriter, FirstSources};
 pub use error::{Error, Result};
-pub use geojson_out::{collection, incident_feature, minimal, place_feature, MINIMAL_PROPERTIES};
+pub use geojson_out::{
+    collection, incident_feature, place_feature, IncidentCollectionWriter, IncidentFeature,
+    MINIMAL_PROPERTIES,
+};

@@ -32,6 +32,71 @@ pub struct Page {
     pub hits: Vec<Hit>,
 }
 
+/// Where a query looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Region {
+    /// Within `km` (geodesic) of (`lat`, `lon`).
+    Radius {
+        /// Latitude of the centre.
+        lat: f64,
+        /// Longitude of the centre.
+        lon: f64,
+        /// Radius, km.
+        km: f64,
+    },
+    /// Inside `[min_lon, min_lat, max_lon, max_lat]` (across the
+    /// antimeridian when min_lon exceeds max_lon).
+    Bbox([f64; 4]),
+    /// Everywhere.
+    All,
+}
+
+/// The incidents a query selects, in order, as the index's numbers for
+/// them: 4 bytes each, so a selection of a million takes 4 MB while its
+/// records are read and written a chunk at a time.
+#[derive(Debug, Clone, Default)]
+pub struct Selected {
+    keys: Vec<u32>,
+    centre: Option<(f64, f64)>,
+    /// The index the numbers belong to.
+    index: u64,
+}
+
+impl Selected {
+    /// How many incidents were selected.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when none were.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Hits `range` of the selection (clamped to it), with distances from
+    /// the centre of a radius; `None` if `ix` is not the index that made
+    /// the selection (it was rebuilt since). An incident updated since
+    /// keeps its place in the order and is measured where it is now.
+    pub fn hits(&self, ix: &SpatialIndex, range: std::ops::Range<usize>) -> Option<Vec<Hit>> {
+        if ix.identity != self.index {
+            return None;
+        }
+        let end = range.end.min(self.keys.len());
+        let start = range.start.min(end);
+        let hits = self.keys[start..end]
+            .iter()
+            .map(|&key| {
+                let [lon, lat] = ix.at[key as usize];
+                Hit {
+                    id: ix.ids.get(key).to_string(),
+                    distance_km: self.centre.map(|(clat, clon)| km(clat, clon, lat, lon)),
+                }
+            })
+            .collect();
+        Some(hits)
+    }
+}
+
 /// Nodes of up to 24 entries: bulk loading fills them, so a million
 /// incidents need about 45,000 nodes above the entries, and a radius
 /// query visits fewer nodes than with rstar's default of 6.
@@ -77,6 +142,8 @@ pub struct Extent {
 pub struct SpatialIndex {
     tree: RTree<Entry, Params>,
     generation: u64,
+    /// Fixed when the index is made: what [`Selected`] keys belong to.
+    identity: u64,
     ids: Ids,
     at: Vec<[f64; 2]>,
     actors: ActorSets,
@@ -87,6 +154,7 @@ impl Default for SpatialIndex {
         SpatialIndex {
             tree: RTree::new_with_params(),
             generation: next_generation(),
+            identity: next_generation(),
             ids: Ids::default(),
             at: Vec::new(),
             actors: ActorSets::default(),
@@ -113,6 +181,16 @@ const EARTH_KM: f64 = 6371.0088;
 
 fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     Haversine.distance(Point::new(lon1, lat1), Point::new(lon2, lat2)) / 1000.0
+}
+
+/// An entry found, with its distance if it was measured.
+type Candidate<'a> = (&'a Entry, Option<f64>);
+
+/// Measures a hit taken without measuring, when there is a centre.
+fn measure((e, d): &mut (&Entry, Option<f64>), centre: Option<(f64, f64)>) {
+    if let (None, Some((lat, lon))) = (*d, centre) {
+        *d = Some(km(lat, lon, e.lat, e.lon));
+    }
 }
 
 /// Envelopes (more than one across the antimeridian) that hold every point
@@ -462,32 +540,22 @@ impl SpatialIndex {
         }
     }
 
-    /// The page `[offset, offset + limit)` of `found` in `sort` order.
-    /// Distances missing from entries taken without measuring are measured
-    /// from `centre` for a distance order, and for the page.
-    fn page(
+    /// The first `end` of `found` in `sort` order. Distances missing from
+    /// entries taken without measuring are measured from `centre` for a
+    /// distance order.
+    fn ordered<'a>(
         &self,
-        mut found: Vec<(&Entry, Option<f64>)>,
+        mut found: Vec<(&'a Entry, Option<f64>)>,
         centre: Option<(f64, f64)>,
         sort: Sort,
-        limit: usize,
-        offset: usize,
-    ) -> Page {
-        let total = found.len();
-        let end = offset.saturating_add(limit).min(total);
+        end: usize,
+    ) -> Vec<(&'a Entry, Option<f64>)> {
+        let end = end.min(found.len());
         if end == 0 {
-            return Page {
-                total,
-                hits: Vec::new(),
-            };
+            return Vec::new();
         }
-        let measure = |(e, d): &mut (&Entry, Option<f64>)| {
-            if let (None, Some((lat, lon))) = (*d, centre) {
-                *d = Some(km(lat, lon, e.lat, e.lon));
-            }
-        };
         if sort == Sort::Distance {
-            found.iter_mut().for_each(measure);
+            found.iter_mut().for_each(|hit| measure(hit, centre));
         }
         let order = |a: &(&Entry, Option<f64>), b: &(&Entry, Option<f64>)| match sort {
             Sort::Distance => {
@@ -498,19 +566,34 @@ impl SpatialIndex {
             Sort::DateDesc => self.by_date(a.0, b.0, false),
             Sort::DateAsc => self.by_date(a.0, b.0, true),
         };
-        // Only the requested page needs ordering: select what comes before
-        // its end (linear), then sort that. The orders are total (ids
-        // break ties), so the page is the one a full sort gives.
-        if end < total {
+        // Only what comes before `end` needs ordering: select it (linear),
+        // then sort that. The orders are total (ids break ties), so this is
+        // what a full sort gives.
+        if end < found.len() {
             found.select_nth_unstable_by(end - 1, order);
             found.truncate(end);
         }
         found.sort_unstable_by(order);
-        let hits = found
+        found
+    }
+
+    /// The page `[offset, offset + limit)` of `found` in `sort` order, each
+    /// hit with its distance from `centre` if there is one.
+    fn page(
+        &self,
+        found: Vec<(&Entry, Option<f64>)>,
+        centre: Option<(f64, f64)>,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> Page {
+        let total = found.len();
+        let hits = self
+            .ordered(found, centre, sort, offset.saturating_add(limit))
             .into_iter()
             .skip(offset)
             .map(|mut hit| {
-                measure(&mut hit);
+                measure(&mut hit, centre);
                 Hit {
                     id: self.ids.get(hit.0.key).to_string(),
                     distance_km: hit.1,
@@ -518,6 +601,84 @@ impl SpatialIndex {
             })
             .collect();
         Page { total, hits }
+    }
+
+    /// The entries of `region` that pass `filter`, with distances where
+    /// they were measured, and the centre of a radius.
+    fn find(
+        &self,
+        region: Region,
+        filter: &IncidentQuery,
+    ) -> (Vec<Candidate<'_>>, Option<(f64, f64)>) {
+        let f = Filter::new(filter, &self.actors);
+        match region {
+            Region::Radius { lat, lon, km } => {
+                let circle = Circle::new(lat, lon, km);
+                let mut found = Vec::new();
+                if circle.envelopes.len() == 1 {
+                    collect_within(self.tree.root(), &circle, &f, &mut found);
+                } else {
+                    // Across the antimeridian: each point once, measured.
+                    let mut seen = rustc_hash::FxHashSet::default();
+                    for env in &circle.envelopes {
+                        for e in self.tree.locate_in_envelope(env) {
+                            if f.admits(e) && seen.insert(e.key) {
+                                let d = circle.km(e);
+                                if d <= km {
+                                    found.push((e, Some(d)));
+                                }
+                            }
+                        }
+                    }
+                }
+                (found, Some((lat, lon)))
+            }
+            Region::Bbox(bbox) => {
+                let found = bbox_envelopes(bbox)
+                    .iter()
+                    .flat_map(|env| self.tree.locate_in_envelope(env))
+                    .filter(|e| f.admits(e))
+                    .map(|e| (e, None))
+                    .collect();
+                (found, None)
+            }
+            Region::All => {
+                let mut found = Vec::new();
+                collect_all(self.tree.root(), &f, &mut found);
+                (found, None)
+            }
+        }
+    }
+
+    /// One page of the incidents in `region` that pass `filter`, in `sort`
+    /// order, and how many there are in all.
+    pub fn query(
+        &self,
+        region: Region,
+        filter: &IncidentQuery,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> Page {
+        let (found, centre) = self.find(region, filter);
+        self.page(found, centre, sort, limit, offset)
+    }
+
+    /// Every incident in `region` that passes `filter`, in `sort` order, as
+    /// 4 bytes each: what a download of any size walks through, a chunk
+    /// at a time, with [`Selected::hits`].
+    pub fn select(&self, region: Region, filter: &IncidentQuery, sort: Sort) -> Selected {
+        let (found, centre) = self.find(region, filter);
+        let keys = self
+            .ordered(found, centre, sort, usize::MAX)
+            .into_iter()
+            .map(|(e, _)| e.key)
+            .collect();
+        Selected {
+            keys,
+            centre,
+            index: self.identity,
+        }
     }
 
     /// Every incident within `radius_km` (geodesic) of (lat, lon) that
@@ -535,26 +696,12 @@ impl SpatialIndex {
         limit: usize,
         offset: usize,
     ) -> Page {
-        let f = Filter::new(filter, &self.actors);
-        let circle = Circle::new(lat, lon, radius_km);
-        let mut found = Vec::new();
-        if circle.envelopes.len() == 1 {
-            collect_within(self.tree.root(), &circle, &f, &mut found);
-        } else {
-            // Across the antimeridian: each point once, measured.
-            let mut seen = rustc_hash::FxHashSet::default();
-            for env in &circle.envelopes {
-                for e in self.tree.locate_in_envelope(env) {
-                    if f.admits(e) && seen.insert(e.key) {
-                        let d = circle.km(e);
-                        if d <= radius_km {
-                            found.push((e, Some(d)));
-                        }
-                    }
-                }
-            }
-        }
-        self.page(found, Some((lat, lon)), sort, limit, offset)
+        let region = Region::Radius {
+            lat,
+            lon,
+            km: radius_km,
+        };
+        self.query(region, filter, sort, limit, offset)
     }
 
     /// Every incident inside `[min_lon, min_lat, max_lon, max_lat]` (a box
@@ -567,22 +714,12 @@ impl SpatialIndex {
         limit: usize,
         offset: usize,
     ) -> Page {
-        let f = Filter::new(filter, &self.actors);
-        let found = bbox_envelopes(bbox)
-            .iter()
-            .flat_map(|env| self.tree.locate_in_envelope(env))
-            .filter(|e| f.admits(e))
-            .map(|e| (e, None))
-            .collect();
-        self.page(found, None, sort, limit, offset)
+        self.query(Region::Bbox(bbox), filter, sort, limit, offset)
     }
 
     /// Every incident that passes the filter.
     pub fn all(&self, filter: &IncidentQuery, sort: Sort, limit: usize, offset: usize) -> Page {
-        let f = Filter::new(filter, &self.actors);
-        let mut found = Vec::new();
-        collect_all(self.tree.root(), &f, &mut found);
-        self.page(found, None, sort, limit, offset)
+        self.query(Region::All, filter, sort, limit, offset)
     }
 
     /// The `k` incidents nearest to (lat, lon) by geodesic distance that pass

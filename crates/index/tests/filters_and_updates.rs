@@ -163,3 +163,42 @@ fn updates_move_incidents() {
     assert_eq!(there.total, 200);
     assert_eq!(ix.get("i000010").unwrap().lat, 36.9);
 }
+
+#[test]
+fn a_selection_walked_in_chunks_is_the_pages_end_to_end() {
+    use marsad_index::Region;
+    let mut rng = StdRng::seed_from_u64(11);
+    let ix = SpatialIndex::bulk_load(points(3000, &mut rng));
+    let q = IncidentQuery {
+        min_confidence: Some(0.3),
+        ..IncidentQuery::default()
+    };
+    let regions = [
+        (
+            Region::Radius {
+                lat: 34.45,
+                lon: 40.92,
+                km: 60.0,
+            },
+            Sort::Distance,
+        ),
+        (Region::Bbox([39.0, 33.5, 41.5, 35.5]), Sort::DateAsc),
+        (Region::All, Sort::DateDesc),
+    ];
+    for (region, sort) in regions {
+        let whole = ix.query(region, &q, sort, usize::MAX, 0);
+        let sel = ix.select(region, &q, sort);
+        assert_eq!(sel.len(), whole.total);
+        let mut walked = Vec::new();
+        for start in (0..sel.len()).step_by(250) {
+            walked.extend(sel.hits(&ix, start..start + 250).unwrap());
+        }
+        assert_eq!(walked, whole.hits, "{region:?}");
+    }
+    // Another index (a rebuild) does not know the selection's numbers.
+    let rebuilt = SpatialIndex::bulk_load(points(10, &mut rng));
+    assert!(ix
+        .select(Region::All, &q, Sort::DateDesc)
+        .hits(&rebuilt, 0..5)
+        .is_none());
+}

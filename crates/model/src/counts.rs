@@ -131,14 +131,19 @@ impl Counts {
     /// The qualifiers worth printing, by kind name: how inexact a number is,
     /// or how many a text that gives no number says.
     pub fn qualifiers(&self) -> BTreeMap<String, Qualifier> {
-        CountKind::ALL
-            .iter()
-            .filter_map(|&k| {
-                let (v, q) = self.get(k);
-                (q != Qualifier::Exact && (v.is_some() || q.is_vague()))
-                    .then(|| (k.as_str().to_string(), q))
-            })
+        self.printed_qualifiers()
+            .map(|(k, q)| (k.as_str().to_string(), q))
             .collect()
+    }
+
+    /// [`Counts::qualifiers`] without building the map, in its key order.
+    fn printed_qualifiers(&self) -> impl Iterator<Item = (CountKind, Qualifier)> + '_ {
+        [CountKind::Arrested, CountKind::Injured, CountKind::Killed]
+            .into_iter()
+            .filter_map(|k| {
+                let (v, q) = self.get(k);
+                (q != Qualifier::Exact && (v.is_some() || q.is_vague())).then_some((k, q))
+            })
     }
 
     /// Counts from their printed form.
@@ -157,5 +162,15 @@ impl Counts {
             injured_q: q(CountKind::Injured),
             arrested_q: q(CountKind::Arrested),
         }
+    }
+}
+
+/// [`Counts::qualifiers`] as written in JSON, serialised as it is read off
+/// the counts (a listing writes one per incident).
+pub(crate) struct QualifierMap<'a>(pub &'a Counts);
+
+impl Serialize for QualifierMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.printed_qualifiers().map(|(k, q)| (k.as_str(), q)))
     }
 }

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use geo::{Distance, Haversine, Point};
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::{Actor, Counts, DatePrecision, EventType, GeoPrecision, Place, Qualifier};
@@ -207,8 +208,9 @@ impl Incident {
     }
 }
 
-/// The flat JSON shape incidents have always been stored and served in.
-#[derive(Serialize, Deserialize)]
+/// The flat JSON shape incidents have always been stored and served in,
+/// as read back ([`Incident::write_fields`] writes it).
+#[derive(Deserialize)]
 struct Wire {
     id: String,
     #[serde(rename = "type")]
@@ -240,33 +242,77 @@ struct Wire {
 
 impl Serialize for Incident {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = self.place.as_ref();
-        Wire {
-            id: self.id.clone(),
-            event_type: self.event_type,
-            date: self.date,
-            date_precision: self.date_precision,
-            date_text: self.date_text.clone(),
-            place_id: p.map(|p| p.id.clone()),
-            place_ar: p.map(|p| p.name_ar.clone()),
-            place_en: p.and_then(|p| p.name_en.clone()),
-            admin1: p.and_then(|p| p.admin1.clone()),
-            admin2: p.and_then(|p| p.admin2.clone()),
-            lat: p.map(|p| p.lat),
-            lon: p.map(|p| p.lon),
-            geo_precision: self.geo_precision,
-            actors: self.actors.clone(),
-            targets: self.targets.clone(),
-            people: self.people.clone(),
-            killed: self.counts.killed,
-            injured: self.counts.injured,
-            arrested: self.counts.arrested,
-            count_qualifiers: self.counts.qualifiers(),
-            confidence: (f64::from(self.confidence) * 1000.0).round() / 1000.0,
-            source_count: self.source_count,
-            sources: self.sources.clone(),
+        let mut m = s.serialize_map(None)?;
+        self.write_fields(&mut m, true, &|_| true)?;
+        m.end()
+    }
+}
+
+impl Incident {
+    /// Writes the flat fields (those of [`Incident`]'s JSON) into `m`,
+    /// except the point (`lat`, `lon`), and only those `keep` names: what a
+    /// format that carries the point apart (GeoJSON properties) writes,
+    /// without building a map first.
+    pub fn serialize_attributes<M: SerializeMap>(
+        &self,
+        m: &mut M,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        self.write_fields(m, false, keep)
+    }
+
+    /// The one list of the JSON fields, in the order they have always
+    /// been written.
+    fn write_fields<M: SerializeMap>(
+        &self,
+        m: &mut M,
+        point: bool,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        // A value is only computed when its field is kept.
+        macro_rules! field {
+            ($k:literal, $v:expr) => {
+                if keep($k) {
+                    m.serialize_entry($k, &$v)?;
+                }
+            };
         }
-        .serialize(s)
+        let p = self.place.as_ref();
+        field!("id", self.id);
+        field!("type", self.event_type);
+        field!("date", self.date);
+        field!("date_precision", self.date_precision);
+        field!("date_text", self.date_text);
+        field!("place_id", p.map(|p| &p.id));
+        field!("place_ar", p.map(|p| &p.name_ar));
+        field!("place_en", p.and_then(|p| p.name_en.as_ref()));
+        field!("admin1", p.and_then(|p| p.admin1.as_ref()));
+        field!("admin2", p.and_then(|p| p.admin2.as_ref()));
+        if point {
+            field!("lat", p.map(|p| p.lat));
+            field!("lon", p.map(|p| p.lon));
+        }
+        field!("geo_precision", self.geo_precision);
+        field!("actors", self.actors);
+        field!("targets", self.targets);
+        field!("people", self.people);
+        field!("killed", self.counts.killed);
+        field!("injured", self.counts.injured);
+        field!("arrested", self.counts.arrested);
+        field!(
+            "count_qualifiers",
+            crate::counts::QualifierMap(&self.counts)
+        );
+        // f64 on the wire: an f32 widened in JSON reads 0.800000011920929.
+        field!(
+            "confidence",
+            (f64::from(self.confidence) * 1000.0).round() / 1000.0
+        );
+        field!("source_count", self.source_count);
+        if !self.sources.is_empty() {
+            field!("sources", self.sources);
+        }
+        Ok(())
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod api;
 mod cache;
+mod download;
 mod error;
 mod log;
 mod ogc;

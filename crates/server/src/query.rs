@@ -107,6 +107,21 @@ pub enum Area {
     All,
 }
 
+impl Area {
+    /// The index's name for it.
+    pub fn region(self) -> marsad_index::Region {
+        match self {
+            Area::Radius { centre, radius } => marsad_index::Region::Radius {
+                lat: centre.lat,
+                lon: centre.lon,
+                km: radius.km(),
+            },
+            Area::Bbox(b) => marsad_index::Region::Bbox(b.to_array()),
+            Area::All => marsad_index::Region::All,
+        }
+    }
+}
+
 /// An incident query as the API takes it: `since`, `until`, `type`,
 /// `actor`, `min_confidence`, `geo_precision`; `lat`+`lon` or `place`,
 /// `radius_km`, `bbox`; `limit`, `offset`, `sort`; `properties`.
@@ -230,30 +245,26 @@ impl Selection {
         }
     }
 
+    /// The order asked for, else nearest first around a centre and newest
+    /// first elsewhere.
+    pub fn sort_for(&self, area: Area) -> Sort {
+        self.sort.unwrap_or(match area {
+            Area::Radius { .. } => Sort::Distance,
+            Area::Bbox(_) | Area::All => Sort::DateDesc,
+        })
+    }
+
     /// Runs the query on the index: one page, and the page size used.
     pub fn run(&self, state: &AppState, area: Area, default_limit: usize) -> (Page, usize) {
         let limit = self.limit.unwrap_or(default_limit);
         let ix = state.index.read().unwrap_or_else(|e| e.into_inner());
-        let q = &self.query;
-        let page = match area {
-            Area::Radius { centre, radius } => ix.radius(
-                centre.lat,
-                centre.lon,
-                radius.km(),
-                q,
-                self.sort.unwrap_or(Sort::Distance),
-                limit,
-                self.offset,
-            ),
-            Area::Bbox(b) => ix.bbox(
-                b.to_array(),
-                q,
-                self.sort.unwrap_or(Sort::DateDesc),
-                limit,
-                self.offset,
-            ),
-            Area::All => ix.all(q, self.sort.unwrap_or(Sort::DateDesc), limit, self.offset),
-        };
+        let page = ix.query(
+            area.region(),
+            &self.query,
+            self.sort_for(area),
+            limit,
+            self.offset,
+        );
         (page, limit)
     }
 }

@@ -4,7 +4,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// A GeoJSON body; with `download`, a file of that name.
-pub fn geojson(body: String, download: Option<&str>) -> Response {
+pub fn geojson(body: impl Into<axum::body::Body>, download: Option<&str>) -> Response {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -15,7 +15,7 @@ pub fn geojson(body: String, download: Option<&str>) -> Response {
             headers.insert(header::CONTENT_DISPOSITION, v);
         }
     }
-    (StatusCode::OK, headers, body).into_response()
+    (StatusCode::OK, headers, body.into()).into_response()
 }
 
 /// A JSON body of another media type (OGC's `application/json`,

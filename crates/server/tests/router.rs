@@ -912,3 +912,89 @@ async fn served_documents() {
         json(get(&app, "/api/v1/incidents?type=bombing").await)
     );
 }
+
+/// A database of `n` incidents spread over the Euphrates valley, made
+/// without articles (as `marsad db restore` may load them).
+fn many(n: usize) -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let day0: chrono::NaiveDate = "2023-01-01".parse().unwrap();
+    let incidents: Vec<Incident> = (0..n)
+        .map(|i| Incident {
+            id: format!("many-{i:06}"),
+            event_type: EventType::ALL[i % 4],
+            date: Some(day0 + chrono::Days::new((i % 600) as u64)),
+            date_precision: DatePrecision::Day,
+            date_text: None,
+            place: Some(Place {
+                id: format!("test:{}", i % 97),
+                name_ar: "موقع".into(),
+                name_en: None,
+                admin1: None,
+                admin2: None,
+                lat: 34.0 + (i % 101) as f64 * 0.01,
+                lon: 40.0 + (i % 103) as f64 * 0.01,
+            }),
+            geo_precision: GeoPrecision::PLACE,
+            actors: vec![],
+            targets: vec![],
+            people: vec![],
+            counts: Counts::default(),
+            confidence: 0.8,
+            source_count: 1,
+            sources: vec![],
+        })
+        .collect();
+    let mut store = marsad_store::Store::open(&db).unwrap();
+    store.restore(&[], &incidents, &mut || {}).unwrap();
+    drop(store);
+    let state = AppState::open(gazetteer(), &db.as_path().into(), Config::default()).unwrap();
+    (dir, marsad_server::router(state))
+}
+
+#[tokio::test]
+async fn downloads_hold_every_incident_past_the_page_limit() {
+    let n = marsad_server::MAX_LIMIT + 2_345;
+    let (_dir, app) = many(n);
+    let all = get(&app, "/api/v1/export.geojson").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let v = all.json();
+    assert_eq!(v["numberMatched"], n);
+    assert_eq!(v["numberReturned"], n);
+    let got = ids(&v);
+    assert_eq!(got.len(), n);
+    assert_eq!(
+        got.iter().collect::<std::collections::HashSet<_>>().len(),
+        n
+    );
+    // Newest first, as the map lists them.
+    let dates: Vec<&str> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+
+    let csv = get(&app, "/api/v1/export.csv?type=airstrike").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let airstrikes = (0..n)
+        .filter(|i| EventType::ALL[i % 4] == EventType::Airstrike)
+        .count();
+    assert_eq!(csv.text().lines().count(), airstrikes + 1);
+
+    let layer = get(&app, "/api/v1/layers/all.geojson?limit=7&offset=12340").await;
+    assert_eq!(ids(&layer.json()).len(), 5);
+    let near = get(&app, "/api/v1/export.geojson?lat=34.5&lon=40.5&radius_km=5")
+        .await
+        .json();
+    let d: Vec<f64> = near["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["distance_km"].as_f64().unwrap())
+        .collect();
+    assert!(!d.is_empty() && d.windows(2).all(|w| w[0] <= w[1]) && d.iter().all(|&k| k <= 5.0));
+    let places = get(&app, "/api/v1/layers/places.geojson").await;
+    assert_eq!(places.status, StatusCode::OK);
+}

@@ -319,6 +319,22 @@ impl Postgres {
             .collect()
     }
 
+    pub(crate) fn first_sources_of(
+        &self,
+        ids: &[String],
+    ) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
+        let rows = self.query(
+            "SELECT DISTINCT ON (s.incident_id) s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence \
+             FROM incident_sources s JOIN articles a ON a.id = s.article_id \
+             WHERE s.incident_id = ANY($1) \
+             ORDER BY s.incident_id, a.published NULLS FIRST, a.ingested_at",
+            &[&ids],
+        )?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .collect()
+    }
+
     pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>> {
         let rows = self.query(
             "SELECT url, title, published, to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), text \

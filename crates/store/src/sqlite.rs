@@ -210,6 +210,31 @@ impl Sqlite {
         Ok(out)
     }
 
+    /// The first report of each of `ids`, ordered as [`Self::first_sources`]
+    /// lets the first win.
+    pub(crate) fn first_sources_of(
+        &self,
+        ids: &[String],
+    ) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT COALESCE(a.url, a.outlet, a.title, a.id), s.evidence FROM incident_sources s \
+             JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ?1 \
+             ORDER BY a.published, a.ingested_at, s.rowid LIMIT 1",
+        )?;
+        let mut out = rustc_hash::FxHashMap::default();
+        for id in ids {
+            let first = stmt
+                .query_row([id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()?;
+            if let Some(first) = first {
+                out.insert(id.clone(), first);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every incident (without sources), newest first.
     pub(crate) fn all_incidents(&self) -> Result<Vec<Incident>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -127,6 +127,18 @@ impl Store {
         }
     }
 
+    /// [`Store::first_sources`] of the incidents `ids` alone: what a
+    /// download reads a chunk at a time.
+    pub fn first_sources_of(
+        &self,
+        ids: &[String],
+    ) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.first_sources_of(ids),
+            Backend::Postgres(p) => p.first_sources_of(ids),
+        }
+    }
+
     /// Incidents inserted or merged after change number `since` (0: all),
     /// in the order written, and the last change number: what a server
     /// needs to follow writes made by other processes.

@@ -144,6 +144,14 @@ fn both_backends_store_merge_and_read_alike() {
             "https://a.example/1",
             "{name}"
         );
+        let every = store.first_sources().unwrap();
+        let some = store
+            .first_sources_of(&["a".into(), "d".into(), "nope".into()])
+            .unwrap();
+        assert_eq!(some.len(), 2, "{name}");
+        for (id, first) in &some {
+            assert_eq!(Some(first), every.get(id), "{name}: the same first report");
+        }
         assert!(store.has_article(&a1.id()).unwrap(), "{name}");
 
         // Changes in the order written: a merged again, then c and d.

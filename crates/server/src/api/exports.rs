@@ -1,37 +1,86 @@
-//! Downloads of a selection: GeoJSON and ACLED-compatible CSV.
+//! Downloads of a selection: GeoJSON and ACLED-compatible CSV, of any size,
+//! streamed (see [`crate::download`]).
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use marsad_formats::{AcledWriter, IncidentCollectionWriter, IncidentFeature};
+use serde_json::{json, Map};
 
-use super::{feature_collection, records};
-use crate::query::{Selection, MAX_LIMIT};
-use crate::{response, AppError, AppState};
+use crate::download::{stream, Download};
+use crate::query::{Area, Selection};
+use crate::{AppError, AppState};
 
 /// `GET /api/v1/export.geojson`: the selection as a download.
 pub async fn geojson(State(state): State<AppState>, sel: Selection) -> Result<Response, AppError> {
     let area = sel.area(false)?;
-    let body = feature_collection(&state, &sel, area, MAX_LIMIT).await?;
-    Ok(response::geojson(body, Some("marsad-incidents.geojson")))
+    geojson_download(&state, &sel, area, "marsad-incidents.geojson").await
+}
+
+/// Every incident `sel` selects in `area`, as a GeoJSON file called `name`.
+pub(crate) async fn geojson_download(
+    state: &AppState,
+    sel: &Selection,
+    area: Area,
+    name: &str,
+) -> Result<Response, AppError> {
+    let download = Download::open(state, sel, area).await?;
+    let mut members = Map::new();
+    members.insert("numberMatched".into(), json!(download.matched()));
+    members.insert("numberReturned".into(), json!(download.len()));
+    let minimal = sel.minimal;
+    let body = stream(move |out| {
+        let mut w = IncidentCollectionWriter::start(out, &members)?;
+        download.for_each_chunk(|_, records| {
+            for (r, d) in &records {
+                w.write(&IncidentFeature::new(r, *d).minimal(minimal))?;
+            }
+            Ok(())
+        })?;
+        w.finish()?;
+        Ok(())
+    });
+    Ok(attachment("application/geo+json", name, body))
 }
 
 /// `GET /api/v1/export.csv`: ACLED-compatible columns, honouring the filters.
 pub async fn csv(State(state): State<AppState>, sel: Selection) -> Result<Response, AppError> {
     let area = sel.area(false)?;
-    let (page, _) = sel.run(&state, area, MAX_LIMIT);
-    let incidents: Vec<_> = records(&state, &page)
-        .await?
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
-    let first = state.read(|s| s.first_sources()).await?;
-    let bytes = marsad_formats::acled_csv(&incidents, &first)?;
-    let headers = [
-        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-        (
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"marsad-incidents.csv\"",
-        ),
-    ];
-    Ok((StatusCode::OK, headers, bytes).into_response())
+    let download = Download::open(&state, &sel, area).await?;
+    let body = stream(move |out| {
+        let mut w = AcledWriter::start(out)?;
+        download.for_each_chunk(|state, records| {
+            let ids: Vec<String> = records.iter().map(|(r, _)| r.id.clone()).collect();
+            let first = {
+                let store = state.reader.lock().unwrap_or_else(|e| e.into_inner());
+                store.first_sources_of(&ids)?
+            };
+            for (r, _) in &records {
+                let source = first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str()));
+                w.write(r, source)?;
+            }
+            Ok(())
+        })?;
+        w.finish()?;
+        Ok(())
+    });
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        "marsad-incidents.csv",
+        body,
+    ))
+}
+
+/// A download response: the media type, the file name, the body.
+fn attachment(ctype: &'static str, name: &str, body: axum::body::Body) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }

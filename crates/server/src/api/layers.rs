@@ -10,8 +10,8 @@ use axum::Json;
 use marsad_model::EventType;
 use serde_json::{json, Map, Value};
 
-use super::{feature_collection, records};
-use crate::query::{Selection, MAX_LIMIT};
+use crate::download::Download;
+use crate::query::Selection;
 use crate::{response, AppError, AppState};
 
 /// `GET /api/v1/layers`: each layer with its look and its count under the
@@ -73,30 +73,34 @@ pub async fn download(
             sel.area(false)?
         }
     };
-    let body = if id == "places" {
-        places_layer(&state, &sel, area).await?
-    } else {
-        feature_collection(&state, &sel, area, MAX_LIMIT).await?
-    };
-    Ok(response::geojson(
-        body,
-        Some(&format!("marsad-{id}.geojson")),
-    ))
+    if id == "places" {
+        let body = places_layer(&state, &sel, area).await?;
+        return Ok(response::geojson(body, Some("marsad-places.geojson")));
+    }
+    super::exports::geojson_download(&state, &sel, area, &format!("marsad-{id}.geojson")).await
 }
 
-/// The places that have incidents (within the filters), with counts.
+/// The places that have incidents (within the filters), with counts:
+/// every selected incident's record is read, a chunk at a time.
 async fn places_layer(
     state: &AppState,
     sel: &Selection,
     area: crate::query::Area,
 ) -> Result<String, AppError> {
-    let (page, _) = sel.run(state, area, MAX_LIMIT);
-    let mut by_place: BTreeMap<String, usize> = BTreeMap::new();
-    for (r, _) in records(state, &page).await? {
-        if let Some(p) = r.place {
-            *by_place.entry(p.id).or_insert(0) += 1;
-        }
-    }
+    let download = Download::open(state, sel, area).await?;
+    let by_place = tokio::task::spawn_blocking(move || {
+        let mut by_place: BTreeMap<String, usize> = BTreeMap::new();
+        download.for_each_chunk(|_, records| {
+            for (r, _) in records {
+                if let Some(p) = r.place {
+                    *by_place.entry(p.id).or_insert(0) += 1;
+                }
+            }
+            Ok(())
+        })?;
+        Ok::<_, AppError>(by_place)
+    })
+    .await??;
     let features = by_place
         .into_iter()
         .filter_map(|(id, n)| {

@@ -9,6 +9,7 @@ pub(crate) mod layers;
 pub(crate) mod places;
 pub(crate) mod stats;
 
+use marsad_formats::{IncidentCollectionWriter, IncidentFeature};
 use marsad_index::Page;
 use marsad_model::Incident;
 use serde_json::{json, Map};
@@ -34,24 +35,17 @@ pub(crate) async fn feature_collection(
     sel: &Selection,
     area: Area,
     default_limit: usize,
-) -> Result<String, AppError> {
+) -> Result<Vec<u8>, AppError> {
     let (page, limit) = sel.run(state, area, default_limit);
-    let features: Vec<_> = records(state, &page)
-        .await?
-        .iter()
-        .map(|(r, d)| marsad_formats::incident_feature(r, *d))
-        .map(|f| {
-            if sel.minimal {
-                marsad_formats::minimal(f)
-            } else {
-                f
-            }
-        })
-        .collect();
+    let records = records(state, &page).await?;
     let mut m = Map::new();
     m.insert("numberMatched".into(), json!(page.total));
-    m.insert("numberReturned".into(), json!(features.len()));
+    m.insert("numberReturned".into(), json!(records.len()));
     m.insert("limit".into(), json!(limit));
     m.insert("offset".into(), json!(sel.offset));
-    Ok(marsad_formats::collection(features, m).to_string())
+    let mut w = IncidentCollectionWriter::start(Vec::with_capacity(records.len() * 1024), &m)?;
+    for (r, d) in &records {
+        w.write(&IncidentFeature::new(r, *d).minimal(sel.minimal))?;
+    }
+    Ok(w.finish()?)
 }
