@@ -112,6 +112,16 @@ impl Filter {
         }
     }
 
+    /// Whether every entry passes (no filter asked).
+    pub(crate) fn admits_all(&self) -> bool {
+        self.types == u32::MAX
+            && self.first_day == NO_DAY
+            && self.last_day == i32::MAX
+            && self.min_confidence.is_none()
+            && self.max_precision == u8::MAX
+            && self.actor_sets.is_none()
+    }
+
     #[inline]
     pub(crate) fn admits(&self, e: &Entry) -> bool {
         self.types & (1 << e.kind) != 0

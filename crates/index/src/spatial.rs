@@ -186,6 +186,40 @@ fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 /// An entry found, with its distance if it was measured.
 type Candidate<'a> = (&'a Entry, Option<f64>);
 
+/// Where an entry comes in a date order: dated ones by day (the latest
+/// first unless `asc`), then the undated.
+fn day_rank(e: &Entry, asc: bool) -> i64 {
+    match (e.day, asc) {
+        (NO_DAY, _) => i64::MAX,
+        (d, true) => i64::from(d),
+        (d, false) => -i64::from(d),
+    }
+}
+
+/// The first `end` of `found` in date order, unordered: selected on the
+/// day alone (integers), comparing ids only among the entries of the day
+/// the page ends on, where ties are decided.
+fn select_by_day<'a>(
+    mut found: Vec<Candidate<'a>>,
+    end: usize,
+    asc: bool,
+    by_id: impl Fn(&Entry, &Entry) -> Ordering,
+) -> Vec<Candidate<'a>> {
+    let rank = |c: &Candidate<'_>| day_rank(c.0, asc);
+    found.select_nth_unstable_by_key(end - 1, rank);
+    let last = rank(&found[end - 1]);
+    let mut ties: Vec<Candidate<'a>> = found.iter().filter(|c| rank(c) == last).copied().collect();
+    found.truncate(end);
+    found.retain(|c| rank(c) < last);
+    let wanted = end - found.len();
+    if wanted < ties.len() {
+        ties.select_nth_unstable_by(wanted - 1, |a, b| by_id(a.0, b.0));
+        ties.truncate(wanted);
+    }
+    found.extend(ties);
+    found
+}
+
 /// Measures a hit taken without measuring, when there is a centre.
 fn measure((e, d): &mut (&Entry, Option<f64>), centre: Option<(f64, f64)>) {
     if let (None, Some((lat, lon))) = (*d, centre) {
@@ -235,16 +269,59 @@ struct Circle {
     lon: f64,
     radius_km: f64,
     envelopes: Vec<AABB<[f64; 2]>>,
+    /// A box wholly inside the circle (its corners measured): points and
+    /// nodes in it need no distance check.
+    inner: Option<AABB<[f64; 2]>>,
 }
 
 impl Circle {
     fn new(lat: f64, lon: f64, radius_km: f64) -> Self {
-        Circle {
+        let mut circle = Circle {
             lat,
             lon,
             radius_km,
             envelopes: radius_envelopes(lat, lon, radius_km),
+            inner: None,
+        };
+        circle.inner = circle.inscribed_box();
+        circle
+    }
+
+    /// The square (in km) inscribed in the circle, in degrees, shrunk
+    /// until its corners measure inside: on a sphere, the point of a
+    /// latitude-longitude box farthest from a centre inside it is a corner.
+    fn inscribed_box(&self) -> Option<AABB<[f64; 2]>> {
+        if self.envelopes.len() != 1 || self.radius_km >= EARTH_KM {
+            return None;
         }
+        let mut half = (self.radius_km / EARTH_KM).to_degrees() / std::f64::consts::SQRT_2;
+        for _ in 0..8 {
+            let lat_hi = (self.lat.abs() + half).min(89.0);
+            let dlon = half / lat_hi.to_radians().cos();
+            let b = AABB::from_corners(
+                [self.lon - dlon, self.lat - half],
+                [self.lon + dlon, self.lat + half],
+            );
+            if self.envelopes[0].contains_envelope(&b) && self.corners_inside(&b) {
+                return Some(b);
+            }
+            half *= 0.95;
+        }
+        None
+    }
+
+    fn corners_inside(&self, env: &AABB<[f64; 2]>) -> bool {
+        let ([w, s], [e, n]) = (env.lower(), env.upper());
+        [(s, w), (s, e), (n, w), (n, e)]
+            .iter()
+            .all(|&(lat, lon)| km(self.lat, self.lon, lat, lon) <= self.radius_km)
+    }
+
+    /// Whether a point is inside without measuring it.
+    fn surely_holds(&self, e: &Entry) -> bool {
+        self.inner
+            .as_ref()
+            .is_some_and(|b| b.contains_point(&[e.lon, e.lat]))
     }
 
     fn km(&self, e: &Entry) -> f64 {
@@ -259,13 +336,17 @@ impl Circle {
     /// distance check. On a sphere the point of a latitude-longitude box
     /// farthest from a centre outside its antipode is a corner.
     fn covers(&self, env: &AABB<[f64; 2]>) -> bool {
-        let ([w, s], [e, n]) = (env.lower(), env.upper());
+        if self
+            .inner
+            .as_ref()
+            .is_some_and(|b| b.contains_envelope(env))
+        {
+            return true;
+        }
         self.envelopes.len() == 1
             && self.radius_km < EARTH_KM
             && self.envelopes[0].contains_envelope(env)
-            && [(s, w), (s, e), (n, w), (n, e)]
-                .iter()
-                .all(|&(lat, lon)| km(self.lat, self.lon, lat, lon) <= self.radius_km)
+            && self.corners_inside(env)
     }
 }
 
@@ -303,6 +384,77 @@ fn collect_all<'a>(
     }
 }
 
+/// Every entry under `node` inside `env` that passes `filter`: nodes
+/// wholly inside are taken without testing each point.
+fn collect_in_box<'a>(
+    node: &'a ParentNode<Entry>,
+    env: &AABB<[f64; 2]>,
+    filter: &Filter,
+    out: &mut Vec<Candidate<'a>>,
+) {
+    for child in node.children() {
+        match child {
+            RTreeNode::Leaf(e) => {
+                if env.contains_point(&[e.lon, e.lat]) && filter.admits(e) {
+                    out.push((e, None));
+                }
+            }
+            RTreeNode::Parent(p) => {
+                let pe = p.envelope();
+                if env.contains_envelope(&pe) {
+                    collect_all(p, filter, out);
+                } else if env.intersects(&pe) {
+                    collect_in_box(p, env, filter, out);
+                }
+            }
+        }
+    }
+}
+
+/// How many entries under `node` pass `filter`. Without a filter a node
+/// of entries counts by its length.
+fn count_all(node: &ParentNode<Entry>, filter: &Filter) -> usize {
+    let all = filter.admits_all();
+    node.children()
+        .iter()
+        .map(|child| match child {
+            RTreeNode::Leaf(e) => usize::from(all || filter.admits(e)),
+            RTreeNode::Parent(p) => count_all(p, filter),
+        })
+        .sum()
+}
+
+/// How many entries under `node` inside `circle` pass `filter`: only the
+/// points of nodes across its edge are measured.
+fn count_within(node: &ParentNode<Entry>, circle: &Circle, filter: &Filter) -> usize {
+    let mut n = 0;
+    for child in node.children() {
+        match child {
+            RTreeNode::Leaf(e) => {
+                if filter.admits(e)
+                    && (circle.surely_holds(e)
+                        || circle.may_hold(&AABB::from_point([e.lon, e.lat]))
+                            && circle.km(e) <= circle.radius_km)
+                {
+                    n += 1;
+                }
+            }
+            RTreeNode::Parent(p) => {
+                let env = p.envelope();
+                if !circle.may_hold(&env) {
+                    continue;
+                }
+                n += if circle.covers(&env) {
+                    count_all(p, filter)
+                } else {
+                    count_within(p, circle, filter)
+                };
+            }
+        }
+    }
+    n
+}
+
 /// Every entry under `node` inside `circle` that passes `filter`, with its
 /// distance where it was measured: nodes wholly inside are taken without.
 fn collect_within<'a>(
@@ -314,7 +466,12 @@ fn collect_within<'a>(
     for child in node.children() {
         match child {
             RTreeNode::Leaf(e) => {
-                if filter.admits(e) && circle.may_hold(&AABB::from_point([e.lon, e.lat])) {
+                if !filter.admits(e) {
+                    continue;
+                }
+                if circle.surely_holds(e) {
+                    out.push((e, None));
+                } else if circle.may_hold(&AABB::from_point([e.lon, e.lat])) {
                     let d = circle.km(e);
                     if d <= circle.radius_km {
                         out.push((e, Some(d)));
@@ -570,8 +727,14 @@ impl SpatialIndex {
         // then sort that. The orders are total (ids break ties), so this is
         // what a full sort gives.
         if end < found.len() {
-            found.select_nth_unstable_by(end - 1, order);
-            found.truncate(end);
+            if sort == Sort::Distance {
+                found.select_nth_unstable_by(end - 1, order);
+                found.truncate(end);
+            } else {
+                found = select_by_day(found, end, sort == Sort::DateAsc, |a, b| {
+                    self.ids.get(a.key).cmp(self.ids.get(b.key))
+                });
+            }
         }
         found.sort_unstable_by(order);
         found
@@ -634,12 +797,10 @@ impl SpatialIndex {
                 (found, Some((lat, lon)))
             }
             Region::Bbox(bbox) => {
-                let found = bbox_envelopes(bbox)
-                    .iter()
-                    .flat_map(|env| self.tree.locate_in_envelope(env))
-                    .filter(|e| f.admits(e))
-                    .map(|e| (e, None))
-                    .collect();
+                let mut found = Vec::new();
+                for env in bbox_envelopes(bbox) {
+                    collect_in_box(self.tree.root(), &env, &f, &mut found);
+                }
                 (found, None)
             }
             Region::All => {
@@ -660,8 +821,67 @@ impl SpatialIndex {
         limit: usize,
         offset: usize,
     ) -> Page {
+        let end = offset.saturating_add(limit);
+        if end == 0 {
+            return Page {
+                total: self.count(region, filter),
+                hits: Vec::new(),
+            };
+        }
+        if let (Region::Radius { lat, lon, km }, Sort::Distance) = (region, sort) {
+            return self.nearest_page(lat, lon, km, filter, limit, offset);
+        }
         let (found, centre) = self.find(region, filter);
         self.page(found, centre, sort, limit, offset)
+    }
+
+    /// How many incidents in `region` pass `filter`.
+    pub fn count(&self, region: Region, filter: &IncidentQuery) -> usize {
+        let f = Filter::new(filter, &self.actors);
+        match region {
+            Region::Radius { lat, lon, km } => {
+                let circle = Circle::new(lat, lon, km);
+                if circle.envelopes.len() == 1 {
+                    count_within(self.tree.root(), &circle, &f)
+                } else {
+                    self.find(region, filter).0.len()
+                }
+            }
+            Region::Bbox(_) => self.find(region, filter).0.len(),
+            Region::All => count_all(self.tree.root(), &f),
+        }
+    }
+
+    /// A page by distance within `km` of (lat, lon). The first `end` hits
+    /// are those of the smallest circle that holds `end`: its radius is
+    /// guessed from the count (as if the hits were spread evenly) and
+    /// widened until it holds them, so only the points of that circle are
+    /// measured and ordered.
+    fn nearest_page(
+        &self,
+        lat: f64,
+        lon: f64,
+        km: f64,
+        filter: &IncidentQuery,
+        limit: usize,
+        offset: usize,
+    ) -> Page {
+        let whole = Region::Radius { lat, lon, km };
+        let total = self.count(whole, filter);
+        let end = offset.saturating_add(limit).min(total);
+        let mut r = km * ((end as f64 * 1.3 + 8.0) / total.max(1) as f64).sqrt();
+        loop {
+            if r >= km {
+                let (found, centre) = self.find(whole, filter);
+                return self.page(found, centre, Sort::Distance, limit, offset);
+            }
+            let (found, centre) = self.find(Region::Radius { lat, lon, km: r }, filter);
+            if found.len() >= end {
+                let page = self.page(found, centre, Sort::Distance, limit, offset);
+                return Page { total, ..page };
+            }
+            r *= 1.5;
+        }
     }
 
     /// Every incident in `region` that passes `filter`, in `sort` order, as

@@ -202,3 +202,48 @@ fn a_selection_walked_in_chunks_is_the_pages_end_to_end() {
         .hits(&rebuilt, 0..5)
         .is_none());
 }
+
+#[test]
+fn every_page_is_its_slice_of_the_whole_order() {
+    use marsad_index::Region;
+    let mut rng = StdRng::seed_from_u64(12);
+    let ix = SpatialIndex::bulk_load(points(5000, &mut rng));
+    let mut regions = vec![Region::All, Region::Bbox([39.5, 33.5, 41.5, 35.5])];
+    for _ in 0..12 {
+        let (lat, lon) = (rng.gen_range(33.0..36.0), rng.gen_range(38.5..42.0));
+        regions.push(Region::Radius {
+            lat,
+            lon,
+            km: rng.gen_range(5.0..150.0),
+        });
+    }
+    // The shared place, where distances tie and ids decide.
+    regions.push(Region::Radius {
+        lat: 34.45,
+        lon: 40.92,
+        km: 40.0,
+    });
+    for q in queries().iter().take(4) {
+        for &region in &regions {
+            for sort in [Sort::Distance, Sort::DateDesc, Sort::DateAsc] {
+                if sort == Sort::Distance && !matches!(region, Region::Radius { .. }) {
+                    continue;
+                }
+                let whole = ix.query(region, q, sort, usize::MAX, 0);
+                assert_eq!(ix.count(region, q), whole.total, "{region:?}");
+                for (limit, offset) in [(1, 0), (10, 0), (100, 0), (10, 95), (50, 3), (7, 10_000)] {
+                    let page = ix.query(region, q, sort, limit, offset);
+                    assert_eq!(page.total, whole.total, "{region:?} {sort:?}");
+                    let want: Vec<_> = whole
+                        .hits
+                        .iter()
+                        .skip(offset)
+                        .take(limit)
+                        .cloned()
+                        .collect();
+                    assert_eq!(page.hits, want, "{region:?} {sort:?} {limit} {offset}");
+                }
+            }
+        }
+    }
+}

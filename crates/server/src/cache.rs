@@ -1,6 +1,7 @@
-//! Answers kept for the index's current generation: tiles, and the
-//! aggregates every page load asks for. A change to the index (an ingest,
-//! a catch-up) renews the generation and so empties the cache.
+//! Answers kept for the index's current generation: tiles, pages of
+//! incidents, and the aggregates every page load asks for. A change to the
+//! index (an ingest, a catch-up) renews the generation and so empties the
+//! cache.
 
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -9,6 +10,28 @@ use rustc_hash::FxHashMap;
 
 /// Entries kept at most; the cache starts afresh beyond.
 const MAX_ENTRIES: usize = 4096;
+
+/// Bytes kept at most per cache; the cache starts afresh beyond.
+const MAX_BYTES: usize = 64 << 20;
+
+/// What a kept value costs in memory, about.
+pub trait Weigh {
+    /// Bytes.
+    fn weight(&self) -> usize;
+}
+
+impl Weigh for bytes::Bytes {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Weigh for serde_json::Value {
+    /// Aggregates are small documents (counts, a histogram).
+    fn weight(&self) -> usize {
+        4096
+    }
+}
 
 /// Values by key, for one index generation at a time.
 #[derive(Debug)]
@@ -20,6 +43,7 @@ pub struct GenerationCache<K, V> {
 struct Generation<K, V> {
     number: u64,
     values: FxHashMap<K, V>,
+    bytes: usize,
 }
 
 impl<K, V> Default for GenerationCache<K, V> {
@@ -28,12 +52,13 @@ impl<K, V> Default for GenerationCache<K, V> {
             inner: Mutex::new(Generation {
                 number: 0,
                 values: FxHashMap::default(),
+                bytes: 0,
             }),
         }
     }
 }
 
-impl<K: Hash + Eq, V: Clone> GenerationCache<K, V> {
+impl<K: Hash + Eq, V: Clone + Weigh> GenerationCache<K, V> {
     /// The value kept for `key` in `generation`, if any.
     pub fn get(&self, generation: u64, key: &K) -> Option<V> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -42,13 +67,26 @@ impl<K: Hash + Eq, V: Clone> GenerationCache<K, V> {
             .flatten()
     }
 
-    /// Keeps `value` for `key` in `generation`, dropping older generations.
+    /// Keeps `value` for `key` in `generation`, dropping older generations;
+    /// a value of a generation older than the one kept is not kept (it
+    /// was made while the index changed).
     pub fn put(&self, generation: u64, key: K, value: V) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if inner.number != generation || inner.values.len() >= MAX_ENTRIES {
+        if generation < inner.number {
+            return;
+        }
+        let weight = value.weight();
+        if inner.number != generation
+            || inner.values.len() >= MAX_ENTRIES
+            || inner.bytes + weight > MAX_BYTES
+        {
             inner.number = generation;
             inner.values.clear();
+            inner.bytes = 0;
         }
-        inner.values.insert(key, value);
+        if weight <= MAX_BYTES {
+            inner.bytes += weight;
+            inner.values.insert(key, value);
+        }
     }
 }

@@ -97,7 +97,7 @@ impl Download {
         };
         let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
         let records = {
-            let store = self.state.reader.lock().unwrap_or_else(|e| e.into_inner());
+            let store = self.state.readers.lock();
             store.incidents(&ids)?
         };
         // `incidents` keeps the order asked and skips the missing.
@@ -112,20 +112,34 @@ impl Download {
     }
 
     /// Calls `each` with every chunk of records in order, on the calling
-    /// (blocking) thread.
+    /// (blocking) thread, while a thread of its own reads the next chunk:
+    /// reading and writing take about as long as each other.
     pub(crate) fn for_each_chunk(
         mut self,
         mut each: impl FnMut(&AppState, Vec<(Incident, Option<f64>)>) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
         let first = std::mem::take(&mut self.first);
         let mut chunks = self.chunks();
-        if chunks.next().is_some() {
-            each(&self.state, first)?;
+        if chunks.next().is_none() {
+            return Ok(());
         }
-        for range in chunks {
-            each(&self.state, self.read(range)?)?;
-        }
-        Ok(())
+        let this = &self;
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                for range in chunks {
+                    // Stops when the writer has stopped (an error, a client gone).
+                    if tx.send(this.read(range)).is_err() {
+                        break;
+                    }
+                }
+            });
+            each(&this.state, first)?;
+            for chunk in rx {
+                each(&this.state, chunk?)?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -16,6 +16,7 @@ mod log;
 mod ogc;
 mod openapi;
 mod query;
+mod readers;
 mod response;
 mod state;
 mod tiles;

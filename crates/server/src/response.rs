@@ -42,3 +42,33 @@ pub fn base(headers: &HeaderMap) -> String {
         .unwrap_or("http");
     format!("{proto}://{host}")
 }
+
+/// An `ETag` for a representation (`what`: the tile, the query) of the
+/// index at `generation` in the process started at `started`: no other
+/// state of the data, and no other run of the server, gives the same.
+pub fn etag(started: u128, generation: u64, what: &str) -> String {
+    format!(
+        "\"{started:x}-{generation:x}-{:x}\"",
+        marsad_model::fnv1a(what.as_bytes(), 0)
+    )
+}
+
+/// Whether the client already holds `etag` (`If-None-Match`).
+pub fn fresh(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+}
+
+/// Headers of an answer a client revalidates every time: its type, its
+/// tag, `Cache-Control: no-cache`. The answer is a 304 until an ingest
+/// changes the index, and a map never shows yesterday's data.
+pub fn revalidated(ctype: &'static str, etag: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    h
+}

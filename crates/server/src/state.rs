@@ -36,8 +36,9 @@ pub struct AppState {
     /// Extraction, the writing connection (one writer at a time) and the
     /// index updates: the one way an article gets in.
     pub pipeline: Arc<Pipeline<'static>>,
-    /// The connection that reads, so reads go on during a write (WAL).
-    pub reader: Arc<Mutex<Store>>,
+    /// The connections that read, so reads go on side by side and during
+    /// a write.
+    pub readers: Arc<crate::readers::Readers>,
     /// The R-tree, updated after every committed write.
     pub index: Arc<RwLock<SpatialIndex>>,
     /// Settings.
@@ -46,6 +47,8 @@ pub struct AppState {
     pub follow: Arc<Follow>,
     /// Vector tiles cut for the index as it is, by tile and filters.
     pub tiles: Arc<crate::cache::GenerationCache<(marsad_tiles::TileId, String), bytes::Bytes>>,
+    /// Pages of incidents for the index as it is, by path and query.
+    pub pages: Arc<crate::cache::GenerationCache<String, bytes::Bytes>>,
     /// Aggregates (stats, layers) for the index as it is, by path and query.
     pub aggregates: Arc<crate::cache::GenerationCache<String, serde_json::Value>>,
     /// When this process started (nanoseconds since 1970): with the index
@@ -87,10 +90,11 @@ impl AppState {
         // The index loads through a connection of its own, closed after,
         // so the page cache the full scan fills does not stay resident.
         let (index, last_change) = marsad_pipeline::load_index(&Store::open(db)?)?;
-        let reader = Store::open(db)?;
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let readers = crate::readers::Readers::open(db, cores.clamp(2, 8))?;
         let index = Arc::new(RwLock::new(index));
         let follow = Arc::new(Follow {
-            database: reader.backend(),
+            database: readers.backend(),
             last_change: AtomicI64::new(last_change),
             last_sync: Mutex::new(Instant::now()),
             resyncs: AtomicU64::new(0),
@@ -100,10 +104,11 @@ impl AppState {
             follow,
             gaz,
             pipeline: Arc::new(Pipeline::open(gaz, db, index.clone())?),
-            reader: Arc::new(Mutex::new(reader)),
+            readers: Arc::new(readers),
             index,
             config: Arc::new(config),
             tiles: Arc::default(),
+            pages: Arc::default(),
             aggregates: Arc::default(),
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -130,7 +135,7 @@ impl AppState {
     ) -> Result<(u64, V), crate::AppError>
     where
         K: std::hash::Hash + Eq,
-        V: Clone + Send + 'static,
+        V: Clone + crate::cache::Weigh + Send + 'static,
         F: FnOnce(&SpatialIndex) -> Result<V, crate::AppError> + Send + 'static,
     {
         let generation = self.generation();
@@ -163,17 +168,48 @@ impl AppState {
         Ok(value)
     }
 
-    /// Runs a read on the reading connection, on a blocking thread.
+    /// A GeoJSON page made by `make`, kept under `uri` until the index
+    /// changes, with an `ETag` naming the index and the query: a 304 when
+    /// the client holds it already. The same page asked again (a map's
+    /// view, a dashboard) is then a copy of bytes, not a thousand reads.
+    pub(crate) async fn page<Fut>(
+        &self,
+        uri: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
+        make: impl FnOnce() -> Fut,
+    ) -> Result<axum::response::Response, crate::AppError>
+    where
+        Fut: std::future::Future<Output = Result<Vec<u8>, crate::AppError>>,
+    {
+        use axum::response::IntoResponse;
+        const GEOJSON: &str = "application/geo+json";
+        let key = uri.to_string();
+        let generation = self.generation();
+        let etag = crate::response::etag(self.started, generation, &key);
+        if crate::response::fresh(headers, &etag) {
+            let h = crate::response::revalidated(GEOJSON, &etag);
+            return Ok((axum::http::StatusCode::NOT_MODIFIED, h).into_response());
+        }
+        let body = match self.pages.get(generation, &key) {
+            Some(body) => body,
+            None => {
+                let body = bytes::Bytes::from(make().await?);
+                self.pages.put(generation, key, body.clone());
+                body
+            }
+        };
+        let h = crate::response::revalidated(GEOJSON, &etag);
+        Ok((axum::http::StatusCode::OK, h, body).into_response())
+    }
+
+    /// Runs a read on a reading connection, on a blocking thread.
     pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, crate::AppError>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> marsad_store::Result<T> + Send + 'static,
     {
-        let reader = self.reader.clone();
-        let out = tokio::task::spawn_blocking(move || {
-            f(&reader.lock().unwrap_or_else(|e| e.into_inner()))
-        })
-        .await??;
+        let readers = self.readers.clone();
+        let out = tokio::task::spawn_blocking(move || f(&readers.lock())).await??;
         Ok(out)
     }
 }

@@ -3,7 +3,7 @@
 //! on request, cached until the index changes, with an `ETag`.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use marsad_model::EventType;
@@ -11,7 +11,7 @@ use marsad_tiles::{TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
 use serde_json::{json, Value};
 
 use crate::query::Params;
-use crate::response::base;
+use crate::response::{self, base};
 use crate::{AppError, AppState};
 
 /// The filter parameters a tile honours.
@@ -54,19 +54,14 @@ pub async fn incident_tile(
     let tile = TileId::new(z, x, y).map_err(|e| AppError::NotFound(e.to_string()))?;
     let query = params.filters()?;
     let key = (tile, filter_query(&params));
-    let etag = |generation: u64| {
-        format!(
-            "\"{:x}-{generation:x}-{:x}\"",
-            state.started,
-            marsad_model::fnv1a(format!("{tile:?}{}", key.1).as_bytes(), 0)
+    let what = format!("{tile:?}{}", key.1);
+    let current = response::etag(state.started, state.generation(), &what);
+    if response::fresh(&headers, &current) {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            response::revalidated(MVT, &current),
         )
-    };
-    let current = etag(state.generation());
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == current.as_bytes())
-    {
-        return Ok((StatusCode::NOT_MODIFIED, tile_headers(&current)).into_response());
+            .into_response());
     }
     let (generation, body) = state
         .cached(&state.tiles, key.clone(), move |ix| {
@@ -79,24 +74,12 @@ pub async fn incident_tile(
         .await?;
     // The tag of the index the tile was cut from, which an ingest meanwhile
     // may have moved past.
-    let etag = etag(generation);
-    Ok((StatusCode::OK, tile_headers(&etag), body).into_response())
+    let etag = response::etag(state.started, generation, &what);
+    Ok((StatusCode::OK, response::revalidated(MVT, &etag), body).into_response())
 }
 
-fn tile_headers(etag: &str) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.mapbox-vector-tile"),
-    );
-    // Revalidate every time: the answer is a 304 until an ingest changes
-    // the index, and a map never shows yesterday's tiles.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        h.insert(header::ETAG, v);
-    }
-    h
-}
+/// The media type of vector tiles.
+const MVT: &str = "application/vnd.mapbox-vector-tile";
 
 /// `GET /tiles/incidents.json`: the TileJSON 3.0 of the incident tiles,
 /// with the request's filters carried into the tile URLs.

@@ -998,3 +998,55 @@ async fn downloads_hold_every_incident_past_the_page_limit() {
     let places = get(&app, "/api/v1/layers/places.geojson").await;
     assert_eq!(places.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn pages_revalidate_until_the_index_changes() {
+    let (_dir, app) = app(Some("t0ken"), 1 << 20);
+    let page = |etag: Option<String>| {
+        let mut req = Request::builder().uri("/api/v1/incidents?bbox=40,34,41.5,35.5");
+        if let Some(e) = etag {
+            req = req.header(header::IF_NONE_MATCH, e);
+        }
+        app.clone().oneshot(req.body(Body::empty()).unwrap())
+    };
+    let first = page(None).await.unwrap();
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "no-cache");
+    let etag = first.headers()[header::ETAG].to_str().unwrap().to_string();
+    let body = axum::body::to_bytes(first.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let before: Value = serde_json::from_slice(&body).unwrap();
+    // Asked again: the same bytes (from the cache), then a 304 with the tag.
+    let again = page(None).await.unwrap();
+    assert_eq!(
+        axum::body::to_bytes(again.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+        body
+    );
+    assert_eq!(
+        page(Some(etag.clone())).await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+    let text =
+        "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم، ما أدى إلى مقتل مدنيين اثنين.";
+    let posted = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles?published=2024-07-01",
+        Some(("text/plain", text.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.text());
+    let after = page(Some(etag.clone())).await.unwrap();
+    assert_eq!(after.status(), StatusCode::OK);
+    assert_ne!(after.headers()[header::ETAG].to_str().unwrap(), etag);
+    let body = axum::body::to_bytes(after.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let after: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        after["numberMatched"],
+        before["numberMatched"].as_u64().unwrap() + 1
+    );
+}

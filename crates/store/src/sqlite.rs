@@ -14,8 +14,9 @@ use crate::{schema, Error, IngestReport, Result, StoredArticle};
 #[derive(Debug)]
 pub(crate) struct Sqlite {
     conn: Connection,
-    /// Whether this connection reads the file through a memory map: only
-    /// one that ingests does (see [`Sqlite::ingest`]).
+    /// Whether this connection reads the file through a memory map: one
+    /// that ingests, or serves reads (see [`Sqlite::map_reads`]); not one
+    /// that scans the whole file once.
     mapped: bool,
 }
 
@@ -75,6 +76,16 @@ fn now() -> String {
 }
 
 impl Sqlite {
+    /// Reads the file through a memory map (SQLite caps it at 2 GiB), not
+    /// `pread` copies into the page cache: a third less time for a page
+    /// of 1000 records. The pages read count in the process's resident
+    /// memory as file pages, which the kernel takes back under pressure.
+    pub(crate) fn map_reads(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 31)?;
+        self.mapped = true;
+        Ok(())
+    }
+
     /// Opens (creating if needed) the database at `path`, in WAL mode with
     /// full synchronisation and foreign keys, and brings its schema up to
     /// date.
@@ -132,13 +143,10 @@ impl Sqlite {
         incidents: &[Incident],
     ) -> Result<IngestReport> {
         if !self.mapped {
-            // Merge lookups read through a memory map (SQLite caps it at
-            // 2 GiB): in a store of a million incidents their page reads
-            // were a third of an ingest as `pread` copies. Only a writing
-            // connection maps the file: a server's reads would otherwise
-            // keep the whole file in its resident memory.
-            self.conn.pragma_update(None, "mmap_size", 1i64 << 31)?;
-            self.mapped = true;
+            // Merge lookups read through a memory map too: in a store of a
+            // million incidents their page reads were a third of an ingest
+            // as `pread` copies.
+            self.map_reads()?;
         }
         let tx = self
             .conn
@@ -198,15 +206,22 @@ impl Sqlite {
 
     /// Incidents by id, in the order asked (unknown ids are skipped).
     pub(crate) fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
-        ))?;
+        // One read transaction for the lot: one snapshot, and the file
+        // locks taken once, not once per statement (a third of the time
+        // of a page of 1000 without it).
+        let tx = self.conn.unchecked_transaction()?;
         let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(r) = stmt.query_row([id], incident_row).optional()? {
-                out.push(r);
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = ?1"
+            ))?;
+            for id in ids {
+                if let Some(r) = stmt.query_row([id], incident_row).optional()? {
+                    out.push(r);
+                }
             }
         }
+        tx.commit()?;
         Ok(out)
     }
 
@@ -216,22 +231,26 @@ impl Sqlite {
         &self,
         ids: &[String],
     ) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT COALESCE(a.url, a.outlet, a.title, a.id), s.evidence FROM incident_sources s \
-             JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ?1 \
-             ORDER BY a.published, a.ingested_at, s.rowid LIMIT 1",
-        )?;
+        let tx = self.conn.unchecked_transaction()?;
         let mut out = rustc_hash::FxHashMap::default();
-        for id in ids {
-            let first = stmt
-                .query_row([id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()?;
-            if let Some(first) = first {
-                out.insert(id.clone(), first);
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT COALESCE(a.url, a.outlet, a.title, a.id), s.evidence FROM incident_sources s \
+                 JOIN articles a ON a.id = s.article_id WHERE s.incident_id = ?1 \
+                 ORDER BY a.published, a.ingested_at, s.rowid LIMIT 1",
+            )?;
+            for id in ids {
+                let first = stmt
+                    .query_row([id], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .optional()?;
+                if let Some(first) = first {
+                    out.insert(id.clone(), first);
+                }
             }
         }
+        tx.commit()?;
         Ok(out)
     }
 

@@ -73,6 +73,16 @@ impl Store {
         }))
     }
 
+    /// Makes this connection read SQLite's file through a memory map: for
+    /// connections that serve many reads (a server's). PostgreSQL reads
+    /// through its own buffers: nothing changes.
+    pub fn map_reads(&mut self) -> Result<()> {
+        match &mut self.0 {
+            Backend::Sqlite(s) => s.map_reads(),
+            Backend::Postgres(_) => Ok(()),
+        }
+    }
+
     /// `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
         match self.0 {

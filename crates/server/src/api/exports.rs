@@ -52,7 +52,7 @@ pub async fn csv(State(state): State<AppState>, sel: Selection) -> Result<Respon
         download.for_each_chunk(|state, records| {
             let ids: Vec<String> = records.iter().map(|(r, _)| r.id.clone()).collect();
             let first = {
-                let store = state.reader.lock().unwrap_or_else(|e| e.into_inner());
+                let store = state.readers.lock();
                 store.first_sources_of(&ids)?
             };
             for (r, _) in &records {

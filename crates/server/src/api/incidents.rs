@@ -1,6 +1,7 @@
 //! Incidents: a selection, the nearest, one with its sources.
 
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
 use super::feature_collection;
@@ -11,17 +12,33 @@ use crate::{response, AppError, AppState};
 const PAGE: usize = 1000;
 
 /// `GET /api/v1/incidents?bbox&since&until&type&actor&min_confidence&geo_precision&limit&offset&sort`.
-pub async fn list(State(state): State<AppState>, sel: Selection) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    sel: Selection,
+) -> Result<Response, AppError> {
     let area = sel.area(false)?;
-    let body = feature_collection(&state, &sel, area, PAGE).await?;
-    Ok(response::geojson(body, None))
+    state
+        .page(&uri, &headers, || {
+            feature_collection(&state, &sel, area, PAGE)
+        })
+        .await
 }
 
 /// `GET /api/v1/incidents/near?lat&lon|place&radius_km` + filters, nearest first.
-pub async fn near(State(state): State<AppState>, sel: Selection) -> Result<Response, AppError> {
+pub async fn near(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    sel: Selection,
+) -> Result<Response, AppError> {
     let area = sel.area(true)?;
-    let body = feature_collection(&state, &sel, area, PAGE).await?;
-    Ok(response::geojson(body, None))
+    state
+        .page(&uri, &headers, || {
+            feature_collection(&state, &sel, area, PAGE)
+        })
+        .await
 }
 
 /// `GET /api/v1/incidents/{id}`: one incident with its sources.
