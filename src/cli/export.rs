@@ -1,11 +1,23 @@
-//! `marsad export`: incidents as GeoJSON or ACLED-style CSV.
+//! `marsad export`: incidents as GeoJSON or ACLED-style CSV, newest first,
+//! streamed: the index selects them, their records are read and written a
+//! thousand at a time, so a store of millions exports in the memory of a
+//! chunk. A file is written beside its name and moved into place when
+//! whole: a failed export leaves no partial file.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use marsad_formats::{AcledWriter, IncidentCollectionWriter, IncidentFeature};
+use marsad_index::{Region, Sort};
+use marsad_store::Store;
 
 use super::{DbArgs, FilterArgs};
+
+/// Records read from the store at a time.
+const CHUNK: usize = 1000;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
@@ -29,27 +41,75 @@ pub(super) struct ExportArgs {
 
 pub(super) fn run(args: ExportArgs) -> Result<()> {
     let db = &args.db.db;
-    let store = marsad_store::Store::open(db).with_context(|| db.to_string())?;
+    let store = Store::open(db).with_context(|| db.to_string())?;
     let query = args.filters.query()?;
-    let incidents: Vec<_> = store
-        .all_incidents()?
-        .into_iter()
-        .filter(|i| query.accepts(i))
-        .collect();
-    let bytes = match args.format {
-        Format::Csv => marsad_formats::acled_csv(&incidents, &store.first_sources()?)?,
-        Format::Geojson => {
-            let features = incidents
-                .iter()
-                .map(|i| marsad_formats::incident_feature(i, None))
-                .collect();
-            marsad_formats::collection(features, serde_json::Map::new())
-                .to_string()
-                .into_bytes()
+    let (index, _) = marsad_pipeline::load_index(&store)?;
+    let selected = index.select(Region::All, &query, Sort::DateDesc);
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::new(selected.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} incidents exported {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let chunks = (0..selected.len()).step_by(CHUNK).map(|start| {
+        let hits = selected
+            .hits(&index, start..start + CHUNK)
+            .context("the index changed during the export")?;
+        let records = marsad_pipeline::records(&store, &hits)?;
+        bar.inc(hits.len() as u64);
+        anyhow::Ok(records)
+    });
+    let write = |out: &mut dyn Write| -> Result<()> {
+        match args.format {
+            Format::Geojson => {
+                let mut w = IncidentCollectionWriter::start(out, &serde_json::Map::new())?;
+                for chunk in chunks {
+                    for (r, _) in &chunk? {
+                        w.write(&IncidentFeature::new(r, None))?;
+                    }
+                }
+                w.finish()?;
+            }
+            Format::Csv => {
+                let mut w = AcledWriter::start(out)?;
+                for chunk in chunks {
+                    let chunk: Vec<_> = chunk?;
+                    let ids: Vec<String> = chunk.iter().map(|(r, _)| r.id.clone()).collect();
+                    let first = store.first_sources_of(&ids)?;
+                    for (r, _) in &chunk {
+                        let source = first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str()));
+                        w.write(r, source)?;
+                    }
+                }
+                w.finish()?;
+            }
         }
+        Ok(())
     };
-    match args.output {
-        Some(path) => std::fs::write(&path, &bytes).with_context(|| path.display().to_string()),
-        None => Ok(std::io::Write::write_all(&mut std::io::stdout(), &bytes)?),
+    match &args.output {
+        Some(path) => write_whole(path, write)?,
+        None => write(&mut std::io::BufWriter::new(std::io::stdout().lock()))?,
     }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Writes `path` through `write` into a file beside it, moved into place
+/// only once written whole.
+fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let done = (|| -> Result<()> {
+        let file = std::fs::File::create(&partial)?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&partial, path)?;
+        Ok(())
+    })();
+    if done.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    done.with_context(|| path.display().to_string())
 }

@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use marsad_extract::Extractor;
 use marsad_gazetteer::Gazetteer;
-use marsad_index::{IncidentPoint, SpatialIndex};
+use marsad_index::{Hit, IncidentPoint, SpatialIndex};
 use marsad_model::{Article, Incident};
 use marsad_store::{IngestReport, Location, Store};
 
@@ -149,4 +149,21 @@ pub fn catch_up(store: &Store, index: &RwLock<SpatialIndex>, since: i64) -> Resu
         tracing::debug!(incidents = n, last_change = last, "caught up");
     }
     Ok(last)
+}
+
+/// The stored records of `hits` (an index page or a chunk of a
+/// selection), in their order, each with its distance; hits whose incident
+/// left the store since the index was read are left out.
+pub fn records(store: &Store, hits: &[Hit]) -> Result<Vec<(Incident, Option<f64>)>> {
+    let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
+    // `incidents` keeps the order asked and skips the missing.
+    let mut hits = hits.iter();
+    Ok(store
+        .incidents(&ids)?
+        .into_iter()
+        .filter_map(|r| {
+            let d = hits.by_ref().find(|h| h.id == r.id)?.distance_km;
+            Some((r, d))
+        })
+        .collect())
 }

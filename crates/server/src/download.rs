@@ -95,20 +95,8 @@ impl Download {
                 AppError::Internal("the index was rebuilt during the download".into())
             })?
         };
-        let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
-        let records = {
-            let store = self.state.readers.lock();
-            store.incidents(&ids)?
-        };
-        // `incidents` keeps the order asked and skips the missing.
-        let mut hits = hits.into_iter();
-        let mut out = Vec::with_capacity(records.len());
-        for r in records {
-            if let Some(h) = hits.by_ref().find(|h| h.id == r.id) {
-                out.push((r, h.distance_km));
-            }
-        }
-        Ok(out)
+        let store = self.state.readers.lock();
+        Ok(marsad_pipeline::records(&store, &hits)?)
     }
 
     /// Calls `each` with every chunk of records in order, on the calling

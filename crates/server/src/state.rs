@@ -203,13 +203,16 @@ impl AppState {
     }
 
     /// Runs a read on a reading connection, on a blocking thread.
-    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, crate::AppError>
+    pub(crate) async fn read<T, E, F>(&self, f: F) -> Result<T, crate::AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> marsad_store::Result<T> + Send + 'static,
+        E: Into<crate::AppError> + Send + 'static,
+        F: FnOnce(&Store) -> Result<T, E> + Send + 'static,
     {
         let readers = self.readers.clone();
-        let out = tokio::task::spawn_blocking(move || f(&readers.lock())).await??;
+        let out = tokio::task::spawn_blocking(move || f(&readers.lock()))
+            .await?
+            .map_err(Into::into)?;
         Ok(out)
     }
 }

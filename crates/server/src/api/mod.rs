@@ -22,10 +22,10 @@ pub(crate) async fn records(
     state: &AppState,
     page: &Page,
 ) -> Result<Vec<(Incident, Option<f64>)>, AppError> {
-    let ids: Vec<String> = page.hits.iter().map(|h| h.id.clone()).collect();
-    let dist: Vec<Option<f64>> = page.hits.iter().map(|h| h.distance_km).collect();
-    let recs = state.read(move |s| s.incidents(&ids)).await?;
-    Ok(recs.into_iter().zip(dist).collect())
+    let hits = page.hits.clone();
+    state
+        .read(move |s| marsad_pipeline::records(s, &hits))
+        .await
 }
 
 /// A page of incidents as a FeatureCollection with `numberMatched`,
