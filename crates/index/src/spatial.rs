@@ -110,10 +110,12 @@ impl RTreeParams for Params {
 }
 
 /// An incident as the index holds it: what tiles and aggregates need.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub struct Found<'a> {
-    /// Incident id.
-    pub id: &'a str,
+    /// Where the id is: looked up only when asked for, since a cluster of
+    /// a million needs none and each lookup is a trip to memory.
+    ids: &'a Ids,
+    key: u32,
     /// Latitude.
     pub lat: f64,
     /// Longitude.
@@ -126,6 +128,25 @@ pub struct Found<'a> {
     pub confidence: f32,
     /// ACLED geo precision.
     pub geo_precision: GeoPrecision,
+}
+
+impl<'a> Found<'a> {
+    /// Incident id.
+    pub fn id(&self) -> &'a str {
+        self.ids.get(self.key)
+    }
+}
+
+impl std::fmt::Debug for Found<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Found")
+            .field("id", &self.id())
+            .field("lat", &self.lat)
+            .field("lon", &self.lon)
+            .field("event_type", &self.event_type)
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where and when the indexed incidents are.
@@ -587,7 +608,8 @@ impl SpatialIndex {
 
     fn found(&self, e: &Entry) -> Found<'_> {
         Found {
-            id: self.ids.get(e.key),
+            ids: &self.ids,
+            key: e.key,
             lat: e.lat,
             lon: e.lon,
             event_type: e.event_type(),

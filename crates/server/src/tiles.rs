@@ -65,9 +65,10 @@ pub async fn incident_tile(
     }
     let (generation, body) = state
         .cached(&state.tiles, key.clone(), move |ix| {
-            let mut found = Vec::new();
-            ix.for_each(Some(tile.bbox()), &query, |f| found.push(f));
-            marsad_tiles::encode(tile, &found)
+            let mut tile_of = marsad_tiles::TileEncoder::new(tile);
+            ix.for_each(Some(tile.bbox()), &query, |f| tile_of.add(f));
+            tile_of
+                .finish()
                 .map(bytes::Bytes::from)
                 .map_err(|e| AppError::Internal(e.to_string()))
         })

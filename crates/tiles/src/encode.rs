@@ -4,7 +4,6 @@
 use marsad_index::Found;
 use marsad_model::EventType;
 use mvt::{GeomEncoder, GeomType, Layer, Tile};
-use rustc_hash::FxHashMap;
 
 use crate::{Result, TileId};
 
@@ -25,78 +24,100 @@ pub const INCIDENTS: &str = "incidents";
 /// `count_<type>` per type present.
 pub const CLUSTERS: &str = "clusters";
 
+/// Cells per side of a tile.
+const CELLS: usize = (EXTENT / CELL) as usize;
+
 /// The incidents of one cell.
-#[derive(Default)]
-struct Cell {
+#[derive(Default, Clone, Copy)]
+struct Cell<'a> {
     count: u32,
     by_type: [u32; EventType::ALL.len()],
     sum_x: f64,
     sum_y: f64,
     /// The first incident, shown alone if it is the only one.
-    first: usize,
+    first: Option<(f64, f64, Found<'a>)>,
 }
 
 /// Encodes `found` (the incidents the index holds in the tile's box) as the
-/// tile `tile`. Each incident counts in exactly one tile of a zoom: those
-/// on the east or south edge belong to the next tile. An empty tile is
-/// empty bytes.
+/// tile `tile`; see [`TileEncoder`].
 pub fn encode(tile: TileId, found: &[Found<'_>]) -> Result<Vec<u8>> {
-    let inside: Vec<(f64, f64, &Found<'_>)> = found
-        .iter()
-        .map(|f| {
-            let (x, y) = tile.project(f.lon, f.lat);
-            (x, y, f)
-        })
-        .filter(|&(x, y, _)| {
-            (0.0..f64::from(EXTENT)).contains(&x) && (0.0..f64::from(EXTENT)).contains(&y)
-        })
-        .collect();
-    if inside.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut mvt = Tile::new(EXTENT);
-    let mut singles = mvt.create_layer(INCIDENTS);
-    if tile.z >= CLUSTER_BELOW {
-        for &(x, y, f) in &inside {
-            singles = single(singles, x, y, f)?;
-        }
-    } else {
-        let mut clusters = mvt.create_layer(CLUSTERS);
-        for cell in cells(&inside) {
-            if cell.count == 1 {
-                let (x, y, f) = inside[cell.first];
-                singles = single(singles, x, y, f)?;
-            } else {
-                clusters = cluster(clusters, &cell)?;
-            }
-        }
-        if clusters.num_features() > 0 {
-            mvt.add_layer(clusters)?;
-        }
-    }
-    if singles.num_features() > 0 {
-        mvt.add_layer(singles)?;
-    }
-    Ok(mvt.to_bytes()?)
+    let mut e = TileEncoder::new(tile);
+    found.iter().for_each(|&f| e.add(f));
+    e.finish()
 }
 
-/// The non-empty cells, north-west first.
-fn cells(inside: &[(f64, f64, &Found<'_>)]) -> Vec<Cell> {
-    let mut cells: FxHashMap<(u32, u32), Cell> = FxHashMap::default();
-    for (i, &(x, y, f)) in inside.iter().enumerate() {
-        let at = (y as u32 / CELL, x as u32 / CELL);
-        let c = cells.entry(at).or_insert_with(|| Cell {
-            first: i,
-            ..Cell::default()
-        });
-        c.count += 1;
-        c.by_type[f.event_type.index()] += 1;
-        c.sum_x += x;
-        c.sum_y += y;
+/// A tile made from incidents handed in one at a time, so a tile at a low
+/// zoom over a million of them keeps its 64 cells, not the million. Each
+/// incident counts in exactly one tile of a zoom: those on the east or
+/// south edge belong to the next tile. An empty tile is empty bytes.
+pub struct TileEncoder<'a> {
+    tile: TileId,
+    /// Below [`CLUSTER_BELOW`]: the cells, north-west first.
+    cells: Option<Box<[Cell<'a>; CELLS * CELLS]>>,
+    /// From [`CLUSTER_BELOW`] on: every incident, at its tile coordinates.
+    singles: Vec<(f64, f64, Found<'a>)>,
+}
+
+impl<'a> TileEncoder<'a> {
+    /// An empty tile.
+    pub fn new(tile: TileId) -> Self {
+        TileEncoder {
+            tile,
+            cells: (tile.z < CLUSTER_BELOW).then(|| Box::new([Cell::default(); CELLS * CELLS])),
+            singles: Vec::new(),
+        }
     }
-    let mut out: Vec<_> = cells.into_iter().collect();
-    out.sort_unstable_by_key(|&(at, _)| at);
-    out.into_iter().map(|(_, c)| c).collect()
+
+    /// Adds an incident (left out if it lies outside the tile).
+    pub fn add(&mut self, f: Found<'a>) {
+        let (x, y) = self.tile.project(f.lon, f.lat);
+        let extent = 0.0..f64::from(EXTENT);
+        if !extent.contains(&x) || !extent.contains(&y) {
+            return;
+        }
+        match &mut self.cells {
+            None => self.singles.push((x, y, f)),
+            Some(cells) => {
+                let c =
+                    &mut cells[(y as usize / CELL as usize) * CELLS + x as usize / CELL as usize];
+                if c.count == 0 {
+                    c.first = Some((x, y, f));
+                }
+                c.count += 1;
+                c.by_type[f.event_type.index()] += 1;
+                c.sum_x += x;
+                c.sum_y += y;
+            }
+        }
+    }
+
+    /// The tile's bytes.
+    pub fn finish(self) -> Result<Vec<u8>> {
+        let mut mvt = Tile::new(EXTENT);
+        let mut singles = mvt.create_layer(INCIDENTS);
+        for &(x, y, f) in &self.singles {
+            singles = single(singles, x, y, &f)?;
+        }
+        if let Some(cells) = &self.cells {
+            let mut clusters = mvt.create_layer(CLUSTERS);
+            for cell in cells.iter().filter(|c| c.count > 0) {
+                match cell.first {
+                    Some((x, y, f)) if cell.count == 1 => singles = single(singles, x, y, &f)?,
+                    _ => clusters = cluster(clusters, cell)?,
+                }
+            }
+            if clusters.num_features() > 0 {
+                mvt.add_layer(clusters)?;
+            }
+        }
+        if singles.num_features() == 0 && mvt.num_layers() == 0 {
+            return Ok(Vec::new());
+        }
+        if singles.num_features() > 0 {
+            mvt.add_layer(singles)?;
+        }
+        Ok(mvt.to_bytes()?)
+    }
 }
 
 fn point(x: f64, y: f64) -> Result<mvt::GeomData> {
@@ -105,7 +126,7 @@ fn point(x: f64, y: f64) -> Result<mvt::GeomData> {
 
 fn single(layer: Layer, x: f64, y: f64, f: &Found<'_>) -> Result<Layer> {
     let mut feature = layer.into_feature(point(x, y)?);
-    feature.add_tag_string("id", f.id);
+    feature.add_tag_string("id", f.id());
     feature.add_tag_string("type", f.event_type.as_str());
     if let Some(d) = f.date {
         feature.add_tag_string("date", &d.to_string());
@@ -115,7 +136,7 @@ fn single(layer: Layer, x: f64, y: f64, f: &Found<'_>) -> Result<Layer> {
     Ok(feature.into_layer())
 }
 
-fn cluster(layer: Layer, c: &Cell) -> Result<Layer> {
+fn cluster(layer: Layer, c: &Cell<'_>) -> Result<Layer> {
     let n = f64::from(c.count);
     let mut feature = layer.into_feature(point(c.sum_x / n, c.sum_y / n)?);
     feature.add_tag_uint("count", u64::from(c.count));

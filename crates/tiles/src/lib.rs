@@ -15,6 +15,6 @@ mod encode;
 mod error;
 mod tile;
 
-pub use encode::{encode, CELL, CLUSTERS, CLUSTER_BELOW, EXTENT, INCIDENTS};
+pub use encode::{encode, TileEncoder, CELL, CLUSTERS, CLUSTER_BELOW, EXTENT, INCIDENTS};
 pub use error::{Error, Result};
 pub use tile::TileId;
