@@ -142,6 +142,11 @@ impl AppState {
         if let Some(v) = cache.get(generation, &key) {
             return Ok((generation, v));
         }
+        let _making = cache.making(&key).await;
+        let generation = self.generation();
+        if let Some(v) = cache.get(generation, &key) {
+            return Ok((generation, v));
+        }
         let index = self.index.clone();
         let (generation, value) = tokio::task::spawn_blocking(move || {
             let ix = index.read().unwrap_or_else(|e| e.into_inner());
@@ -193,6 +198,11 @@ impl AppState {
         let body = match self.pages.get(generation, &key) {
             Some(body) => body,
             None => {
+                let _making = self.pages.making(&key).await;
+                if let Some(body) = self.pages.get(generation, &key) {
+                    let h = crate::response::revalidated(GEOJSON, &etag);
+                    return Ok((axum::http::StatusCode::OK, h, body).into_response());
+                }
                 let body = bytes::Bytes::from(make().await?);
                 self.pages.put(generation, key, body.clone());
                 body
