@@ -132,13 +132,21 @@ function setLanguage(lang) {
 
 // ---------------------------------------------------------------- data
 
+/** The layers and the weeks the incidents span, asked for both at once. */
+const fetchBoot = () => Promise.all([api.layers(), api.weeklyHistogram(new URLSearchParams())]);
+// Asked for at once, while the page and the map load, not after.
+let booting = fetchBoot();
+
 /** Layers and the weeks the incidents span; tiles, counts and the histogram follow. The time window snaps to weeks. */
 async function reload() {
-  state.layers = await api.layers();
+  // Later reloads (after an article is added) ask again.
+  const asked = booting ?? fetchBoot();
+  booting = null;
+  const [layers, all] = await asked;
+  state.layers = layers;
   addIcons(map, state.layers);
   map.setPaintProperty("incidents", "circle-color", typeColours(state.layers));
   map.setLayoutProperty("incident-icons", "visibility", "visible");
-  const all = await api.weeklyHistogram(new URLSearchParams());
   state.weeks = weeksSpanning(all.bins.map((b) => b.start));
   [state.from, state.to] = windowDates(state.weeks, ...weekIndices(state.weeks, state.from, state.to));
   state.version += 1;
@@ -237,16 +245,21 @@ for (const l of ["incidents", "incident-icons", "clusters"]) {
 }
 map.on("moveend", writeHash);
 
-map.on("load", async () => {
-  setLanguage(state.lang);
-  // Web fonts must be ready before MapLibre draws labels with them.
-  await document.fonts.load('16px "Noto Sans Arabic"', "البوكمال").catch(() => {});
+// The data is asked for as soon as the style is in, not once the basemap
+// is drawn: the first tiles fetched are then the ones shown.
+map.once("style.load", async () => {
   try {
     await reload();
     if (state.selected) showIncident(state.selected).catch(() => {});
   } catch (err) {
     report(err);
   }
-  const whenLoaded = () => (map.isSourceLoaded("incidents") && !pending ? (debug.ready = true) : setTimeout(whenLoaded, 50));
+  const whenLoaded = () =>
+    map.loaded() && map.isSourceLoaded("incidents") && !pending ? (debug.ready = true) : setTimeout(whenLoaded, 50);
   whenLoaded();
+});
+map.on("load", async () => {
+  // Web fonts must be ready before MapLibre draws labels with them.
+  await document.fonts.load('16px "Noto Sans Arabic"', "البوكمال").catch(() => {});
+  setLanguage(state.lang);
 });
