@@ -565,6 +565,20 @@ fn every_route_has_a_case() {
     }
 }
 
+/// Posts an article that tells of one new incident, at Al-Baghuz.
+async fn post_new_incident(app: &Router) {
+    let text =
+        "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم، ما أدى إلى مقتل مدنيين اثنين.";
+    let posted = call(
+        app,
+        Method::POST,
+        "/api/v1/articles?published=2024-07-01",
+        Some(("text/plain", text.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.text());
+}
+
 #[tokio::test]
 async fn tiles_revalidate_until_the_index_changes() {
     let (_dir, app) = app(Some("t0ken"), 1 << 20);
@@ -594,16 +608,7 @@ async fn tiles_revalidate_until_the_index_changes() {
         .unwrap();
     assert_ne!(filtered.headers()[header::ETAG].to_str().unwrap(), etag);
     // An article with a new incident: the tile changes, and so its tag.
-    let text =
-        "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم، ما أدى إلى مقتل مدنيين اثنين.";
-    let posted = call(
-        &app,
-        Method::POST,
-        "/api/v1/articles?published=2024-07-01",
-        Some(("text/plain", text.as_bytes().to_vec())),
-    )
-    .await;
-    assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.text());
+    post_new_incident(&app).await;
     let after = tile(Some(etag.clone())).await.unwrap();
     assert_eq!(after.status(), StatusCode::OK);
     assert_ne!(after.headers()[header::ETAG].to_str().unwrap(), etag);
@@ -1028,16 +1033,7 @@ async fn pages_revalidate_until_the_index_changes() {
         page(Some(etag.clone())).await.unwrap().status(),
         StatusCode::NOT_MODIFIED
     );
-    let text =
-        "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم، ما أدى إلى مقتل مدنيين اثنين.";
-    let posted = call(
-        &app,
-        Method::POST,
-        "/api/v1/articles?published=2024-07-01",
-        Some(("text/plain", text.as_bytes().to_vec())),
-    )
-    .await;
-    assert_eq!(posted.status, StatusCode::CREATED, "{}", posted.text());
+    post_new_incident(&app).await;
     let after = page(Some(etag.clone())).await.unwrap();
     assert_eq!(after.status(), StatusCode::OK);
     assert_ne!(after.headers()[header::ETAG].to_str().unwrap(), etag);

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
 use super::feature_collection;
-use crate::query::Selection;
+use crate::query::{Area, Selection};
 use crate::{response, AppError, AppState};
 
 /// Default page size of incident listings.
@@ -19,11 +19,7 @@ pub async fn list(
     sel: Selection,
 ) -> Result<Response, AppError> {
     let area = sel.area(false)?;
-    state
-        .page(&uri, &headers, || {
-            feature_collection(&state, &sel, area, PAGE)
-        })
-        .await
+    page(&state, &uri, &headers, &sel, area).await
 }
 
 /// `GET /api/v1/incidents/near?lat&lon|place&radius_km` + filters, nearest first.
@@ -34,10 +30,19 @@ pub async fn near(
     sel: Selection,
 ) -> Result<Response, AppError> {
     let area = sel.area(true)?;
+    page(&state, &uri, &headers, &sel, area).await
+}
+
+/// A page of the selection in `area`, kept until the index changes.
+async fn page(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    sel: &Selection,
+    area: Area,
+) -> Result<Response, AppError> {
     state
-        .page(&uri, &headers, || {
-            feature_collection(&state, &sel, area, PAGE)
-        })
+        .page(uri, headers, || feature_collection(state, sel, area, PAGE))
         .await
 }
 
