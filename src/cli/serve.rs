@@ -22,6 +22,10 @@ pub(super) struct ServeArgs {
     /// Largest request body accepted, bytes.
     #[arg(long, env = "MARSAD_MAX_BODY", default_value_t = 2 * 1024 * 1024)]
     max_body: usize,
+    /// Articles accepted per second at most, across all clients (bursts of
+    /// twice as many); more get 429 Too Many Requests.
+    #[arg(long, env = "MARSAD_WRITES_PER_SECOND", default_value = "20")]
+    writes_per_second: std::num::NonZeroU32,
     /// Ingest the bundled example articles first (skipped if already stored).
     #[arg(long, env = "MARSAD_EXAMPLES")]
     examples: bool,
@@ -33,6 +37,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
     let config = marsad_server::Config {
         token: args.token,
         max_body_bytes: args.max_body,
+        writes_per_second: args.writes_per_second,
     };
     let db = &args.db.db;
     let state = marsad_server::AppState::open(gaz, db, config).with_context(|| db.to_string())?;

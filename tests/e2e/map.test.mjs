@@ -83,12 +83,15 @@ async function settle(page) {
   );
 }
 
-/** Waits until every single incident in the loaded tiles passes `ok` (tiles are swapped, not patched). */
-async function tilesWhere(page, name, ok) {
+/** Waits until every single incident in the loaded tiles has `name` equal to (`eq`) or at least (`ge`) `value` (tiles are swapped, not patched). */
+async function tilesWhere(page, name, op, value) {
   await page
     .waitForFunction(
-      ([n, src]) => window.__marsad.map.querySourceFeatures("incidents", { sourceLayer: "incidents" }).every((f) => new Function("v", `return ${src}`)(f.properties[n])),
-      [name, ok],
+      ([n, o, v]) =>
+        window.__marsad.map
+          .querySourceFeatures("incidents", { sourceLayer: "incidents" })
+          .every((f) => (o === "eq" ? f.properties[n] === v : f.properties[n] >= v)),
+      [name, op, value],
       { timeout: 15000 },
     )
     .catch(() => {});
@@ -138,7 +141,7 @@ test("layer toggles change the rendered features", async () => {
   await settle(page);
   const after = await shown(page);
   assert.ok(after > 0 && after < before, `${after} of ${before}`);
-  const types = await tilesWhere(page, "type", 'v === "airstrike"');
+  const types = await tilesWhere(page, "type", "eq", "airstrike");
   assert.ok(types.every((t) => t === "airstrike"), types.join());
   assert.match(await page.evaluate(() => location.hash), /hide=/);
   await page.screenshot({ path: join(OUT, "03-toggles.png") });
@@ -159,7 +162,7 @@ test("the time slider filters the map", async () => {
   const hash = await page.evaluate(() => location.hash);
   const from = new URLSearchParams(hash.slice(1)).get("from");
   assert.ok(from, hash);
-  const dates = await tilesWhere(page, "date", `v >= "${from}"`);
+  const dates = await tilesWhere(page, "date", "ge", from);
   assert.ok(dates.every((d) => d >= from), `${dates} ≥ ${from}`);
   await page.screenshot({ path: join(OUT, "04-time.png") });
   await page.close();
@@ -246,5 +249,42 @@ test("the URL is a permalink to the same view", async () => {
   const z = await page.evaluate(() => window.__marsad.map.getZoom());
   assert.ok(Math.abs(z - 9) < 0.01);
   await page.screenshot({ path: join(OUT, "08-permalink.png") });
+  await page.close();
+});
+
+test("markup and scripts in an article are shown as text and never run", async () => {
+  const { page, errors } = await openMap();
+  // No full stops inside: they would end the sentence.
+  const img = '<img src=x onerror="__pwned=1">';
+  const script = "<script>__pwned=2</script>";
+  await page.click("#add-toggle");
+  await page.fill("#add-token", TOKEN);
+  await page.fill("#add-published", "2024-06-04");
+  await page.fill("#add-url", "javascript:__pwned=3");
+  await page.fill(
+    "#add-text",
+    `قصفت طائرات مسيرة مقراً للفصائل ${img} في بلدة السيال بريف البوكمال فجر اليوم ${script}، ما أدى إلى مقتل عنصرين.`,
+  );
+  await page.click("#add-form button[type=submit]");
+  await page.waitForSelector("#add-result li[data-incident]", { timeout: 15000 });
+  const id = await page.getAttribute("#add-result li[data-incident]", "data-incident");
+  // The incident's popup, opened from a permalink, shows the evidence.
+  const { page: shown, errors: shownErrors } = await openMap(`#map=10/34.45/40.92&sel=${encodeURIComponent(id)}`);
+  await shown.waitForSelector(".popup blockquote", { timeout: 15000 });
+  const evidence = await shown.textContent(".popup blockquote");
+  assert.ok(evidence.includes("<img") || evidence.includes("<script>"), evidence);
+  for (const p of [page, shown]) {
+    const injected = await p.evaluate(() => ({
+      pwned: window.__pwned ?? null,
+      onerror: document.querySelectorAll("[onerror]").length,
+      inline: [...document.scripts].filter((s) => !s.src).length,
+      javascriptLinks: document.querySelectorAll('a[href^="javascript:"]').length,
+    }));
+    assert.deepEqual(injected, { pwned: null, onerror: 0, inline: 0, javascriptLinks: 0 });
+  }
+  assert.deepEqual(errors, []);
+  assert.deepEqual(shownErrors, []);
+  await shown.screenshot({ path: join(OUT, "09-markup-as-text.png") });
+  await shown.close();
   await page.close();
 });

@@ -34,6 +34,12 @@ pub enum AppError {
     /// The body's media type is not one this endpoint reads.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Too many writes: the write rate limit was reached.
+    #[error("too many articles at once: at most {0} a second; try again shortly")]
+    TooManyRequests(u32),
+    /// The request took longer than the server allows.
+    #[error("the request took longer than {0} s")]
+    Timeout(u64),
     /// A failure of the server itself (database, task).
     #[error("internal error")]
     Internal(String),
@@ -93,6 +99,8 @@ impl IntoResponse for AppError {
             AppError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
+            AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            AppError::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -100,6 +108,12 @@ impl IntoResponse for AppError {
         };
         let body = json!({ "error": { "code": code, "message": self.to_string() } });
         let mut resp = (status, axum::Json(body)).into_response();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -107,5 +121,16 @@ impl IntoResponse for AppError {
             );
         }
         resp
+    }
+}
+
+/// What the service layers' errors mean to a client: a request past
+/// [`crate::REQUEST_TIMEOUT`] (including the time it waited for a free
+/// slot), or a failure of the layers themselves.
+pub(crate) async fn from_layers(err: tower::BoxError) -> AppError {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        AppError::Timeout(crate::REQUEST_TIMEOUT.as_secs())
+    } else {
+        AppError::Internal(err.to_string())
     }
 }

@@ -29,9 +29,33 @@ pub use state::{follow, AppState, Config, Follow, FOLLOW_EVERY};
 use axum::routing::{get, post};
 use axum::Router;
 
-/// The application: every route, with body limits and tracing.
+/// How long a request may take to be answered (its body may stream for
+/// longer: a download of millions), waiting for a free slot included.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Requests served at once; more wait for a slot (within the timeout), so
+/// one client's burst cannot take every thread from the rest.
+pub const MAX_IN_FLIGHT: usize = 256;
+
+/// The policy sent with every answer: the map loads nothing from elsewhere,
+/// runs no inline script or style, and is framed by no other site.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The application: every route, with body limits, security headers, a
+/// timeout, a limit on requests at once, and tracing.
 pub fn router(state: AppState) -> Router {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
     let max_body = state.config.max_body_bytes;
+    let limits = tower::ServiceBuilder::new()
+        .layer(axum::error_handling::HandleErrorLayer::new(
+            error::from_layers,
+        ))
+        .timeout(REQUEST_TIMEOUT)
+        .concurrency_limit(MAX_IN_FLIGHT);
     Router::new()
         .route("/", get(web::index))
         .route("/assets/{file}", get(web::assets))
@@ -64,6 +88,19 @@ pub fn router(state: AppState) -> Router {
         .route("/ogc/collections/{cid}/items/{fid}", get(ogc::item))
         .fallback(api::health::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(limits)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(log::requests())
         .with_state(state)
 }

@@ -144,7 +144,7 @@ pub fn spec() -> Value {
                     "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"url": {"type": "string"}, "title": {"type": "string"}, "published": {"type": "string", "format": "date"}, "text": {"type": "string"}}}},
                     "text/plain": {"schema": {"type": "string"}}
                 }},
-                "responses": {"201": {"description": "Stored; the incidents extracted"}, "200": {"description": "Already stored; nothing changed"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}
+                "responses": {"201": {"description": "Stored; the incidents extracted"}, "200": {"description": "Already stored; nothing changed"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}
             }},
             "/ogc": {"get": op("OGC API - Features landing page", vec![], ok_json("Landing page"))},
             "/ogc/conformance": {"get": op("Conformance classes", vec![], ok_json("conformsTo"))},

@@ -17,6 +17,10 @@ pub struct Config {
     pub token: Option<String>,
     /// Largest request body accepted, bytes.
     pub max_body_bytes: usize,
+    /// Articles accepted per second at most, across all clients (bursts of
+    /// twice as many): extraction is the costliest thing a client can ask
+    /// for, and a flood of writes would stall every reader.
+    pub writes_per_second: std::num::NonZeroU32,
 }
 
 impl Default for Config {
@@ -24,6 +28,7 @@ impl Default for Config {
         Config {
             token: None,
             max_body_bytes: 2 * 1024 * 1024,
+            writes_per_second: std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN),
         }
     }
 }
@@ -51,6 +56,8 @@ pub struct AppState {
     pub pages: Arc<crate::cache::GenerationCache<String, bytes::Bytes>>,
     /// Aggregates (stats, layers) for the index as it is, by path and query.
     pub aggregates: Arc<crate::cache::GenerationCache<String, serde_json::Value>>,
+    /// The write rate limit (see [`Config::writes_per_second`]).
+    pub writes: Arc<governor::DefaultDirectRateLimiter>,
     /// When this process started (nanoseconds since 1970): with the index
     /// generation, an `ETag` no other run of the server gives.
     pub started: u128,
@@ -106,6 +113,13 @@ impl AppState {
             pipeline: Arc::new(Pipeline::open(gaz, db, index.clone())?),
             readers: Arc::new(readers),
             index,
+            writes: Arc::new(governor::RateLimiter::direct(
+                governor::Quota::per_second(config.writes_per_second).allow_burst(
+                    config.writes_per_second.saturating_mul(
+                        std::num::NonZeroU32::new(2).unwrap_or(std::num::NonZeroU32::MIN),
+                    ),
+                ),
+            )),
             config: Arc::new(config),
             tiles: Arc::default(),
             pages: Arc::default(),

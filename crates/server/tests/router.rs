@@ -253,6 +253,15 @@ fn incidents(a: &Article, told: Vec<Told>) -> Vec<Incident> {
 
 /// The application over a fresh database holding the fixture.
 fn app(token: Option<&str>, max_body_bytes: usize) -> (tempfile::TempDir, Router) {
+    app_with(Config {
+        token: token.map(str::to_string),
+        max_body_bytes,
+        ..Config::default()
+    })
+}
+
+/// The application over the fixture, with `config`.
+fn app_with(config: Config) -> (tempfile::TempDir, Router) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
     let mut store = marsad_store::Store::open(&db).unwrap();
@@ -260,10 +269,6 @@ fn app(token: Option<&str>, max_body_bytes: usize) -> (tempfile::TempDir, Router
         store.ingest(&a, &incidents(&a, told)).unwrap();
     }
     drop(store);
-    let config = Config {
-        token: token.map(str::to_string),
-        max_body_bytes,
-    };
     let state = AppState::open(gazetteer(), &db.as_path().into(), config).unwrap();
     (dir, marsad_server::router(state))
 }
@@ -1045,4 +1050,75 @@ async fn pages_revalidate_until_the_index_changes() {
         after["numberMatched"],
         before["numberMatched"].as_u64().unwrap() + 1
     );
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let (_dir, app) = app(Some("t0ken"), 1 << 20);
+    for uri in [
+        "/",
+        "/api/v1/incidents",
+        "/api/v1/nowhere",
+        "/tiles/incidents/0/0/0.mvt",
+    ] {
+        let res = app
+            .clone()
+            .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let h = res.headers();
+        assert_eq!(
+            h[header::CONTENT_SECURITY_POLICY],
+            marsad_server::CONTENT_SECURITY_POLICY,
+            "{uri}"
+        );
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+        assert_eq!(h[header::REFERRER_POLICY], "no-referrer", "{uri}");
+    }
+    // Nothing external, nothing inline, no framing.
+    let csp = marsad_server::CONTENT_SECURITY_POLICY;
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe") && !csp.contains("http"));
+}
+
+#[tokio::test]
+async fn writes_past_the_rate_limit_get_429_and_store_nothing() {
+    let (_dir, app) = app_with(Config {
+        token: Some("t0ken".into()),
+        writes_per_second: std::num::NonZeroU32::new(1).unwrap(),
+        ..Config::default()
+    });
+    let before = get(&app, "/api/v1/incidents").await.json()["numberMatched"].clone();
+    // A burst of twice the rate goes through (here: wrong tokens, which
+    // count too, so guessing the token is as slow as writing).
+    for _ in 0..2 {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/articles")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .header(header::AUTHORIZATION, "Bearer guess");
+        let res = app
+            .clone()
+            .oneshot(req.body(Body::from("نص")).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let text = "قصفت مدفعية النظام قرية الباغوز شرقي دير الزور صباح اليوم.";
+    let limited = call(
+        &app,
+        Method::POST,
+        "/api/v1/articles",
+        Some(("text/plain", text.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(
+        limited.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        limited.text()
+    );
+    assert_eq!(limited.json()["error"]["code"], "too_many_requests");
+    let after = get(&app, "/api/v1/incidents").await.json()["numberMatched"].clone();
+    assert_eq!(before, after);
 }

@@ -21,6 +21,12 @@ pub async fn post(
     p: Params,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    // Before the token: failed guesses count too.
+    if state.writes.check().is_err() {
+        return Err(AppError::TooManyRequests(
+            state.config.writes_per_second.get(),
+        ));
+    }
     check_token(&state, &headers)?;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -124,13 +130,8 @@ fn check_token(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
         .ok_or_else(|| {
             AppError::Unauthorized("an Authorization: Bearer <token> header is required".into())
         })?;
-    // Compare in constant time.
-    let same = given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    // In constant time, so the answer's timing tells nothing of the token.
+    let same: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()).into();
     if same {
         Ok(())
     } else {
