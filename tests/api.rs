@@ -495,3 +495,52 @@ fn an_ingest_next_to_a_running_server_reaches_its_map() {
     let took = seconds_until_listed(&c, &server, 1, 5.0).expect("the server lists it");
     assert!(took < 2.0, "after {took:.2} s");
 }
+
+#[test]
+fn the_log_holds_no_token_query_or_article_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let token = "s3cret-t0ken-value";
+    let server = Server::start_logging(dir.path().join("m.db"), &["--token", token], &log);
+    let c = Client::new();
+    let text = "داهمت دورية مشتركة منزلاً في بلدة الشحيل واعتقلت ثلاثة شبان صباح اليوم.";
+    let r = c
+        .post(server.url("/api/v1/articles?published=2024-05-02&title=secret-title"))
+        .bearer_auth(token)
+        .header("content-type", "text/plain")
+        .body(text)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let wrong = c
+        .post(server.url("/api/v1/articles"))
+        .bearer_auth("a-guessed-token")
+        .body("نص")
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+    let (status, _) = get(
+        &c,
+        &server.url("/api/v1/incidents?bbox=40,34,41,35&since=2024-05-01"),
+    );
+    assert_eq!(status, 200);
+    drop(server);
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    // The requests and the ingest were logged…
+    assert!(
+        logged.contains("/api/v1/articles") && logged.contains("ingested"),
+        "{logged}"
+    );
+    // …but not what they carried.
+    for secret in [
+        token,
+        "a-guessed-token",
+        "secret-title",
+        "bbox=40",
+        "الشحيل",
+        "داهمت",
+    ] {
+        assert!(!logged.contains(secret), "{secret:?} in the log:\n{logged}");
+    }
+}

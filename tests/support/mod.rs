@@ -40,19 +40,36 @@ impl Server {
     /// Starts the server on `db` with extra arguments and waits for its
     /// "listening on" line.
     pub fn start(db: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> Server {
+        // A line per request would bury the test's own output.
+        let level = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
+        Server::spawn(db, extra, &level, Stdio::inherit())
+    }
+
+    /// [`Server::start`] logging every request (`info`) into `log`.
+    pub fn start_logging(
+        db: impl AsRef<std::ffi::OsStr>,
+        extra: &[&str],
+        log: &std::fs::File,
+    ) -> Server {
+        let log = log.try_clone().expect("the log file again");
+        Server::spawn(db, extra, "info", Stdio::from(log))
+    }
+
+    fn spawn(
+        db: impl AsRef<std::ffi::OsStr>,
+        extra: &[&str],
+        level: &str,
+        stderr: Stdio,
+    ) -> Server {
         let mut child = marsad()
             .args(["serve", "--db"])
             .arg(db.as_ref())
             .args(["--addr", "127.0.0.1:0"])
-            // A line per request would bury the test's own output.
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
+            .env("RUST_LOG", level)
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start marsad serve");
         let stdout = child.stdout.take().expect("stdout");
