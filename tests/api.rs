@@ -544,3 +544,88 @@ fn the_log_holds_no_token_query_or_article_text() {
         assert!(!logged.contains(secret), "{secret:?} in the log:\n{logged}");
     }
 }
+
+#[test]
+fn a_server_killed_while_taking_articles_keeps_every_one_it_acknowledged() {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let mut dbs = vec![dir.path().join("m.db").to_str().unwrap().to_string()];
+    dbs.extend(postgres_database());
+    let places = ["البوكمال", "الميادين", "العشارة", "هجين", "الشحيل", "ذيبان"];
+    for db in &dbs {
+        let mut rng = StdRng::seed_from_u64(7);
+        let next = std::sync::Arc::new(AtomicUsize::new(0));
+        let mut acknowledged: Vec<String> = Vec::new();
+        for kill in 0..5 {
+            let server = Server::start(db, &["--token", "t0ken", "--writes-per-second", "100000"]);
+            let url = server.url("/api/v1/articles");
+            // Two clients post new articles until the server goes away;
+            // each keeps the ids of the articles answered 201.
+            let posters: Vec<_> = (0..2)
+                .map(|_| {
+                    let (url, next) = (url.clone(), next.clone());
+                    std::thread::spawn(move || {
+                        let c = Client::builder()
+                            .timeout(std::time::Duration::from_secs(10))
+                            .build()
+                            .unwrap();
+                        let mut ids = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let text = format!(
+                                "قصفت طائرات مسيرة مقراً في بلدة {} يوم {} من أيار {}، بحسب مصادر محلية (نشرة رقم {i}).",
+                                places[i % places.len()],
+                                1 + i % 28,
+                                2000 + i / 28
+                            );
+                            let Ok(r) = c
+                                .post(&url)
+                                .bearer_auth("t0ken")
+                                .header("content-type", "text/plain")
+                                .body(text)
+                                .send()
+                            else {
+                                return ids;
+                            };
+                            if r.status().as_u16() != 201 {
+                                return ids;
+                            }
+                            let Ok(v) = r.json::<Value>() else {
+                                return ids;
+                            };
+                            ids.push(v["article_id"].as_str().unwrap().to_string());
+                        }
+                    })
+                })
+                .collect();
+            std::thread::sleep(std::time::Duration::from_millis(rng.gen_range(300..900)));
+            // SIGKILL, in the middle of posts.
+            drop(server);
+            let before = acknowledged.len();
+            for p in posters {
+                acknowledged.extend(p.join().unwrap());
+            }
+            assert!(
+                acknowledged.len() > before,
+                "{db}, kill {kill}: no article was taken"
+            );
+            let location: marsad_store::Location = db.parse().unwrap();
+            let store = marsad_store::Store::open(&location).unwrap();
+            assert_eq!(store.integrity_check().unwrap(), "ok", "{db}, kill {kill}");
+            for id in &acknowledged {
+                assert!(
+                    store.has_article(id).unwrap(),
+                    "{db}, kill {kill}: article {id} was acknowledged but is missing"
+                );
+            }
+            for i in store.incidents_with_sources().unwrap() {
+                assert!(
+                    !i.sources.is_empty(),
+                    "{db}, kill {kill}: {} has no report",
+                    i.id
+                );
+            }
+        }
+    }
+}

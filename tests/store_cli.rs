@@ -133,7 +133,7 @@ fn a_killed_ingest_loses_nothing_it_reported() {
         "اندلعت اشتباكات",
         "انفجرت عبوة ناسفة",
     ];
-    for i in 0..400 {
+    for i in 0..ARTICLES {
         let text = format!(
             "{} في بلدة {} يوم {} من آذار {}، بحسب مصادر محلية (تقرير رقم {i}).",
             kinds[i % kinds.len()],
@@ -150,43 +150,82 @@ fn a_killed_ingest_loses_nothing_it_reported() {
     }
 }
 
-/// Kills `marsad ingest` into `db` after it has reported 60 articles
-/// stored; checks they are all there, then that a rerun completes the job.
+/// Articles the kill test ingests: enough that twenty kills find it writing.
+const ARTICLES: usize = 1500;
+
+/// Kills `marsad ingest` into `db` with SIGKILL at 20 random moments (the
+/// same every run). After each kill the store passes its integrity check,
+/// holds every article the ingest reported stored, and holds nothing
+/// half-written: every incident has its report. A last run completes the
+/// job, storing nothing twice.
 fn kill_during_ingest(db: &str, arts: &std::path::Path) {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
     let location: marsad_store::Location = db.parse().unwrap();
-    let mut child = marsad()
-        .args(["ingest", "--db", db, arts.to_str().unwrap()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut reported = Vec::new();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while let Some(Ok(line)) = lines.next() {
-        let v: Value = serde_json::from_str(&line).unwrap();
-        if v["status"] == "stored" {
-            reported.push(v["article_id"].as_str().unwrap().to_string());
+    let mut rng = StdRng::seed_from_u64(20);
+    let mut reported: Vec<String> = Vec::new();
+    // Kills that found the ingest still running, and of those, the ones
+    // that came after it had stored something in that run.
+    let (mut interrupted, mut mid_write) = (0, 0);
+    for kill in 0..20 {
+        let mut child = marsad()
+            .args(["ingest", "--db", db, arts.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Read what it reports on a thread of its own, so the kill comes at
+        // a moment of the clock's choosing, not between two lines.
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let v: Value = serde_json::from_str(&line).unwrap();
+                if v["status"] == "stored" {
+                    let _ = tx.send(v["article_id"].as_str().unwrap().to_string());
+                }
+            }
+        });
+        // Half the kills come at any moment from the start (loading the
+        // gazetteer, opening the store, writing); half while it writes.
+        let mut stored = Vec::new();
+        if kill % 2 == 1 {
+            if let Ok(first) = rx.recv_timeout(std::time::Duration::from_secs(20)) {
+                stored.push(first);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(rng.gen_range(0..60)));
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(rng.gen_range(20..450)));
         }
-        if reported.len() == 60 {
-            break;
+        let running = child.try_wait().unwrap().is_none();
+        // SIGKILL: no chance to clean up.
+        child.kill().unwrap();
+        child.wait().unwrap();
+        reader.join().unwrap();
+        stored.extend(rx.try_iter());
+        interrupted += usize::from(running);
+        mid_write += usize::from(running && !stored.is_empty());
+        reported.extend(stored);
+        let store = marsad_store::Store::open(&location).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok", "{db}, kill {kill}");
+        for id in &reported {
+            assert!(
+                store.has_article(id).unwrap(),
+                "{db}, kill {kill}: article {id} was reported stored but is missing"
+            );
+        }
+        for i in store.incidents_with_sources().unwrap() {
+            assert!(
+                !i.sources.is_empty(),
+                "{db}, kill {kill}: {} has no report",
+                i.id
+            );
         }
     }
-    // SIGKILL: no chance to clean up.
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert_eq!(reported.len(), 60, "{db}");
-    let store = marsad_store::Store::open(&location).unwrap();
-    assert_eq!(store.integrity_check().unwrap(), "ok");
-    for id in &reported {
-        assert!(
-            store.has_article(id).unwrap(),
-            "{db}: article {id} was reported stored but is missing"
-        );
-    }
-    let n = store.count_articles().unwrap();
-    assert!((60..400).contains(&n), "{db}: {n} articles");
-    drop(store);
+    assert!(
+        interrupted >= 15 && mid_write >= 8,
+        "{db}: {interrupted} kills interrupted, {mid_write} mid-write"
+    );
     // A rerun completes the job and stores nothing twice.
     let out = run(&["ingest", "--db", db, arts.to_str().unwrap()]);
     assert!(
@@ -194,9 +233,12 @@ fn kill_during_ingest(db: &str, arts: &std::path::Path) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 400);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().lines().count(),
+        ARTICLES
+    );
     let store = marsad_store::Store::open(&location).unwrap();
-    assert_eq!(store.count_articles().unwrap(), 400, "{db}");
+    assert_eq!(store.count_articles().unwrap(), ARTICLES as u64, "{db}");
 }
 
 #[test]
