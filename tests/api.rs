@@ -556,6 +556,7 @@ fn a_server_killed_while_taking_articles_keeps_every_one_it_acknowledged() {
     for db in &dbs {
         let mut rng = StdRng::seed_from_u64(7);
         let next = std::sync::Arc::new(AtomicUsize::new(0));
+        let taken = std::sync::Arc::new(AtomicUsize::new(0));
         let mut acknowledged: Vec<String> = Vec::new();
         for kill in 0..5 {
             let server = Server::start(db, &["--token", "t0ken", "--writes-per-second", "100000"]);
@@ -564,7 +565,7 @@ fn a_server_killed_while_taking_articles_keeps_every_one_it_acknowledged() {
             // each keeps the ids of the articles answered 201.
             let posters: Vec<_> = (0..2)
                 .map(|_| {
-                    let (url, next) = (url.clone(), next.clone());
+                    let (url, next, taken) = (url.clone(), next.clone(), taken.clone());
                     std::thread::spawn(move || {
                         let c = Client::builder()
                             .timeout(std::time::Duration::from_secs(10))
@@ -595,12 +596,19 @@ fn a_server_killed_while_taking_articles_keeps_every_one_it_acknowledged() {
                                 return ids;
                             };
                             ids.push(v["article_id"].as_str().unwrap().to_string());
+                            taken.fetch_add(1, Ordering::Relaxed);
                         }
                     })
                 })
                 .collect();
-            std::thread::sleep(std::time::Duration::from_millis(rng.gen_range(300..900)));
-            // SIGKILL, in the middle of posts.
+            // Once this server has taken an article (however loaded the
+            // machine), at a moment of the clock's choosing: SIGKILL, in the
+            // middle of posts.
+            let start = (taken.load(Ordering::Relaxed), std::time::Instant::now());
+            while taken.load(Ordering::Relaxed) == start.0 && start.1.elapsed().as_secs() < 60 {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(rng.gen_range(0..400)));
             drop(server);
             let before = acknowledged.len();
             for p in posters {
