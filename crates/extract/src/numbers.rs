@@ -890,7 +890,14 @@ pub fn find_counts(text: &str) -> Vec<CountMention> {
 pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
     let p = Parser { toks, chars };
     let mut out: Vec<CountMention> = Vec::new();
-    let span = |start: usize, end: usize| (toks[start].start, toks[end.max(start + 1) - 1].end);
+    // A phrase read to the end of the text may end past its last word
+    // («إصابة 5آخري.», found by fuzzing): a span stops at the last word.
+    let span = |start: usize, end: usize| {
+        (
+            toks[start].start,
+            toks[end.clamp(start + 1, toks.len()) - 1].end,
+        )
+    };
     let mention = |kind, value, qualifier, (start, end): (usize, usize)| CountMention {
         kind,
         value,
@@ -1013,6 +1020,18 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_count_glued_to_the_last_word_ends_inside_the_text() {
+        // Found by fuzzing (tests/fuzz, target extract): the span of the
+        // injured count ran one word past the end.
+        for text in ["إصابة 5آخري.", "إصابة 5آخرين", "مقتل 3آخرين"] {
+            let chars = text.chars().count();
+            for m in super::find_counts(text) {
+                assert!(m.start <= m.end && m.end <= chars, "{text}: {m:?}");
+            }
+        }
+    }
+
     use super::*;
 
     fn counts(t: &str) -> Vec<(CountKind, Option<u32>, Qualifier)> {
