@@ -11,7 +11,9 @@ use marsad_gazetteer::Gazetteer;
 fn extractor() -> &'static Extractor<'static> {
     static GAZ: OnceLock<Gazetteer> = OnceLock::new();
     static EX: OnceLock<Extractor<'static>> = OnceLock::new();
-    EX.get_or_init(|| Extractor::new(GAZ.get_or_init(|| Gazetteer::bundled().expect("the bundled gazetteer"))))
+    EX.get_or_init(|| {
+        Extractor::new(GAZ.get_or_init(|| Gazetteer::bundled().expect("the bundled gazetteer")))
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -22,7 +24,12 @@ fuzz_target!(|data: &[u8]| {
     for i in extractor().extract(&article).incidents {
         assert!((0.0..=1.0).contains(&i.confidence), "{}", i.confidence);
         for s in &i.sources {
-            assert!(s.start <= s.end && s.end <= chars, "{}..{} of {chars}", s.start, s.end);
+            assert!(
+                s.start <= s.end && s.end <= chars,
+                "{}..{} of {chars}",
+                s.start,
+                s.end
+            );
         }
     }
 });

@@ -10,12 +10,19 @@ use marsad_geoparse::Geoparser;
 fn geoparser() -> &'static Geoparser<'static> {
     static GAZ: OnceLock<Gazetteer> = OnceLock::new();
     static GP: OnceLock<Geoparser<'static>> = OnceLock::new();
-    GP.get_or_init(|| Geoparser::new(GAZ.get_or_init(|| Gazetteer::bundled().expect("the bundled gazetteer"))))
+    GP.get_or_init(|| {
+        Geoparser::new(GAZ.get_or_init(|| Gazetteer::bundled().expect("the bundled gazetteer")))
+    })
 }
 
 fuzz_target!(|text: &str| {
     let chars = text.chars().count();
     for t in geoparser().geoparse(text) {
-        assert!(t.start <= t.end && t.end <= chars, "{}..{} of {chars}", t.start, t.end);
+        assert!(
+            t.start <= t.end && t.end <= chars,
+            "{}..{} of {chars}",
+            t.start,
+            t.end
+        );
     }
 });
