@@ -82,7 +82,6 @@ const DAY_PARTS: &[&str] = &[
     "يوم",
     "نهار",
     "منتصف",
-    "ليله",
 ];
 
 struct Cursor<'a> {
@@ -93,10 +92,14 @@ impl Cursor<'_> {
     fn word(&self, i: usize) -> Option<&str> {
         self.toks.get(i).map(|t| t.text.as_str())
     }
-    /// The word without a leading و/ف/ب/ل/ك proclitic when the rest is a
-    /// known form, e.g. «وفجر», «بتاريخ».
+    /// The word without a leading و/ف/ب/ل proclitic, e.g. «وفجر»,
+    /// «بتاريخ»; a part of the day that starts with one of those letters
+    /// («فجر», «ليل») is left whole.
     fn bare(&self, i: usize) -> Option<&str> {
         let w = self.word(i)?;
+        if DAY_PARTS.contains(&w) {
+            return Some(w);
+        }
         Some(
             w.strip_prefix(['و', 'ف', 'ب', 'ل'])
                 .filter(|r| r.chars().count() >= 2)
@@ -448,6 +451,10 @@ mod tests {
             )
         );
         assert_eq!(one("خلال اليومين الماضيين", wed).1, DatePrecision::Week);
+        // Parts of the day that start like a proclitic («ف», «ل»).
+        assert_eq!(one("فجر اليوم", wed).0, wed);
+        assert_eq!(one("ليل أمس", wed).0, wed.and_then(|d| d.pred_opt()));
+        assert_eq!(one("وفجر اليوم", wed).0, wed);
         assert_eq!(one("منذ ثلاثة أيام", wed).0, Some(d(2024, 3, 4)));
         assert_eq!(one("أول أمس", wed).0, Some(d(2024, 3, 5)));
         assert_eq!(
