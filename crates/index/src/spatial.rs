@@ -677,21 +677,13 @@ impl SpatialIndex {
         filter: &IncidentQuery,
         mut f: impl FnMut(Found<'a>),
     ) {
-        let flt = Filter::new(filter, &self.actors);
-        let circle = Circle::new(lat, lon, radius_km);
-        if circle.envelopes.len() == 1 {
-            let mut found = Vec::new();
-            collect_within(self.tree.root(), &circle, &flt, &mut found);
-            found.into_iter().for_each(|(e, _)| f(self.found(e)));
-        } else {
-            let mut seen = rustc_hash::FxHashSet::default();
-            for env in &circle.envelopes {
-                for e in self.tree.locate_in_envelope(env) {
-                    if flt.admits(e) && seen.insert(e.key) && circle.km(e) <= radius_km {
-                        f(self.found(e));
-                    }
-                }
-            }
+        let region = Region::Radius {
+            lat,
+            lon,
+            km: radius_km,
+        };
+        for (e, _) in self.find(region, filter).0 {
+            f(self.found(e));
         }
     }
 

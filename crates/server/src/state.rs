@@ -213,13 +213,15 @@ impl AppState {
             Some(body) => body,
             None => {
                 let _making = self.pages.making(&key).await;
-                if let Some(body) = self.pages.get(generation, &key) {
-                    let h = crate::response::revalidated(GEOJSON, &etag);
-                    return Ok((axum::http::StatusCode::OK, h, body).into_response());
+                // Made meanwhile by the request that held the lock?
+                match self.pages.get(generation, &key) {
+                    Some(body) => body,
+                    None => {
+                        let body = bytes::Bytes::from(make().await?);
+                        self.pages.put(generation, key, body.clone());
+                        body
+                    }
                 }
-                let body = bytes::Bytes::from(make().await?);
-                self.pages.put(generation, key, body.clone());
-                body
             }
         };
         let h = crate::response::revalidated(GEOJSON, &etag);
