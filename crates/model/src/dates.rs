@@ -66,6 +66,25 @@ impl DatePrecision {
     }
 }
 
+/// A day written exactly `YYYY-MM-DD` (RFC 3339 `full-date`), nothing
+/// around it: what the API's date parameters take, so that what its
+/// contract calls a date and what it accepts are the same set.
+pub fn parse_day(s: &str) -> crate::Result<NaiveDate> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| invalid(format!("{s:?} is not a date YYYY-MM-DD")))
+}
+
 /// A date as users and feeds write it: `YYYY-MM-DD`, an RFC 3339 timestamp,
 /// or a date followed by a time in another form (`2024-03-07T10:00Z`,
 /// `2024-03-07 10:00`); the time is dropped.
@@ -91,6 +110,25 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn api_days_are_exactly_yyyy_mm_dd() {
+        assert_eq!(
+            parse_day("0001-02-03").unwrap(),
+            NaiveDate::from_ymd_opt(1, 2, 3).unwrap()
+        );
+        for bad in [
+            "",
+            " 2024-03-07",
+            "2024-3-07",
+            "2024-03-07T10:00Z",
+            "+2024-03-07",
+            "2024-02-30",
+            "٢٠٢٤-٠٣-٠٧",
+        ] {
+            assert!(parse_day(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn dates_in_the_forms_people_write_them() {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::invalid;
-use crate::{parse_date, Error, EventType, GeoPrecision, Result};
+use crate::{parse_date, parse_day, Error, EventType, GeoPrecision, Result};
 
 /// Deserialises a value through its [`FromStr`], so a query string, a JSON
 /// document and the command line accept the same text.
@@ -23,6 +23,40 @@ macro_rules! deserialize_from_str {
 }
 
 deserialize_from_str!(LatLon, BBox, RadiusKm, DateRange, Sort);
+
+/// A number as JSON writes it (no padding, no `inf` or `NaN`): what an
+/// API's contract calls a number.
+pub fn json_number(s: &str) -> Result<f64> {
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn shaped(b: &[u8]) -> bool {
+        let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut i = usize::from(b.first() == Some(&b'-'));
+        match digits(i) {
+            0 => return false,
+            n if n > 1 && b[i] == b'0' => return false,
+            n => i += n,
+        }
+        if b.get(i) == Some(&b'.') {
+            match digits(i + 1) {
+                0 => return false,
+                n => i += 1 + n,
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1 + usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+            match digits(i) {
+                0 => return false,
+                n => i += n,
+            }
+        }
+        i == b.len()
+    }
+    shaped(s.as_bytes())
+        .then(|| s.parse::<f64>().ok())
+        .flatten()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| invalid(format!("{s:?} is not a number")))
+}
 
 fn number(s: &str, what: &str) -> Result<f64> {
     let s = s.trim();
@@ -215,6 +249,13 @@ impl DateRange {
         Ok(DateRange { since, until })
     }
 
+    /// A range as asked, even one that ends before it starts: it then
+    /// holds no day (the API answers such a query with nothing rather than
+    /// refusing it, as its contract cannot relate two parameters).
+    pub fn between(since: Option<NaiveDate>, until: Option<NaiveDate>) -> Self {
+        DateRange { since, until }
+    }
+
     /// Whether the range bounds anything.
     pub fn is_open(&self) -> bool {
         self.since.is_none() && self.until.is_none()
@@ -243,8 +284,7 @@ impl FromStr for DateRange {
             }
         };
         match s.split_once('/') {
-            Some((a, b)) => DateRange::new(end(a)?, end(b)?)
-                .map_err(|_| invalid("the interval ends before it starts")),
+            Some((a, b)) => Ok(DateRange::between(end(a)?, end(b)?)),
             None => {
                 let d = end(s)?;
                 Ok(DateRange { since: d, until: d })
@@ -305,38 +345,40 @@ impl IncidentQuery {
         let mut q = IncidentQuery::default();
         let (mut since, mut until) = (None, None);
         for (k, v) in pairs {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
+            // Strict, as the API's contract says: an empty or padded value
+            // is an error, not an absent one.
+            let value = || {
+                if v.is_empty() {
+                    Err(invalid("is empty").for_param(k))
+                } else {
+                    Ok(v)
+                }
+            };
             match k {
-                "since" if since.is_none() => since = Some(parse_date(v).map_err(named(k))?),
-                "until" if until.is_none() => until = Some(parse_date(v).map_err(named(k))?),
+                "since" if since.is_none() => since = Some(parse_day(value()?).map_err(named(k))?),
+                "until" if until.is_none() => until = Some(parse_day(value()?).map_err(named(k))?),
                 "type" => {
-                    for t in list(v) {
+                    for t in value()?.split(',') {
                         q.types.push(t.parse().map_err(named("type"))?);
                     }
                 }
-                "actor" => q.actors.extend(list(v).map(str::to_string)),
+                "actor" => q.actors.extend(value()?.split(',').map(str::to_string)),
                 "min_confidence" if q.min_confidence.is_none() => {
-                    let c = number(v, "").and_then(|c| in_range(c, 0.0, 1.0));
+                    let c = json_number(value()?).and_then(|c| in_range(c, 0.0, 1.0));
                     q.min_confidence = Some(c.map_err(named(k))? as f32);
                 }
                 "geo_precision" if q.max_geo_precision.is_none() => {
-                    let g = number(v, "").and_then(|g| in_range(g, 1.0, 3.0));
-                    q.max_geo_precision = Some(GeoPrecision::new(g.map_err(named(k))? as u8));
+                    let g = value()?
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|g| (1..=3).contains(g))
+                        .ok_or_else(|| invalid(format!("{v:?} is not 1, 2 or 3")));
+                    q.max_geo_precision = Some(GeoPrecision::new(g.map_err(named(k))?));
                 }
                 _ => {}
             }
         }
-        q.dates = DateRange::new(since, until).map_err(|_| Error::Param {
-            name: "since".into(),
-            message: format!(
-                "{} is after until {}",
-                since.unwrap_or_default(),
-                until.unwrap_or_default()
-            ),
-        })?;
+        q.dates = DateRange::between(since, until);
         Ok(q)
     }
 
@@ -378,10 +420,6 @@ impl IncidentQuery {
 
 fn named(name: &str) -> impl Fn(Error) -> Error + '_ {
     move |e| e.for_param(name)
-}
-
-fn list(v: &str) -> impl Iterator<Item = &str> {
-    v.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -428,6 +466,18 @@ mod tests {
     }
 
     #[test]
+    fn numbers_as_json_writes_them() {
+        for ok in ["0", "-0", "1.5", "-12.25e-3", "1e+16", "40", "0.000001"] {
+            assert!(json_number(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", " 1", "1 ", "+1", "01", "1.", ".5", "1e", "inf", "NaN", "0x10", "1e999", "--1",
+        ] {
+            assert!(json_number(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn date_ranges_as_ogc_writes_them() {
         let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
         let r: DateRange = "2024-03-01/..".parse().unwrap();
@@ -436,7 +486,8 @@ mod tests {
         let day: DateRange = "2024-03-05T12:00:00Z".parse().unwrap();
         assert_eq!((day.since, day.until), (d("2024-03-05"), d("2024-03-05")));
         assert!(DateRange::default().contains(None));
-        assert!("2024-03-05/2024-03-01".parse::<DateRange>().is_err());
+        let inverted: DateRange = "2024-03-05/2024-03-01".parse().unwrap();
+        assert!(!inverted.contains(d("2024-03-03")));
         assert!("yesterday".parse::<DateRange>().is_err());
     }
 
@@ -450,7 +501,6 @@ mod tests {
             ("min_confidence", "0.5"),
             ("geo_precision", "2"),
             ("limit", "anything: not ours"),
-            ("until", ""),
         ])
         .unwrap();
         assert_eq!(q.types.len(), 3);
@@ -462,13 +512,19 @@ mod tests {
             ("type", "bombing"),
             ("min_confidence", "2"),
             ("geo_precision", "x"),
+            ("geo_precision", "1.5"),
+            ("until", ""),
+            ("since", " 2024-01-01"),
+            ("type", "airstrike,"),
+            ("min_confidence", "NaN"),
         ] {
             let e = IncidentQuery::from_pairs([(k, v)]).unwrap_err().to_string();
             assert!(e.starts_with(&format!("{k}: ")), "{k}={v}: {e}");
         }
-        let e = IncidentQuery::from_pairs([("since", "2024-03-02"), ("until", "2024-03-01")])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "since: 2024-03-02 is after until 2024-03-01");
+        // A range that ends before it starts holds nothing.
+        let q =
+            IncidentQuery::from_pairs([("since", "2024-03-02"), ("until", "2024-03-01")]).unwrap();
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1);
+        assert!(!q.dates.contains(d) && !q.dates.contains(d.and_then(|d| d.succ_opt())));
     }
 }

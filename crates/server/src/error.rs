@@ -2,7 +2,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Everything a handler can fail with. 4xx bodies say precisely what was
 /// wrong; 5xx bodies stay generic and the cause is logged.
@@ -13,6 +14,16 @@ pub enum AppError {
     #[error("{message}")]
     BadRequest {
         /// Machine-readable code (`invalid_parameter`, `invalid_utf8`…).
+        code: &'static str,
+        /// What was wrong, naming the parameter.
+        message: String,
+    },
+    /// Well-formed parameters that cannot be used together or name what
+    /// does not exist (`lat` without `lon`, a place the gazetteer lacks):
+    /// what a schema cannot say, kept apart from malformed input (400).
+    #[error("{message}")]
+    Unprocessable {
+        /// Machine-readable code (`invalid_combination`, `unknown_place`…).
         code: &'static str,
         /// What was wrong, naming the parameter.
         message: String,
@@ -46,6 +57,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A 422 naming the parameter.
+    pub fn unprocessable(code: &'static str, name: &str, why: impl std::fmt::Display) -> Self {
+        AppError::Unprocessable {
+            code,
+            message: format!("{name}: {why}"),
+        }
+    }
+
     /// A 400 naming the parameter.
     pub fn param(name: &str, why: impl std::fmt::Display) -> Self {
         AppError::BadRequest {
@@ -53,6 +72,22 @@ impl AppError {
             message: format!("{name}: {why}"),
         }
     }
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// An error's code and message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: `invalid_parameter`, `not_found`, `unauthorized`…
+    pub code: String,
+    /// What was wrong, for people, naming the parameter.
+    pub message: String,
 }
 
 impl From<marsad_model::Error> for AppError {
@@ -92,6 +127,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             AppError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, *code),
+            AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::WritesDisabled => (StatusCode::FORBIDDEN, "writes_disabled"),
@@ -106,7 +142,12 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
-        let body = json!({ "error": { "code": code, "message": self.to_string() } });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message: self.to_string(),
+            },
+        };
         let mut resp = (status, axum::Json(body)).into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
             resp.headers_mut().insert(

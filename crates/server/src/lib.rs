@@ -22,11 +22,12 @@ mod state;
 mod tiles;
 mod web;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorBody};
+pub use openapi::{document_json as openapi_document, spec as openapi_spec};
 pub use query::{Area, Params, Selection, MAX_LIMIT};
 pub use state::{follow, AppState, Config, Follow, FOLLOW_EVERY};
 
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 
 /// How long a request may take to be answered (its body may stream for
@@ -56,36 +57,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .timeout(REQUEST_TIMEOUT)
         .concurrency_limit(MAX_IN_FLIGHT);
-    Router::new()
+    let (documented, _) = openapi::routes().split_for_parts();
+    documented
         .route("/", get(web::index))
         .route("/assets/{file}", get(web::assets))
-        .route("/basemap/admin.geojson", get(web::admin))
-        .route("/api/v1/basemap/places.geojson", get(web::labels))
-        .route("/healthz", get(api::health::healthz))
-        .route("/api/v1/healthz", get(api::health::healthz))
-        .route("/api/v1/openapi.json", get(openapi::document))
-        .route("/api/v1/incidents", get(api::incidents::list))
-        .route("/api/v1/incidents/near", get(api::incidents::near))
-        .route("/api/v1/incidents/{id}", get(api::incidents::one))
-        .route("/api/v1/layers", get(api::layers::list))
-        .route("/api/v1/layers/{file}", get(api::layers::download))
-        .route("/api/v1/export.csv", get(api::exports::csv))
-        .route("/api/v1/export.geojson", get(api::exports::geojson))
-        .route("/api/v1/places", get(api::places::search))
-        .route("/api/v1/places/{id}", get(api::places::one))
-        .route("/api/v1/stats/counts", get(api::stats::counts))
-        .route("/api/v1/stats/histogram", get(api::stats::histogram))
-        .route("/api/v1/articles", post(api::articles::post))
-        .route("/tiles/incidents.json", get(tiles::tilejson))
+        // The path `{y}.mvt`, which axum's router cannot match, as `{y}`.
         .route("/tiles/incidents/{z}/{x}/{y}", get(tiles::incident_tile))
-        .route("/ogc", get(ogc::landing))
         .route("/ogc/", get(ogc::landing))
-        .route("/ogc/conformance", get(ogc::conformance))
         .route("/ogc/api", get(openapi::document))
-        .route("/ogc/collections", get(ogc::collections))
-        .route("/ogc/collections/{cid}", get(ogc::collection))
-        .route("/ogc/collections/{cid}/items", get(ogc::items))
-        .route("/ogc/collections/{cid}/items/{fid}", get(ogc::item))
         .fallback(api::health::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(limits)
@@ -105,31 +84,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Every route's method and path, as the OpenAPI document must list them.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("get", "/basemap/admin.geojson"),
-    ("get", "/api/v1/basemap/places.geojson"),
-    ("get", "/healthz"),
-    ("get", "/api/v1/healthz"),
-    ("get", "/api/v1/openapi.json"),
-    ("get", "/api/v1/incidents"),
-    ("get", "/api/v1/incidents/near"),
-    ("get", "/api/v1/incidents/{id}"),
-    ("get", "/api/v1/layers"),
-    ("get", "/api/v1/layers/{file}"),
-    ("get", "/api/v1/export.csv"),
-    ("get", "/api/v1/export.geojson"),
-    ("get", "/api/v1/places"),
-    ("get", "/api/v1/places/{id}"),
-    ("get", "/api/v1/stats/counts"),
-    ("get", "/api/v1/stats/histogram"),
-    ("post", "/api/v1/articles"),
-    ("get", "/tiles/incidents.json"),
-    ("get", "/tiles/incidents/{z}/{x}/{y}.mvt"),
-    ("get", "/ogc"),
-    ("get", "/ogc/conformance"),
-    ("get", "/ogc/collections"),
-    ("get", "/ogc/collections/{cid}"),
-    ("get", "/ogc/collections/{cid}/items"),
-    ("get", "/ogc/collections/{cid}/items/{fid}"),
-];
+/// Every documented operation's method and path, from the OpenAPI
+/// document (the router registers these through their descriptions).
+pub fn documented_routes() -> Vec<(String, String)> {
+    openapi::spec()
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            [
+                ("get", item.get.is_some()),
+                ("post", item.post.is_some()),
+                ("put", item.put.is_some()),
+                ("delete", item.delete.is_some()),
+                ("patch", item.patch.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, has)| *has)
+            .map(move |(m, _)| (m.to_string(), path.clone()))
+        })
+        .collect()
+}

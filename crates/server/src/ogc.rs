@@ -10,10 +10,59 @@ use marsad_model::{BBox, DateRange, IncidentQuery};
 use serde_json::{json, Map, Value};
 
 use crate::api::records;
-use crate::query::{Area, Params, Selection, MAX_LIMIT};
+use crate::openapi::{
+    CollectionParam, Conformance, ItemErrors, ItemQueryErrors, OgcCollections, OgcDocument,
+    OgcFeature, OgcItems, OgcItemsParams, Unavailable,
+};
+use crate::query::{bbox, Area, Params, Selection, MAX_LIMIT, MAX_OFFSET};
 use crate::response::base;
 use crate::response::json_as;
 use crate::{AppError, AppState};
+
+/// A day, or a day and an RFC 3339 time.
+macro_rules! instant {
+    () => {
+        concat!(
+            "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+            "(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?"
+        )
+    };
+}
+
+/// What `datetime` takes: a day or an RFC 3339 date-time, or an interval
+/// of two, either end open (`..` or nothing). The contract states this
+/// pattern and the server checks it, so the two cannot differ.
+pub(crate) const DATETIME_PATTERN: &str = concat!(
+    "^(",
+    instant!(),
+    "|(\\.\\.|",
+    instant!(),
+    ")?/(\\.\\.|",
+    instant!(),
+    ")?)$"
+);
+
+/// A `datetime` value: malformed is a 400; shaped right but naming a day
+/// that does not exist (`2024-02-30`) a 422.
+fn datetime(v: &str) -> Result<DateRange, AppError> {
+    static SHAPE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    // A JSON Schema pattern's `$` also matches before a final newline.
+    let v = v.strip_suffix('\n').unwrap_or(v);
+    let shaped = SHAPE
+        .get_or_init(|| regex::Regex::new(DATETIME_PATTERN).expect("the pattern compiles"))
+        .is_match(v);
+    if !shaped {
+        return Err(AppError::param(
+            "datetime",
+            format!("{v:?} is not a day, an RFC 3339 date-time, or an interval of them"),
+        ));
+    }
+    v.parse()
+        .map_err(|e: marsad_model::Error| AppError::unprocessable("invalid_date", "datetime", e))
+}
+
+/// The collections served.
+pub(crate) const COLLECTIONS: [&str; 2] = ["incidents", "places"];
 
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
@@ -21,7 +70,14 @@ fn link(href: String, rel: &str, ty: &str, title: &str) -> Value {
     json!({"href": href, "rel": rel, "type": ty, "title": title})
 }
 
-/// `GET /ogc`: the landing page.
+/// The OGC API - Features landing page.
+#[utoipa::path(
+    get,
+    path = "/ogc",
+    operation_id = "getOgcLanding",
+    tag = "ogc",
+    responses((status = 200, description = "The landing page", body = OgcDocument), Unavailable)
+)]
 pub async fn landing(headers: HeaderMap) -> Response {
     let b = base(&headers);
     json_as(
@@ -30,7 +86,7 @@ pub async fn landing(headers: HeaderMap) -> Response {
             "description": "Incidents in eastern Syria extracted from Arabic news, and the gazetteer of places.",
             "links": [
                 link(format!("{b}/ogc"), "self", "application/json", "This document"),
-                link(format!("{b}/api/v1/openapi.json"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                link(format!("{b}/api/v1/openapi.json"), "service-desc", "application/vnd.oai.openapi+json;version=3.1", "The API definition"),
                 link(format!("{b}/ogc/conformance"), "conformance", "application/json", "Conformance classes"),
                 link(format!("{b}/ogc/collections"), "data", "application/json", "Collections"),
             ]
@@ -39,13 +95,20 @@ pub async fn landing(headers: HeaderMap) -> Response {
     )
 }
 
-/// `GET /ogc/conformance`.
+/// The OGC conformance classes this API meets (its OpenAPI document is
+/// 3.1, so it does not claim OGC's `oas30` class).
+#[utoipa::path(
+    get,
+    path = "/ogc/conformance",
+    operation_id = "getOgcConformance",
+    tag = "ogc",
+    responses((status = 200, description = "The classes", body = Conformance), Unavailable)
+)]
 pub async fn conformance() -> Response {
     json_as(
         &json!({"conformsTo": [
             "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
         ]}),
         "application/json",
     )
@@ -78,10 +141,17 @@ fn collection_doc(state: &AppState, b: &str, id: &str) -> Option<Value> {
     }))
 }
 
-/// `GET /ogc/collections`.
+/// The collections: incidents and places.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections",
+    operation_id = "getOgcCollections",
+    tag = "ogc",
+    responses((status = 200, description = "The collections", body = OgcCollections), Unavailable)
+)]
 pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let b = base(&headers);
-    let cols: Vec<Value> = ["incidents", "places"]
+    let cols: Vec<Value> = COLLECTIONS
         .iter()
         .filter_map(|id| collection_doc(&state, &b, id))
         .collect();
@@ -102,7 +172,15 @@ async fn collection_meta(
         .ok_or_else(|| AppError::NotFound(format!("no collection {cid:?}; see /ogc/collections")))
 }
 
-/// `GET /ogc/collections/{cid}`.
+/// One collection: its extent and links.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{cid}",
+    operation_id = "getOgcCollection",
+    tag = "ogc",
+    params(CollectionParam),
+    responses((status = 200, description = "The collection", body = OgcDocument), ItemErrors)
+)]
 pub async fn collection(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -111,7 +189,19 @@ pub async fn collection(
     collection_meta(&state, &headers, &cid).await
 }
 
-/// `GET /ogc/collections/{cid}/items?bbox&datetime&limit&offset`.
+/// A page of a collection's features, in a box and (incidents) a time
+/// interval, with `next` and `prev` links.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{cid}/items",
+    operation_id = "getOgcItems",
+    tag = "ogc",
+    params(CollectionParam, OgcItemsParams),
+    responses(
+        (status = 200, description = "The features", body = OgcItems, content_type = "application/geo+json"),
+        ItemQueryErrors,
+    )
+)]
 pub async fn items(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -119,12 +209,13 @@ pub async fn items(
     p: Params,
 ) -> Result<Response, AppError> {
     let limit = p.count("limit", MAX_LIMIT)?.unwrap_or(100);
-    let offset = p.count("offset", usize::MAX)?.unwrap_or(0);
-    let bbox = p.typed::<BBox>("bbox")?;
+    let offset = p.count("offset", MAX_OFFSET)?.unwrap_or(0);
+    let bbox = p.get("bbox").map(|v| bbox(v, true)).transpose()?;
+    // Checked for every collection; places have no time and ignore it.
+    let dates = p.text("datetime")?.map(datetime).transpose()?;
     let (features, matched) = match cid.as_str() {
         "incidents" => {
-            let dates = p.typed::<DateRange>("datetime")?.unwrap_or_default();
-            incidents_page(&state, bbox, dates, limit, offset).await?
+            incidents_page(&state, bbox, dates.unwrap_or_default(), limit, offset).await?
         }
         "places" => places_page(&state, bbox, limit, offset),
         _ => {
@@ -255,7 +346,18 @@ impl PageLinks {
     }
 }
 
-/// `GET /ogc/collections/{cid}/items/{fid}`.
+/// One feature of a collection, with its links.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{cid}/items/{fid}",
+    operation_id = "getOgcItem",
+    tag = "ogc",
+    params(
+        CollectionParam,
+        ("fid" = String, Path, description = "The feature's id"),
+    ),
+    responses((status = 200, description = "The feature", body = OgcFeature, content_type = "application/geo+json"), ItemErrors)
+)]
 pub async fn item(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -14,6 +14,15 @@ use crate::{AppError, AppState};
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: usize = 10_000;
 
+/// Largest offset a client may ask for (far beyond any store).
+pub const MAX_OFFSET: usize = u32::MAX as usize;
+
+/// Longest place name searched for, characters.
+pub const MAX_PLACE_QUERY: usize = 200;
+
+/// Most places a search returns.
+pub const MAX_PLACES: usize = 100;
+
 /// The raw query string, parsed (repeated keys allowed).
 #[derive(Debug, Default, Clone)]
 pub struct Params(Vec<(String, String)>);
@@ -28,19 +37,28 @@ impl Params {
         )
     }
 
-    /// The first value of a parameter (empty values count as absent).
+    /// The first value of a parameter. An empty value is a value (which
+    /// its parser refuses), not an absent one: the contract says so.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(k, v)| k == name && !v.is_empty())
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
-    /// Every non-empty value of a parameter, in order.
+    /// The first value of a parameter, which must not be empty.
+    pub fn text(&self, name: &str) -> Result<Option<&str>, AppError> {
+        match self.get(name) {
+            Some("") => Err(AppError::param(name, "is empty")),
+            v => Ok(v),
+        }
+    }
+
+    /// Every value of a parameter, in order.
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0
             .iter()
-            .filter(move |(k, v)| k == name && !v.is_empty())
+            .filter(move |(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
@@ -49,7 +67,7 @@ impl Params {
     where
         T: FromStr<Err = marsad_model::Error>,
     {
-        self.get(name)
+        self.text(name)?
             .map(|v| {
                 v.parse()
                     .map_err(|e: marsad_model::Error| e.for_param(name))
@@ -63,9 +81,14 @@ impl Params {
         let Some(v) = self.get(name) else {
             return Ok(None);
         };
-        let n: usize = v.trim().parse().map_err(|_| {
-            AppError::param(name, format!("{v:?} is not a non-negative whole number"))
-        })?;
+        let n: usize = v
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| v.parse().ok())
+            .flatten()
+            .ok_or_else(|| {
+                AppError::param(name, format!("{v:?} is not a non-negative whole number"))
+            })?;
         if n > max {
             return Err(AppError::param(
                 name,
@@ -153,37 +176,44 @@ impl Selection {
     pub fn parse(state: &AppState, p: &Params) -> Result<Self, AppError> {
         let lat = p
             .get("lat")
-            .map(|v| LatLon::latitude(v).map_err(|e| e.for_param("lat")));
+            .map(|v| coordinate(v, "lat", 90.0))
+            .transpose()?;
         let lon = p
             .get("lon")
-            .map(|v| LatLon::longitude(v).map_err(|e| e.for_param("lon")));
-        let centre = match (lat.transpose()?, lon.transpose()?, p.get("place")) {
+            .map(|v| coordinate(v, "lon", 180.0))
+            .transpose()?;
+        let place = p.text("place")?;
+        let centre = match (lat, lon, place) {
             (Some(lat), Some(lon), _) => Some(LatLon { lat, lon }),
-            (Some(_), None, _) => return Err(AppError::param("lon", "is required with lat")),
-            (None, Some(_), _) => return Err(AppError::param("lat", "is required with lon")),
-            (None, None, Some(name)) => {
-                let i = state.gaz.lookup_name(name).ok_or_else(|| {
-                    AppError::param(
-                        "place",
-                        format!(
-                            "no place called {name:?} in the gazetteer (see /api/v1/places?q=)"
-                        ),
-                    )
-                })?;
-                let pl = state.gaz.place(i);
-                Some(LatLon {
-                    lat: pl.lat,
-                    lon: pl.lon,
-                })
+            (Some(_), None, _) => {
+                return Err(AppError::unprocessable(
+                    "invalid_combination",
+                    "lon",
+                    "is required with lat",
+                ))
             }
+            (None, Some(_), _) => {
+                return Err(AppError::unprocessable(
+                    "invalid_combination",
+                    "lat",
+                    "is required with lon",
+                ))
+            }
+            (None, None, Some(name)) => Some(place_centre(state, name)?),
             (None, None, None) => None,
         };
-        let radius = p.typed::<RadiusKm>("radius_km")?;
-        let bbox = p.typed::<BBox>("bbox")?;
+        let radius = p
+            .get("radius_km")
+            .map(|v| {
+                let km = marsad_model::json_number(v).map_err(|e| e.for_param("radius_km"))?;
+                RadiusKm::new(km).map_err(|e| AppError::from(e.for_param("radius_km")))
+            })
+            .transpose()?;
+        let bbox = p.get("bbox").map(|v| bbox(v, false)).transpose()?;
         let query = p.filters()?;
         let limit = p.count("limit", MAX_LIMIT)?;
-        let offset = p.count("offset", usize::MAX)?.unwrap_or(0);
-        let sort = p.typed::<Sort>("sort")?;
+        let offset = p.count("offset", MAX_OFFSET)?.unwrap_or(0);
+        let sort = p.get("sort").map(sort).transpose()?;
         let minimal = match p.get("properties") {
             None | Some("all") => false,
             Some("min") => true,
@@ -211,16 +241,22 @@ impl Selection {
     pub fn area(&self, required: bool) -> Result<Area, AppError> {
         match (self.centre, self.radius) {
             (Some(centre), Some(radius)) => Ok(Area::Radius { centre, radius }),
-            (Some(_), None) if required => Err(AppError::param("radius_km", "is required")),
+            (Some(_), None) if required => Err(AppError::unprocessable(
+                "invalid_combination",
+                "radius_km",
+                "is required",
+            )),
             (Some(centre), None) => Ok(Area::Radius {
                 centre,
                 radius: RadiusKm::new(DEFAULT_RADIUS_KM)?,
             }),
-            (None, Some(_)) => Err(AppError::param(
+            (None, Some(_)) => Err(AppError::unprocessable(
+                "invalid_combination",
                 "lat",
                 "lat and lon, or place, are required with radius_km",
             )),
-            (None, None) if required => Err(AppError::param(
+            (None, None) if required => Err(AppError::unprocessable(
+                "invalid_combination",
                 "lat",
                 "lat and lon, or place, are required",
             )),
@@ -267,6 +303,74 @@ impl Selection {
         );
         (page, limit)
     }
+}
+
+/// A latitude or longitude as the contract writes it: a JSON number
+/// within ±`limit`.
+fn coordinate(v: &str, name: &str, limit: f64) -> Result<f64, AppError> {
+    marsad_model::json_number(v)
+        .and_then(|x| marsad_model::in_range(x, -limit, limit))
+        .map_err(|e| e.for_param(name).into())
+}
+
+/// The centre of a named place.
+fn place_centre(state: &AppState, name: &str) -> Result<LatLon, AppError> {
+    if name.chars().count() > MAX_PLACE_QUERY {
+        return Err(AppError::param(
+            "place",
+            format!("is longer than {MAX_PLACE_QUERY} characters"),
+        ));
+    }
+    let i = state.gaz.lookup_name(name).ok_or_else(|| {
+        AppError::unprocessable(
+            "unknown_place",
+            "place",
+            format!("no place called {name:?} in the gazetteer (see /api/v1/places?q=)"),
+        )
+    })?;
+    let pl = state.gaz.place(i);
+    Ok(LatLon {
+        lat: pl.lat,
+        lon: pl.lon,
+    })
+}
+
+/// An order: `distance`, `date` or `-date`.
+fn sort(v: &str) -> Result<Sort, AppError> {
+    v.parse()
+        .map_err(|e: marsad_model::Error| e.for_param("sort").into())
+}
+
+/// `min_lon,min_lat,max_lon,max_lat` (with `three_d`, OGC's six numbers
+/// too: the heights are ignored). Malformed or out of range is a 400; a
+/// box whose south is above its north is well-formed but empty of
+/// meaning, a 422.
+pub(crate) fn bbox(v: &str, three_d: bool) -> Result<BBox, AppError> {
+    let parts: Vec<&str> = v.split(',').collect();
+    let (w, s, e, n) = match (parts.as_slice(), three_d) {
+        ([w, s, e, n], _) => (*w, *s, *e, *n),
+        ([w, s, _, e, n, _], true) => (*w, *s, *e, *n),
+        _ => {
+            return Err(AppError::param(
+                "bbox",
+                "expected four numbers min_lon,min_lat,max_lon,max_lat",
+            ))
+        }
+    };
+    let box_ = BBox {
+        min_lon: coordinate(w, "bbox", 180.0)?,
+        min_lat: coordinate(s, "bbox", 90.0)?,
+        max_lon: coordinate(e, "bbox", 180.0)?,
+        max_lat: coordinate(n, "bbox", 90.0)?,
+    };
+    if box_.min_lat > box_.max_lat {
+        return Err(AppError::unprocessable(
+            "invalid_combination",
+            "bbox",
+            format!("min_lat {} is above max_lat {}", box_.min_lat, box_.max_lat),
+        ));
+    }
+    Ok(box_)
 }
 
 impl FromRequestParts<AppState> for Selection {

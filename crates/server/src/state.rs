@@ -171,20 +171,24 @@ impl AppState {
         Ok((generation, value))
     }
 
-    /// An aggregate of the index (stats, layers), kept under `key` (the
-    /// request's path and query) until the index changes.
-    pub(crate) async fn aggregate<F>(
+    /// An aggregate of the index (stats, layers), kept as JSON under `key`
+    /// (the request's path and query) until the index changes.
+    pub(crate) async fn aggregate<F, T>(
         &self,
         key: String,
         compute: F,
-    ) -> Result<serde_json::Value, crate::AppError>
+    ) -> Result<axum::Json<serde_json::Value>, crate::AppError>
     where
-        F: FnOnce(&SpatialIndex) -> serde_json::Value + Send + 'static,
+        F: FnOnce(&SpatialIndex) -> T + Send + 'static,
+        T: serde::Serialize,
     {
         let (_, value) = self
-            .cached(&self.aggregates, key, |ix| Ok(compute(ix)))
+            .cached(&self.aggregates, key, |ix| {
+                serde_json::to_value(compute(ix))
+                    .map_err(|e| crate::AppError::Internal(e.to_string()))
+            })
             .await?;
-        Ok(value)
+        Ok(axum::Json(value))
     }
 
     /// A GeoJSON page made by `make`, kept under `uri` until the index

@@ -10,6 +10,7 @@ use marsad_model::EventType;
 use marsad_tiles::{TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
 use serde_json::{json, Value};
 
+use crate::openapi::{FilterParams, QueryErrors, TileJson};
 use crate::query::Params;
 use crate::response::{self, base};
 use crate::{AppError, AppState};
@@ -36,22 +37,35 @@ fn filter_query(params: &Params) -> String {
     out.finish()
 }
 
-/// `GET /tiles/incidents/{z}/{x}/{y}.mvt`.
+/// A Mapbox Vector Tile of the incidents under the filters: below zoom
+/// 12 a layer of grid clusters (each with its count and counts per type)
+/// as well as single incidents; `ETag` and `If-None-Match`.
+#[utoipa::path(
+    get,
+    path = "/tiles/incidents/{z}/{x}/{y}.mvt",
+    operation_id = "getIncidentTile",
+    tag = "map",
+    params(
+        ("z" = u32, Path, description = "Zoom", minimum = 0, maximum = 22),
+        ("x" = u32, Path, description = "Column, below 2^z", minimum = 0, maximum = 4194303),
+        ("y" = u32, Path, description = "Row, below 2^z", minimum = 0, maximum = 4194303),
+        FilterParams,
+    ),
+    responses(
+        (status = 200, description = "The tile (empty when no incident falls in it)",
+            content((Vec<u8> = "application/vnd.mapbox-vector-tile"))),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 404, description = "No such tile (a row or column past 2^z)", body = crate::error::ErrorBody),
+        QueryErrors,
+    )
+)]
 pub async fn incident_tile(
     State(state): State<AppState>,
-    Path((z, x, y)): Path<(u32, u32, String)>,
+    Path((z, x, y)): Path<(String, String, String)>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let y: u32 = y
-        .strip_suffix(".mvt")
-        .and_then(|y| y.parse().ok())
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "no tile {z}/{x}/{y}; tiles are /tiles/incidents/{{z}}/{{x}}/{{y}}.mvt"
-            ))
-        })?;
-    let tile = TileId::new(z, x, y).map_err(|e| AppError::NotFound(e.to_string()))?;
+    let tile = tile_id(&z, &x, &y)?;
     let query = params.filters()?;
     let key = (tile, filter_query(&params));
     let what = format!("{tile:?}{}", key.1);
@@ -79,11 +93,40 @@ pub async fn incident_tile(
     Ok((StatusCode::OK, response::revalidated(MVT, &etag), body).into_response())
 }
 
+/// The tile a path names (`{y}` ends in `.mvt`): anything else is no tile.
+fn tile_id(z: &str, x: &str, y: &str) -> Result<TileId, AppError> {
+    let whole = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let missing = || {
+        AppError::NotFound(format!(
+            "no tile {z}/{x}/{y}; tiles are /tiles/incidents/{{z}}/{{x}}/{{y}}.mvt"
+        ))
+    };
+    let (z, x, y) = (
+        whole(z).ok_or_else(missing)?,
+        whole(x).ok_or_else(missing)?,
+        y.strip_suffix(".mvt").and_then(whole).ok_or_else(missing)?,
+    );
+    TileId::new(z, x, y).map_err(|e| AppError::NotFound(e.to_string()))
+}
+
 /// The media type of vector tiles.
 const MVT: &str = "application/vnd.mapbox-vector-tile";
 
-/// `GET /tiles/incidents.json`: the TileJSON 3.0 of the incident tiles,
-/// with the request's filters carried into the tile URLs.
+/// The TileJSON 3.0 of the incident tiles, with the request's filters
+/// carried into the tile URLs (for QGIS, GDAL and MapLibre).
+#[utoipa::path(
+    get,
+    path = "/tiles/incidents.json",
+    operation_id = "getTileJson",
+    tag = "map",
+    params(FilterParams),
+    responses((status = 200, description = "The TileJSON", body = TileJson), QueryErrors)
+)]
 pub async fn tilejson(
     State(state): State<AppState>,
     params: Params,

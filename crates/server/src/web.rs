@@ -70,7 +70,17 @@ pub async fn assets(Path(file): Path<String>) -> Response {
         .unwrap_or_else(|| crate::AppError::NotFound(format!("no asset {file:?}")).into_response())
 }
 
-/// `GET /basemap/admin.geojson`.
+/// Governorate and district boundaries for the offline basemap.
+#[utoipa::path(
+    get,
+    path = "/basemap/admin.geojson",
+    operation_id = "getBasemapAdmin",
+    tag = "map",
+    responses(
+        (status = 200, description = "The boundaries", body = crate::openapi::FeatureCollection, content_type = "application/geo+json"),
+        crate::openapi::Unavailable,
+    )
+)]
 pub async fn admin() -> Response {
     (
         StatusCode::OK,
@@ -83,10 +93,21 @@ pub async fn admin() -> Response {
         .into_response()
 }
 
-/// `GET /api/v1/basemap/places.geojson`: label points from the gazetteer —
-/// cities and towns of Syria, Iraq and their neighbours, villages of the
-/// eastern governorates, and the curated sites — with a `rank` for label
-/// priority (1 shows first).
+/// Label points for the basemap, with a `rank` for label priority (1
+/// shows first).
+///
+/// Cities and towns of Syria, Iraq and their neighbours, villages of the
+/// eastern governorates, and the curated sites, from the gazetteer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/basemap/places.geojson",
+    operation_id = "getBasemapPlaces",
+    tag = "map",
+    responses(
+        (status = 200, description = "The label points", body = crate::openapi::FeatureCollection, content_type = "application/geo+json"),
+        crate::openapi::Unavailable,
+    )
+)]
 pub async fn labels(State(state): State<AppState>) -> Response {
     static BODY: OnceLock<String> = OnceLock::new();
     let body = BODY.get_or_init(|| {

@@ -10,11 +10,34 @@ use marsad_extract::Intake;
 use marsad_model::Article;
 use serde_json::{json, Map};
 
+use super::types::{ArticleBody, ArticleReceipt};
+use crate::openapi::{ArticleParams, ArticleText, WriteErrors};
 use crate::query::Params;
 use crate::{AppError, AppState};
 
-/// `POST /api/v1/articles`: JSON `{url,title,published,text}` or `text/plain`
-/// (with `?published=&url=&title=`); extracts, stores and indexes.
+/// Submits an article: its incidents are extracted, stored and indexed
+/// before the answer. The same article again changes nothing (200).
+///
+/// JSON `{text, url, title, published}`, or the text as `text/plain` with
+/// `published`, `url` and `title` in the query string. Requires the bearer
+/// token; writes are rate-limited.
+#[utoipa::path(
+    post,
+    path = "/api/v1/articles",
+    operation_id = "postArticle",
+    tag = "articles",
+    params(ArticleParams),
+    request_body(content(
+        (ArticleBody = "application/json"),
+        (ArticleText = "text/plain", example = "قصفت طائرة مسيّرة موقعاً في البوكمال فجر اليوم."),
+    )),
+    responses(
+        (status = 201, description = "Stored: the incidents extracted", body = ArticleReceipt),
+        (status = 200, description = "Stored already: nothing changed", body = ArticleReceipt),
+        WriteErrors,
+    ),
+    security(("bearer" = []))
+)]
 pub async fn post(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -38,8 +61,10 @@ pub async fn post(
             }
         }
     })?;
-    let mut article = read(&headers, &p, &body)?;
-    if article.text.trim().is_empty() {
+    // The query's fields are checked whatever the body's type.
+    let (url, title) = (p.text("url")?, p.text("title")?);
+    let mut article = read(&headers, &p, &body, url, title)?;
+    if blank(&article.text) {
         return Err(AppError::BadRequest {
             code: "empty_body",
             message: "the article text is empty".into(),
@@ -60,24 +85,62 @@ pub async fn post(
         .iter()
         .map(|r| marsad_formats::incident_feature(r, None))
         .collect();
-    let body = json!({
-        "article_id": done.report.article_id,
-        "new_article": done.report.new_article,
-        "incidents_new": done.report.incidents_new,
-        "incidents_merged": done.report.incidents_merged,
-        "incidents": marsad_formats::collection(features, Map::new()),
-    });
-    Ok((status, Json(body)).into_response())
+    let receipt = ArticleReceipt {
+        article_id: done.report.article_id,
+        new_article: done.report.new_article,
+        incidents_new: done.report.incidents_new,
+        incidents_merged: done.report.incidents_merged,
+        incidents: json!(marsad_formats::collection(features, Map::new())),
+    };
+    Ok((status, Json(receipt)).into_response())
+}
+
+/// Whether a text holds nothing but spaces (as Unicode and the contract's
+/// `\S` pattern count them, which include the information separators).
+fn blank(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
 fn published(p: &Params) -> Result<Option<chrono::NaiveDate>, AppError> {
-    p.get("published")
-        .map(|v| marsad_model::parse_date(v).map_err(|e| e.for_param("published").into()))
+    p.text("published")?
+        .map(|v| marsad_model::parse_day(v).map_err(|e| e.for_param("published").into()))
         .transpose()
 }
 
+/// A JSON body as the contract states it: an object with a text, every
+/// field of the right type, no field it does not name, the day exact.
+fn check_json(body: &[u8]) -> Result<(), AppError> {
+    let invalid = |message: String| AppError::BadRequest {
+        code: "invalid_article",
+        message,
+    };
+    let a: ArticleBody = serde_json::from_slice(body).map_err(|e| invalid(e.to_string()))?;
+    if blank(&a.text) {
+        return Err(AppError::BadRequest {
+            code: "empty_body",
+            message: "the article text is empty".into(),
+        });
+    }
+    for (name, value) in [("url", &a.url), ("title", &a.title)] {
+        if value.as_deref() == Some("") {
+            return Err(invalid(format!("{name}: is empty")));
+        }
+    }
+    if let Some(d) = &a.published {
+        marsad_model::parse_day(d).map_err(|e| invalid(format!("published: {e}")))?;
+    }
+    Ok(())
+}
+
 /// The article in the body, by its media type.
-fn read(headers: &HeaderMap, p: &Params, body: &[u8]) -> Result<Article, AppError> {
+fn read(
+    headers: &HeaderMap,
+    p: &Params,
+    body: &[u8],
+    url: Option<&str>,
+    title: Option<&str>,
+) -> Result<Article, AppError> {
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -90,6 +153,9 @@ fn read(headers: &HeaderMap, p: &Params, body: &[u8]) -> Result<Article, AppErro
                 message: "the body is empty".into(),
             });
         }
+        if std::str::from_utf8(body).is_ok() {
+            check_json(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body))?;
+        }
         Article::from_bytes(body, "body").map_err(|e| match e {
             marsad_extract::Error::NotUtf8 { offset, .. } => not_utf8(offset),
             other => AppError::BadRequest {
@@ -100,8 +166,8 @@ fn read(headers: &HeaderMap, p: &Params, body: &[u8]) -> Result<Article, AppErro
     } else if ctype.starts_with("text/plain") || ctype.is_empty() {
         let text = std::str::from_utf8(body).map_err(|e| not_utf8(e.valid_up_to()))?;
         let mut a = Article::from_text(text, published(p)?);
-        a.url = p.get("url").map(str::to_string);
-        if let Some(t) = p.get("title") {
+        a.url = url.map(str::to_string);
+        if let Some(t) = title {
             a.title = Some(t.to_string());
         }
         Ok(a)

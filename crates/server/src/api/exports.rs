@@ -8,10 +8,24 @@ use marsad_formats::{AcledWriter, IncidentCollectionWriter, IncidentFeature};
 use serde_json::{json, Map};
 
 use crate::download::{stream, Download};
+use crate::openapi::{AreaParams, FilterParams, IncidentFile, PageParams, QueryErrors};
 use crate::query::{Area, Selection};
 use crate::{AppError, AppState};
 
-/// `GET /api/v1/export.geojson`: the selection as a download.
+/// Every incident the query selects, as a GeoJSON download: streamed,
+/// of any size (`limit` and `offset` page it if given).
+#[utoipa::path(
+    get,
+    path = "/api/v1/export.geojson",
+    operation_id = "exportGeojson",
+    tag = "incidents",
+    params(FilterParams, AreaParams, PageParams),
+    responses(
+        (status = 200, description = "The incidents, as an attachment", content((IncidentFile = "application/geo+json")),
+            headers(("Content-Disposition" = String, description = "attachment; filename=…"))),
+        QueryErrors,
+    )
+)]
 pub async fn geojson(State(state): State<AppState>, sel: Selection) -> Result<Response, AppError> {
     let area = sel.area(false)?;
     geojson_download(&state, &sel, area, "marsad-incidents.geojson").await
@@ -43,7 +57,20 @@ pub(crate) async fn geojson_download(
     Ok(attachment("application/geo+json", name, body))
 }
 
-/// `GET /api/v1/export.csv`: ACLED-compatible columns, honouring the filters.
+/// Every incident the query selects as CSV in ACLED's columns, with each
+/// incident's first source: streamed, of any size.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export.csv",
+    operation_id = "exportCsv",
+    tag = "incidents",
+    params(FilterParams, AreaParams, PageParams),
+    responses(
+        (status = 200, description = "The incidents, as an attachment", content((String = "text/csv")),
+            headers(("Content-Disposition" = String, description = "attachment; filename=…"))),
+        QueryErrors,
+    )
+)]
 pub async fn csv(State(state): State<AppState>, sel: Selection) -> Result<Response, AppError> {
     let area = sel.area(false)?;
     let download = Download::open(&state, &sel, area).await?;

@@ -5,13 +5,32 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
 use super::feature_collection;
+use crate::openapi::{
+    AreaParams, FilterParams, IncidentFeature, IncidentPage, ItemErrors, PageParams, QueryErrors,
+};
 use crate::query::{Area, Selection};
 use crate::{response, AppError, AppState};
 
 /// Default page size of incident listings.
 const PAGE: usize = 1000;
 
-/// `GET /api/v1/incidents?bbox&since&until&type&actor&min_confidence&geo_precision&limit&offset&sort`.
+/// A page of incidents under the filters, in a box, around a point or
+/// everywhere, newest first unless asked otherwise.
+///
+/// The page is kept until the index changes; its `ETag` answers
+/// `If-None-Match` with 304.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents",
+    operation_id = "listIncidents",
+    tag = "incidents",
+    params(FilterParams, AreaParams, PageParams),
+    responses(
+        (status = 200, description = "A page of incidents", body = IncidentPage, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        QueryErrors,
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     uri: Uri,
@@ -22,7 +41,20 @@ pub async fn list(
     page(&state, &uri, &headers, &sel, area).await
 }
 
-/// `GET /api/v1/incidents/near?lat&lon|place&radius_km` + filters, nearest first.
+/// Incidents within `radius_km` of `lat`,`lon` or of a `place`, nearest
+/// first, each with its `distance_km`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents/near",
+    operation_id = "nearIncidents",
+    tag = "incidents",
+    params(FilterParams, AreaParams, PageParams),
+    responses(
+        (status = 200, description = "A page of incidents with distance_km", body = IncidentPage, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        QueryErrors,
+    )
+)]
 pub async fn near(
     State(state): State<AppState>,
     uri: Uri,
@@ -46,7 +78,19 @@ async fn page(
         .await
 }
 
-/// `GET /api/v1/incidents/{id}`: one incident with its sources.
+/// One incident with every source that reported it and the sentences it
+/// was read from.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents/{id}",
+    operation_id = "getIncident",
+    tag = "incidents",
+    params(("id" = String, Path, description = "The incident's id")),
+    responses(
+        (status = 200, description = "The incident", body = IncidentFeature, content_type = "application/geo+json"),
+        ItemErrors,
+    )
+)]
 pub async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -10,49 +10,108 @@ use axum::Json;
 use marsad_model::EventType;
 use serde_json::{json, Map, Value};
 
+use super::types::{Layer, Layers};
 use crate::download::Download;
+use crate::openapi::{
+    AreaParams, FilterParams, ItemQueryErrors, LayerFile, LayerFileParam, PageParams, QueryErrors,
+};
 use crate::query::Selection;
 use crate::{response, AppError, AppState};
 
-/// `GET /api/v1/layers`: each layer with its look and its count under the
-/// filters.
+/// The layers: all incidents, one per event type (title, colour, symbol)
+/// and the places with incidents, each with its count under the filters
+/// and its file.
+#[utoipa::path(
+    get,
+    path = "/api/v1/layers",
+    operation_id = "listLayers",
+    tag = "map",
+    params(FilterParams),
+    responses((status = 200, description = "The layers", body = Layers), QueryErrors)
+)]
 pub async fn list(
     State(state): State<AppState>,
     uri: Uri,
     sel: Selection,
 ) -> Result<Json<Value>, AppError> {
-    let value = state
+    state
         .aggregate(uri.to_string(), move |ix| {
             let counts = ix.counts_by_type(&sel.query);
-            let total: usize = counts.values().sum();
-            let mut out = vec![
-                json!({"id": "all", "title_ar": "كل الأحداث", "title_en": "All incidents", "colour": "#444444", "count": total, "url": "/api/v1/layers/all.geojson"}),
-            ];
+            let layer = |id: &str, title_ar: &str, title_en: &str, colour: &str, count| Layer {
+                id: id.into(),
+                title_ar: title_ar.into(),
+                title_en: title_en.into(),
+                colour: colour.into(),
+                icon: None,
+                attack: None,
+                count,
+                url: format!("/api/v1/layers/{id}.geojson"),
+            };
+            let mut out = vec![layer(
+                "all",
+                "كل الأحداث",
+                "All incidents",
+                "#444444",
+                counts.values().sum(),
+            )];
             for t in EventType::ALL {
-                out.push(json!({
-                    "id": t.as_str(),
-                    "title_ar": t.title_ar(),
-                    "title_en": t.title_en(),
-                    "colour": t.colour(),
-                    "icon": t.icon(),
-                    "attack": t.is_attack(),
-                    "count": counts.get(&t).copied().unwrap_or(0),
-                    "url": format!("/api/v1/layers/{}.geojson", t.as_str()),
-                }));
+                out.push(Layer {
+                    icon: Some(t.icon().into()),
+                    attack: Some(t.is_attack()),
+                    ..layer(
+                        t.as_str(),
+                        t.title_ar(),
+                        t.title_en(),
+                        t.colour(),
+                        counts.get(&t).copied().unwrap_or(0),
+                    )
+                });
             }
             // Places: distinct points (to 1 m), counted from the index alone.
             let mut places = rustc_hash::FxHashSet::default();
             ix.for_each(None, &sel.query, |f| {
                 places.insert(((f.lat * 1e5).round() as i64, (f.lon * 1e5).round() as i64));
             });
-            out.push(json!({"id": "places", "title_ar": "الأماكن", "title_en": "Places with incidents", "colour": "#1a1a1a", "count": places.len(), "url": "/api/v1/layers/places.geojson"}));
-            json!({ "layers": out })
+            out.push(layer(
+                "places",
+                "الأماكن",
+                "Places with incidents",
+                "#1a1a1a",
+                places.len(),
+            ));
+            Layers { layers: out }
         })
-        .await?;
-    Ok(Json(value))
+        .await
 }
 
-/// `GET /api/v1/layers/{id}.geojson`: a layer as a download, honouring the filters.
+/// The files layers are downloaded as.
+pub(crate) fn layer_files() -> Vec<String> {
+    ["all"]
+        .into_iter()
+        .chain(EventType::ALL.iter().map(|t| t.as_str()))
+        .chain(["places"])
+        .map(|id| format!("{id}.geojson"))
+        .collect()
+}
+
+/// A layer as a GeoJSON download, honouring the filters: every incident of
+/// the layer, or for `places.geojson` the places with their
+/// `incident_count`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/layers/{file}",
+    operation_id = "downloadLayer",
+    tag = "map",
+    params(
+        LayerFileParam, FilterParams, AreaParams, PageParams
+    ),
+    responses(
+        (status = 200, description = "The layer, as an attachment", content(
+            (LayerFile = "application/geo+json"),
+        ), headers(("Content-Disposition" = String, description = "attachment; filename=…"))),
+        ItemQueryErrors,
+    )
+)]
 pub async fn download(
     State(state): State<AppState>,
     Path(file): Path<String>,

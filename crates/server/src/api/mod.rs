@@ -8,6 +8,7 @@ pub(crate) mod incidents;
 pub(crate) mod layers;
 pub(crate) mod places;
 pub(crate) mod stats;
+pub(crate) mod types;
 
 use marsad_formats::{IncidentCollectionWriter, IncidentFeature};
 use marsad_index::Page;

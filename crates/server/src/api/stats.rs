@@ -10,20 +10,30 @@ use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use marsad_model::EventType;
 use rustc_hash::FxHashMap;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::types::{Counts, Histogram, HistogramBin};
+use crate::openapi::{AreaParams, BinParams, FilterParams, QueryErrors};
 use crate::query::{Params, Selection};
 use crate::{AppError, AppState};
 
-/// `GET /api/v1/stats/counts`: how many incidents pass, in all and per
-/// type, and how many are undated.
+/// How many incidents pass the filters in the area: in all, per type, and
+/// how many have no date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats/counts",
+    operation_id = "countIncidents",
+    tag = "map",
+    params(FilterParams, AreaParams),
+    responses((status = 200, description = "The counts", body = Counts), QueryErrors)
+)]
 pub async fn counts(
     State(state): State<AppState>,
     uri: Uri,
     sel: Selection,
 ) -> Result<Json<Value>, AppError> {
     let area = sel.area(false)?;
-    let value = state
+    state
         .aggregate(uri.to_string(), move |ix| {
             let mut by_type = [0usize; EventType::ALL.len()];
             let mut undated = 0;
@@ -31,14 +41,13 @@ pub async fn counts(
                 by_type[f.event_type.index()] += 1;
                 undated += usize::from(f.date.is_none());
             });
-            json!({
-                "total": by_type.iter().sum::<usize>(),
-                "undated": undated,
-                "by_type": per_type(&by_type),
-            })
+            Counts {
+                total: by_type.iter().sum::<usize>(),
+                undated,
+                by_type: per_type(&by_type),
+            }
         })
-        .await?;
-    Ok(Json(value))
+        .await
 }
 
 /// Bins of a histogram.
@@ -80,9 +89,16 @@ impl Bin {
     }
 }
 
-/// `GET /api/v1/stats/histogram`: dated incidents per day, week or month
-/// (`bin`), each bin with its count per type; bins without incidents are
-/// left out.
+/// Dated incidents per day, week or month, each bin with its count per
+/// type; bins without incidents are left out.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats/histogram",
+    operation_id = "histogram",
+    tag = "map",
+    params(BinParams, FilterParams, AreaParams),
+    responses((status = 200, description = "The bins", body = Histogram), QueryErrors)
+)]
 pub async fn histogram(
     State(state): State<AppState>,
     uri: Uri,
@@ -91,10 +107,11 @@ pub async fn histogram(
 ) -> Result<Json<Value>, AppError> {
     let bin = Bin::parse(&params)?;
     let area = sel.area(false)?;
-    let value = state
+    state
         .aggregate(uri.to_string(), move |ix| {
             // Per day first (one hash per incident), then days into bins.
-            let mut days: FxHashMap<NaiveDate, [usize; EventType::ALL.len()]> = FxHashMap::default();
+            let mut days: FxHashMap<NaiveDate, [usize; EventType::ALL.len()]> =
+                FxHashMap::default();
             let mut undated = 0;
             sel.for_each(ix, area, |f| match f.date {
                 Some(d) => days.entry(d).or_default()[f.event_type.index()] += 1,
@@ -105,25 +122,29 @@ pub async fn histogram(
                 let b = bins.entry(bin.start(d)).or_default();
                 b.iter_mut().zip(counts).for_each(|(x, n)| *x += n);
             }
-            let bins: Vec<Value> = bins
+            let bins = bins
                 .iter()
-                .map(|(start, by_type)| {
-                    json!({"start": start.to_string(), "count": by_type.iter().sum::<usize>(), "by_type": per_type(by_type)})
+                .map(|(start, by_type)| HistogramBin {
+                    start: start.to_string(),
+                    count: by_type.iter().sum::<usize>(),
+                    by_type: per_type(by_type),
                 })
                 .collect();
-            json!({"bin": bin.name(), "bins": bins, "undated": undated})
+            Histogram {
+                bin: bin.name().into(),
+                bins,
+                undated,
+            }
         })
-        .await?;
-    Ok(Json(value))
+        .await
 }
 
 /// `{type: count}` for the types present.
-fn per_type(counts: &[usize; EventType::ALL.len()]) -> Value {
+fn per_type(counts: &[usize; EventType::ALL.len()]) -> BTreeMap<String, usize> {
     EventType::ALL
         .iter()
         .zip(counts)
         .filter(|&(_, &n)| n > 0)
-        .map(|(t, &n)| (t.as_str().to_string(), json!(n)))
-        .collect::<serde_json::Map<_, _>>()
-        .into()
+        .map(|(t, &n)| (t.as_str().to_string(), n))
+        .collect()
 }

@@ -1,0 +1,125 @@
+//! The JSON answers built from typed values: what the handlers serialise
+//! is what the OpenAPI document describes (their schemas are derived).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// How the server is doing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the server answers.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// Incidents in the index.
+    pub incidents: usize,
+    /// Places in the gazetteer.
+    pub places: usize,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    /// The last change of the database the index holds.
+    pub last_change: i64,
+    /// How long since the database was last read for changes, ms.
+    pub sync_lag_ms: u64,
+    /// How many times the index was rebuilt after losing the database.
+    pub resyncs: u64,
+}
+
+/// How many incidents pass the filters in the area.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Counts {
+    /// In all.
+    pub total: usize,
+    /// Of which without a date.
+    pub undated: usize,
+    /// Per event type (types with none left out).
+    pub by_type: BTreeMap<String, usize>,
+}
+
+/// Dated incidents per day, week or month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Histogram {
+    /// `day`, `week` or `month`.
+    pub bin: String,
+    /// The bins with incidents, oldest first.
+    pub bins: Vec<HistogramBin>,
+    /// Incidents without a date (in no bin).
+    pub undated: usize,
+}
+
+/// One bin of a histogram.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistogramBin {
+    /// Its first day.
+    #[schema(format = Date)]
+    pub start: String,
+    /// Incidents in it.
+    pub count: usize,
+    /// Per event type (types with none left out).
+    pub by_type: BTreeMap<String, usize>,
+}
+
+/// The map's layers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Layers {
+    /// All incidents, one layer per event type, and the places.
+    pub layers: Vec<Layer>,
+}
+
+/// One layer: its look, its count under the filters and its file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Layer {
+    /// `all`, an event type, or `places`.
+    pub id: String,
+    /// Its title in Arabic.
+    pub title_ar: String,
+    /// Its title in English.
+    pub title_en: String,
+    /// Its colour, `#rrggbb`.
+    pub colour: String,
+    /// An SVG path of its symbol (event types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Whether its incidents are attacks (event types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attack: Option<bool>,
+    /// Incidents (or places) in it under the filters.
+    pub count: usize,
+    /// Its GeoJSON file.
+    pub url: String,
+}
+
+/// An article as submitted: JSON.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleBody {
+    /// The text (plain text; HTML is read as HTML).
+    #[schema(min_length = 1, pattern = r"\S")]
+    pub text: String,
+    /// Where it was published.
+    #[schema(min_length = 1)]
+    pub url: Option<String>,
+    /// Its headline (else taken from the text).
+    #[schema(min_length = 1)]
+    pub title: Option<String>,
+    /// Its publication day, `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    pub published: Option<String>,
+}
+
+/// What an article gave.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleReceipt {
+    /// The article's id.
+    pub article_id: String,
+    /// Whether it was new (else it was stored already and nothing changed).
+    pub new_article: bool,
+    /// Ids of the incidents it added.
+    pub incidents_new: Vec<String>,
+    /// Ids of the incidents it confirmed (another report of one stored).
+    pub incidents_merged: Vec<String>,
+    /// The incidents extracted from it.
+    #[schema(value_type = crate::openapi::IncidentCollection)]
+    pub incidents: serde_json::Value,
+}

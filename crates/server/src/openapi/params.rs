@@ -1,0 +1,288 @@
+//! The query parameters of the API as its contract states them, built from
+//! the same constants and enums the parsers in [`crate::query`] check
+//! against: the limits, the event types, the orders, the ranges.
+
+use marsad_model::{EventType, RadiusKm};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
+use utoipa::openapi::schema::{
+    ArrayBuilder, ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::{RefOr, Required};
+use utoipa::IntoParams;
+
+use crate::query::{MAX_LIMIT, MAX_OFFSET, MAX_PLACE_QUERY};
+
+/// A parameter with an example a client can try (and the contract test
+/// starts from).
+fn with_example(p: Parameter, example: serde_json::Value) -> Parameter {
+    ParameterBuilder::from(p).example(Some(example)).build()
+}
+
+/// An optional query parameter.
+fn query(name: &str, description: &str, schema: impl Into<Schema>) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema.into()))
+        .build()
+}
+
+/// A list written as one comma-separated value (`bbox=1,2,3,4`).
+fn comma_list(name: &str, description: &str, items: Vec<Schema>) -> Parameter {
+    let n = items.len();
+    let array = ArrayBuilder::new()
+        .prefix_items(items)
+        .items(ArrayItems::False)
+        .min_items(Some(n))
+        .max_items(Some(n));
+    let mut p = query(name, description, array);
+    p.style = Some(ParameterStyle::Form);
+    p.explode = Some(false);
+    p
+}
+
+/// A list given by repeating the parameter (`type=a&type=b`).
+fn repeated(name: &str, description: &str, item: impl Into<Schema>) -> Parameter {
+    let mut p = query(
+        name,
+        description,
+        ArrayBuilder::new().items(RefOr::T(item.into())),
+    );
+    p.style = Some(ParameterStyle::Form);
+    p.explode = Some(true);
+    p
+}
+
+fn number(lo: f64, hi: f64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Number)
+        .minimum(Some(lo))
+        .maximum(Some(hi))
+}
+
+fn integer(lo: u64, hi: u64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(lo as f64))
+        .maximum(Some(hi as f64))
+}
+
+fn text(min: usize, max: usize) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(min))
+        .max_length(Some(max))
+}
+
+fn nonempty() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+}
+
+fn one_of(values: &[&str]) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+}
+
+/// A day, `YYYY-MM-DD`.
+pub(crate) fn day() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+}
+
+fn latitude() -> Schema {
+    number(-90.0, 90.0).into()
+}
+
+fn longitude() -> Schema {
+    number(-180.0, 180.0).into()
+}
+
+/// `min_lon,min_lat,max_lon,max_lat`.
+fn bbox(description: &str) -> Parameter {
+    comma_list(
+        "bbox",
+        description,
+        vec![longitude(), latitude(), longitude(), latitude()],
+    )
+}
+
+/// The filters every incident query shares (also the tiles').
+pub struct FilterParams;
+
+impl IntoParams for FilterParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+        vec![
+            query("since", "Only incidents on or after this day. A range that ends before it starts holds nothing.", day()),
+            query("until", "Only incidents on or before this day.", day()),
+            repeated("type", "Event types: repeated, or comma-separated in one value.", one_of(&types)),
+            repeated(
+                "actor",
+                "Ids of actors or targets (sdf, irgc, us_forces…): repeated, or comma-separated in one value.",
+                nonempty(),
+            ),
+            query("min_confidence", "Lowest confidence admitted.", number(0.0, 1.0)),
+            query("geo_precision", "Coarsest ACLED geo precision admitted: 1 the place itself, 2 near it, 3 its district or region.", integer(1, 3)),
+        ]
+    }
+}
+
+/// Where: a radius around a point or a named place, or a box.
+pub struct AreaParams;
+
+impl IntoParams for AreaParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut radius = ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .exclusive_minimum(Some(0.0))
+            .maximum(Some(RadiusKm::MAX));
+        radius = radius.default(Some(25.0.into()));
+        use serde_json::json;
+        vec![
+            with_example(bbox("A box, min_lon,min_lat,max_lon,max_lat (WGS 84); min_lat above max_lat is refused with 422."), json!([38.5, 33.5, 41.5, 36.0])),
+            with_example(query("lat", "Latitude of a radius query's centre; lon is then required (422 without it).", latitude()), json!(34.45)),
+            with_example(query("lon", "Longitude of a radius query's centre; lat is then required (422 without it).", longitude()), json!(40.92)),
+            with_example(query("place", "A radius query's centre: a gazetteer place id or name («البوكمال», «Deir ez-Zor»); 422 if the gazetteer has no such place.", text(1, MAX_PLACE_QUERY)), json!("البوكمال")),
+            with_example(query("radius_km", "Geodesic radius around the centre, km (25 if a centre is given without it; 422 without a centre).", radius), json!(150)),
+        ]
+    }
+}
+
+/// A page and its order.
+pub struct PageParams;
+
+impl IntoParams for PageParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            query("limit", "Page size (downloads: every incident unless given).", integer(0, MAX_LIMIT as u64)),
+            query("offset", "Incidents to skip.", integer(0, MAX_OFFSET as u64)),
+            query("sort", "distance (radius queries; nearest first), date (oldest first) or -date (newest first). Default: distance around a centre, else -date.", one_of(&["distance", "date", "-date"])),
+            query("properties", "all (default) or min: only id, type, date, place names and confidence.", one_of(&["all", "min"])),
+        ]
+    }
+}
+
+/// A histogram's bins.
+pub struct BinParams;
+
+impl IntoParams for BinParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query(
+            "bin",
+            "Width of a bin: day (default), week (from Monday) or month.",
+            one_of(&["day", "week", "month"]),
+        )]
+    }
+}
+
+/// A gazetteer search.
+pub struct PlaceSearchParams;
+
+impl IntoParams for PlaceSearchParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut q = with_example(
+            query(
+                "q",
+                "A place name in Arabic or Latin script; spelling-tolerant.",
+                text(1, MAX_PLACE_QUERY),
+            ),
+            "الميادين".into(),
+        );
+        q.required = Required::True;
+        vec![
+            q,
+            comma_list(
+                "near",
+                "lat,lon: rank places nearer this point higher.",
+                vec![latitude(), longitude()],
+            ),
+            query(
+                "limit",
+                "How many places at most (default 10).",
+                integer(0, crate::query::MAX_PLACES as u64),
+            ),
+        ]
+    }
+}
+
+/// OGC API - Features items.
+pub struct OgcItemsParams;
+
+impl IntoParams for OgcItemsParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            bbox("min_lon,min_lat,max_lon,max_lat (WGS 84)."),
+            query(
+                "datetime",
+                "incidents: a day or date-time, or an interval a/b with .. or nothing for an open end (RFC 3339); 422 for a day that does not exist.",
+                ObjectBuilder::new().schema_type(Type::String).pattern(Some(crate::ogc::DATETIME_PATTERN)),
+            ),
+            query(
+                "limit",
+                "Page size (default 100).",
+                integer(0, MAX_LIMIT as u64),
+            ),
+            query("offset", "Features to skip.", integer(0, MAX_OFFSET as u64)),
+        ]
+    }
+}
+
+/// What a `text/plain` article's query string may add.
+pub struct ArticleParams;
+
+impl IntoParams for ArticleParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            query(
+                "published",
+                "Publication day (for text/plain bodies, or to override the body's).",
+                day(),
+            ),
+            query(
+                "url",
+                "Where the article was published (text/plain bodies).",
+                nonempty(),
+            ),
+            query("title", "Its headline (text/plain bodies).", nonempty()),
+        ]
+    }
+}
+
+/// A layer's file, `<layer id>.geojson`.
+pub struct LayerFileParam;
+
+impl IntoParams for LayerFileParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let files = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(crate::api::layers::layer_files()));
+        vec![ParameterBuilder::new()
+            .name("file")
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .description(Some("`<layer id>.geojson`: all, an event type, or places"))
+            .schema(Some(files))
+            .build()]
+    }
+}
+
+/// An OGC collection: `incidents` or `places`.
+pub struct CollectionParam;
+
+impl IntoParams for CollectionParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("cid")
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .description(Some("The collection"))
+            .schema(Some(one_of(&crate::ogc::COLLECTIONS)))
+            .build()]
+    }
+}
