@@ -340,3 +340,24 @@ fn extract_reports_bad_files_and_keeps_going() {
     assert!(!bad_date.status.success());
     assert!(String::from_utf8_lossy(&bad_date.stderr).contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn serve_refuses_a_malformed_cors_origin_before_touching_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let out = marsad(
+        &[
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--cors-origin",
+            "dash.example",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("scheme://host"), "{err}");
+    assert!(!db.exists(), "nothing written");
+}

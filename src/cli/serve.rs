@@ -26,6 +26,15 @@ pub(super) struct ServeArgs {
     /// twice as many); more get 429 Too Many Requests.
     #[arg(long, env = "MARSAD_WRITES_PER_SECOND", default_value = "20")]
     writes_per_second: std::num::NonZeroU32,
+    /// Origins whose pages may read the API (CORS), e.g.
+    /// https://dashboard.example.org; repeat, or separate with commas; `*`
+    /// for any. Default: none.
+    #[arg(
+        long = "cors-origin",
+        env = "MARSAD_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
     /// Ingest the bundled example articles first (skipped if already stored).
     #[arg(long, env = "MARSAD_EXAMPLES")]
     examples: bool,
@@ -38,6 +47,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
         token: args.token,
         max_body_bytes: args.max_body,
         writes_per_second: args.writes_per_second,
+        cors: marsad_server::Cors::from_origins(&args.cors_origins).map_err(anyhow::Error::msg)?,
     };
     let db = &args.db.db;
     let state = marsad_server::AppState::open(gaz, db, config).with_context(|| db.to_string())?;

@@ -25,7 +25,7 @@ mod web;
 pub use error::{AppError, ErrorBody};
 pub use openapi::{document_json as openapi_document, spec as openapi_spec};
 pub use query::{Area, Params, Selection, MAX_LIMIT};
-pub use state::{follow, AppState, Config, Follow, FOLLOW_EVERY};
+pub use state::{follow, AppState, Config, Cors, Follow, FOLLOW_EVERY};
 
 use axum::routing::get;
 use axum::Router;
@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
     use axum::http::{header, HeaderValue};
     use tower_http::set_header::SetResponseHeaderLayer;
     let max_body = state.config.max_body_bytes;
+    let cors = cors(&state.config.cors);
     let limits = tower::ServiceBuilder::new()
         .layer(axum::error_handling::HandleErrorLayer::new(
             error::from_layers,
@@ -80,8 +81,37 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(tower::util::option_layer(cors))
         .layer(log::requests())
         .with_state(state)
+}
+
+/// The CORS policy configured, if any: reads (and writes, which still need
+/// the token) from the origins given, answering their preflights.
+fn cors(policy: &Cors) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::{header, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins = match policy {
+        Cors::Off => return None,
+        Cors::Any => AllowOrigin::any(),
+        Cors::Origins(list) => AllowOrigin::list(list.iter().cloned()),
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([Method::GET, Method::HEAD, Method::POST])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_NONE_MATCH,
+            ])
+            .expose_headers([
+                header::ETAG,
+                header::CONTENT_DISPOSITION,
+                header::RETRY_AFTER,
+            ])
+            .max_age(std::time::Duration::from_secs(3600)),
+    )
 }
 
 /// Every documented operation's method and path, from the OpenAPI

@@ -21,6 +21,51 @@ pub struct Config {
     /// twice as many): extraction is the costliest thing a client can ask
     /// for, and a flood of writes would stall every reader.
     pub writes_per_second: std::num::NonZeroU32,
+    /// Which other sites' pages may read the API (CORS); none by default.
+    pub cors: Cors,
+}
+
+/// Which origins may read the API from their pages' scripts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Cors {
+    /// None: browsers keep other sites from reading answers.
+    #[default]
+    Off,
+    /// Any site (`*`): for a public, read-mostly deployment.
+    Any,
+    /// These origins (`https://example.org`), each exactly.
+    Origins(Vec<axum::http::HeaderValue>),
+}
+
+impl Cors {
+    /// From the command line's list: `*`, or origins `scheme://host[:port]`.
+    pub fn from_origins(origins: &[String]) -> Result<Self, String> {
+        if origins.is_empty() {
+            return Ok(Cors::Off);
+        }
+        if origins.iter().any(|o| o == "*") {
+            return match origins.len() {
+                1 => Ok(Cors::Any),
+                _ => Err("CORS origin `*` allows every site: give it alone".into()),
+            };
+        }
+        origins
+            .iter()
+            .map(|o| {
+                let (scheme, rest) = o.split_once("://").unwrap_or(("", ""));
+                let host_ok = !rest.is_empty()
+                    && !rest.contains(['/', '?', '#', ' ', '@'])
+                    && rest.is_ascii();
+                if !matches!(scheme, "http" | "https") || !host_ok {
+                    return Err(format!(
+                        "CORS origin {o:?} is not scheme://host[:port] (e.g. https://example.org)"
+                    ));
+                }
+                axum::http::HeaderValue::from_str(o).map_err(|e| format!("CORS origin {o:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Cors::Origins)
+    }
 }
 
 impl Default for Config {
@@ -29,6 +74,7 @@ impl Default for Config {
             token: None,
             max_body_bytes: 2 * 1024 * 1024,
             writes_per_second: std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN),
+            cors: Cors::Off,
         }
     }
 }

@@ -1154,3 +1154,91 @@ async fn writes_past_the_rate_limit_get_429_and_store_nothing() {
     let after = get(&app, "/api/v1/incidents").await.json()["numberMatched"].clone();
     assert_eq!(before, after);
 }
+
+/// The headers of an answer to `method uri` sent with an `Origin`.
+async fn from_origin(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    origin: &str,
+) -> axum::http::HeaderMap {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "authorization,content-type",
+        )
+        .body(Body::empty())
+        .unwrap();
+    app.clone().oneshot(req).await.unwrap().headers().clone()
+}
+
+#[tokio::test]
+async fn other_sites_read_the_api_only_as_configured() {
+    let allow = header::ACCESS_CONTROL_ALLOW_ORIGIN;
+    // By default no other site may read an answer.
+    let (_dir, app) = app(None, 1 << 20);
+    let h = from_origin(
+        &app,
+        Method::GET,
+        "/api/v1/layers",
+        "https://elsewhere.example",
+    )
+    .await;
+    assert!(h.get(&allow).is_none(), "{h:?}");
+
+    let cors = marsad_server::Cors::from_origins(&["https://dash.example".into()]).unwrap();
+    let (_dir, app) = app_with(Config {
+        cors,
+        ..Config::default()
+    });
+    let h = from_origin(&app, Method::GET, "/api/v1/layers", "https://dash.example").await;
+    assert_eq!(h[&allow], "https://dash.example");
+    assert!(h[header::ACCESS_CONTROL_EXPOSE_HEADERS]
+        .to_str()
+        .unwrap()
+        .contains("etag"));
+    // Its preflight for a write is answered; the write still needs the token.
+    let h = from_origin(
+        &app,
+        Method::OPTIONS,
+        "/api/v1/articles",
+        "https://dash.example",
+    )
+    .await;
+    assert_eq!(h[&allow], "https://dash.example");
+    let allowed = h[header::ACCESS_CONTROL_ALLOW_HEADERS]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    // Another origin is not named.
+    let h = from_origin(
+        &app,
+        Method::GET,
+        "/api/v1/layers",
+        "https://elsewhere.example",
+    )
+    .await;
+    assert!(h.get(&allow).is_none(), "{h:?}");
+
+    // Origins are checked when the server starts.
+    for bad in [
+        vec!["dash.example".to_string()],
+        vec!["https://dash.example/path".into()],
+        vec!["*".into(), "https://dash.example".into()],
+        vec!["ftp://dash.example".into()],
+    ] {
+        assert!(marsad_server::Cors::from_origins(&bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(
+        marsad_server::Cors::from_origins(&["*".into()]),
+        Ok(marsad_server::Cors::Any)
+    );
+}
