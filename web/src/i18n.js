@@ -35,6 +35,10 @@ export const STRINGS = {
     unchanged: "المقال محفوظ من قبل؛ لم يتغير شيء.",
     failed: "تعذّر الحفظ:",
     all: "الكل",
+    date_day: "باليوم",
+    date_week: "بالأسبوع",
+    date_month: "بالشهر",
+    date_unknown: "تاريخ غير معروف",
   },
   en: {
     title: "Marsad",
@@ -70,6 +74,10 @@ export const STRINGS = {
     unchanged: "Already stored; nothing changed.",
     failed: "Could not store:",
     all: "All",
+    date_day: "to the day",
+    date_week: "to the week",
+    date_month: "to the month",
+    date_unknown: "date unknown",
   },
 };
 

@@ -13,7 +13,8 @@ export function incidentPopup(f, layers, lang) {
   const h = document.createElement("h3");
   h.textContent = layer ? title(layer, lang) : p.type;
   el.append(h);
-  row(el, t("date"), p.date ? `${p.date} (${p.date_precision})` : p.date_precision);
+  const precision = t(`date_${p.date_precision}`);
+  row(el, t("date"), p.date ? `${p.date} (${precision})` : precision);
   row(el, t("place"), `${named(p, lang, "place")} · ${t("precision")} ${p.geo_precision}`);
   row(el, t("actors"), p.actors.map((a) => named(a, lang)).join("، "));
   row(el, t("targets"), p.targets.map((a) => named(a, lang)).join("، "));

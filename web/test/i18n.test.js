@@ -18,3 +18,11 @@ test("titles and strings in the chosen language", () => {
   assert.equal(translate("ar", "km"), "كم");
   assert.equal(translate("en", "no_such_key"), "no_such_key");
 });
+
+test("every date precision the API writes has its words", () => {
+  for (const lang of ["ar", "en"]) {
+    for (const p of ["day", "week", "month", "unknown"]) {
+      assert.notEqual(translate(lang, `date_${p}`), `date_${p}`, `${lang} ${p}`);
+    }
+  }
+});
