@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
-use geo::{Distance, Haversine, Point};
+use geo::{Destination, Distance, Haversine, Point};
 use marsad_index::{IncidentPoint, IncidentQuery as Filter, Sort, SpatialIndex};
 use marsad_model::EventType;
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -65,6 +65,55 @@ fn radius_equals_brute_force_over_100k_points() {
         assert_eq!(got.total, want.len(), "query {q} at {lat},{lon} r={radius}");
         assert_eq!(got_ids, want_ids, "query {q}");
     }
+}
+
+#[test]
+fn points_a_hair_from_the_edge_are_counted_exactly() {
+    // Points scattered within 1% of the radius on both sides of the edge,
+    // where the cheap bounds cannot decide and the distance is measured,
+    // and a little farther, where they decide alone: at latitudes from the
+    // equator to the far north and south, for small and large radii.
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut n = 0;
+    for q in 0..120 {
+        let lat = [0.0, 12.5, 34.45, -41.0, 63.0, -78.0][q % 6] + rng.gen_range(-0.5..0.5);
+        let lon = rng.gen_range(-170.0..170.0);
+        let radius = [0.5, 5.0, 25.0, 250.0, 900.0][q % 5];
+        let centre = Point::new(lon, lat);
+        let points: Vec<IncidentPoint> = (0..400)
+            .map(|i| {
+                let bearing = rng.gen_range(0.0..360.0);
+                let k = if i % 2 == 0 { 0.01 } else { 0.05 };
+                let d = radius * rng.gen_range(1.0 - k..1.0 + k) * 1000.0;
+                let p = Haversine.destination(centre, bearing, d);
+                IncidentPoint::new(&format!("e{i}"), p.y(), p.x())
+            })
+            .collect();
+        let ix = SpatialIndex::bulk_load(points.clone());
+        let want = points
+            .iter()
+            .filter(|p| Haversine.distance(centre, Point::new(p.lon, p.lat)) / 1000.0 <= radius)
+            .count();
+        let got = ix.radius(
+            lat,
+            lon,
+            radius,
+            &Filter::default(),
+            Sort::Distance,
+            usize::MAX,
+            0,
+        );
+        assert_eq!(got.total, want, "query {q} at {lat},{lon} r={radius}");
+        assert_eq!(got.hits.len(), want, "query {q}");
+        let region = marsad_index::Region::Radius {
+            lat,
+            lon,
+            km: radius,
+        };
+        assert_eq!(ix.count(region, &Filter::default()), want, "count {q}");
+        n += want;
+    }
+    assert!(n > 10_000, "{n} points inside in all");
 }
 
 #[test]
