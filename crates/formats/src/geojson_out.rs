@@ -149,6 +149,16 @@ impl<W: Write> IncidentCollectionWriter<W> {
         Ok(())
     }
 
+    /// Appends one feature already serialised (by [`IncidentFeature`]).
+    pub fn write_serialized(&mut self, feature: &[u8]) -> crate::Result<()> {
+        if self.features > 0 {
+            self.w.write_all(b",")?;
+        }
+        self.w.write_all(feature)?;
+        self.features += 1;
+        Ok(())
+    }
+
     /// How many features were written.
     pub fn written(&self) -> usize {
         self.features

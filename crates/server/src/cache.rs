@@ -40,6 +40,10 @@ const STRIPES: usize = 16;
 #[derive(Debug)]
 pub struct GenerationCache<K, V> {
     inner: Mutex<Generation<K, V>>,
+    /// Entries kept at most; the cache starts afresh beyond.
+    max_entries: usize,
+    /// Bytes kept at most; the cache starts afresh beyond.
+    max_bytes: usize,
     /// Held while a value is made: requests for a key being made wait for
     /// it (and then find it kept) instead of making it again. Sixteen
     /// requests for a cold zoom-4 tile made it sixteen times.
@@ -55,12 +59,21 @@ struct Generation<K, V> {
 
 impl<K, V> Default for GenerationCache<K, V> {
     fn default() -> Self {
+        Self::with_limits(MAX_ENTRIES, MAX_BYTES)
+    }
+}
+
+impl<K, V> GenerationCache<K, V> {
+    /// A cache keeping at most `max_entries` values and `max_bytes` bytes.
+    pub fn with_limits(max_entries: usize, max_bytes: usize) -> Self {
         GenerationCache {
             inner: Mutex::new(Generation {
                 number: 0,
                 values: FxHashMap::default(),
                 bytes: 0,
             }),
+            max_entries,
+            max_bytes,
             making: Default::default(),
         }
     }
@@ -82,26 +95,44 @@ impl<K: Hash + Eq, V: Clone + Weigh> GenerationCache<K, V> {
             .flatten()
     }
 
+    /// The values kept for `keys` in `generation`, under one lock.
+    pub fn get_many<'k>(&self, generation: u64, keys: impl Iterator<Item = &'k K>) -> Vec<Option<V>>
+    where
+        K: 'k,
+    {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let current = inner.number == generation;
+        keys.map(|k| current.then(|| inner.values.get(k).cloned()).flatten())
+            .collect()
+    }
+
     /// Keeps `value` for `key` in `generation`, dropping older generations;
     /// a value of a generation older than the one kept is not kept (it
     /// was made while the index changed).
     pub fn put(&self, generation: u64, key: K, value: V) {
+        self.put_many(generation, std::iter::once((key, value)));
+    }
+
+    /// Keeps each value for its key, under one lock (as [`Self::put`]).
+    pub fn put_many(&self, generation: u64, values: impl IntoIterator<Item = (K, V)>) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if generation < inner.number {
             return;
         }
-        let weight = value.weight();
-        if inner.number != generation
-            || inner.values.len() >= MAX_ENTRIES
-            || inner.bytes + weight > MAX_BYTES
-        {
-            inner.number = generation;
-            inner.values.clear();
-            inner.bytes = 0;
-        }
-        if weight <= MAX_BYTES {
-            inner.bytes += weight;
-            inner.values.insert(key, value);
+        for (key, value) in values {
+            let weight = value.weight();
+            if inner.number != generation
+                || inner.values.len() >= self.max_entries
+                || inner.bytes + weight > self.max_bytes
+            {
+                inner.number = generation;
+                inner.values.clear();
+                inner.bytes = 0;
+            }
+            if weight <= self.max_bytes {
+                inner.bytes += weight;
+                inner.values.insert(key, value);
+            }
         }
     }
 }

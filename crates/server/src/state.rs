@@ -25,6 +25,12 @@ pub struct Config {
     pub cors: Cors,
 }
 
+/// Features kept at most (see [`AppState::features`]).
+const FEATURES_KEPT: usize = 250_000;
+
+/// Bytes of features kept at most: a busy region's, not the world's.
+const FEATURE_BYTES_KEPT: usize = 128 << 20;
+
 /// Which origins may read the API from their pages' scripts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Cors {
@@ -100,6 +106,10 @@ pub struct AppState {
     pub tiles: Arc<crate::cache::GenerationCache<(marsad_tiles::TileId, String), bytes::Bytes>>,
     /// Pages of incidents for the index as it is, by path and query.
     pub pages: Arc<crate::cache::GenerationCache<String, bytes::Bytes>>,
+    /// Incidents as GeoJSON features (full properties, no distance), by
+    /// id, for the index as it is: a new page over incidents shown before
+    /// is assembled from them instead of read and written again.
+    pub features: Arc<crate::cache::GenerationCache<String, bytes::Bytes>>,
     /// Aggregates (stats, layers) for the index as it is, by path and query.
     pub aggregates: Arc<crate::cache::GenerationCache<String, serde_json::Value>>,
     /// The write rate limit (see [`Config::writes_per_second`]).
@@ -169,6 +179,10 @@ impl AppState {
             config: Arc::new(config),
             tiles: Arc::default(),
             pages: Arc::default(),
+            features: Arc::new(crate::cache::GenerationCache::with_limits(
+                FEATURES_KEPT,
+                FEATURE_BYTES_KEPT,
+            )),
             aggregates: Arc::default(),
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

@@ -1242,3 +1242,61 @@ async fn other_sites_read_the_api_only_as_configured() {
         Ok(marsad_server::Cors::Any)
     );
 }
+
+#[tokio::test]
+async fn pages_assembled_from_kept_features_equal_pages_written_afresh() {
+    let (_dir, app) = app(Some("t0ken"), 1 << 20);
+    // The first page writes its features and keeps them; a page asked in
+    // other words (so not the kept page) is assembled from them.
+    let fresh = get(&app, "/api/v1/incidents?limit=5").await.json();
+    let assembled = get(&app, "/api/v1/incidents?offset=0&limit=5").await.json();
+    assert_eq!(fresh["features"], assembled["features"]);
+    assert_eq!(assembled["numberReturned"], 5);
+    // Part kept, part new.
+    let wider = get(&app, "/api/v1/incidents?limit=7").await.json();
+    assert_eq!(
+        wider["features"].as_array().unwrap()[..5],
+        fresh["features"].as_array().unwrap()[..]
+    );
+    assert_eq!(ids(&wider).len(), 7);
+    // Distances and minimal properties are written for their page alone.
+    let near = get(
+        &app,
+        "/api/v1/incidents/near?place=البوكمال&radius_km=50&limit=3",
+    )
+    .await
+    .json();
+    assert!(
+        near["features"][0]["properties"]["distance_km"].is_number(),
+        "{near}"
+    );
+    let min = get(&app, "/api/v1/incidents?limit=5&properties=min")
+        .await
+        .json();
+    assert!(
+        min["features"][0]["properties"]["actors"].is_null(),
+        "{min}"
+    );
+    // A write renews the index: the next page shows the new incident.
+    post_new_incident(&app).await;
+    let after = get(&app, "/api/v1/incidents?limit=5&sort=-date&offset=0")
+        .await
+        .json();
+    assert_eq!(
+        after["numberMatched"],
+        fresh["numberMatched"].as_u64().unwrap() + 1
+    );
+    let all = get(&app, "/api/v1/incidents?limit=100&offset=0")
+        .await
+        .json();
+    assert!(
+        all["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["properties"]["place_en"]
+                .as_str()
+                .is_some_and(|p| p.contains("Baghuz"))),
+        "{all}"
+    );
+}
