@@ -816,18 +816,19 @@ impl SpatialIndex {
         }
     }
 
-    /// The first `end` of `found` in `sort` order. Distances missing from
-    /// entries taken without measuring are measured from `centre` for a
-    /// distance order.
+    /// Places `start..end` of `found` in `sort` order. Distances missing
+    /// from entries taken without measuring are measured from `centre` for
+    /// a distance order.
     fn ordered<'a>(
         &self,
         mut found: Vec<(&'a Entry, Option<f64>)>,
         centre: Option<(f64, f64)>,
         sort: Sort,
+        start: usize,
         end: usize,
     ) -> Vec<(&'a Entry, Option<f64>)> {
         let end = end.min(found.len());
-        if end == 0 {
+        if start >= end {
             return Vec::new();
         }
         if sort == Sort::Distance {
@@ -842,9 +843,11 @@ impl SpatialIndex {
             Sort::DateDesc => self.by_date(a.0, b.0, false),
             Sort::DateAsc => self.by_date(a.0, b.0, true),
         };
-        // Only what comes before `end` needs ordering: select it (linear),
-        // then sort that. The orders are total (ids break ties), so this is
-        // what a full sort gives.
+        // Only the page needs ordering: select what comes before `end`
+        // (linear), then what comes before `start` within it (linear), and
+        // sort the rest. The orders are total (ids break ties), so this is
+        // the slice a full sort gives: a page deep in a large selection
+        // costs two selections, not a sort of everything before it.
         if end < found.len() {
             if sort == Sort::Distance {
                 found.select_nth_unstable_by(end - 1, order);
@@ -854,6 +857,10 @@ impl SpatialIndex {
                     self.ids.get(a.key).cmp(self.ids.get(b.key))
                 });
             }
+        }
+        if start > 0 {
+            found.select_nth_unstable_by(start, order);
+            found.drain(..start);
         }
         found.sort_unstable_by(order);
         found
@@ -871,9 +878,8 @@ impl SpatialIndex {
     ) -> Page {
         let total = found.len();
         let hits = self
-            .ordered(found, centre, sort, offset.saturating_add(limit))
+            .ordered(found, centre, sort, offset, offset.saturating_add(limit))
             .into_iter()
-            .skip(offset)
             .map(|mut hit| {
                 measure(&mut hit, centre);
                 Hit {
@@ -1016,7 +1022,7 @@ impl SpatialIndex {
     pub fn select(&self, region: Region, filter: &IncidentQuery, sort: Sort) -> Selected {
         let (found, centre) = self.find(region, filter);
         let keys = self
-            .ordered(found, centre, sort, usize::MAX)
+            .ordered(found, centre, sort, 0, usize::MAX)
             .into_iter()
             .map(|(e, _)| e.key)
             .collect();
