@@ -16,6 +16,7 @@
 
 mod columns;
 mod error;
+mod feeds;
 mod location;
 mod postgres;
 mod schema;
@@ -23,5 +24,6 @@ mod sqlite;
 mod store;
 
 pub use error::{Error, Result};
+pub use feeds::{FeedState, SeenPage};
 pub use location::Location;
 pub use store::{IngestReport, Store, StoredArticle};

@@ -11,6 +11,7 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Transaction};
 
 use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
+use crate::feeds::{parse_time, time, FeedState, SeenPage, FEED_COLUMNS};
 use crate::store::attach_sources;
 use crate::{Error, IngestReport, Result, StoredArticle};
 
@@ -88,6 +89,30 @@ const MIGRATIONS: &[&str] = &[
     "DROP INDEX incidents_where_when;
     CREATE INDEX incidents_cell_date ON incidents
         (((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int), date);",
+    // 5: following feeds, as on SQLite.
+    "CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        outlet TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_poll TEXT,
+        items_seen BIGINT NOT NULL DEFAULT 0,
+        articles_ingested BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE TABLE seen_pages (
+        url TEXT PRIMARY KEY,
+        canonical TEXT,
+        content_hash TEXT,
+        article_id TEXT,
+        outcome TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    CREATE INDEX seen_pages_by_canonical ON seen_pages(canonical);
+    CREATE INDEX seen_pages_by_hash ON seen_pages(content_hash);",
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).
@@ -403,6 +428,87 @@ impl Postgres {
             )?
             .try_get(0)?)
     }
+
+    pub(crate) fn feed_states(&self) -> Result<Vec<FeedState>> {
+        self.query(
+            &format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY outlet, url"),
+            &[],
+        )?
+        .iter()
+        .map(pg_feed_row)
+        .collect()
+    }
+
+    pub(crate) fn save_feed_state(&self, f: &FeedState) -> Result<()> {
+        let (failures, seen, ingested) = (
+            i32::try_from(f.failures).unwrap_or(i32::MAX),
+            i64::try_from(f.items_seen).unwrap_or(i64::MAX),
+            i64::try_from(f.articles_ingested).unwrap_or(i64::MAX),
+        );
+        let (poll, success, next) = (time(f.last_poll), time(f.last_success), time(f.next_poll));
+        self.run(|c| {
+            c.execute(
+                &format!(
+                    "INSERT INTO feeds ({FEED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     ON CONFLICT (url) DO UPDATE SET outlet = $2, etag = $3, last_modified = $4, \
+                     last_poll = $5, last_success = $6, last_error = $7, failures = $8, next_poll = $9, \
+                     items_seen = $10, articles_ingested = $11"
+                ),
+                &[
+                    &f.url, &f.outlet, &f.etag, &f.last_modified, &poll, &success, &f.last_error,
+                    &failures, &next, &seen, &ingested,
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn seen_page(&self, url: &str, hash: Option<&str>) -> Result<Option<SeenPage>> {
+        let rows = self.query(
+            "SELECT url, canonical, content_hash, article_id, outcome FROM seen_pages \
+             WHERE url = $1 OR canonical = $1 OR ($2::text IS NOT NULL AND content_hash = $2) LIMIT 1",
+            &[&url, &hash],
+        )?;
+        rows.first()
+            .map(|r| {
+                Ok(SeenPage {
+                    url: r.try_get(0)?,
+                    canonical: r.try_get(1)?,
+                    content_hash: r.try_get(2)?,
+                    article_id: r.try_get(3)?,
+                    outcome: r.try_get(4)?,
+                })
+            })
+            .transpose()
+    }
+
+    pub(crate) fn mark_page_seen(&self, p: &SeenPage) -> Result<()> {
+        let now = time(Some(chrono::Utc::now()));
+        self.run(|c| {
+            c.execute(
+                "INSERT INTO seen_pages (url, canonical, content_hash, article_id, outcome, seen_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (url) DO NOTHING",
+                &[&p.url, &p.canonical, &p.content_hash, &p.article_id, &p.outcome, &now],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn pg_feed_row(r: &Row) -> Result<FeedState> {
+    Ok(FeedState {
+        url: r.try_get(0)?,
+        outlet: r.try_get(1)?,
+        etag: r.try_get(2)?,
+        last_modified: r.try_get(3)?,
+        last_poll: parse_time(r.try_get(4)?),
+        last_success: parse_time(r.try_get(5)?),
+        last_error: r.try_get(6)?,
+        failures: u32::try_from(r.try_get::<_, i32>(7)?).unwrap_or(0),
+        next_poll: parse_time(r.try_get(8)?),
+        items_seen: u64::try_from(r.try_get::<_, i64>(9)?).unwrap_or(0),
+        articles_ingested: u64::try_from(r.try_get::<_, i64>(10)?).unwrap_or(0),
+    })
 }
 
 /// Copies a whole store into this empty one, in one transaction.

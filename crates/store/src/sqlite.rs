@@ -7,6 +7,7 @@ use marsad_model::{same_incident, Article, Format, Incident, IncidentPoint, Scop
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
+use crate::feeds::{parse_time, time, FeedState, SeenPage, FEED_COLUMNS};
 use crate::store::attach_sources;
 use crate::{schema, Error, IngestReport, Result, StoredArticle};
 
@@ -437,6 +438,89 @@ impl Sqlite {
     }
 
     /// Whether an article is stored.
+    pub(crate) fn feed_states(&self) -> Result<Vec<FeedState>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {FEED_COLUMNS} FROM feeds ORDER BY outlet, url"
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FeedState {
+                url: r.get(0)?,
+                outlet: r.get(1)?,
+                etag: r.get(2)?,
+                last_modified: r.get(3)?,
+                last_poll: parse_time(r.get(4)?),
+                last_success: parse_time(r.get(5)?),
+                last_error: r.get(6)?,
+                failures: r.get(7)?,
+                next_poll: parse_time(r.get(8)?),
+                items_seen: r.get(9)?,
+                articles_ingested: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn save_feed_state(&self, f: &FeedState) -> Result<()> {
+        self.conn.execute(
+            &format!(
+                "INSERT INTO feeds ({FEED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 ON CONFLICT (url) DO UPDATE SET outlet = ?2, etag = ?3, last_modified = ?4, \
+                 last_poll = ?5, last_success = ?6, last_error = ?7, failures = ?8, next_poll = ?9, \
+                 items_seen = ?10, articles_ingested = ?11"
+            ),
+            rusqlite::params![
+                f.url,
+                f.outlet,
+                f.etag,
+                f.last_modified,
+                time(f.last_poll),
+                time(f.last_success),
+                f.last_error,
+                f.failures,
+                time(f.next_poll),
+                f.items_seen,
+                f.articles_ingested,
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn seen_page(&self, url: &str, hash: Option<&str>) -> Result<Option<SeenPage>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT url, canonical, content_hash, article_id, outcome FROM seen_pages \
+                 WHERE url = ?1 OR canonical = ?1 OR (?2 IS NOT NULL AND content_hash = ?2) LIMIT 1",
+                rusqlite::params![url, hash],
+                |r| {
+                    Ok(SeenPage {
+                        url: r.get(0)?,
+                        canonical: r.get(1)?,
+                        content_hash: r.get(2)?,
+                        article_id: r.get(3)?,
+                        outcome: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub(crate) fn mark_page_seen(&self, p: &SeenPage) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO seen_pages (url, canonical, content_hash, article_id, outcome, seen_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                p.url,
+                p.canonical,
+                p.content_hash,
+                p.article_id,
+                p.outcome,
+                time(Some(chrono::Utc::now()))
+            ],
+        )?;
+        Ok(())
+    }
+
     pub(crate) fn has_article(&self, id: &str) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)",

@@ -2,6 +2,7 @@
 
 use marsad_model::{Article, Incident};
 
+use crate::feeds::{FeedState, SeenPage};
 use crate::postgres::Postgres;
 use crate::sqlite::Sqlite;
 use crate::{Location, Result};
@@ -241,6 +242,39 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.count_articles(),
             Backend::Postgres(p) => p.count_articles(),
+        }
+    }
+
+    /// Every followed feed's state, by outlet.
+    pub fn feed_states(&self) -> Result<Vec<FeedState>> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.feed_states(),
+            Backend::Postgres(p) => p.feed_states(),
+        }
+    }
+
+    /// Keeps a feed's state (inserted or replaced).
+    pub fn save_feed_state(&self, state: &FeedState) -> Result<()> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.save_feed_state(state),
+            Backend::Postgres(p) => p.save_feed_state(state),
+        }
+    }
+
+    /// A page taken before under this address (as listed or canonical) or,
+    /// given a hash, with the same text.
+    pub fn seen_page(&self, url: &str, content_hash: Option<&str>) -> Result<Option<SeenPage>> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.seen_page(url, content_hash),
+            Backend::Postgres(p) => p.seen_page(url, content_hash),
+        }
+    }
+
+    /// Remembers a page taken (the first record of an address stays).
+    pub fn mark_page_seen(&self, page: &SeenPage) -> Result<()> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.mark_page_seen(page),
+            Backend::Postgres(p) => p.mark_page_seen(page),
         }
     }
 

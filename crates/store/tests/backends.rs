@@ -278,3 +278,76 @@ fn index_points_are_the_incidents_points() {
         assert_eq!(&*points[0].actors[0], "irgc", "{name}");
     }
 }
+
+#[test]
+fn both_backends_remember_feeds_and_pages_alike() {
+    use marsad_store::{FeedState, SeenPage};
+    for (name, location, _dir) in backends() {
+        let store = Store::open(location).unwrap();
+        assert!(store.feed_states().unwrap().is_empty(), "{name}");
+        let t = |s: &str| Some(chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc());
+        let mut feed = FeedState {
+            url: "https://news.example/rss".into(),
+            outlet: "news.example".into(),
+            etag: Some("\"v1\"".into()),
+            last_poll: t("2026-12-01T08:00:00.250Z"),
+            failures: 2,
+            last_error: Some("HTTP 503".into()),
+            next_poll: t("2026-12-01T08:20:00Z"),
+            items_seen: 12,
+            articles_ingested: 9,
+            ..FeedState::default()
+        };
+        store.save_feed_state(&feed).unwrap();
+        assert_eq!(store.feed_states().unwrap(), [feed.clone()], "{name}");
+        feed.failures = 0;
+        feed.last_error = None;
+        feed.last_success = feed.last_poll;
+        store.save_feed_state(&feed).unwrap();
+        assert_eq!(
+            store.feed_states().unwrap(),
+            [feed.clone()],
+            "{name}: replaced"
+        );
+
+        let page = SeenPage {
+            url: "https://news.example/a?utm=x".into(),
+            canonical: Some("https://news.example/a".into()),
+            content_hash: Some("00ff".into()),
+            article_id: Some("abc".into()),
+            outcome: "ingested".into(),
+        };
+        assert!(
+            store.seen_page(&page.url, None).unwrap().is_none(),
+            "{name}"
+        );
+        store.mark_page_seen(&page).unwrap();
+        // By its address, its canonical address, or its text.
+        for (url, hash) in [
+            ("https://news.example/a?utm=x", None),
+            ("https://news.example/a", None),
+            ("https://mirror.example/b", Some("00ff")),
+        ] {
+            assert_eq!(
+                store.seen_page(url, hash).unwrap().as_ref(),
+                Some(&page),
+                "{name}: {url}"
+            );
+        }
+        assert!(store
+            .seen_page("https://news.example/c", Some("11"))
+            .unwrap()
+            .is_none());
+        // The first record of an address stays.
+        store
+            .mark_page_seen(&SeenPage {
+                outcome: "refused".into(),
+                ..page.clone()
+            })
+            .unwrap();
+        assert_eq!(
+            store.seen_page(&page.url, None).unwrap().unwrap().outcome,
+            "ingested"
+        );
+    }
+}
