@@ -242,9 +242,9 @@ fn html_published(html: &str) -> Option<NaiveDate> {
     let doc = Html::parse_document(html);
     for (sel, attr) in [
         ("meta[property='article:published_time']", "content"),
+        ("meta[itemprop='datePublished']", "content"),
         ("meta[name='pubdate']", "content"),
         ("meta[name='date']", "content"),
-        ("time[datetime]", "datetime"),
     ] {
         if let Some(v) = Selector::parse(sel)
             .ok()
@@ -256,12 +256,77 @@ fn html_published(html: &str) -> Option<NaiveDate> {
             }
         }
     }
-    None
+    // Schema.org in JSON-LD, as most news sites write it, before the first
+    // `<time>`, which may date a related story.
+    let scripts = Selector::parse("script[type='application/ld+json']").ok()?;
+    for script in doc.select(&scripts) {
+        let json: serde_json::Value = match serde_json::from_str(&script.text().collect::<String>())
+        {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        if let Some(d) = date_published(&json).and_then(parse_published) {
+            return Some(d);
+        }
+    }
+    Selector::parse("time[datetime]")
+        .ok()
+        .and_then(|s| doc.select(&s).next())
+        .and_then(|e| e.value().attr("datetime"))
+        .and_then(parse_published)
+}
+
+/// The first `datePublished` in a JSON-LD document (objects, arrays and
+/// `@graph`s searched depth-first).
+fn date_published(v: &serde_json::Value) -> Option<&str> {
+    match v {
+        serde_json::Value::Object(m) => m
+            .get("datePublished")
+            .and_then(|d| d.as_str())
+            .or_else(|| m.values().find_map(date_published)),
+        serde_json::Value::Array(a) => a.iter().find_map(date_published),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_dates_from_meta_json_ld_or_time() {
+        let page = |head: &str, body: &str| {
+            format!("<html><head>{head}</head><body><article><p>نص الخبر.</p>{body}</article></body></html>")
+        };
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let ld = r#"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","datePublished":"2026-03-07T09:30:00+03:00"}]}</script>"#;
+        for (html, want) in [
+            (
+                page(
+                    r#"<meta property="article:published_time" content="2026-03-06T10:00:00Z">"#,
+                    "",
+                ),
+                d("2026-03-06"),
+            ),
+            (
+                page(ld, r#"<time datetime="2025-01-01">قديم</time>"#),
+                d("2026-03-07"),
+            ),
+            (
+                page("", r#"<time datetime="2026-03-08T08:00:00Z">أمس</time>"#),
+                d("2026-03-08"),
+            ),
+            (
+                page(
+                    r#"<script type="application/ld+json">not json</script>"#,
+                    "",
+                ),
+                None,
+            ),
+        ] {
+            assert_eq!(html_published(&html), want, "{html}");
+        }
+    }
 
     #[test]
     fn detects_title_of_plain_text() {
