@@ -22,7 +22,9 @@ pub(super) struct IngestArgs {
     /// Publication date for relative dates, YYYY-MM-DD; overrides the articles' own.
     #[arg(long, value_parser = marsad_model::parse_date)]
     published: Option<chrono::NaiveDate>,
-    /// Article files, or folders whose files are all read.
+    /// Article files, folders whose files are all read, or http(s)
+    /// addresses of article pages (fetched politely: robots.txt, a size
+    /// limit, a User-Agent).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
 }
@@ -41,7 +43,16 @@ struct Totals {
 /// as soon as it is committed (so a crash loses nothing that was reported).
 pub(super) fn run(gaz: &super::GazetteerArgs, args: IngestArgs) -> Result<()> {
     let gaz = load_gazetteer(gaz)?;
-    let files = article_files(&args.paths)?;
+    let (urls, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = args.paths.iter().partition(|p| {
+        p.to_str()
+            .is_some_and(|s| s.starts_with("http://") || s.starts_with("https://"))
+    });
+    let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+    let files = if paths.is_empty() {
+        Vec::new()
+    } else {
+        article_files(&paths)?
+    };
     let db = &args.db.db;
     // Nothing here reads the index; the pipeline keeps it up to date anyway.
     let index = Arc::new(RwLock::new(marsad_index::SpatialIndex::default()));
@@ -54,6 +65,32 @@ pub(super) fn run(gaz: &super::GazetteerArgs, args: IngestArgs) -> Result<()> {
     );
     let mut t = Totals::default();
     let mut out = std::io::stdout().lock();
+    if !urls.is_empty() {
+        let fetcher = marsad_feeds::Fetcher::new(marsad_feeds::FetchSettings::default())?;
+        for url in urls {
+            let url = url.to_string_lossy();
+            let line = match marsad_feeds::ingest_url(&fetcher, &pipeline, &url) {
+                Ok(done) => {
+                    let r = done.report;
+                    t.count(&r);
+                    json!({
+                        "url": url,
+                        "article_id": r.article_id,
+                        "status": if r.new_article { "stored" } else { "unchanged" },
+                        "incidents_new": r.incidents_new.len(),
+                        "incidents_merged": r.incidents_merged.len(),
+                    })
+                }
+                Err(e) => {
+                    t.failed += 1;
+                    bar.suspend(|| eprintln!("marsad: error: {e}"));
+                    json!({"url": url, "status": "failed", "error": e.to_string()})
+                }
+            };
+            writeln!(out, "{line}")?;
+            out.flush()?;
+        }
+    }
     for path in &files {
         let line = match Article::from_path(path) {
             Ok(mut article) => {

@@ -10,6 +10,7 @@ mod ingest;
 mod places;
 mod query;
 mod serve;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,8 +99,10 @@ impl FilterArgs {
 enum Command {
     /// Serves the HTTP API and the web map.
     Serve(serve::ServeArgs),
-    /// Stores articles (files or folders) and their incidents in the database.
+    /// Stores articles (files, folders or web pages) and their incidents in the database.
     Ingest(ingest::IngestArgs),
+    /// Follows news feeds and sitemaps, ingesting each new article once.
+    Watch(watch::WatchArgs),
     /// Incidents near a place or point, as GeoJSON.
     Query(query::QueryArgs),
     /// Writes incidents as GeoJSON or ACLED-style CSV.
@@ -128,7 +131,10 @@ enum Command {
 /// Runs the command line and maps errors to a one-line message and exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format, matches!(cli.command, Command::Serve(_)));
+    init_logging(
+        cli.log_format,
+        matches!(cli.command, Command::Serve(_) | Command::Watch(_)),
+    );
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -166,6 +172,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(gaz, args),
         Command::Ingest(args) => ingest::run(gaz, args),
+        Command::Watch(args) => watch::run(gaz, args),
         Command::Query(args) => query::run(gaz, args),
         Command::Export(args) => export::run(args),
         Command::Geocode(args) => geocode::run(gaz, args),

@@ -35,6 +35,10 @@ pub(super) struct ServeArgs {
         value_delimiter = ','
     )]
     cors_origins: Vec<String>,
+    /// Follow the feeds of this file while serving (as `marsad watch`): the
+    /// map shows new incidents as they are ingested.
+    #[arg(long, env = "MARSAD_FEEDS")]
+    feeds: Option<std::path::PathBuf>,
     /// Ingest the bundled example articles first (skipped if already stored).
     #[arg(long, env = "MARSAD_EXAMPLES")]
     examples: bool,
@@ -50,6 +54,12 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
         cors: marsad_server::Cors::from_origins(&args.cors_origins).map_err(anyhow::Error::msg)?,
     };
     let db = &args.db.db;
+    // The feeds file is checked before anything is opened.
+    let feeds = args
+        .feeds
+        .as_deref()
+        .map(marsad_feeds::FeedList::from_path)
+        .transpose()?;
     let state = marsad_server::AppState::open(gaz, db, config).with_context(|| db.to_string())?;
     if args.examples {
         let new = ingest_examples(&state.pipeline)?;
@@ -57,7 +67,32 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
             eprintln!("stored {new} example articles in {db}");
         }
     }
+    if let Some(list) = feeds {
+        follow_feeds(list, &state, db)?;
+    }
     serve(state, &args.addr)
+}
+
+/// Follows the feeds on a thread of its own, through the server's pipeline
+/// (so what it ingests is on the map at once), for as long as the process.
+fn follow_feeds(
+    list: marsad_feeds::FeedList,
+    state: &marsad_server::AppState,
+    db: &marsad_store::Location,
+) -> Result<()> {
+    let pipeline = state.pipeline.clone();
+    let store = marsad_store::Store::open(db).with_context(|| db.to_string())?;
+    let watcher_of = move || {
+        marsad_feeds::Watcher::new(list, &pipeline, store).map(|w| w.run(&Default::default()))
+    };
+    std::thread::Builder::new()
+        .name("feeds".into())
+        .spawn(move || {
+            if let Err(e) = watcher_of() {
+                tracing::error!(error = %e, "cannot follow the feeds");
+            }
+        })?;
+    Ok(())
 }
 
 /// Stores the bundled example articles; returns how many were new.

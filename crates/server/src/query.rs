@@ -20,6 +20,9 @@ pub const MAX_OFFSET: usize = u32::MAX as usize;
 /// Longest place name searched for, characters.
 pub const MAX_PLACE_QUERY: usize = 200;
 
+/// Most articles a list of the latest holds.
+pub const MAX_ARTICLES: usize = 100;
+
 /// Most places a search returns.
 pub const MAX_PLACES: usize = 100;
 

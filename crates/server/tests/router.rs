@@ -390,6 +390,17 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/healthz", status: 200, content_type: JSON, check: |a| {
             expect(a.json()["status"] == "ok", || a.text())
         }},
+        Case { uri: "/api/v1/feeds", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["feeds"].as_array().is_some_and(|f| f.is_empty()), || a.text())
+        }},
+        Case { uri: "/api/v1/articles?limit=2", status: 200, content_type: JSON, check: |a| {
+            let v = a.json();
+            let articles = v["articles"].as_array().cloned().unwrap_or_default();
+            expect(
+                articles.len() == 2 && articles.iter().all(|x| x["id"].is_string() && x["incidents"].is_u64()),
+                || a.text(),
+            )
+        }},
         Case { uri: "/basemap/admin.geojson", status: 200, content_type: GEOJSON, check: |a| {
             expect(a.json()["type"] == "FeatureCollection", || a.text())
         }},
@@ -709,6 +720,7 @@ async fn bad_input_gets_a_precise_error() {
         ("/api/v1/places", 400, "q"),
         ("/api/v1/places?q=x&near=95,10", 400, "near"),
         ("/api/v1/places?q=x&limit=101", 400, "limit"),
+        ("/api/v1/articles?limit=101", 400, "limit"),
         ("/api/v1/incidents/nope", 404, "nope"),
         ("/api/v1/places/nope", 404, "nope"),
         ("/api/v1/layers/bombs.geojson", 404, "bombs"),

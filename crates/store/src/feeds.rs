@@ -47,6 +47,25 @@ pub struct SeenPage {
     pub outcome: String,
 }
 
+/// An article as a list of the latest shows it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ArticleSummary {
+    /// Its id.
+    pub id: String,
+    /// Where it was published.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Its outlet (from the address).
+    pub outlet: Option<String>,
+    /// Its publication day.
+    pub published: Option<chrono::NaiveDate>,
+    /// When it was stored (RFC 3339, UTC).
+    pub ingested_at: String,
+    /// Incidents it reports.
+    pub incidents: u64,
+}
+
 /// Columns of a feed state, in [`FeedState`]'s order.
 pub(crate) const FEED_COLUMNS: &str = "url, outlet, etag, last_modified, last_poll, last_success, \
      last_error, failures, next_poll, items_seen, articles_ingested";

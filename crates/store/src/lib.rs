@@ -24,6 +24,6 @@ mod sqlite;
 mod store;
 
 pub use error::{Error, Result};
-pub use feeds::{FeedState, SeenPage};
+pub use feeds::{ArticleSummary, FeedState, SeenPage};
 pub use location::Location;
 pub use store::{IngestReport, Store, StoredArticle};

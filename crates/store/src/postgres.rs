@@ -11,7 +11,7 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Transaction};
 
 use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
-use crate::feeds::{parse_time, time, FeedState, SeenPage, FEED_COLUMNS};
+use crate::feeds::{parse_time, time, ArticleSummary, FeedState, SeenPage, FEED_COLUMNS};
 use crate::store::attach_sources;
 use crate::{Error, IngestReport, Result, StoredArticle};
 
@@ -427,6 +427,30 @@ impl Postgres {
                 &[&id],
             )?
             .try_get(0)?)
+    }
+
+    pub(crate) fn latest_articles(&self, limit: usize) -> Result<Vec<ArticleSummary>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query(
+            "SELECT a.id, a.url, a.title, a.outlet, a.published, \
+             to_char(a.ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+             (SELECT count(DISTINCT s.incident_id) FROM incident_sources s WHERE s.article_id = a.id) \
+             FROM articles a ORDER BY a.ingested_at DESC, a.id DESC LIMIT $1",
+            &[&limit],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(ArticleSummary {
+                id: r.try_get(0)?,
+                url: r.try_get(1)?,
+                title: r.try_get(2)?,
+                outlet: r.try_get(3)?,
+                published: r.try_get(4)?,
+                ingested_at: r.try_get(5)?,
+                incidents: u64::try_from(r.try_get::<_, i64>(6)?).unwrap_or(0),
+            })
+        })
+        .collect()
     }
 
     pub(crate) fn feed_states(&self) -> Result<Vec<FeedState>> {

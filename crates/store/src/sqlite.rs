@@ -7,7 +7,7 @@ use marsad_model::{same_incident, Article, Format, Incident, IncidentPoint, Scop
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
-use crate::feeds::{parse_time, time, FeedState, SeenPage, FEED_COLUMNS};
+use crate::feeds::{parse_time, time, ArticleSummary, FeedState, SeenPage, FEED_COLUMNS};
 use crate::store::attach_sources;
 use crate::{schema, Error, IngestReport, Result, StoredArticle};
 
@@ -438,6 +438,26 @@ impl Sqlite {
     }
 
     /// Whether an article is stored.
+    pub(crate) fn latest_articles(&self, limit: usize) -> Result<Vec<ArticleSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.url, a.title, a.outlet, a.published, a.ingested_at, \
+             (SELECT count(DISTINCT s.incident_id) FROM incident_sources s WHERE s.article_id = a.id) \
+             FROM articles a ORDER BY a.ingested_at DESC, a.rowid DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(ArticleSummary {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                title: r.get(2)?,
+                outlet: r.get(3)?,
+                published: date_col(r, 4)?,
+                ingested_at: r.get(5)?,
+                incidents: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub(crate) fn feed_states(&self) -> Result<Vec<FeedState>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {FEED_COLUMNS} FROM feeds ORDER BY outlet, url"

@@ -2,7 +2,7 @@
 
 use marsad_model::{Article, Incident};
 
-use crate::feeds::{FeedState, SeenPage};
+use crate::feeds::{ArticleSummary, FeedState, SeenPage};
 use crate::postgres::Postgres;
 use crate::sqlite::Sqlite;
 use crate::{Location, Result};
@@ -242,6 +242,15 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.count_articles(),
             Backend::Postgres(p) => p.count_articles(),
+        }
+    }
+
+    /// The latest stored articles, newest first, with how many incidents
+    /// each reports.
+    pub fn latest_articles(&self, limit: usize) -> Result<Vec<ArticleSummary>> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.latest_articles(limit),
+            Backend::Postgres(p) => p.latest_articles(limit),
         }
     }
 

@@ -285,6 +285,7 @@ fn both_backends_remember_feeds_and_pages_alike() {
     for (name, location, _dir) in backends() {
         let store = Store::open(location).unwrap();
         assert!(store.feed_states().unwrap().is_empty(), "{name}");
+        assert!(store.latest_articles(5).unwrap().is_empty(), "{name}");
         let t = |s: &str| Some(chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc());
         let mut feed = FeedState {
             url: "https://news.example/rss".into(),
@@ -349,5 +350,26 @@ fn both_backends_remember_feeds_and_pages_alike() {
             store.seen_page(&page.url, None).unwrap().unwrap().outcome,
             "ingested"
         );
+
+        // The latest articles, newest first, with their incidents.
+        let mut store = store;
+        store
+            .ingest(&article("older", "https://a.example/1"), &[])
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let newer = article("newer", "https://www.b.example/2");
+        store
+            .ingest(&newer, &[strike("n", "2024-03-05", 34.45, 40.92, 1)])
+            .unwrap();
+        let latest = store.latest_articles(5).unwrap();
+        assert_eq!(latest.len(), 2, "{name}");
+        assert_eq!(latest[0].id, newer.id(), "{name}");
+        assert_eq!(
+            (latest[0].outlet.as_deref(), latest[0].incidents),
+            (Some("b.example"), 1),
+            "{name}"
+        );
+        assert_eq!(latest[1].incidents, 0, "{name}");
+        assert_eq!(store.latest_articles(1).unwrap().len(), 1, "{name}");
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod articles;
 pub(crate) mod exports;
+pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod incidents;
 pub(crate) mod layers;

@@ -123,3 +123,93 @@ pub struct ArticleReceipt {
     #[schema(value_type = crate::openapi::IncidentCollection)]
     pub incidents: serde_json::Value,
 }
+
+/// A followed feed, as the watcher last left it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedStatus {
+    /// The feed's address.
+    pub url: String,
+    /// The outlet it belongs to.
+    pub outlet: String,
+    /// When it was last polled (RFC 3339).
+    pub last_poll: Option<String>,
+    /// When a poll last succeeded (RFC 3339).
+    pub last_success: Option<String>,
+    /// What went wrong at the last poll, if anything.
+    pub last_error: Option<String>,
+    /// Polls failed in a row.
+    pub failures: u32,
+    /// When it is polled next (RFC 3339).
+    pub next_poll: Option<String>,
+    /// New article addresses it listed.
+    pub articles_seen: u64,
+    /// Of those, articles ingested.
+    pub articles_ingested: u64,
+}
+
+impl From<marsad_store::FeedState> for FeedStatus {
+    fn from(f: marsad_store::FeedState) -> Self {
+        let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        };
+        FeedStatus {
+            url: f.url,
+            outlet: f.outlet,
+            last_poll: time(f.last_poll),
+            last_success: time(f.last_success),
+            last_error: f.last_error,
+            failures: f.failures,
+            next_poll: time(f.next_poll),
+            articles_seen: f.items_seen,
+            articles_ingested: f.articles_ingested,
+        }
+    }
+}
+
+/// The feeds followed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Feeds {
+    /// By outlet.
+    pub feeds: Vec<FeedStatus>,
+}
+
+/// A stored article, as the list of the latest shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleItem {
+    /// Its id.
+    pub id: String,
+    /// Where it was published.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Its outlet (from the address).
+    pub outlet: Option<String>,
+    /// Its publication day.
+    #[schema(format = Date)]
+    pub published: Option<String>,
+    /// When it was stored (RFC 3339).
+    pub ingested_at: String,
+    /// Incidents it reports.
+    pub incidents: u64,
+}
+
+impl From<marsad_store::ArticleSummary> for ArticleItem {
+    fn from(a: marsad_store::ArticleSummary) -> Self {
+        ArticleItem {
+            id: a.id,
+            url: a.url,
+            title: a.title,
+            outlet: a.outlet,
+            published: a.published.map(|d| d.to_string()),
+            ingested_at: a.ingested_at,
+            incidents: a.incidents,
+        }
+    }
+}
+
+/// The latest articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Articles {
+    /// Newest first.
+    pub articles: Vec<ArticleItem>,
+}

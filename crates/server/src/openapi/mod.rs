@@ -24,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) use params::{
-    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LayerFileParam,
+    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams, LayerFileParam,
     OgcItemsParams, PageParams, PlaceSearchParams,
 };
 pub(crate) use schemas::*;
@@ -84,7 +84,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::places::one))
         .routes(routes!(api::stats::counts))
         .routes(routes!(api::stats::histogram))
-        .routes(routes!(api::articles::post))
+        .routes(routes!(api::articles::post, api::feeds::latest))
+        .routes(routes!(api::feeds::list))
         .routes(routes!(tiles::tilejson))
         .routes(routes!(web::admin))
         .routes(routes!(web::labels))

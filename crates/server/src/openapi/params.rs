@@ -286,3 +286,16 @@ impl IntoParams for CollectionParam {
             .build()]
     }
 }
+
+/// How many of the latest articles.
+pub struct LatestParams;
+
+impl IntoParams for LatestParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query(
+            "limit",
+            "How many articles at most (default 20).",
+            integer(0, crate::query::MAX_ARTICLES as u64),
+        )]
+    }
+}
