@@ -24,8 +24,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) use params::{
-    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams, LayerFileParam,
-    OgcItemsParams, PageParams, PlaceSearchParams,
+    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams,
+    LayerFileParam, OgcItemsParams, PageParams, PlaceSearchParams,
 };
 pub(crate) use schemas::*;
 
