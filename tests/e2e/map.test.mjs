@@ -241,6 +241,33 @@ test("a pasted article's incidents appear on the map", async () => {
   await page.close();
 });
 
+test("incidents stored elsewhere appear without a reload, with their article in the latest list", async () => {
+  const { page, errors } = await openMap();
+  await page.waitForSelector("#latest-list li[data-article]", { timeout: 10000 });
+  const before = await shown(page);
+  // Another client (a feed follower, a colleague) stores an article.
+  const title = "انفجار عبوة في الشحيل";
+  const r = await fetch(`${base}/api/v1/articles`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({
+      title,
+      published: "2024-06-05",
+      text: "انفجرت عبوة ناسفة بسيارة عسكرية على طريق بلدة الشحيل بريف دير الزور الشرقي صباح اليوم، ما أدى إلى إصابة عنصرين.",
+    }),
+  });
+  assert.equal(r.status, 201);
+  await page.waitForFunction((n) => window.__marsad.shown > n, before, { timeout: 20000 });
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll("#latest-list li")].some((li) => li.textContent.includes(t)),
+    title,
+    { timeout: 10000 },
+  );
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(OUT, "10-live-update.png") });
+  await page.close();
+});
+
 test("the URL is a permalink to the same view", async () => {
   const { page } = await openMap("#map=9/34.45/40.92&lang=en&hide=visit_meeting");
   assert.equal(await page.evaluate(() => document.documentElement.dir), "ltr");

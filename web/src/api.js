@@ -46,6 +46,16 @@ export function near(params) {
   return getJson(`/api/v1/incidents/near?${params}`);
 }
 
+/** The latest stored articles, newest first: `[{id, url, title, outlet, published, ingested_at, incidents}]`. */
+export async function latestArticles(limit = 8) {
+  return (await getJson(`/api/v1/articles?limit=${limit}`)).articles;
+}
+
+/** The server's health: `last_change` moves whenever incidents are stored. */
+export function health() {
+  return getJson("/api/v1/healthz");
+}
+
 /** Submits an article (`{text, url, published}`) with the write token. */
 export function postArticle(article, token) {
   return getJson("/api/v1/articles", {

@@ -14,6 +14,7 @@ import { downloadUrl, filterQuery, mapQuery } from "./filters.js";
 import { addIcons } from "./icons.js";
 import { applyLanguage } from "./i18n.js";
 import { renderLegend } from "./legend.js";
+import { renderLatest } from "./latest.js";
 import { incidentPopup } from "./popup.js";
 import { radiusKm, renderRadius } from "./radius.js";
 import { initSearch } from "./search.js";
@@ -127,6 +128,7 @@ function setLanguage(lang) {
   applyLanguage(document, lang);
   $("lang").textContent = lang === "ar" ? "English" : "العربية";
   if (map.getLayer("labels")) map.setLayoutProperty("labels", "text-field", labelField(lang));
+  if (state.latest) renderLatest($("latest-list"), state.latest, lang);
   refresh();
 }
 
@@ -151,6 +153,35 @@ async function reload() {
   [state.from, state.to] = windowDates(state.weeks, ...weekIndices(state.weeks, state.from, state.to));
   state.version += 1;
   refresh();
+}
+
+/** The latest articles panel, asked for again after every change. */
+function refreshLatest() {
+  fetchLatest("latest", () => api.latestArticles(), (articles) => {
+    state.latest = articles;
+    renderLatest($("latest-list"), articles, state.lang);
+  });
+}
+
+/** How often the map asks whether incidents were stored (by feeds, other clients). */
+const LIVE_EVERY_MS = 5000;
+let lastChange = null;
+
+/** Reloads the data when the store changed since the last look: new incidents appear without a page reload. */
+async function followChanges() {
+  try {
+    const { last_change: change } = await api.health();
+    if (lastChange !== null && change !== lastChange) {
+      await reload();
+      refreshLatest();
+    }
+    lastChange = change;
+  } catch {
+    // A server restarting: try again at the next tick, quietly.
+    debug.liveErrors = (debug.liveErrors || 0) + 1;
+  } finally {
+    setTimeout(followChanges, LIVE_EVERY_MS);
+  }
 }
 
 async function showIncident(id, lngLat) {
@@ -224,6 +255,7 @@ $("add-toggle").addEventListener("click", () => {
 const fields = { token: $("add-token"), url: $("add-url"), published: $("add-published"), text: $("add-text") };
 initArticleForm($("add-form"), fields, $("add-result"), state, async (incidents) => {
   await reload();
+  refreshLatest();
   const placed = incidents.find((f) => f.geometry);
   if (placed) map.flyTo({ center: placed.geometry.coordinates, zoom: 10 });
 });
@@ -254,6 +286,8 @@ map.once("style.load", async () => {
   } catch (err) {
     report(err);
   }
+  refreshLatest();
+  followChanges();
   const whenLoaded = () =>
     map.loaded() && map.isSourceLoaded("incidents") && !pending ? (debug.ready = true) : setTimeout(whenLoaded, 50);
   whenLoaded();
