@@ -62,6 +62,19 @@ impl std::fmt::Debug for Fetcher {
     }
 }
 
+/// An error and its causes, as one line (reqwest's own message alone is
+/// "error sending request").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 /// `scheme://host:port` of an address: what delays and robots.txt apply to.
 fn origin(url: &reqwest::Url) -> String {
     format!(
@@ -229,7 +242,7 @@ impl Fetcher {
         self.wait_turn(url);
         let http = |e: reqwest::Error| Error::Http {
             url: url.to_string(),
-            message: e.without_url().to_string(),
+            message: chain(&e.without_url()),
         };
         let mut req = self.client.get(url.clone());
         if let Some(e) = etag {

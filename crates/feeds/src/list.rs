@@ -129,6 +129,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_starter_feeds_file_reads() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/feeds.toml");
+        let list = FeedList::from_path(&path).unwrap();
+        assert!(list.feed.len() >= 5);
+        assert!(list.feed.iter().all(|f| f.url.starts_with("https://")));
+    }
+
+    #[test]
     fn a_feeds_file_with_defaults_and_its_errors() {
         let list = FeedList::parse(
             "[[feed]]\nurl = \"https://a.example/rss\"\noutlet = \"A\"\n\n[[feed]]\nurl = \"http://b.example/sitemap.xml\"\noutlet = \"B\"\ninterval = 60\n",
