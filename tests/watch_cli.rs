@@ -134,6 +134,23 @@ fn watch_once_ingests_a_feed_once_and_the_server_shows_it() {
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
     assert!(!dir.path().join("other.db").exists());
 
+    // Single pages: `marsad ingest URL`.
+    let single = dir.path().join("single.db");
+    let out = marsad()
+        .args(["ingest", "--db"])
+        .arg(&single)
+        .arg(format!("{base}/2026/03/raid"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = &lines(&out)[0];
+    assert_eq!(r["status"], "stored", "{r}");
+    assert!(r["incidents_new"].as_u64().unwrap() >= 1, "{r}");
+
     let server = Server::start(&db, &[]);
     let client = reqwest::blocking::Client::new();
     let get = |path: &str| -> serde_json::Value {

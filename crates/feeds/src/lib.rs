@@ -25,6 +25,6 @@ mod watch;
 pub use error::{Error, Result};
 pub use fetch::{Fetched, Fetcher};
 pub use list::{FeedConfig, FeedList, FetchSettings};
-pub use page::{is_arabic, read_page, Page};
+pub use page::{is_arabic, read_page, to_utf8, Page};
 pub use parse::{links, Link};
 pub use watch::{ingest_url, PollReport, Watcher};

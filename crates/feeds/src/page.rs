@@ -18,8 +18,40 @@ pub struct Page {
     pub canonical: Option<String>,
 }
 
-/// Reads a page fetched from `url`; `listed` is the day the feed gave it.
-pub fn read_page(bytes: &[u8], url: &str, listed: Option<NaiveDate>) -> Result<Page> {
+/// A page's bytes as UTF-8: as they are, or decoded from the charset its
+/// `Content-Type` or `<meta>` names (older Arabic sites write
+/// windows-1256, which is also the guess when none is named).
+pub fn to_utf8<'a>(bytes: &'a [u8], content_type: Option<&str>) -> std::borrow::Cow<'a, [u8]> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let label = |s: &str| -> Option<String> {
+        let at = s.find("charset=")? + "charset=".len();
+        let rest = s[at..].trim_start_matches(['"', '\'', ' ']);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        Some(rest[..end].to_string())
+    };
+    let encoding = content_type
+        .and_then(|c| label(&c.to_ascii_lowercase()))
+        .or_else(|| label(&head))
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .unwrap_or(encoding_rs::WINDOWS_1256);
+    let (text, _, _) = encoding.decode(bytes);
+    std::borrow::Cow::Owned(text.into_owned().into_bytes())
+}
+
+/// Reads a page fetched from `url` (`content_type` as served; `listed` is
+/// the day the feed gave it).
+pub fn read_page(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+    listed: Option<NaiveDate>,
+) -> Result<Page> {
+    let bytes = &*to_utf8(bytes, content_type);
     let mut article = Article::from_bytes(bytes, url).map_err(|e| Error::NotAFeed {
         url: url.to_string(),
         message: e.to_string(),
@@ -68,6 +100,7 @@ mod tests {
             <p>قصفت طائرة مسيّرة موقعاً في مدينة البوكمال فجر اليوم.</p></article><footer>حقوق النشر</footer></body></html>"#;
         let p = read_page(
             html.as_bytes(),
+            None,
             "https://news.example/?p=7",
             NaiveDate::from_ymd_opt(2026, 3, 9),
         )
@@ -81,6 +114,22 @@ mod tests {
         assert!(p.article.text.contains("طائرة مسيّرة"));
         assert!(!p.article.text.contains("الرئيسية") && !p.article.text.contains("حقوق"));
         assert_eq!(p.article.published, NaiveDate::from_ymd_opt(2026, 3, 9));
+    }
+
+    #[test]
+    fn pages_in_windows_1256_are_read() {
+        let html = "<html><head><meta charset=\"windows-1256\"></head><body><article><p>قصفت طائرة مسيّرة موقعاً في مدينة البوكمال فجر اليوم.</p></article></body></html>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(html);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        for ctype in [None, Some("text/html; charset=windows-1256")] {
+            let p = read_page(&bytes, ctype, "https://old.example/a", None).unwrap();
+            assert!(
+                p.article.text.contains("طائرة مسي"),
+                "{ctype:?}: {}",
+                p.article.text
+            );
+            assert!(is_arabic(&p.article.text));
+        }
     }
 
     #[test]

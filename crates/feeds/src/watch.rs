@@ -224,8 +224,12 @@ impl<'p, 'g> Watcher<'p, 'g> {
                 outcome: outcome.to_string(),
             })
         };
-        let bytes = match self.fetcher.get(url, None, None) {
-            Ok(Fetched::Body { bytes, .. }) => bytes,
+        let (bytes, content_type) = match self.fetcher.get(url, None, None) {
+            Ok(Fetched::Body {
+                bytes,
+                content_type,
+                ..
+            }) => (bytes, content_type),
             Ok(Fetched::NotModified) => return Ok(Taken::Before),
             Err(e @ (Error::Disallowed { .. } | Error::TooLarge { .. })) => {
                 tracing::info!(page = %url, reason = %e, "page refused");
@@ -234,7 +238,7 @@ impl<'p, 'g> Watcher<'p, 'g> {
             }
             Err(e) => return Err(e),
         };
-        let page = read_page(&bytes, url, listed)?;
+        let page = read_page(&bytes, content_type.as_deref(), url, listed)?;
         let hash = page.article.id();
         if !is_arabic(&page.article.text) {
             seen("not_arabic", page.canonical, Some(hash), None)?;
@@ -275,6 +279,7 @@ pub fn ingest_url(
     let Fetched::Body {
         url: final_url,
         bytes,
+        content_type,
         ..
     } = fetcher.get(url, None, None)?
     else {
@@ -283,6 +288,6 @@ pub fn ingest_url(
             message: "answered 304 to an unconditional GET".into(),
         });
     };
-    let page = read_page(&bytes, &final_url, None)?;
+    let page = read_page(&bytes, content_type.as_deref(), &final_url, None)?;
     Ok(pipeline.ingest(&page.article)?)
 }
