@@ -64,6 +64,16 @@ fn start_site() -> String {
     format!("http://{}", rx.recv().unwrap())
 }
 
+/// A feeds file in `dir` following the site's feed, without delays.
+fn feeds_file(dir: &std::path::Path, base: &str) -> std::path::PathBuf {
+    let path = dir.join("feeds.toml");
+    let toml = format!(
+        "[fetch]\ndelay_ms = 0\n\n[[feed]]\nurl = \"{base}/rss\"\noutlet = \"East News\"\n"
+    );
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
 fn lines(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -73,17 +83,8 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn watch_once_ingests_a_feed_once_and_the_server_shows_it() {
-    let base = start_site();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("m.db");
-    let feeds = dir.path().join("feeds.toml");
-    std::fs::write(
-        &feeds,
-        format!(
-            "[fetch]\ndelay_ms = 0\n\n[[feed]]\nurl = \"{base}/rss\"\noutlet = \"East News\"\n"
-        ),
-    )
-    .unwrap();
+    let (base, dir) = (start_site(), tempfile::tempdir().unwrap());
+    let (db, feeds) = (dir.path().join("m.db"), feeds_file(dir.path(), &base));
     let watch = || {
         marsad()
             .args(["watch", "--db"])
@@ -188,17 +189,8 @@ fn watch_once_ingests_a_feed_once_and_the_server_shows_it() {
 
 #[test]
 fn a_served_map_follows_its_feeds() {
-    let base = start_site();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("m.db");
-    let feeds = dir.path().join("feeds.toml");
-    std::fs::write(
-        &feeds,
-        format!(
-            "[fetch]\ndelay_ms = 0\n\n[[feed]]\nurl = \"{base}/rss\"\noutlet = \"East News\"\n"
-        ),
-    )
-    .unwrap();
+    let (base, dir) = (start_site(), tempfile::tempdir().unwrap());
+    let (db, feeds) = (dir.path().join("m.db"), feeds_file(dir.path(), &base));
     let server = Server::start(&db, &["--feeds", feeds.to_str().unwrap()]);
     let client = reqwest::blocking::Client::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

@@ -66,6 +66,43 @@ pub struct ArticleSummary {
     pub incidents: u64,
 }
 
+/// The tables of migration 5, for either dialect (`$count`: the type of
+/// counts that may pass 2³¹).
+macro_rules! feeds_tables {
+    ($count:literal) => {
+        concat!(
+            "CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        outlet TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_poll TEXT,
+        items_seen ",
+            $count,
+            " NOT NULL DEFAULT 0,
+        articles_ingested ",
+            $count,
+            " NOT NULL DEFAULT 0
+    );
+    CREATE TABLE seen_pages (
+        url TEXT PRIMARY KEY,
+        canonical TEXT,
+        content_hash TEXT,
+        article_id TEXT,
+        outcome TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    CREATE INDEX seen_pages_by_canonical ON seen_pages(canonical);
+    CREATE INDEX seen_pages_by_hash ON seen_pages(content_hash);"
+        )
+    };
+}
+pub(crate) use feeds_tables;
+
 /// Columns of a feed state, in [`FeedState`]'s order.
 pub(crate) const FEED_COLUMNS: &str = "url, outlet, etag, last_modified, last_poll, last_success, \
      last_error, failures, next_poll, items_seen, articles_ingested";

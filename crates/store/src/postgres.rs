@@ -90,29 +90,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX incidents_cell_date ON incidents
         (((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int), date);",
     // 5: following feeds, as on SQLite.
-    "CREATE TABLE feeds (
-        url TEXT PRIMARY KEY,
-        outlet TEXT NOT NULL,
-        etag TEXT,
-        last_modified TEXT,
-        last_poll TEXT,
-        last_success TEXT,
-        last_error TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        next_poll TEXT,
-        items_seen BIGINT NOT NULL DEFAULT 0,
-        articles_ingested BIGINT NOT NULL DEFAULT 0
-    );
-    CREATE TABLE seen_pages (
-        url TEXT PRIMARY KEY,
-        canonical TEXT,
-        content_hash TEXT,
-        article_id TEXT,
-        outcome TEXT NOT NULL,
-        seen_at TEXT NOT NULL
-    );
-    CREATE INDEX seen_pages_by_canonical ON seen_pages(canonical);
-    CREATE INDEX seen_pages_by_hash ON seen_pages(content_hash);",
+    crate::feeds::feeds_tables!("BIGINT"),
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).

@@ -128,29 +128,7 @@ const MIGRATIONS: &[&str] = &[
     END;",
     // 5: following feeds: each feed's state, and every page taken from
     // one, by address, canonical address and content hash.
-    "CREATE TABLE feeds (
-        url TEXT PRIMARY KEY,
-        outlet TEXT NOT NULL,
-        etag TEXT,
-        last_modified TEXT,
-        last_poll TEXT,
-        last_success TEXT,
-        last_error TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        next_poll TEXT,
-        items_seen INTEGER NOT NULL DEFAULT 0,
-        articles_ingested INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE seen_pages (
-        url TEXT PRIMARY KEY,
-        canonical TEXT,
-        content_hash TEXT,
-        article_id TEXT,
-        outcome TEXT NOT NULL,
-        seen_at TEXT NOT NULL
-    );
-    CREATE INDEX seen_pages_by_canonical ON seen_pages(canonical);
-    CREATE INDEX seen_pages_by_hash ON seen_pages(content_hash);",
+    crate::feeds::feeds_tables!("INTEGER"),
 ];
 
 /// Days per unit of the R*Tree's time axis (migration 4).
