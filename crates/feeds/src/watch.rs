@@ -199,10 +199,13 @@ impl<'p, 'g> Watcher<'p, 'g> {
                 }
             }
         }
-        // Validators only once the items are taken: a crash before keeps
-        // the next poll reading the feed again (seen pages are skipped).
-        state.etag = etag;
-        state.last_modified = last_modified;
+        // Validators only once every item is taken: after a crash, or a
+        // page that failed for now, the next poll reads the feed again
+        // (not a 304) and tries what is left (seen pages are skipped).
+        if report.error.is_none() {
+            state.etag = etag;
+            state.last_modified = last_modified;
+        }
         report.status = "ok".into();
         Ok(())
     }
