@@ -66,10 +66,21 @@ impl<'p, 'g> Watcher<'p, 'g> {
     /// Polls the feeds that are due at `now` (with `every`, all of them),
     /// one after the other.
     pub fn poll(&self, now: DateTime<Utc>, every: bool) -> Vec<PollReport> {
+        // Every feed's state in one read (a watcher is each feed's only writer).
+        let mut known: std::collections::HashMap<String, FeedState> = self
+            .store
+            .feed_states()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| (s.url.clone(), s))
+            .collect();
         self.list
             .feed
             .iter()
-            .map(|feed| self.poll_feed(feed, now, every))
+            .map(|feed| {
+                let state = known.remove(&feed.url);
+                self.poll_feed(feed, state, now, every)
+            })
             .collect()
     }
 
@@ -91,12 +102,8 @@ impl<'p, 'g> Watcher<'p, 'g> {
         }
     }
 
-    fn state(&self, feed: &FeedConfig) -> FeedState {
-        let known = self
-            .store
-            .feed_states()
-            .ok()
-            .and_then(|all| all.into_iter().find(|s| s.url == feed.url));
+    /// The feed's state as kept, or a new one, under its configured outlet.
+    fn state(feed: &FeedConfig, known: Option<FeedState>) -> FeedState {
         FeedState {
             outlet: feed.outlet.clone(),
             ..known.unwrap_or_else(|| FeedState {
@@ -106,8 +113,14 @@ impl<'p, 'g> Watcher<'p, 'g> {
         }
     }
 
-    fn poll_feed(&self, feed: &FeedConfig, now: DateTime<Utc>, every: bool) -> PollReport {
-        let mut state = self.state(feed);
+    fn poll_feed(
+        &self,
+        feed: &FeedConfig,
+        known: Option<FeedState>,
+        now: DateTime<Utc>,
+        every: bool,
+    ) -> PollReport {
+        let mut state = Self::state(feed, known);
         let mut report = PollReport {
             url: feed.url.clone(),
             ..PollReport::default()
