@@ -10,7 +10,7 @@ export default [
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ["test/**/*.js", "*.config.js"],
+    files: ["test/**/*.js", "build/**/*.js", "*.config.js"],
     languageOptions: { globals: globals.node },
   },
   {

@@ -31,6 +31,11 @@ export function tileUrl(params) {
   return `${location.origin}/tiles/incidents/{z}/{x}/{y}.mvt${q ? `?${q}` : ""}`;
 }
 
+/** The URL template of the basemap's place label tiles. */
+export function placeTileUrl() {
+  return `${location.origin}/tiles/places/{z}/{x}/{y}.mvt`;
+}
+
 /** One incident with every property and its sources. */
 export function incident(id) {
   return getJson(`/api/v1/incidents/${encodeURIComponent(id)}`);

@@ -26,6 +26,7 @@ import "./style.css";
 
 // The worker is a separate, self-contained module that Vite copies as an asset.
 maplibregl.setWorkerUrl(workerUrl);
+maplibregl.setWorkerCount(2);
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -33,7 +34,7 @@ const initialView = readHash(state, location.hash);
 
 const map = new maplibregl.Map({
   container: "map",
-  style: mapStyle(state.lang, api.tileUrl(new URLSearchParams())),
+  style: mapStyle(state.lang, api.tileUrl(new URLSearchParams()), api.placeTileUrl()),
   center: initialView?.center ?? [40.3, 35.0],
   zoom: initialView?.zoom ?? 6.3,
   attributionControl: {

@@ -1,10 +1,9 @@
-// The map's style: an offline basemap (countries, rivers, Syrian admin
-// lines, place labels from the gazetteer), the radius circle and the
-// incident layers from Marsad's vector tiles (server-side clusters,
+// The map's style: an offline basemap (land, borders and rivers cut to
+// the region at build time by build/basemap.js, Syrian admin lines, place
+// labels from the gazetteer in the server's tiles), the radius circle and
+// the incident layers from Marsad's vector tiles (server-side clusters,
 // coloured circles, white type icons).
-import { feature } from "topojson-client";
-import countriesTopo from "world-atlas/countries-50m.json";
-import riversUrl from "mapeo-offline-map/dist/rivers.json?url";
+import basemap from "virtual:basemap";
 
 export const FONT = ["Noto Sans Arabic", "sans-serif"];
 export const EMPTY = { type: "FeatureCollection", features: [] };
@@ -19,14 +18,16 @@ export function labelField(lang) {
  * The style. No `glyphs`: MapLibre renders labels with the page's web font
  * (Noto Sans Arabic), shaping Arabic and laying it out right to left itself.
  */
-export function mapStyle(lang, tiles) {
+export function mapStyle(lang, tiles, placeTiles) {
   return {
     version: 8,
     sources: {
-      countries: { type: "geojson", data: feature(countriesTopo, countriesTopo.objects.countries) },
-      rivers: { type: "geojson", data: riversUrl },
+      land: { type: "geojson", data: basemap.land },
+      borders: { type: "geojson", data: basemap.lines },
+      rivers: { type: "geojson", data: basemap.rivers },
       admin: { type: "geojson", data: "/basemap/admin.geojson" },
-      labels: { type: "geojson", data: "/api/v1/basemap/places.geojson" },
+      // Labels by rank, a few per tile; past zoom 10, that tile overzoomed.
+      labels: { type: "vector", tiles: [placeTiles], minzoom: 0, maxzoom: 10 },
       radius: { type: "geojson", data: EMPTY },
       // Tiles past zoom 14 are that tile, overzoomed: nothing new to cut.
       incidents: { type: "vector", tiles: [tiles], minzoom: 0, maxzoom: 14 },
@@ -38,15 +39,18 @@ export function mapStyle(lang, tiles) {
 function basemapLayers(lang) {
   return [
     { id: "background", type: "background", paint: { "background-color": "#cfe3ef" } },
-    { id: "countries-fill", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
-    { id: "countries-line", type: "line", source: "countries", paint: { "line-color": "#9a8f80", "line-width": 1 } },
+    // Each kind of layer and paint is a shader the first frame compiles,
+    // hundreds of milliseconds each in software WebGL: no antialiased fill
+    // outlines (the borders are drawn as lines) and no dashes.
+    { id: "land", type: "fill", source: "land", paint: { "fill-color": "#f4f1ea", "fill-antialias": false } },
+    { id: "borders", type: "line", source: "borders", paint: { "line-color": "#9a8f80", "line-width": 1 } },
     {
       id: "admin-districts",
       type: "line",
       source: "admin",
       filter: ["==", ["get", "level"], "district"],
       minzoom: 7,
-      paint: { "line-color": "#c9bfae", "line-width": 0.6, "line-dasharray": [2, 2] },
+      paint: { "line-color": "#d6cdbd", "line-width": 0.7 },
     },
     {
       id: "admin-governorates",
@@ -65,6 +69,7 @@ function basemapLayers(lang) {
       id: "labels",
       type: "symbol",
       source: "labels",
+      "source-layer": "places",
       // More ranks of places as the map zooms in.
       filter: ["<=", ["get", "rank"], ["step", ["zoom"], 1, 6, 2, 8, 3, 9.5, 4]],
       layout: {
@@ -81,7 +86,7 @@ function basemapLayers(lang) {
 
 function radiusLayers() {
   return [
-    { id: "radius-fill", type: "fill", source: "radius", paint: { "fill-color": "#1f78b4", "fill-opacity": 0.08 } },
+    { id: "radius-fill", type: "fill", source: "radius", paint: { "fill-color": "#1f78b4", "fill-opacity": 0.08, "fill-antialias": false } },
     { id: "radius-line", type: "line", source: "radius", paint: { "line-color": "#1f78b4", "line-width": 2 } },
   ];
 }

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(web::assets))
         // The path `{y}.mvt`, which axum's router cannot match, as `{y}`.
         .route("/tiles/incidents/{z}/{x}/{y}", get(tiles::incident_tile))
+        .route("/tiles/places/{z}/{x}/{y}", get(tiles::place_tile))
         .route("/ogc/", get(ogc::landing))
         .route("/ogc/api", get(openapi::document))
         .fallback(api::health::not_found)

@@ -185,7 +185,9 @@ impl Selection {
             .get("lon")
             .map(|v| coordinate(v, "lon", 180.0))
             .transpose()?;
-        let place = p.text("place")?;
+        // Checked even when lat and lon make it unused: a request the
+        // description calls invalid is refused whatever else it holds.
+        let place = p.text("place")?.map(place_name).transpose()?;
         let centre = match (lat, lon, place) {
             (Some(lat), Some(lon), _) => Some(LatLon { lat, lon }),
             (Some(_), None, _) => {
@@ -316,14 +318,19 @@ fn coordinate(v: &str, name: &str, limit: f64) -> Result<f64, AppError> {
         .map_err(|e| e.for_param(name).into())
 }
 
-/// The centre of a named place.
-fn place_centre(state: &AppState, name: &str) -> Result<LatLon, AppError> {
+/// A place name no longer than a search takes.
+fn place_name(name: &str) -> Result<&str, AppError> {
     if name.chars().count() > MAX_PLACE_QUERY {
         return Err(AppError::param(
             "place",
             format!("is longer than {MAX_PLACE_QUERY} characters"),
         ));
     }
+    Ok(name)
+}
+
+/// The centre of a named place.
+fn place_centre(state: &AppState, name: &str) -> Result<LatLon, AppError> {
     let i = state.gaz.lookup_name(name).ok_or_else(|| {
         AppError::unprocessable(
             "unknown_place",

@@ -1,13 +1,14 @@
 //! Vector tiles of incidents (`/tiles/incidents/{z}/{x}/{y}.mvt`) and
 //! their TileJSON, under the same filters as the API: cut from the index
-//! on request, cached until the index changes, with an `ETag`.
+//! on request, cached until the index changes, with an `ETag`. And the
+//! basemap's place labels (`/tiles/places/{z}/{x}/{y}.mvt`).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use marsad_model::EventType;
-use marsad_tiles::{TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
+use marsad_tiles::{Label, TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
 use serde_json::{json, Value};
 
 use crate::openapi::{FilterParams, QueryErrors, TileJson};
@@ -65,7 +66,7 @@ pub async fn incident_tile(
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let tile = tile_id(&z, &x, &y)?;
+    let tile = tile_id("incidents", &z, &x, &y)?;
     let query = params.filters()?;
     let key = (tile, filter_query(&params));
     let what = format!("{tile:?}{}", key.1);
@@ -93,8 +94,51 @@ pub async fn incident_tile(
     Ok((StatusCode::OK, response::revalidated(MVT, &etag), body).into_response())
 }
 
+/// A Mapbox Vector Tile of the basemap's place labels (layer `places`:
+/// `name_ar`, `name_en`, `rank`), with the ranks its zoom shows: rank 1
+/// (capitals, large cities) below zoom 6, rank 2 (cities of Syria and
+/// its neighbours) to zoom 7, rank 3 (towns, curated sites) at 8, rank 4
+/// (villages of the eastern governorates) from 9.
+#[utoipa::path(
+    get,
+    path = "/tiles/places/{z}/{x}/{y}.mvt",
+    operation_id = "getPlaceTile",
+    tag = "map",
+    params(
+        ("z" = u32, Path, description = "Zoom", minimum = 0, maximum = 22),
+        ("x" = u32, Path, description = "Column, below 2^z", minimum = 0, maximum = 4194303),
+        ("y" = u32, Path, description = "Row, below 2^z", minimum = 0, maximum = 4194303),
+    ),
+    responses(
+        (status = 200, description = "The tile (empty when no label falls in it)",
+            content((Vec<u8> = "application/vnd.mapbox-vector-tile"))),
+        (status = 404, description = "No such tile (a row or column past 2^z)", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn place_tile(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let tile = tile_id("places", &z, &x, &y)?;
+    let [w, s, e, n] = tile.bbox();
+    let inside = |l: &&Label| (w..=e).contains(&l.lon) && (s..=n).contains(&l.lat);
+    let body =
+        marsad_tiles::encode_places(tile, crate::web::labels_of(state.gaz).iter().filter(inside))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    // The labels come from the gazetteer, fixed while the process runs.
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, MVT),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// The tile a path names (`{y}` ends in `.mvt`): anything else is no tile.
-fn tile_id(z: &str, x: &str, y: &str) -> Result<TileId, AppError> {
+fn tile_id(layer: &str, z: &str, x: &str, y: &str) -> Result<TileId, AppError> {
     let whole = |s: &str| {
         s.bytes()
             .all(|b| b.is_ascii_digit())
@@ -103,7 +147,7 @@ fn tile_id(z: &str, x: &str, y: &str) -> Result<TileId, AppError> {
     };
     let missing = || {
         AppError::NotFound(format!(
-            "no tile {z}/{x}/{y}; tiles are /tiles/incidents/{{z}}/{{x}}/{{y}}.mvt"
+            "no tile {z}/{x}/{y}; tiles are /tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt"
         ))
     };
     let (z, x, y) = (

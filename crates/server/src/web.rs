@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use marsad_gazetteer::PlaceKind;
+use marsad_gazetteer::{Gazetteer, Place, PlaceKind};
+use marsad_tiles::Label;
 use serde_json::{json, Map};
 
 use crate::AppState;
@@ -111,46 +112,22 @@ pub async fn admin() -> Response {
 pub async fn labels(State(state): State<AppState>) -> Response {
     static BODY: OnceLock<String> = OnceLock::new();
     let body = BODY.get_or_init(|| {
-        let eastern = ["Deir ez-Zor", "Al-Hasakah", "Raqqa", "Al-Anbar"];
-        let near = ["SY", "IQ", "LB", "JO", "TR", "IR", "IL", "PS", "SA", "KW"];
-        let mut features = Vec::new();
-        for p in state.gaz.places() {
-            let rank = match p.kind {
-                PlaceKind::City if p.capital || p.population.unwrap_or(0) >= 500_000 => 1,
-                PlaceKind::City if near.contains(&p.country.as_str()) => 2,
-                PlaceKind::Town if matches!(p.country.as_str(), "SY" | "IQ") => 3,
-                PlaceKind::Base
-                | PlaceKind::OilField
-                | PlaceKind::GasField
-                | PlaceKind::Crossing
-                | PlaceKind::Airport
-                    if p.source == "curated" =>
-                {
-                    3
+        let features = ranked_places(state.gaz)
+            .iter()
+            .map(|&(p, rank)| {
+                let mut f = place_feature(p, None);
+                if let Some(props) = f.properties.as_mut() {
+                    let keep: Map<String, serde_json::Value> = ["id", "name_ar", "name_en", "kind"]
+                        .iter()
+                        .filter_map(|k| props.get(*k).map(|v| (k.to_string(), v.clone())))
+                        .collect();
+                    *props = keep;
+                    props.insert("rank".into(), json!(rank));
                 }
-                PlaceKind::Village | PlaceKind::Neighbourhood
-                    if p.admin1.as_deref().is_some_and(|a| eastern.contains(&a))
-                        && p.country == "SY" =>
-                {
-                    4
-                }
-                _ => continue,
-            };
-            if p.name_ar.is_empty() && p.name_en.is_empty() {
-                continue;
-            }
-            let mut f = place_feature(p, None);
-            if let Some(props) = f.properties.as_mut() {
-                let keep: Map<String, serde_json::Value> = ["id", "name_ar", "name_en", "kind"]
-                    .iter()
-                    .filter_map(|k| props.get(*k).map(|v| (k.to_string(), v.clone())))
-                    .collect();
-                *props = keep;
-                props.insert("rank".into(), json!(rank));
-            }
-            f.bbox = None;
-            features.push(f);
-        }
+                f.bbox = None;
+                f
+            })
+            .collect();
         collection(features, Map::new()).to_string()
     });
     (
@@ -162,4 +139,56 @@ pub async fn labels(State(state): State<AppState>) -> Response {
         body.clone(),
     )
         .into_response()
+}
+
+/// The basemap's labels, for its vector tiles (`/tiles/places`).
+pub(crate) fn labels_of(gaz: &'static Gazetteer) -> &'static [Label] {
+    static LABELS: OnceLock<Vec<Label>> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        ranked_places(gaz)
+            .iter()
+            .map(|&(p, rank)| Label {
+                lon: p.lon,
+                lat: p.lat,
+                name_ar: p.name_ar.clone(),
+                name_en: p.name_en.clone(),
+                rank,
+            })
+            .collect()
+    })
+}
+
+/// The gazetteer's places the basemap labels, each with its rank: 1 for
+/// capitals and large cities, 2 for the cities of Syria and its
+/// neighbours, 3 for Syrian and Iraqi towns and the curated sites (bases,
+/// fields, crossings, airports), 4 for the villages of the eastern
+/// governorates.
+fn ranked_places(gaz: &'static Gazetteer) -> Vec<(&'static Place, u8)> {
+    let eastern = ["Deir ez-Zor", "Al-Hasakah", "Raqqa", "Al-Anbar"];
+    let near = ["SY", "IQ", "LB", "JO", "TR", "IR", "IL", "PS", "SA", "KW"];
+    let rank = |p: &Place| match p.kind {
+        PlaceKind::City if p.capital || p.population.unwrap_or(0) >= 500_000 => Some(1),
+        PlaceKind::City if near.contains(&p.country.as_str()) => Some(2),
+        PlaceKind::Town if matches!(p.country.as_str(), "SY" | "IQ") => Some(3),
+        PlaceKind::Base
+        | PlaceKind::OilField
+        | PlaceKind::GasField
+        | PlaceKind::Crossing
+        | PlaceKind::Airport
+            if p.source == "curated" =>
+        {
+            Some(3)
+        }
+        PlaceKind::Village | PlaceKind::Neighbourhood
+            if p.admin1.as_deref().is_some_and(|a| eastern.contains(&a)) && p.country == "SY" =>
+        {
+            Some(4)
+        }
+        _ => None,
+    };
+    gaz.places()
+        .iter()
+        .filter(|p| !(p.name_ar.is_empty() && p.name_en.is_empty()))
+        .filter_map(|p| Some((p, rank(p)?)))
+        .collect()
 }

@@ -356,6 +356,29 @@ fn tile_count(body: &[u8]) -> u64 {
     n
 }
 
+/// The labels of a place tile: Arabic name and rank.
+fn tile_labels(body: &[u8]) -> Vec<(String, u64)> {
+    use prost::Message;
+    use tinymvt::tag::Value as Tag;
+    let tile = tinymvt::vector_tile::Tile::decode(body).unwrap();
+    let mut out = Vec::new();
+    for layer in tile.layers.iter().filter(|l| l.name == "places") {
+        let tags = tinymvt::tag::TagsDecoder::new(&layer.keys, &layer.values);
+        for f in &layer.features {
+            let (mut name, mut rank) = (String::new(), 0);
+            for (k, v) in tags.decode(&f.tags).unwrap() {
+                match (k, v) {
+                    ("name_ar", Tag::String(s)) => name = s,
+                    ("rank", Tag::Uint(n)) => rank = n,
+                    _ => {}
+                }
+            }
+            out.push((name, rank));
+        }
+    }
+    out
+}
+
 /// One GET and what its answer must be.
 struct Case {
     uri: &'static str,
@@ -518,6 +541,19 @@ fn cases() -> Vec<Case> {
             // The tile of Al-Bukamal's centre at zoom 14: its two incidents.
             expect(tile_count(&a.body) == 2, || format!("{}", tile_count(&a.body)))
         }},
+        Case { uri: "/tiles/places/7/78/50.mvt", status: 200, content_type: "application/vnd.mapbox-vector-tile", check: |a| {
+            // Deir ez-Zor's tile at zoom 7: its cities, no villages yet.
+            let labels = tile_labels(&a.body);
+            expect(
+                labels.iter().any(|(n, _)| n == "دير الزور") && labels.iter().all(|&(_, r)| r <= 2),
+                || format!("{labels:?}"),
+            )
+        }},
+        Case { uri: "/tiles/places/11/1256/815.mvt", status: 200, content_type: "application/vnd.mapbox-vector-tile", check: |a| {
+            // Close in, around Al-Bukamal: villages (rank 4) too.
+            let labels = tile_labels(&a.body);
+            expect(labels.iter().any(|&(_, r)| r == 4), || format!("{labels:?}"))
+        }},
         Case { uri: "/ogc", status: 200, content_type: JSON, check: |a| {
             expect(a.json()["links"].as_array().map(Vec::len) == Some(4), || a.text())
         }},
@@ -654,6 +690,8 @@ async fn bad_input_gets_a_precise_error() {
         ("/api/v1/incidents/near?lat=34&radius_km=5", 422, "lon"),
         ("/tiles/incidents/3/9/0.mvt", 404, "no tile 3/9/0"),
         ("/tiles/incidents/3/1/1.png", 404, "tiles are"),
+        ("/tiles/places/3/1/1.png", 404, "tiles are /tiles/places/"),
+        ("/tiles/places/2/4/0.mvt", 404, "no tile 2/4/0"),
         (
             "/tiles/incidents/0/0/0.mvt?min_confidence=2",
             400,
@@ -758,6 +796,18 @@ async fn bad_input_gets_a_precise_error() {
             || !a.content_type.starts_with(JSON)
         {
             failures.push(format!("{uri}: {} {}", a.status, a.text()));
+        }
+    }
+    // A place name past the longest searched for is refused even when lat
+    // and lon leave it unused.
+    let long = "%D8%A8".repeat(201); // 201 × ب
+    for uri in [
+        format!("/api/v1/stats/counts?lat=34&lon=40&radius_km=5&place={long}"),
+        format!("/api/v1/incidents/near?place={long}&radius_km=5"),
+    ] {
+        let a = get(&app, &uri).await;
+        if a.status != StatusCode::BAD_REQUEST || !a.text().contains("longer than 200") {
+            failures.push(format!("long place: {} {}", a.status, a.text()));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

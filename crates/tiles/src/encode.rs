@@ -120,7 +120,7 @@ impl<'a> TileEncoder<'a> {
     }
 }
 
-fn point(x: f64, y: f64) -> Result<mvt::GeomData> {
+pub(crate) fn point(x: f64, y: f64) -> Result<mvt::GeomData> {
     Ok(GeomEncoder::new(GeomType::Point).point(x, y)?.encode()?)
 }
 

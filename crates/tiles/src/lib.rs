@@ -1,6 +1,7 @@
 //! Vector tiles of incidents: a tile's box in longitude and latitude, the
 //! incidents the index finds in it, and their encoding as a Mapbox Vector
-//! Tile 2.1 ([`mvt`]), clustered on a grid below [`CLUSTER_BELOW`].
+//! Tile 2.1 ([`mvt`]), clustered on a grid below [`CLUSTER_BELOW`]; and
+//! the basemap's place labels, by rank, in tiles of their own.
 //!
 //! ```
 //! use marsad_tiles::{encode, TileId};
@@ -13,8 +14,10 @@
 
 mod encode;
 mod error;
+mod places;
 mod tile;
 
 pub use encode::{encode, TileEncoder, CELL, CLUSTERS, CLUSTER_BELOW, EXTENT, INCIDENTS};
 pub use error::{Error, Result};
+pub use places::{encode_places, max_label_rank, Label, PLACES};
 pub use tile::TileId;

@@ -1,13 +1,16 @@
 //! Tiles decoded as a map client would: every incident is counted once per
 //! zoom (clusters and singles together), clusters below the cluster zoom,
-//! singles with their properties above it.
+//! singles with their properties above it; place labels by box and rank.
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
 use chrono::NaiveDate;
 use marsad_index::{IncidentPoint, IncidentQuery, SpatialIndex};
 use marsad_model::EventType;
-use marsad_tiles::{encode, TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
+use marsad_tiles::{
+    encode, encode_places, max_label_rank, Label, TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS,
+    PLACES,
+};
 use prost::Message;
 use tinymvt::geometry::GeometryDecoder;
 use tinymvt::tag::{TagsDecoder, Value};
@@ -188,4 +191,45 @@ fn a_tile_without_incidents_is_empty() {
         found.push(f)
     });
     assert!(encode(far, &found).unwrap().is_empty());
+}
+
+fn label(name_ar: &str, lat: f64, lon: f64, rank: u8) -> Label {
+    Label {
+        lon,
+        lat,
+        name_ar: name_ar.into(),
+        name_en: String::new(),
+        rank,
+    }
+}
+
+#[test]
+fn a_place_tile_holds_the_labels_of_its_box_and_zoom() {
+    let labels = [
+        label("دمشق", 33.51, 36.29, 1),
+        label("دير الزور", 35.33, 40.14, 2),
+        label("البوكمال", 34.45, 40.92, 3),
+        label("الهري", 34.43, 40.94, 4),
+    ];
+    let names = |t: TileId| -> Vec<String> {
+        decode(&encode_places(t, &labels).unwrap())
+            .iter()
+            .inspect(|f| assert_eq!(f.layer, PLACES))
+            .map(|f| f.string("name_ar").unwrap().to_string())
+            .collect()
+    };
+    // The world at zoom 0: only the capital.
+    assert_eq!(names(TileId::new(0, 0, 0).unwrap()), ["دمشق"]);
+    // Zoom 7 over the east: the city, not yet its towns and villages.
+    assert_eq!(names(TileId::new(7, 78, 50).unwrap()), ["دير الزور"]);
+    // Zoom 11 at Al-Bukamal: the town and its villages, not what is outside.
+    assert_eq!(
+        names(TileId::new(11, 1256, 815).unwrap()),
+        ["البوكمال", "الهري"]
+    );
+    assert!(encode_places(TileId::new(11, 0, 0).unwrap(), &labels)
+        .unwrap()
+        .is_empty());
+    let ranks: Vec<u8> = (0..=12).map(max_label_rank).collect();
+    assert_eq!(ranks, [1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4, 4, 4]);
 }

@@ -39,7 +39,7 @@ use crate::{api, ogc, tiles, web, AppState};
         license(name = "MIT OR Apache-2.0")
     ),
     servers((url = "/")),
-    paths(tiles::incident_tile),
+    paths(tiles::incident_tile, tiles::place_tile),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerToken),
     tags(
