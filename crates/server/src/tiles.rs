@@ -11,7 +11,7 @@ use marsad_model::EventType;
 use marsad_tiles::{Label, TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
 use serde_json::{json, Value};
 
-use crate::openapi::{FilterParams, QueryErrors, TileJson};
+use crate::openapi::{FilterParams, QueryErrors, TileJson, TileParams};
 use crate::query::Params;
 use crate::response::{self, base};
 use crate::{AppError, AppState};
@@ -46,12 +46,7 @@ fn filter_query(params: &Params) -> String {
     path = "/tiles/incidents/{z}/{x}/{y}.mvt",
     operation_id = "getIncidentTile",
     tag = "map",
-    params(
-        ("z" = u32, Path, description = "Zoom", minimum = 0, maximum = 22),
-        ("x" = u32, Path, description = "Column, below 2^z", minimum = 0, maximum = 4194303),
-        ("y" = u32, Path, description = "Row, below 2^z", minimum = 0, maximum = 4194303),
-        FilterParams,
-    ),
+    params(TileParams, FilterParams),
     responses(
         (status = 200, description = "The tile (empty when no incident falls in it)",
             content((Vec<u8> = "application/vnd.mapbox-vector-tile"))),
@@ -104,11 +99,7 @@ pub async fn incident_tile(
     path = "/tiles/places/{z}/{x}/{y}.mvt",
     operation_id = "getPlaceTile",
     tag = "map",
-    params(
-        ("z" = u32, Path, description = "Zoom", minimum = 0, maximum = 22),
-        ("x" = u32, Path, description = "Column, below 2^z", minimum = 0, maximum = 4194303),
-        ("y" = u32, Path, description = "Row, below 2^z", minimum = 0, maximum = 4194303),
-    ),
+    params(TileParams),
     responses(
         (status = 200, description = "The tile (empty when no label falls in it)",
             content((Vec<u8> = "application/vnd.mapbox-vector-tile"))),

@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 
 pub(crate) use params::{
     AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams,
-    LayerFileParam, OgcItemsParams, PageParams, PlaceSearchParams,
+    LayerFileParam, OgcItemsParams, PageParams, PlaceSearchParams, TileParams,
 };
 pub(crate) use schemas::*;
 

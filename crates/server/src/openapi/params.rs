@@ -299,3 +299,27 @@ impl IntoParams for LatestParams {
         )]
     }
 }
+
+/// A tile's address: zoom, column, row (the row's path segment ends in
+/// `.mvt`).
+pub struct TileParams;
+
+impl IntoParams for TileParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let max_zoom = marsad_tiles::TileId::MAX_ZOOM;
+        let path = |name: &str, description: &str, hi: u64| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some(description))
+                .schema(Some(integer(0, hi)))
+                .build()
+        };
+        vec![
+            path("z", "Zoom", u64::from(max_zoom)),
+            path("x", "Column, below 2^z", (1 << max_zoom) - 1),
+            path("y", "Row, below 2^z", (1 << max_zoom) - 1),
+        ]
+    }
+}
