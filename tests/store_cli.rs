@@ -374,6 +374,16 @@ fn gdal_opens_the_ogc_api_and_the_downloads() {
         .filter_map(|l| l.rsplit('=').next()?.trim().parse::<usize>().ok())
         .sum();
     assert_eq!(singles + clustered, count, "{all}");
+    // The basemap's labels at zoom 7 over Deir ez-Zor, read by GDAL too.
+    let labels = ogr(&[
+        "-ro",
+        "-al",
+        &format!("MVT:{}", s.url("/tiles/places/7/78/50.mvt")),
+    ]);
+    assert!(
+        labels.contains("OGRFeature(places)") && labels.contains("name_ar (String) = دير الزور"),
+        "{labels}"
+    );
 }
 
 #[test]
