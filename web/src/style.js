@@ -38,10 +38,11 @@ export function mapStyle(lang, tiles, placeTiles) {
 
 function basemapLayers(lang) {
   return [
-    { id: "background", type: "background", paint: { "background-color": "#cfe3ef" } },
     // Each kind of layer and paint is a shader the first frame compiles,
-    // hundreds of milliseconds each in software WebGL: no antialiased fill
-    // outlines (the borders are drawn as lines) and no dashes.
+    // hundreds of milliseconds each in software WebGL: no background layer
+    // (the sea is the map element's colour, seen through the transparent
+    // canvas; see style.css), no antialiased fill outlines (the borders are
+    // drawn as lines) and no dashes.
     { id: "land", type: "fill", source: "land", paint: { "fill-color": "#f4f1ea", "fill-antialias": false } },
     { id: "borders", type: "line", source: "borders", paint: { "line-color": "#9a8f80", "line-width": 1 } },
     {
