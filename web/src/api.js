@@ -25,15 +25,10 @@ export function weeklyHistogram(params) {
   return getJson(`/api/v1/stats/histogram?${p}`);
 }
 
-/** The incident tiles' URL template under `params`. */
-export function tileUrl(params) {
+/** The URL template of a tile set (`incidents` or `places`) under `params`. */
+export function tileUrl(layer, params = new URLSearchParams()) {
   const q = params.toString();
-  return `${location.origin}/tiles/incidents/{z}/{x}/{y}.mvt${q ? `?${q}` : ""}`;
-}
-
-/** The URL template of the basemap's place label tiles. */
-export function placeTileUrl() {
-  return `${location.origin}/tiles/places/{z}/{x}/{y}.mvt`;
+  return `${location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt${q ? `?${q}` : ""}`;
 }
 
 /** One incident with every property and its sources. */

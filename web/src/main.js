@@ -34,7 +34,7 @@ const initialView = readHash(state, location.hash);
 
 const map = new maplibregl.Map({
   container: "map",
-  style: mapStyle(state.lang, api.tileUrl(new URLSearchParams()), api.placeTileUrl()),
+  style: mapStyle(state.lang, api.tileUrl("incidents"), api.tileUrl("places")),
   center: initialView?.center ?? [40.3, 35.0],
   zoom: initialView?.zoom ?? 6.3,
   attributionControl: {
@@ -83,7 +83,7 @@ function refreshData() {
   const q = mapQuery(state);
   const versioned = new URLSearchParams(q);
   versioned.set("v", String(state.version));
-  const tiles = api.tileUrl(versioned);
+  const tiles = api.tileUrl("incidents", versioned);
   if (tiles !== shownTiles) {
     shownTiles = tiles;
     map.getSource("incidents")?.setTiles([tiles]);

@@ -163,7 +163,13 @@ pub(crate) fn labels_of(gaz: &'static Gazetteer) -> &'static [Label] {
 /// neighbours, 3 for Syrian and Iraqi towns and the curated sites (bases,
 /// fields, crossings, airports), 4 for the villages of the eastern
 /// governorates.
-fn ranked_places(gaz: &'static Gazetteer) -> Vec<(&'static Place, u8)> {
+fn ranked_places(gaz: &'static Gazetteer) -> &'static [(&'static Place, u8)] {
+    static RANKED: OnceLock<Vec<(&'static Place, u8)>> = OnceLock::new();
+    RANKED.get_or_init(|| rank_places(gaz))
+}
+
+/// The ranking itself, run once by [`ranked_places`].
+fn rank_places(gaz: &'static Gazetteer) -> Vec<(&'static Place, u8)> {
     let eastern = ["Deir ez-Zor", "Al-Hasakah", "Raqqa", "Al-Anbar"];
     let near = ["SY", "IQ", "LB", "JO", "TR", "IR", "IL", "PS", "SA", "KW"];
     let rank = |p: &Place| match p.kind {

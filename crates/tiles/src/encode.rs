@@ -70,11 +70,9 @@ impl<'a> TileEncoder<'a> {
 
     /// Adds an incident (left out if it lies outside the tile).
     pub fn add(&mut self, f: Found<'a>) {
-        let (x, y) = self.tile.project(f.lon, f.lat);
-        let extent = 0.0..f64::from(EXTENT);
-        if !extent.contains(&x) || !extent.contains(&y) {
+        let Some((x, y)) = self.tile.position(f.lon, f.lat) else {
             return;
-        }
+        };
         match &mut self.cells {
             None => self.singles.push((x, y, f)),
             Some(cells) => {

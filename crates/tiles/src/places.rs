@@ -46,14 +46,12 @@ pub fn encode_places<'a>(
     labels: impl IntoIterator<Item = &'a Label>,
 ) -> Result<Vec<u8>> {
     let max_rank = max_label_rank(tile.z);
-    let extent = 0.0..f64::from(EXTENT);
     let mut mvt = Tile::new(EXTENT);
     let mut layer = mvt.create_layer(PLACES);
     for label in labels.into_iter().filter(|l| l.rank <= max_rank) {
-        let (x, y) = tile.project(label.lon, label.lat);
-        if !extent.contains(&x) || !extent.contains(&y) {
+        let Some((x, y)) = tile.position(label.lon, label.lat) else {
             continue;
-        }
+        };
         let mut feature = layer.into_feature(point(x, y)?);
         if !label.name_ar.is_empty() {
             feature.add_tag_string("name_ar", &label.name_ar);

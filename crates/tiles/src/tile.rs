@@ -47,6 +47,14 @@ impl TileId {
         let p = t * Pt::from(WebMercatorPos::from(Wgs84Pos::new(lon, lat)));
         (p.x * f64::from(EXTENT), p.y * f64::from(EXTENT))
     }
+
+    /// A point's position in tile units if it lies in the tile. Tiles are
+    /// half-open: a point on the east or south edge is the next tile's.
+    pub(crate) fn position(self, lon: f64, lat: f64) -> Option<(f64, f64)> {
+        let (x, y) = self.project(lon, lat);
+        let extent = 0.0..f64::from(EXTENT);
+        (extent.contains(&x) && extent.contains(&y)).then_some((x, y))
+    }
 }
 
 #[cfg(test)]
