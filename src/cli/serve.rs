@@ -45,8 +45,6 @@ pub(super) struct ServeArgs {
 }
 
 pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
-    // The server's state borrows the gazetteer for as long as the process.
-    let gaz: &'static Gazetteer = Box::leak(Box::new(load_gazetteer(gaz)?));
     let config = marsad_server::Config {
         token: args.token,
         max_body_bytes: args.max_body,
@@ -60,7 +58,18 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
         .as_deref()
         .map(marsad_feeds::FeedList::from_path)
         .transpose()?;
-    let state = marsad_server::AppState::open(gaz, db, config).with_context(|| db.to_string())?;
+    // The gazetteer and the index load side by side, each on a core.
+    let (gaz, index) = std::thread::scope(|s| {
+        let gaz = s.spawn(|| load_gazetteer(gaz));
+        let index = marsad_server::AppState::load_index(db);
+        (gaz.join(), index)
+    });
+    // The server's state borrows the gazetteer for as long as the process.
+    let gaz = gaz.map_err(|_| anyhow::anyhow!("the thread loading the gazetteer panicked"))??;
+    let gaz: &'static Gazetteer = Box::leak(Box::new(gaz));
+    let index = index.with_context(|| db.to_string())?;
+    let state = marsad_server::AppState::with_index(gaz, db, config, index)
+        .with_context(|| db.to_string())?;
     if args.examples {
         let new = ingest_examples(&state.pipeline)?;
         if new > 0 {

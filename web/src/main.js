@@ -31,10 +31,27 @@ maplibregl.setWorkerCount(2);
 const $ = (id) => document.getElementById(id);
 const state = createState();
 const initialView = readHash(state, location.hash);
+// What the browser tests read.
+const debug = (window.__marsad = { state, ready: false, errors: [], busy: 0 });
+const report = (err) => {
+  debug.errors.push(String(err));
+  console.error(err);
+};
+// The labels' web font, asked for now rather than when the first label needs it.
+const fontReady = document.fonts.load('16px "Noto Sans Arabic"', "البوكمال").catch(() => {});
 
+// What was last asked for: the source's tile URL, the counts' and the histogram's.
+let sourceTiles = null;
+let countedTiles = null;
+let histogramQuery = null;
+
+// The layers and the weeks before the map: its style then asks for the tiles
+// it shows, coloured by type, instead of tiles fetched twice.
+await fetchBoot().then(applyBoot, report);
+sourceTiles = incidentTiles();
 const map = new maplibregl.Map({
   container: "map",
-  style: mapStyle(state.lang, api.tileUrl("incidents"), api.tileUrl("places")),
+  style: mapStyle(state.lang, sourceTiles, api.tileUrl("places"), typeColours(state.layers)),
   center: initialView?.center ?? [40.3, 35.0],
   zoom: initialView?.zoom ?? 6.3,
   attributionControl: {
@@ -43,12 +60,7 @@ const map = new maplibregl.Map({
 });
 map.addControl(new maplibregl.NavigationControl(), "top-left");
 map.addControl(new maplibregl.ScaleControl(), "bottom-left");
-// What the browser tests read.
-const debug = (window.__marsad = { map, state, ready: false, errors: [], busy: 0 });
-const report = (err) => {
-  debug.errors.push(String(err));
-  console.error(err);
-};
+debug.map = map;
 
 const timeEls = { from: $("t-from"), to: $("t-to"), histogram: $("histogram"), label: $("t-label"), play: $("play") };
 
@@ -74,30 +86,35 @@ async function fetchLatest(kind, fetch, use) {
   }
 }
 
-let shownTiles = null;
-let histogramQuery = null;
+/** The incident tiles for the state's type and time filters (versioned: fetched again when the data changes). */
+function incidentTiles() {
+  const q = mapQuery(state);
+  q.set("v", String(state.version));
+  return api.tileUrl("incidents", q);
+}
 
 /** The tiles, counts and histogram for the state's filters, fetched when they changed. */
 function refreshData() {
   if (!state.layers.length) return; // until the layers (and icons) are in
-  const q = mapQuery(state);
-  const versioned = new URLSearchParams(q);
-  versioned.set("v", String(state.version));
-  const tiles = api.tileUrl("incidents", versioned);
-  if (tiles !== shownTiles) {
-    shownTiles = tiles;
+  const tiles = incidentTiles();
+  if (tiles !== sourceTiles) {
+    sourceTiles = tiles;
     map.getSource("incidents")?.setTiles([tiles]);
-    fetchLatest("counts", () => api.counts(q), (c) => {
+  }
+  if (tiles !== countedTiles) {
+    countedTiles = tiles;
+    fetchLatest("counts", () => api.counts(mapQuery(state)), (c) => {
       state.counts = c;
       debug.shown = c.total;
       renderLegend($("legend"), state, c.by_type, toggleType);
     });
   }
   // The histogram shows every week whatever the window: types only.
-  const h = `${filterQuery(state, { time: false, radius: false })}&v=${state.version}`;
+  const q = filterQuery(state, { time: false, radius: false });
+  const h = `${q}&v=${state.version}`;
   if (h !== histogramQuery) {
     histogramQuery = h;
-    fetchLatest("histogram", () => api.weeklyHistogram(filterQuery(state, { time: false, radius: false })), (r) => {
+    fetchLatest("histogram", () => api.weeklyHistogram(q), (r) => {
       state.histogram = r.bins;
       renderTimeline(timeEls, state);
     });
@@ -136,23 +153,28 @@ function setLanguage(lang) {
 // ---------------------------------------------------------------- data
 
 /** The layers and the weeks the incidents span, asked for both at once. */
-const fetchBoot = () => Promise.all([api.layers(), api.weeklyHistogram(new URLSearchParams())]);
-// Asked for at once, while the page and the map load, not after.
-let booting = fetchBoot();
+function fetchBoot() {
+  return Promise.all([api.layers(), api.weeklyHistogram(new URLSearchParams())]);
+}
 
-/** Layers and the weeks the incidents span; tiles, counts and the histogram follow. The time window snaps to weeks. */
-async function reload() {
-  // Later reloads (after an article is added) ask again.
-  const asked = booting ?? fetchBoot();
-  booting = null;
-  const [layers, all] = await asked;
+/** Takes in the layers and the weeks; the time window snaps to weeks. */
+function applyBoot([layers, all]) {
   state.layers = layers;
-  addIcons(map, state.layers);
-  map.setPaintProperty("incidents", "circle-color", typeColours(state.layers));
-  map.setLayoutProperty("incident-icons", "visibility", "visible");
   state.weeks = weeksSpanning(all.bins.map((b) => b.start));
   [state.from, state.to] = windowDates(state.weeks, ...weekIndices(state.weeks, state.from, state.to));
   state.version += 1;
+  if (!state.hidden.size) {
+    // Types only and none hidden: the histogram just fetched is the one shown.
+    state.histogram = all.bins;
+    histogramQuery = `&v=${state.version}`;
+  }
+}
+
+/** Layers and weeks again (the data changed); tiles, counts and the histogram follow. */
+async function reload() {
+  applyBoot(await fetchBoot());
+  addIcons(map, state.layers);
+  map.setPaintProperty("incidents", "circle-color", typeColours(state.layers));
   refresh();
 }
 
@@ -278,15 +300,12 @@ for (const l of ["incidents", "incident-icons", "clusters"]) {
 }
 map.on("moveend", writeHash);
 
-// The data is asked for as soon as the style is in, not once the basemap
-// is drawn: the first tiles fetched are then the ones shown.
-map.once("style.load", async () => {
-  try {
-    await reload();
-    if (state.selected) showIncident(state.selected).catch(() => {});
-  } catch (err) {
-    report(err);
-  }
+// The type icons are drawn once the style is in, before the first tiles are laid out.
+map.once("style.load", () => {
+  addIcons(map, state.layers);
+  map.setLayoutProperty("incident-icons", "visibility", "visible");
+  refresh();
+  if (state.selected) showIncident(state.selected).catch(() => {});
   refreshLatest();
   followChanges();
   const whenLoaded = () =>
@@ -295,6 +314,6 @@ map.once("style.load", async () => {
 });
 map.on("load", async () => {
   // Web fonts must be ready before MapLibre draws labels with them.
-  await document.fonts.load('16px "Noto Sans Arabic"', "البوكمال").catch(() => {});
+  await fontReady;
   setLanguage(state.lang);
 });

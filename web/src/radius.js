@@ -17,6 +17,7 @@ export function radiusKm(value) {
 }
 
 let latest = 0;
+let drawn = ""; // the circle on the map (the style starts with none)
 
 /**
  * Draws the circle and lists what is inside; `onOpen(feature)` opens a
@@ -25,7 +26,13 @@ let latest = 0;
  */
 export async function renderRadius(map, list, state, onOpen) {
   const r = state.radius;
-  map.getSource("radius")?.setData(r ? turfCircle([r.lon, r.lat], r.km, { units: "kilometers", steps: 96 }) : EMPTY);
+  // A new circle only when it moved: each one is sent to a map worker and laid out again.
+  const key = r ? `${r.lat},${r.lon},${r.km}` : "";
+  const source = map.getSource("radius");
+  if (source && key !== drawn) {
+    drawn = key;
+    source.setData(r ? turfCircle([r.lon, r.lat], r.km, { units: "kilometers", steps: 96 }) : EMPTY);
+  }
   if (!r) {
     list.replaceChildren();
     return [];

@@ -18,7 +18,7 @@ export function labelField(lang) {
  * The style. No `glyphs`: MapLibre renders labels with the page's web font
  * (Noto Sans Arabic), shaping Arabic and laying it out right to left itself.
  */
-export function mapStyle(lang, tiles, placeTiles) {
+export function mapStyle(lang, tiles, placeTiles, colours) {
   return {
     version: 8,
     sources: {
@@ -32,7 +32,7 @@ export function mapStyle(lang, tiles, placeTiles) {
       // Tiles past zoom 14 are that tile, overzoomed: nothing new to cut.
       incidents: { type: "vector", tiles: [tiles], minzoom: 0, maxzoom: 14 },
     },
-    layers: [...basemapLayers(lang), ...radiusLayers(), ...incidentLayers()],
+    layers: [...basemapLayers(lang), ...radiusLayers(), ...incidentLayers(colours)],
   };
 }
 
@@ -98,7 +98,7 @@ export function typeColours(layers) {
   return pairs.length ? ["match", ["get", "type"], ...pairs, "#737373"] : "#737373";
 }
 
-function incidentLayers() {
+function incidentLayers(colours) {
   const count = ["get", "count"];
   return [
     {
@@ -133,7 +133,7 @@ function incidentLayers() {
       source: "incidents",
       "source-layer": "incidents",
       paint: {
-        "circle-color": "#737373",
+        "circle-color": colours,
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 5, 12, 9],
         "circle-stroke-color": "#fff",
         "circle-stroke-width": 1.5,

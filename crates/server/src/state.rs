@@ -150,9 +150,26 @@ impl AppState {
         db: &Location,
         config: Config,
     ) -> marsad_pipeline::Result<Self> {
-        // The index loads through a connection of its own, closed after,
-        // so the page cache the full scan fills does not stay resident.
-        let (index, last_change) = marsad_pipeline::load_index(&Store::open(db)?)?;
+        Self::with_index(gaz, db, config, Self::load_index(db)?)
+    }
+
+    /// The index of every incident in the database and its last change
+    /// number (for [`AppState::with_index`]; a server loads the gazetteer
+    /// meanwhile).
+    pub fn load_index(db: &Location) -> marsad_pipeline::Result<(SpatialIndex, i64)> {
+        // Through a connection of its own, closed after, so the page cache
+        // the full scan fills does not stay resident.
+        marsad_pipeline::load_index(&Store::open(db)?)
+    }
+
+    /// Opens the database (a writer and a reader) around an index loaded
+    /// from it by [`AppState::load_index`].
+    pub fn with_index(
+        gaz: &'static Gazetteer,
+        db: &Location,
+        config: Config,
+        (index, last_change): (SpatialIndex, i64),
+    ) -> marsad_pipeline::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let readers = crate::readers::Readers::open(db, cores.clamp(2, 8))?;
         let index = Arc::new(RwLock::new(index));

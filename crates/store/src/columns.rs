@@ -20,38 +20,39 @@ pub(crate) const POINT_COLUMNS: &str =
 
 /// What an index point needs of a row: no names, tolls or sources, and of
 /// the actors and targets only their ids. A server loads a million of these
-/// at start-up.
-pub(crate) struct PointColumns {
-    pub id: String,
-    pub event_type: String,
+/// at start-up, so the text is borrowed from the row, not copied.
+pub(crate) struct PointColumns<'a> {
+    pub id: &'a str,
+    pub event_type: &'a str,
     pub date: Option<NaiveDate>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub confidence: f32,
     pub geo_precision: u8,
-    pub actors: String,
-    pub targets: String,
+    pub actors: &'a str,
+    pub targets: &'a str,
 }
 
 /// An actor or target as stored, read for its id alone.
 #[derive(serde::Deserialize)]
-struct Party {
-    id: String,
+struct Party<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
 }
 
-impl PointColumns {
+impl PointColumns<'_> {
     /// The index point; `None` for an incident without a place.
     pub(crate) fn into_point(self) -> Result<Option<IncidentPoint>> {
         let (Some(lat), Some(lon)) = (self.lat, self.lon) else {
             return Ok(None);
         };
-        let mut parties: Vec<Party> = from_json(&self.actors, "actors")?;
-        parties.extend(from_json::<Vec<Party>>(&self.targets, "targets")?);
+        let mut parties: Vec<Party<'_>> = from_json(self.actors, "actors")?;
+        parties.extend(from_json::<Vec<Party<'_>>>(self.targets, "targets")?);
         Ok(Some(IncidentPoint {
             id: self.id.into(),
             lon,
             lat,
-            event_type: parse_type(&self.event_type)?,
+            event_type: parse_type(self.event_type)?,
             date: self.date,
             confidence: self.confidence,
             geo_precision: GeoPrecision::new(self.geo_precision),
@@ -140,6 +141,6 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T, column: &'static str) -> Resul
     serde_json::to_string(v).map_err(|source| Error::Json { column, source })
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(s: &str, column: &'static str) -> Result<T> {
+fn from_json<'a, T: serde::Deserialize<'a>>(s: &'a str, column: &'static str) -> Result<T> {
     serde_json::from_str(s).map_err(|source| Error::Json { column, source })
 }
