@@ -315,3 +315,23 @@ test("markup and scripts in an article are shown as text and never run", async (
   await shown.close();
   await page.close();
 });
+
+test("a map whose first ask for the layers failed shows the incidents once the server answers", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  let refused = 0;
+  await page.route("**/api/v1/layers", (route) =>
+    refused++ === 0
+      ? route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"message":"restarting"}}' })
+      : route.continue(),
+  );
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => window.__marsad?.ready && window.__marsad.shown > 0, null, { timeout: 60000 });
+  await settle(page);
+  assert.equal(refused, 2, "the layers were asked for again");
+  assert.ok((await rendered(page, ["clusters", "incidents"])) > 0);
+  const colours = await page.evaluate(() => window.__marsad.map.getPaintProperty("incidents", "circle-color"));
+  assert.equal(colours[0], "match", "circles coloured by type");
+  assert.equal(await page.evaluate(() => window.__marsad.map.getLayoutProperty("incident-icons", "visibility")), "visible");
+  await page.screenshot({ path: join(OUT, "10-layers-asked-again.png") });
+  await page.close();
+});

@@ -173,9 +173,16 @@ function applyBoot([layers, all]) {
 /** Layers and weeks again (the data changed); tiles, counts and the histogram follow. */
 async function reload() {
   applyBoot(await fetchBoot());
-  addIcons(map, state.layers);
+  drawIcons();
   map.setPaintProperty("incidents", "circle-color", typeColours(state.layers));
   refresh();
+}
+
+/** The type icons from the served layers, and the layer that shows them. */
+function drawIcons() {
+  if (!state.layers.length) return; // the layers did not come: no icons to show
+  addIcons(map, state.layers);
+  map.setLayoutProperty("incident-icons", "visibility", "visible");
 }
 
 /** The latest articles panel, asked for again after every change. */
@@ -194,7 +201,8 @@ let lastChange = null;
 async function followChanges() {
   try {
     const { last_change: change } = await api.health();
-    if (lastChange !== null && change !== lastChange) {
+    // Asked again when the store changed, or when the first ask failed.
+    if ((lastChange !== null && change !== lastChange) || !state.layers.length) {
       await reload();
       refreshLatest();
     }
@@ -302,8 +310,7 @@ map.on("moveend", writeHash);
 
 // The type icons are drawn once the style is in, before the first tiles are laid out.
 map.once("style.load", () => {
-  addIcons(map, state.layers);
-  map.setLayoutProperty("incident-icons", "visibility", "visible");
+  drawIcons();
   refresh();
   if (state.selected) showIncident(state.selected).catch(() => {});
   refreshLatest();
