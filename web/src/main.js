@@ -93,6 +93,12 @@ function incidentTiles() {
   return api.tileUrl("incidents", q);
 }
 
+/** The histogram's query, and the key it is fetched under. It shows every week whatever the window: types only. */
+function histogramAsk() {
+  const q = filterQuery(state, { time: false, radius: false });
+  return [q, `${q}&v=${state.version}`];
+}
+
 /** The tiles, counts and histogram for the state's filters, fetched when they changed. */
 function refreshData() {
   if (!state.layers.length) return; // until the layers (and icons) are in
@@ -109,9 +115,7 @@ function refreshData() {
       renderLegend($("legend"), state, c.by_type, toggleType);
     });
   }
-  // The histogram shows every week whatever the window: types only.
-  const q = filterQuery(state, { time: false, radius: false });
-  const h = `${q}&v=${state.version}`;
+  const [q, h] = histogramAsk();
   if (h !== histogramQuery) {
     histogramQuery = h;
     fetchLatest("histogram", () => api.weeklyHistogram(q), (r) => {
@@ -166,7 +170,7 @@ function applyBoot([layers, all]) {
   if (!state.hidden.size) {
     // Types only and none hidden: the histogram just fetched is the one shown.
     state.histogram = all.bins;
-    histogramQuery = `&v=${state.version}`;
+    histogramQuery = histogramAsk()[1];
   }
 }
 
