@@ -58,6 +58,12 @@ const map = new maplibregl.Map({
     customAttribution: "Natural Earth · Who's On First · GeoNames · OpenSyria/OCHA · CLDR",
   },
 });
+// MapLibre draws its sky as a full-screen pass on every frame even when
+// the style has none (then it is transparent): in software WebGL, one more
+// shader to compile before the first frame and a million fragments a frame
+// for nothing. This style has no sky, so nothing drawn is lost.
+const { painter } = map;
+if (painter?.drawFunctions?.sky) painter.drawFunctions = { ...painter.drawFunctions, sky: () => {} };
 map.addControl(new maplibregl.NavigationControl(), "top-left");
 map.addControl(new maplibregl.ScaleControl(), "bottom-left");
 debug.map = map;
