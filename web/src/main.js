@@ -40,15 +40,15 @@ const report = (err) => {
 // The labels' web font, asked for now rather than when the first label needs it.
 const fontReady = document.fonts.load('16px "Noto Sans Arabic"', "البوكمال").catch(() => {});
 
-// What was last asked for: the source's tile URL, the counts' and the histogram's.
-let sourceTiles = null;
-let countedTiles = null;
+// The key of the histogram shown (the boot's answer can stand for the first).
 let histogramQuery = null;
 
 // The layers and the weeks before the map: its style then asks for the tiles
 // it shows, coloured by type, instead of tiles fetched twice.
 await fetchBoot().then(applyBoot, report);
-sourceTiles = incidentTiles();
+// What was last asked for: the source's tile URL, and the counts'.
+let sourceTiles = incidentTiles();
+let countedTiles = null;
 const map = new maplibregl.Map({
   container: "map",
   style: mapStyle(state.lang, sourceTiles, api.tileUrl("places"), typeColours(state.layers)),
