@@ -39,9 +39,11 @@ pub(crate) fn day_of(date: Option<NaiveDate>) -> i32 {
     })
 }
 
-/// The date of a day number.
+/// The date of a day number; `None` for [`NO_DAY`] and for a number no
+/// calendar date has (never made by [`day_of`], but a fold's seed is one).
 pub(crate) fn date_of(day: i32) -> Option<NaiveDate> {
-    (day != NO_DAY).then(|| epoch() + chrono::Duration::days(i64::from(day)))
+    let days = chrono::TimeDelta::try_days(i64::from(day))?;
+    (day != NO_DAY).then(|| epoch().checked_add_signed(days))?
 }
 
 /// An event type's place in [`EventType::ALL`], as a byte.

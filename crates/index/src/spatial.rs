@@ -792,9 +792,13 @@ impl SpatialIndex {
         }
         let env = self.tree.root().envelope();
         let (lo, hi) = (env.lower(), env.upper());
-        let days = self.tree.iter().map(|e| e.day).filter(|&d| d != NO_DAY);
-        let (first, last) = days.fold((i32::MAX, i32::MIN), |(a, b), d| (a.min(d), b.max(d)));
-        let dates = date_of(first).zip(date_of(last)).filter(|_| first <= last);
+        // Seeded by the first dated entry, so no undated index, however
+        // shaped, gives the fold's sentinels to `date_of`.
+        let mut days = self.tree.iter().map(|e| e.day).filter(|&d| d != NO_DAY);
+        let dates = days
+            .next()
+            .map(|d| days.fold((d, d), |(a, b), d| (a.min(d), b.max(d))))
+            .and_then(|(first, last)| date_of(first).zip(date_of(last)));
         Some(Extent {
             bbox: [lo[0], lo[1], hi[0], hi[1]],
             dates,
@@ -1124,5 +1128,28 @@ mod tests {
         assert_eq!(ix.len(), 2);
         assert_eq!(ix.get("a").unwrap().lat, 35.0);
         assert_eq!(ix.get("b").unwrap().lat, 34.0);
+    }
+
+    #[test]
+    fn extent_of_empty_undated_and_one_sided_indexes() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+        let mut ix = SpatialIndex::default();
+        assert_eq!(ix.extent(), None);
+        ix.upsert(IncidentPoint::new("u", 34.0, 40.0));
+        let undated = ix.extent().unwrap();
+        assert_eq!(undated.bbox, [40.0, 34.0, 40.0, 34.0]);
+        assert_eq!(undated.dates, None);
+        ix.upsert(IncidentPoint::new("first", -90.0, -180.0).with_date(d("0000-01-01")));
+        ix.upsert(IncidentPoint::new("last", 90.0, 180.0).with_date(d("9999-12-31")));
+        let both = ix.extent().unwrap();
+        assert_eq!(both.bbox, [-180.0, -90.0, 180.0, 90.0]);
+        assert_eq!(both.dates, d("0000-01-01").zip(d("9999-12-31")));
+    }
+
+    #[test]
+    fn day_numbers_without_a_date_have_none() {
+        assert_eq!(date_of(NO_DAY), None);
+        assert_eq!(date_of(i32::MAX), None);
+        assert_eq!(date_of(0), chrono::NaiveDate::from_ymd_opt(1970, 1, 1));
     }
 }
