@@ -42,6 +42,13 @@ pub(super) struct ServeArgs {
     /// Ingest the bundled example articles first (skipped if already stored).
     #[arg(long, env = "MARSAD_EXAMPLES")]
     examples: bool,
+    /// Serve Prometheus metrics at GET /metrics on the public address.
+    #[arg(long, env = "MARSAD_METRICS", conflicts_with = "metrics_addr")]
+    metrics: bool,
+    /// Serve Prometheus metrics at GET /metrics on this address only (e.g.
+    /// 127.0.0.1:9464), off the public one.
+    #[arg(long, env = "MARSAD_METRICS_ADDR")]
+    metrics_addr: Option<String>,
 }
 
 pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
@@ -50,7 +57,15 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
         max_body_bytes: args.max_body,
         writes_per_second: args.writes_per_second,
         cors: marsad_server::Cors::from_origins(&args.cors_origins).map_err(anyhow::Error::msg)?,
+        metrics: match (&args.metrics_addr, args.metrics) {
+            (Some(_), _) => marsad_server::MetricsAt::Separate,
+            (None, true) => marsad_server::MetricsAt::Public,
+            (None, false) => marsad_server::MetricsAt::Off,
+        },
     };
+    if config.metrics != marsad_server::MetricsAt::Off {
+        marsad_feeds::describe_metrics();
+    }
     let db = &args.db.db;
     // The feeds file is checked before anything is opened.
     let feeds = args
@@ -79,7 +94,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
     if let Some(list) = feeds {
         follow_feeds(list, &state, db)?;
     }
-    serve(state, &args.addr)
+    serve(state, &args.addr, args.metrics_addr.as_deref())
 }
 
 /// Follows the feeds on a thread of its own, through the server's pipeline
@@ -118,8 +133,9 @@ fn ingest_examples(pipeline: &marsad_pipeline::Pipeline<'_>) -> Result<usize> {
     Ok(new)
 }
 
-/// Serves until Ctrl-C / SIGTERM.
-fn serve(state: marsad_server::AppState, addr: &str) -> Result<()> {
+/// Serves until Ctrl-C / SIGTERM (and the metrics on `metrics_addr`, if
+/// given, for as long).
+fn serve(state: marsad_server::AppState, addr: &str, metrics_addr: Option<&str>) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -128,6 +144,21 @@ fn serve(state: marsad_server::AppState, addr: &str) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        if let Some(at) = metrics_addr {
+            let metrics = tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen on {at} for metrics"))?;
+            println!(
+                "marsad: metrics on http://{}/metrics",
+                metrics.local_addr()?
+            );
+            let app = marsad_server::metrics_router(state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(metrics, app).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         // Tests and scripts read this line to find the port.
         println!("marsad: listening on http://{local}");
         use std::io::Write as _;

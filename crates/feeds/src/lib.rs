@@ -28,3 +28,17 @@ pub use list::{FeedConfig, FeedList, FetchSettings};
 pub use page::{is_arabic, read_page, to_utf8, Page};
 pub use parse::{links, Link};
 pub use watch::{ingest_url, PollReport, Watcher};
+
+/// Polls of a feed, by feed (its URL).
+pub const FEED_POLLS: &str = "marsad_feed_polls_total";
+/// Polls of a feed that failed, by feed (its URL).
+pub const FEED_FAILURES: &str = "marsad_feed_poll_failures_total";
+
+/// The `# HELP` lines of what the watcher counts (for an exporter).
+pub fn describe_metrics() {
+    metrics::describe_counter!(FEED_POLLS, "Polls of a feed, by feed URL");
+    metrics::describe_counter!(
+        FEED_FAILURES,
+        "Polls of a feed that failed (it backs off), by feed URL"
+    );
+}

@@ -133,6 +133,7 @@ impl<'p, 'g> Watcher<'p, 'g> {
             .unwrap_or(i64::MAX)
             .min(MAX_BACKOFF_S);
         state.last_poll = Some(now);
+        metrics::counter!(crate::FEED_POLLS, "feed" => feed.url.clone()).increment(1);
         match self.read_feed(feed, &mut state, &mut report) {
             Ok(()) => {
                 state.failures = 0;
@@ -141,6 +142,7 @@ impl<'p, 'g> Watcher<'p, 'g> {
                 state.next_poll = Some(now + chrono::Duration::seconds(interval));
             }
             Err(e) => {
+                metrics::counter!(crate::FEED_FAILURES, "feed" => feed.url.clone()).increment(1);
                 state.failures = state.failures.saturating_add(1);
                 let backoff = interval
                     .saturating_mul(1 << state.failures.min(20))

@@ -85,7 +85,11 @@ impl<'g> Pipeline<'g> {
         let extraction = self.extractor.extract(article);
         let (report, incidents) = {
             let mut store = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-            let report = store.ingest(article, &extraction.incidents)?;
+            let report = store
+                .ingest(article, &extraction.incidents)
+                .inspect_err(|_| {
+                    metrics::counter!(INGEST_FAILURES).increment(1);
+                })?;
             let touched: Vec<String> = report
                 .incidents_new
                 .iter()
@@ -99,6 +103,7 @@ impl<'g> Pipeline<'g> {
         for p in incidents.iter().filter_map(IncidentPoint::of) {
             index.upsert(p);
         }
+        count(&report);
         tracing::info!(
             article = %report.article_id,
             new_article = report.new_article,
@@ -108,6 +113,43 @@ impl<'g> Pipeline<'g> {
         );
         Ok(Ingested { report, incidents })
     }
+}
+
+/// Articles ingested, by outcome (`new`, `unchanged`: stored already).
+pub const ARTICLES_INGESTED: &str = "marsad_articles_ingested_total";
+/// Incidents ingested, by outcome (`new`, `merged`: another report of one
+/// stored already).
+pub const INCIDENTS_INGESTED: &str = "marsad_incidents_ingested_total";
+/// Ingests the store refused (nothing of the article was written).
+pub const INGEST_FAILURES: &str = "marsad_ingest_failures_total";
+
+/// The `# HELP` lines of what the pipeline counts (for an exporter).
+pub fn describe_metrics() {
+    metrics::describe_counter!(
+        ARTICLES_INGESTED,
+        "Articles ingested, by outcome (new, or unchanged: stored already)"
+    );
+    metrics::describe_counter!(
+        INCIDENTS_INGESTED,
+        "Incidents ingested, by outcome (new, or merged into one stored already)"
+    );
+    metrics::describe_counter!(
+        INGEST_FAILURES,
+        "Ingests the store refused; nothing of the article was written"
+    );
+}
+
+fn count(report: &IngestReport) {
+    let outcome = if report.new_article {
+        "new"
+    } else {
+        "unchanged"
+    };
+    metrics::counter!(ARTICLES_INGESTED, "outcome" => outcome).increment(1);
+    metrics::counter!(INCIDENTS_INGESTED, "outcome" => "new")
+        .increment(report.incidents_new.len() as u64);
+    metrics::counter!(INCIDENTS_INGESTED, "outcome" => "merged")
+        .increment(report.incidents_merged.len() as u64);
 }
 
 /// The R-tree of every stored incident that has a place, and the store's

@@ -51,9 +51,19 @@ pub enum AppError {
     /// The request took longer than the server allows.
     #[error("the request took longer than {0} s")]
     Timeout(u64),
+    /// The database cannot take writes now (its disk is full, it or its
+    /// file system is read-only): nothing was written, reads go on.
+    #[error("the article was not stored: the database cannot be written ({0}); reads go on; try again later")]
+    Unwritable(&'static str),
     /// A failure of the server itself (database, task).
     #[error("internal error")]
     Internal(String),
+    /// A handler (or a task it waited for) panicked: a bug, answered,
+    /// logged with its cause and counted instead of a dropped connection.
+    #[error(
+        "internal error: the server failed on this request; quote its request_id when reporting it"
+    )]
+    Panicked(String),
 }
 
 impl AppError {
@@ -88,6 +98,10 @@ pub struct ErrorDetail {
     pub code: String,
     /// What was wrong, for people, naming the parameter.
     pub message: String,
+    /// The request's id (as in `X-Request-Id` and the server's log), on
+    /// answers to server failures (5xx): what to quote when reporting one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl From<marsad_model::Error> for AppError {
@@ -101,13 +115,19 @@ impl From<marsad_model::Error> for AppError {
 
 impl From<marsad_store::Error> for AppError {
     fn from(e: marsad_store::Error) -> Self {
-        AppError::Internal(e.to_string())
+        match e.unwritable() {
+            Some(why) => AppError::Unwritable(why),
+            None => AppError::Internal(e.to_string()),
+        }
     }
 }
 
 impl From<marsad_pipeline::Error> for AppError {
     fn from(e: marsad_pipeline::Error) -> Self {
-        AppError::Internal(e.to_string())
+        match e {
+            marsad_pipeline::Error::Store(e) => e.into(),
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -119,7 +139,10 @@ impl From<marsad_formats::Error> for AppError {
 
 impl From<tokio::task::JoinError> for AppError {
     fn from(e: tokio::task::JoinError) -> Self {
-        AppError::Internal(e.to_string())
+        match e.try_into_panic() {
+            Ok(payload) => AppError::Panicked(crate::guard::cause(payload.as_ref())),
+            Err(e) => AppError::Internal(e.to_string()),
+        }
     }
 }
 
@@ -137,8 +160,17 @@ impl IntoResponse for AppError {
             }
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AppError::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            AppError::Unwritable(why) => {
+                tracing::error!(cause = why, "the database cannot be written");
+                (StatusCode::SERVICE_UNAVAILABLE, "storage_unwritable")
+            }
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+            AppError::Panicked(cause) => {
+                tracing::error!(%cause, "a handler panicked; answered 500");
+                crate::metrics::panic_contained();
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
@@ -146,6 +178,10 @@ impl IntoResponse for AppError {
             error: ErrorDetail {
                 code: code.to_string(),
                 message: self.to_string(),
+                request_id: status
+                    .is_server_error()
+                    .then(crate::guard::current_request_id)
+                    .flatten(),
             },
         };
         let mut resp = (status, axum::Json(body)).into_response();

@@ -12,7 +12,9 @@ mod api;
 mod cache;
 mod download;
 mod error;
+mod guard;
 mod log;
+pub mod metrics;
 mod ogc;
 mod openapi;
 mod query;
@@ -23,9 +25,10 @@ mod tiles;
 mod web;
 
 pub use error::{AppError, ErrorBody};
+pub use guard::REQUEST_ID;
 pub use openapi::{document_json as openapi_document, spec as openapi_spec};
 pub use query::{Area, Params, Selection, MAX_LIMIT};
-pub use state::{follow, AppState, Config, Cors, Follow, FOLLOW_EVERY};
+pub use state::{follow, AppState, Config, Cors, Follow, MetricsAt, FOLLOW_EVERY};
 
 use axum::routing::get;
 use axum::Router;
@@ -45,9 +48,33 @@ pub const CONTENT_SECURITY_POLICY: &str =
      img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The application: every route, with body limits, security headers, a
-/// timeout, a limit on requests at once, and tracing.
+/// The application: every route, through [`serve_routes`]'s layers.
 pub fn router(state: AppState) -> Router {
+    let (documented, _) = openapi::routes().split_for_parts();
+    let mut routes = documented
+        .route("/", get(web::index))
+        .route("/assets/{file}", get(web::assets))
+        // The path `{y}.mvt`, which axum's router cannot match, as `{y}`.
+        .route("/tiles/incidents/{z}/{x}/{y}", get(tiles::incident_tile))
+        .route("/tiles/places/{z}/{x}/{y}", get(tiles::place_tile))
+        .route("/ogc/", get(ogc::landing))
+        .route("/ogc/api", get(openapi::document));
+    if state.config.metrics == MetricsAt::Public {
+        routes = routes.route("/metrics", get(metrics::scrape));
+    }
+    serve_routes(routes, state)
+}
+
+/// The metrics alone, for a listener of their own (`--metrics-addr`).
+pub fn metrics_router(state: AppState) -> Router {
+    serve_routes(Router::new().route("/metrics", get(metrics::scrape)), state)
+}
+
+/// `routes` as the server serves every route: unknown paths a JSON 404;
+/// body limits, a timeout and a limit on requests at once; panics
+/// answered and every request counted ([`guard::contain`]); security
+/// headers, CORS as configured; request ids and tracing.
+pub fn serve_routes(routes: Router<AppState>, state: AppState) -> Router {
     use axum::http::{header, HeaderValue};
     use tower_http::set_header::SetResponseHeaderLayer;
     let max_body = state.config.max_body_bytes;
@@ -58,18 +85,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .timeout(REQUEST_TIMEOUT)
         .concurrency_limit(MAX_IN_FLIGHT);
-    let (documented, _) = openapi::routes().split_for_parts();
-    documented
-        .route("/", get(web::index))
-        .route("/assets/{file}", get(web::assets))
-        // The path `{y}.mvt`, which axum's router cannot match, as `{y}`.
-        .route("/tiles/incidents/{z}/{x}/{y}", get(tiles::incident_tile))
-        .route("/tiles/places/{z}/{x}/{y}", get(tiles::place_tile))
-        .route("/ogc/", get(ogc::landing))
-        .route("/ogc/api", get(openapi::document))
+    routes
         .fallback(api::health::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(limits)
+        .layer(axum::middleware::from_fn(guard::contain))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -84,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower::util::option_layer(cors))
         .layer(log::requests())
+        .layer(axum::middleware::from_fn(guard::identify))
         .with_state(state)
 }
 

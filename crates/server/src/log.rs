@@ -1,5 +1,6 @@
-//! One log line per request at `info`: method and path (never the query
-//! or the headers, which may carry a token), then status and latency.
+//! One log line per request at `info`: method, path (never the query or
+//! the headers, which may carry a token) and request id, then status and
+//! latency.
 //! Server errors are logged with their cause where they become responses
 //! (see [`crate::AppError`]).
 
@@ -10,13 +11,18 @@ use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{MakeSpan, OnResponse, TraceLayer};
 use tracing::Span;
 
-/// The request span: method and path.
+/// The request span: method, path and the request's id (see
+/// [`crate::guard`]), which every line logged while answering carries.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RequestSpan;
 
 impl<B> MakeSpan<B> for RequestSpan {
     fn make_span(&mut self, req: &Request<B>) -> Span {
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        let id = req
+            .extensions()
+            .get::<crate::guard::RequestId>()
+            .map_or("", |id| id.0.as_str());
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
     }
 }
 

@@ -23,6 +23,22 @@ pub struct Config {
     pub writes_per_second: std::num::NonZeroU32,
     /// Which other sites' pages may read the API (CORS); none by default.
     pub cors: Cors,
+    /// Where `GET /metrics` is served, if anywhere.
+    pub metrics: MetricsAt,
+}
+
+/// Where the Prometheus metrics are served. They can tell an outsider
+/// about traffic and feeds, so they are off the public router unless asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MetricsAt {
+    /// Not counted, not served.
+    #[default]
+    Off,
+    /// `GET /metrics` on the public router (`--metrics`).
+    Public,
+    /// Only on a listener of their own (`--metrics-addr`), which the
+    /// binary serves with [`crate::metrics_router`].
+    Separate,
 }
 
 /// Features kept at most (see [`AppState::features`]).
@@ -81,6 +97,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             writes_per_second: std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN),
             cors: Cors::Off,
+            metrics: MetricsAt::Off,
         }
     }
 }
@@ -117,6 +134,8 @@ pub struct AppState {
     /// When this process started (nanoseconds since 1970): with the index
     /// generation, an `ETag` no other run of the server gives.
     pub started: u128,
+    /// The Prometheus recorder's handle, when metrics are on.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 /// The index's position in the store's changes, for `/healthz`.
@@ -193,6 +212,9 @@ impl AppState {
                     ),
                 ),
             )),
+            metrics: (config.metrics != MetricsAt::Off)
+                .then(crate::metrics::recorder)
+                .flatten(),
             config: Arc::new(config),
             tiles: Arc::default(),
             pages: Arc::default(),

@@ -60,6 +60,43 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Why the database cannot take writes now, if that is what failed:
+    /// its disk is full, or it or its file system is read-only. Nothing of
+    /// the write was kept, reads may go on, and the same write can succeed
+    /// once space is freed or the file is writable again.
+    pub fn unwritable(&self) -> Option<&'static str> {
+        match self {
+            Error::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => match e.code {
+                rusqlite::ErrorCode::DiskFull => Some("its disk is full"),
+                rusqlite::ErrorCode::ReadOnly => Some("it is read-only"),
+                // A write the file system refused (EROFS, EFBIG, EIO): SQLite
+                // reports the write, not the cause.
+                rusqlite::ErrorCode::SystemIoFailure => {
+                    Some("the file system refused a write (full, read-only or failing)")
+                }
+                _ => None,
+            },
+            Error::Postgres(e) => {
+                use postgres::error::SqlState;
+                match e.code()? {
+                    c if *c == SqlState::DISK_FULL => Some("its disk is full"),
+                    c if *c == SqlState::READ_ONLY_SQL_TRANSACTION => {
+                        Some("it is read-only (a standby, or default_transaction_read_only)")
+                    }
+                    c if *c == SqlState::INSUFFICIENT_RESOURCES
+                        || *c == SqlState::OUT_OF_MEMORY =>
+                    {
+                        Some("the server lacks resources")
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Result alias of the store.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

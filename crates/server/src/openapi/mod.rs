@@ -206,17 +206,20 @@ errors! {
     /// Any answer may be late.
     Unavailable {
         "503" => "The answer took longer than the server allows",
+        "500" => "The server failed (a bug): the body names the request_id to quote; the cause is logged",
     }
     /// Queries: a malformed parameter, or well-formed ones that cannot be answered.
     QueryErrors {
         "400" => "A parameter is malformed or out of range; the message names it",
         "422" => "The parameters are well-formed but cannot be answered together (lat without lon, radius_km without a centre, min_lat above max_lat, a place the gazetteer lacks)",
         "503" => "The answer took longer than the server allows",
+        "500" => "The server failed (a bug): the body names the request_id to quote; the cause is logged",
     }
     /// Items: no such item.
     ItemErrors {
         "404" => "No such item",
         "503" => "The answer took longer than the server allows",
+        "500" => "The server failed (a bug): the body names the request_id to quote; the cause is logged",
     }
     /// Queries of an item's children (layers, OGC collections).
     ItemQueryErrors {
@@ -224,6 +227,7 @@ errors! {
         "404" => "No such layer or collection",
         "422" => "The parameters are well-formed but cannot be answered together",
         "503" => "The answer took longer than the server allows",
+        "500" => "The server failed (a bug): the body names the request_id to quote; the cause is logged",
     }
 }
 
@@ -268,7 +272,11 @@ impl IntoResponses for WriteErrors {
             ("429", throttled),
             (
                 "503",
-                error("The answer took longer than the server allows"),
+                error("The answer took longer than the server allows, or the database cannot be written now (its disk is full, it is read-only): nothing was stored; try again later"),
+            ),
+            (
+                "500",
+                error("The server failed (a bug): the body names the request_id to quote; the cause is logged"),
             ),
         ]
         .into_iter()
