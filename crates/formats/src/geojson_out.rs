@@ -193,6 +193,25 @@ pub fn place_feature(p: &marsad_gazetteer::Place, score: Option<f32>) -> Feature
     }
 }
 
+/// A place as an incident records it, for the places the gazetteer lacks
+/// (an unlisted village the text locates, a point of a user's own): its
+/// id, names and admin units at its point.
+pub fn recorded_place_feature(p: &marsad_model::Place) -> Feature {
+    let mut props = Map::new();
+    props.insert("id".into(), json!(p.id));
+    props.insert("name_ar".into(), json!(p.name_ar));
+    props.insert("name_en".into(), json!(p.name_en));
+    props.insert("admin1".into(), json!(p.admin1));
+    props.insert("admin2".into(), json!(p.admin2));
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(Value::Point(vec![p.lon, p.lat]))),
+        id: Some(geojson::feature::Id::String(p.id.clone())),
+        properties: Some(props),
+        foreign_members: None,
+    }
+}
+
 /// A FeatureCollection with extra members (`numberMatched`, `links`…).
 pub fn collection(
     features: Vec<Feature>,

@@ -17,6 +17,6 @@ mod geojson_out;
 pub use acled::{acled_csv, AcledWriter, FirstSources};
 pub use error::{Error, Result};
 pub use geojson_out::{
-    collection, incident_feature, place_feature, IncidentCollectionWriter, IncidentFeature,
-    MINIMAL_PROPERTIES,
+    collection, incident_feature, place_feature, recorded_place_feature, IncidentCollectionWriter,
+    IncidentFeature, MINIMAL_PROPERTIES,
 };

@@ -140,7 +140,9 @@ pub async fn download(
 }
 
 /// The places that have incidents (within the filters), with counts:
-/// every selected incident's record is read, a chunk at a time.
+/// every selected incident's record is read, a chunk at a time. A place
+/// the gazetteer lacks (an unlisted village) is given as its incidents
+/// record it, so the counts add up to the incidents selected.
 async fn places_layer(
     state: &AppState,
     sel: &Selection,
@@ -148,11 +150,11 @@ async fn places_layer(
 ) -> Result<String, AppError> {
     let download = Download::open(state, sel, area).await?;
     let by_place = tokio::task::spawn_blocking(move || {
-        let mut by_place: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_place: BTreeMap<String, (marsad_model::Place, usize)> = BTreeMap::new();
         download.for_each_chunk(|_, records| {
             for (r, _) in records {
                 if let Some(p) = r.place {
-                    *by_place.entry(p.id).or_insert(0) += 1;
+                    by_place.entry(p.id.clone()).or_insert((p, 0)).1 += 1;
                 }
             }
             Ok(())
@@ -161,13 +163,16 @@ async fn places_layer(
     })
     .await??;
     let features = by_place
-        .into_iter()
-        .filter_map(|(id, n)| {
-            let mut f = marsad_formats::place_feature(state.gaz.place(state.gaz.by_id(&id)?), None);
+        .into_values()
+        .map(|(place, n)| {
+            let mut f = match state.gaz.by_id(&place.id) {
+                Some(listed) => marsad_formats::place_feature(state.gaz.place(listed), None),
+                None => marsad_formats::recorded_place_feature(&place),
+            };
             if let Some(props) = f.properties.as_mut() {
                 props.insert("incident_count".into(), json!(n));
             }
-            Some(f)
+            f
         })
         .collect();
     Ok(marsad_formats::collection(features, Map::new()).to_string())

@@ -71,11 +71,18 @@ impl Bin {
         }
     }
 
-    /// The first day of the bin holding `d` (weeks start on Monday).
+    /// The first day of the bin holding `d` (weeks start on Monday), but
+    /// never before 0000-01-01: the first week of year 0 would start in a
+    /// year `YYYY-MM-DD` cannot write.
     fn start(self, d: NaiveDate) -> NaiveDate {
         match self {
             Bin::Day => d,
-            Bin::Week => d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday())),
+            Bin::Week => d
+                .checked_sub_days(chrono::Days::new(u64::from(
+                    d.weekday().num_days_from_monday(),
+                )))
+                .unwrap_or(d)
+                .max(NaiveDate::from_ymd_opt(0, 1, 1).unwrap_or(d)),
             Bin::Month => d.with_day(1).unwrap_or(d),
         }
     }

@@ -54,6 +54,15 @@ fn point() -> ObjectBuilder {
         .required("coordinates")
 }
 
+/// A Point, or null: an incident whose reports name no place is a feature
+/// without a location (RFC 7946, 3.2).
+fn located() -> Schema {
+    AnyOfBuilder::new()
+        .item(point())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
 /// A GeoJSON Feature whose properties are `properties` and id a string.
 fn feature(geometry: impl Into<Schema>, properties: ObjectBuilder) -> ObjectBuilder {
     object()
@@ -121,7 +130,7 @@ fn incident_properties() -> ObjectBuilder {
 }
 
 fn incident_feature() -> ObjectBuilder {
-    feature(point(), incident_properties()).required("id")
+    feature(located(), incident_properties()).required("id")
 }
 
 fn place_feature() -> ObjectBuilder {
@@ -204,7 +213,7 @@ component!(
         object()
             .property("type", constant("Feature"))
             .property("id", string())
-            .property("geometry", point())
+            .property("geometry", located())
             .property("properties", object())
             .required("type")
             .required("id")
@@ -218,7 +227,7 @@ component!(
     OgcFeature = object()
         .property("type", constant("Feature"))
         .property("id", string())
-        .property("geometry", point())
+        .property("geometry", located())
         .property("properties", object())
         .property("links", array(link()))
         .required("type")
