@@ -20,6 +20,35 @@ pub(super) enum DbCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Backs up a store. SQLite: to a new file, the store as it was when the
+    /// backup began even while a server writes; prints its counts and
+    /// checksum. PostgreSQL: prints the pg_dump command to run, having
+    /// checked that the pg_dump here can dump that server.
+    Backup(BackupArgs),
+    /// Restores a backup made by `db backup` into a new store (an SQLite
+    /// file, or an empty PostgreSQL database), and checks it by counts and
+    /// checksum.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args)]
+pub(super) struct BackupArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The backup file to write (must not exist).
+    #[arg(long)]
+    to: std::path::PathBuf,
+}
+
+#[derive(Args)]
+pub(super) struct RestoreArgs {
+    /// The backup file (written by `marsad db backup`).
+    #[arg(long)]
+    from: std::path::PathBuf,
+    /// The store to restore into: a new SQLite file (must not exist) or an
+    /// empty PostgreSQL database.
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 #[derive(Args)]
@@ -40,7 +69,111 @@ pub(super) fn run(command: DbCommand) -> Result<()> {
             println!("{}: schema up to date", db.db);
             Ok(())
         }
+        DbCommand::Backup(args) => backup(&args.db.db, &args.to),
+        DbCommand::Restore(args) => restore(&args.from, &args.db.db),
     }
+}
+
+fn backup(from: &Location, to: &std::path::Path) -> Result<()> {
+    let store = Store::open(from).with_context(|| from.to_string())?;
+    if let Location::Postgres(_) = from {
+        return pg_dump_advice(&store, from, to);
+    }
+    let bar = pages_bar("backed up");
+    store
+        .backup_to(to, &mut |done, all| {
+            bar.set_length(all);
+            bar.set_position(done);
+        })
+        .with_context(|| format!("backing up {from} to {}", to.display()))?;
+    bar.finish_and_clear();
+    drop(store);
+    let got = Summary::of(&Store::open_backup(to).with_context(|| to.display().to_string())?)?;
+    println!("backed up {got} from {from} to {}", to.display());
+    Ok(())
+}
+
+/// What to run to back up a PostgreSQL store, once the pg_dump here is
+/// known to read that server (pg_dump refuses servers newer than itself).
+fn pg_dump_advice(store: &Store, db: &Location, to: &std::path::Path) -> Result<()> {
+    let server = store.server_version()?.unwrap_or_default();
+    let major = |v: &str| -> Option<u32> { v.split(['.', ' ']).next()?.parse().ok() };
+    let local = std::process::Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let Some(local) = local else {
+        bail!(
+            "{db} is PostgreSQL {server}: back it up with pg_dump, which is not installed here \
+             (Debian: postgresql-client-{})",
+            major(&server).map_or(String::new(), |m| m.to_string())
+        );
+    };
+    let local_major = local.rsplit(' ').next().and_then(major);
+    if let (Some(l), Some(s)) = (local_major, major(&server)) {
+        if l < s {
+            bail!("{db} is PostgreSQL {server}, newer than this pg_dump ({local}): install postgresql-client-{s}");
+        }
+    }
+    println!("{db} is PostgreSQL {server}; this pg_dump can dump it ({local}). Back it up with:");
+    println!("  pg_dump --format=custom --file '{}' '{db}'", to.display());
+    println!(
+        "(give the password in PGPASSWORD or ~/.pgpass; restore with pg_restore --dbname URL FILE)"
+    );
+    Ok(())
+}
+
+fn restore(from: &std::path::Path, to: &Location) -> Result<()> {
+    let what = || format!("restoring {} to {to}", from.display());
+    // The backup's own summary, to hold the restored store to.
+    let want = Store::open_backup(from).map(|b| Summary::of(&b));
+    let restored = match to {
+        Location::Sqlite(path) => {
+            let bar = pages_bar("restored");
+            let store = Store::restore_backup(from, path, &mut |done, all| {
+                bar.set_length(all);
+                bar.set_position(done);
+            })
+            .with_context(what)?;
+            bar.finish_and_clear();
+            store
+        }
+        Location::Postgres(_) => {
+            let backup = Store::open_backup(from).with_context(|| from.display().to_string())?;
+            let (articles, incidents) = (backup.articles()?, backup.incidents_with_sources()?);
+            let mut target = Store::open(to).with_context(|| to.to_string())?;
+            target
+                .restore(&articles, &incidents, &mut || {})
+                .with_context(what)?;
+            target
+        }
+    };
+    let got = Summary::of(&restored)?;
+    // An older backup (another schema) is restored and migrated; only one
+    // of this build's schema can be read as written to compare.
+    if let Ok(want) = want {
+        let want = want?;
+        if want != got {
+            bail!(
+                "the restored store differs from the backup: {want} in {}, {got} in {to}",
+                from.display()
+            );
+        }
+    }
+    println!("restored {got} from {} to {to}", from.display());
+    Ok(())
+}
+
+/// A bar of pages copied (drawn only on a terminal).
+fn pages_bar(done: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} pages {done}"))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 fn copy(from: &Location, to: &Location) -> Result<()> {

@@ -97,7 +97,15 @@ pub(super) fn run(gaz: &super::GazetteerArgs, args: IngestArgs) -> Result<()> {
                 if args.published.is_some() {
                     article.published = args.published;
                 }
-                let r = pipeline.ingest(&article)?.report;
+                let r = match pipeline.ingest(&article) {
+                    Ok(done) => done.report,
+                    Err(e) => {
+                        // The store refused it: so would it the rest.
+                        bar.finish_and_clear();
+                        t.report(db);
+                        return Err(not_stored(path, &t, e));
+                    }
+                };
                 t.count(&r);
                 json!({
                     "path": path.display().to_string(),
@@ -123,6 +131,26 @@ pub(super) fn run(gaz: &super::GazetteerArgs, args: IngestArgs) -> Result<()> {
         bail!("{} article(s) could not be read", t.failed);
     }
     Ok(())
+}
+
+/// Why `path` was not stored (nothing of it was written), and what to do.
+fn not_stored(path: &std::path::Path, t: &Totals, e: marsad_pipeline::Error) -> anyhow::Error {
+    let kept = t.new + t.unchanged;
+    let why = match &e {
+        marsad_pipeline::Error::Store(s) => s.unwritable(),
+        _ => None,
+    };
+    match why {
+        Some(why) => anyhow::anyhow!(
+            "{}: not stored: the database cannot be written ({why}); the {kept} article(s) before it are stored; \
+             once there is room (or the file is writable), run the same ingest again: what is stored is skipped",
+            path.display()
+        ),
+        None => anyhow::Error::new(e).context(format!(
+            "{}: not stored ({kept} article(s) before it are)",
+            path.display()
+        )),
+    }
 }
 
 impl Totals {

@@ -138,11 +138,27 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-            eprintln!("marsad: error: {}", chain.join(": "));
+            eprintln!("marsad: error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each said once: a cause that
+/// repeats its context («m.db» then «m.db: cannot open…») takes its place,
+/// and one whose words were already said (a driver's error that writes
+/// its own cause) is left out.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain().map(|c| c.to_string()) {
+        if cause.starts_with(&line) {
+            line = cause;
+        } else if !line.contains(&cause) {
+            line.push_str(": ");
+            line.push_str(&cause);
+        }
+    }
+    line
 }
 
 /// Logs go to standard error, filtered by `RUST_LOG`. Without it a server

@@ -233,6 +233,45 @@ impl Fetcher {
         }
     }
 
+    /// The body, at most `max_bytes` of it, read within `timeout_s` of
+    /// `started`. The client's timeout bounds each read, not the whole: a
+    /// server sending a byte now and then (a tarpit) would hold a read for
+    /// days without the deadline checked between reads.
+    fn read_body(
+        &self,
+        mut resp: reqwest::blocking::Response,
+        url: &reqwest::Url,
+        started: Instant,
+    ) -> Result<Vec<u8>> {
+        let limit = self.settings.max_bytes;
+        let deadline = started + Duration::from_secs(self.settings.timeout_s);
+        let failed = |message: String| Error::Http {
+            url: url.to_string(),
+            message,
+        };
+        let mut bytes = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            if Instant::now() > deadline {
+                return Err(failed(format!(
+                    "the answer took longer than {} s",
+                    self.settings.timeout_s
+                )));
+            }
+            let n = resp.read(&mut chunk).map_err(|e| failed(e.to_string()))?;
+            if n == 0 {
+                return Ok(bytes);
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+            if bytes.len() as u64 > limit {
+                return Err(Error::TooLarge {
+                    url: url.to_string(),
+                    limit,
+                });
+            }
+        }
+    }
+
     fn once(
         &self,
         url: &reqwest::Url,
@@ -251,6 +290,7 @@ impl Fetcher {
         if let Some(m) = last_modified {
             req = req.header(IF_MODIFIED_SINCE, m);
         }
+        let started = Instant::now();
         let resp = req.send().map_err(http)?;
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
@@ -282,16 +322,7 @@ impl Fetcher {
         let (content_type, etag, last_modified) =
             (header(CONTENT_TYPE), header(ETAG), header(LAST_MODIFIED));
         let final_url = resp.url().to_string();
-        let mut bytes = Vec::new();
-        resp.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::Http {
-                url: url.to_string(),
-                message: e.to_string(),
-            })?;
-        if bytes.len() as u64 > limit {
-            return Err(too_large());
-        }
+        let bytes = self.read_body(resp, url, started)?;
         Ok(Fetched::Body {
             url: final_url,
             bytes,

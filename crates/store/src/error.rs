@@ -46,6 +46,29 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A backup or restore was asked to write over an existing file.
+    #[error("{0}: exists already: write the backup or restored store to a new file (a store in use must not be replaced under its server)")]
+    Exists(PathBuf),
+    /// The file named as a backup is not one.
+    #[error("{path}: not a Marsad backup: {why}")]
+    NotABackup {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// SQLite's backup is for SQLite stores; PostgreSQL has its own tools.
+    #[error("a PostgreSQL store is backed up with pg_dump (see `marsad db backup`)")]
+    NotSqlite,
+    /// A file could not be written or moved.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
     /// A copy was asked into a store that already holds data.
     #[error("the target database is not empty: copy into a new one")]
     NotEmpty,

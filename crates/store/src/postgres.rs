@@ -152,6 +152,11 @@ impl Postgres {
         })
     }
 
+    /// The server's version, as `SHOW server_version` gives it.
+    pub(crate) fn server_version(&self) -> Result<String> {
+        self.run(|c| Ok(c.query_one("SHOW server_version", &[])?.get(0)))
+    }
+
     /// Runs `op` on the connection. If the connection is gone (a restart, a
     /// failover, a terminated backend), the call opens a new one, and an
     /// `op` that failed because its connection died runs once more on it.
@@ -624,11 +629,22 @@ fn connection_lost(e: &postgres::Error) -> bool {
 }
 
 /// A connection to `url`; its error names the database without the password.
+/// Waits this long for a server that does not answer (a host down, a
+/// firewall dropping packets), unless the URL says otherwise
+/// (`connect_timeout`): a server or command then fails in seconds with
+/// its reason, not after the system's minutes of TCP retries.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn open_client(url: &str) -> Result<Client> {
-    Client::connect(url, NoTls).map_err(|source| Error::Connect {
+    let failed = |source| Error::Connect {
         location: crate::Location::Postgres(url.to_string()).to_string(),
         source,
-    })
+    };
+    let mut config: postgres::Config = url.parse().map_err(failed)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    config.connect(NoTls).map_err(failed)
 }
 
 fn offset(n: usize) -> i64 {

@@ -150,6 +150,30 @@ impl Sqlite {
         })
     }
 
+    /// Opens a backup to read it as it is: read-only, its schema left as
+    /// written (it must be this build's).
+    pub(crate) fn open_backup(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|source| Error::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found != schema::VERSION {
+            return Err(Error::NotABackup {
+                path: path.to_path_buf(),
+                why: format!(
+                    "its schema is version {found}, this build reads {} (restore it to an SQLite file first)",
+                    schema::VERSION
+                ),
+            });
+        }
+        Ok(Sqlite {
+            conn,
+            mapped: false,
+        })
+    }
+
     /// Stores an article and the incidents extracted from it in one
     /// transaction. An article already stored changes nothing. An incident
     /// an earlier article already reported ([`same_incident`] across
@@ -580,6 +604,12 @@ impl Sqlite {
             [id],
             |r| r.get(0),
         )?)
+    }
+
+    /// Copies the store to a new file at `to` as it is now, while others
+    /// go on writing (see [`crate::backup`]).
+    pub(crate) fn backup_to(&self, to: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        crate::backup::copy(&self.conn, to, progress)
     }
 
     /// SQLite's own check of the file: `ok` when sound.

@@ -64,6 +64,50 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// Copies this SQLite store into a new file at `to`: the store as it
+    /// is at the moment the copy begins, however long it takes and while
+    /// servers and ingests go on writing; written beside `to` and renamed
+    /// only once whole and checked. `progress` hears `(pages copied, pages
+    /// in all)`. A PostgreSQL store is backed up with `pg_dump` instead
+    /// ([`crate::Error::NotSqlite`]).
+    pub fn backup_to(
+        &self,
+        to: &std::path::Path,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<()> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.backup_to(to, progress),
+            Backend::Postgres(_) => Err(crate::Error::NotSqlite),
+        }
+    }
+
+    /// A backup written by [`Store::backup_to`], opened read-only to read
+    /// what it holds (its schema must be this build's).
+    pub fn open_backup(path: &std::path::Path) -> Result<Self> {
+        Ok(Store(Backend::Sqlite(Sqlite::open_backup(path)?)))
+    }
+
+    /// The PostgreSQL server's version (`server_version`), or `None` for
+    /// an SQLite store.
+    pub fn server_version(&self) -> Result<Option<String>> {
+        match &self.0 {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(p) => p.server_version().map(Some),
+        }
+    }
+
+    /// Restores the backup at `from` (written by [`Store::backup_to`],
+    /// checked first) as a new SQLite store at `to`, page for page, then
+    /// opens it (bringing an older schema up to date).
+    pub fn restore_backup(
+        from: &std::path::Path,
+        to: &std::path::Path,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Self> {
+        crate::backup::restore(from, to, progress)?;
+        Store::open(to)
+    }
+
     /// Opens the store at `location` (an SQLite file path, or a
     /// [`Location`]) and brings its schema up to date. An SQLite file is
     /// created if missing, in WAL mode with full synchronisation.
