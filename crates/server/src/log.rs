@@ -22,7 +22,9 @@ impl<B> MakeSpan<B> for RequestSpan {
             .extensions()
             .get::<crate::guard::RequestId>()
             .map_or("", |id| id.0.as_str());
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        // At error level, so an error logged while answering names its
+        // request (and its id) even when the log is filtered to warnings.
+        tracing::error_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
     }
 }
 
