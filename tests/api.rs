@@ -637,3 +637,112 @@ fn a_server_killed_while_taking_articles_keeps_every_one_it_acknowledged() {
         }
     }
 }
+
+/// A sample's value in Prometheus text, by name and labels; 0 if absent.
+fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    let exposition = openmetrics_parser::prometheus::parse_prometheus(text)
+        .unwrap_or_else(|e| panic!("not Prometheus text: {e:?}\n{text}"));
+    let Some(family) = exposition.families.get(name) else {
+        return 0.0;
+    };
+    family
+        .iter_samples()
+        .filter(|s| {
+            let set = s.get_labelset().unwrap();
+            labels
+                .iter()
+                .all(|(k, v)| set.get_label_value(k) == Some(*v))
+        })
+        .map(|s| match &s.value {
+            openmetrics_parser::PrometheusValue::Counter(c) => c.value.as_f64(),
+            openmetrics_parser::PrometheusValue::Gauge(g) => g.as_f64(),
+            _ => 0.0,
+        })
+        .sum()
+}
+
+#[test]
+fn metrics_are_scraped_from_their_own_address_as_prometheus_text() {
+    let (_dir, s) = examples_server(&["--metrics-addr", "127.0.0.1:0", "--token", "t0ken"]);
+    let metrics = s
+        .printed("marsad: metrics on ")
+        .expect("the metrics' address, printed before the listening line")
+        .to_string();
+    let c = Client::new();
+    // Not on the public address.
+    assert_eq!(
+        c.get(s.url("/metrics")).send().unwrap().status().as_u16(),
+        404
+    );
+    for _ in 0..3 {
+        assert_eq!(get(&c, &s.url("/api/v1/stats/counts")).0, 200);
+    }
+    assert_eq!(get(&c, &s.url("/api/v1/incidents/none")).0, 404);
+    let posted = c
+        .post(s.url("/api/v1/articles"))
+        .bearer_auth("t0ken")
+        .header("content-type", "text/plain")
+        .body("قصفت طائرة مسيرة موقعا عسكريا قرب مدينة الميادين فجر اليوم، ما أدى إلى مقتل عنصرين.")
+        .send()
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 201);
+
+    let scraped = c.get(&metrics).send().unwrap();
+    assert_eq!(scraped.status().as_u16(), 200);
+    let ctype = scraped.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(ctype.starts_with("text/plain; version=0.0.4"), "{ctype}");
+    let text = scraped.text().unwrap();
+    let counts = [
+        ("route", "/api/v1/stats/counts"),
+        ("method", "GET"),
+        ("status", "200"),
+    ];
+    assert_eq!(
+        sample(&text, "marsad_http_requests_total", &counts),
+        3.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "marsad_http_requests_total",
+            &[("route", "/api/v1/incidents/{id}"), ("status", "404")]
+        ),
+        1.0,
+        "{text}"
+    );
+    // The 21 examples at start-up and the article posted.
+    assert_eq!(
+        sample(
+            &text,
+            "marsad_articles_ingested_total",
+            &[("outcome", "new")]
+        ),
+        22.0,
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            "marsad_incidents_ingested_total",
+            &[("outcome", "new")]
+        ) >= 30.0,
+        "{text}"
+    );
+    assert!(
+        sample(&text, "marsad_index_incidents", &[]) >= 30.0,
+        "{text}"
+    );
+    assert!(
+        text.contains("marsad_http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# TYPE marsad_sync_lag_seconds gauge"),
+        "{text}"
+    );
+    assert_eq!(sample(&text, "marsad_http_panics_total", &[]), 0.0);
+}

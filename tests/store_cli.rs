@@ -315,22 +315,7 @@ fn query_and_export_from_the_command_line() {
 fn gdal_opens_the_ogc_api_and_the_downloads() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path().join("m.db"), &["--examples"]);
-    let ogr = |args: &[&str]| {
-        let out = std::process::Command::new("ogrinfo")
-            .args(args)
-            .output()
-            .expect("ogrinfo from gdal-bin (scripts/test installs it)");
-        let (o, e) = (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        );
-        assert!(out.status.success(), "ogrinfo {args:?}: {o}{e}");
-        assert!(
-            !e.contains("Warning") && !e.contains("ERROR"),
-            "ogrinfo {args:?} complained: {e}"
-        );
-        o
-    };
+    let ogr = ogrinfo;
     let src = format!("OAPIF:{}", s.url("/ogc"));
     let layers = ogr(&["-ro", &src]);
     assert!(
@@ -383,6 +368,68 @@ fn gdal_opens_the_ogc_api_and_the_downloads() {
     assert!(
         labels.contains("OGRFeature(places)") && labels.contains("name_ar (String) = دير الزور"),
         "{labels}"
+    );
+}
+
+/// `ogrinfo` with `args`: its output; fails on an error or a warning.
+fn ogrinfo(args: &[&str]) -> String {
+    let out = std::process::Command::new("ogrinfo")
+        .args(args)
+        .output()
+        .expect("ogrinfo from gdal-bin (scripts/test installs it)");
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "ogrinfo {args:?}: {o}{e}");
+    assert!(
+        !e.contains("Warning") && !e.contains("ERROR"),
+        "ogrinfo {args:?} complained: {e}"
+    );
+    o
+}
+
+/// As a new user met it: articles ingested without a publication date (so
+/// no incident has one), served, opened in GDAL. The collection's extent
+/// then has a box and no time, and GDAL reads the layer.
+#[test]
+fn gdal_opens_a_store_where_no_incident_has_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    write_articles(
+        &dir.path().join("undated"),
+        &[
+            ("a.txt", "قصفت طائرة مسيرة مجهولة موقعا عسكريا في مدينة البوكمال، ما أدى إلى مقتل ثلاثة عناصر."),
+            ("b.txt", "اندلعت اشتباكات عنيفة بين مسلحين وقوات النظام في بلدة هجين بريف دير الزور الشرقي."),
+            ("c.txt", "داهمت قوات قسد منازل في بلدة ذيبان واعتقلت خمسة شبان بتهمة التعامل مع خلايا التنظيم."),
+        ],
+    );
+    let (lines, _) = ingest(&db, &[dir.path().join("undated").to_str().unwrap()]);
+    assert_eq!(lines.len(), 3);
+    let s = Server::start(&db, &[]);
+    let c = reqwest::blocking::Client::new();
+    let histogram: Value = c
+        .get(s.url("/api/v1/stats/histogram"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let undated = histogram["undated"].as_u64().unwrap();
+    assert!(
+        undated >= 3 && histogram["bins"] == serde_json::json!([]),
+        "{histogram}"
+    );
+    let collections = c.get(s.url("/ogc/collections")).send().unwrap();
+    assert_eq!(collections.status().as_u16(), 200);
+    let summary = ogrinfo(&[
+        "-ro",
+        "-so",
+        &format!("OAPIF:{}", s.url("/ogc")),
+        "incidents",
+    ]);
+    assert!(
+        summary.contains("Extent: (") && summary.contains(&format!("Feature Count: {undated}")),
+        "{summary}"
     );
 }
 

@@ -34,6 +34,8 @@ pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`
     pub base: String,
+    /// What the server printed before its listening line.
+    before: Vec<String>,
 }
 
 impl Server {
@@ -73,16 +75,31 @@ impl Server {
             .spawn()
             .expect("start marsad serve");
         let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let base = line
-            .trim()
-            .strip_prefix("marsad: listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        Server { child, base }
+        let mut reader = BufReader::new(stdout);
+        // Lines before it (the metrics' address) are kept.
+        let mut before = Vec::new();
+        let base = loop {
+            let mut line = String::new();
+            let n = reader
+                .read_line(&mut line)
+                .expect("read the listening line");
+            assert!(n > 0, "the server ended before listening: {before:?}");
+            match line.trim().strip_prefix("marsad: listening on ") {
+                Some(base) => break base.to_string(),
+                None => before.push(line.trim().to_string()),
+            }
+        };
+        Server {
+            child,
+            base,
+            before,
+        }
+    }
+
+    /// The address after `prefix` on a line printed before the listening
+    /// line (`marsad: metrics on `).
+    pub fn printed(&self, prefix: &str) -> Option<&str> {
+        self.before.iter().find_map(|l| l.strip_prefix(prefix))
     }
 
     /// The full URL of a path.

@@ -49,53 +49,14 @@ impl Intake for Article {
     }
 
     fn from_bytes(bytes: &[u8], what: &str) -> Result<Self> {
-        let text = std::str::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-            what: what.to_string(),
-            offset: e.valid_up_to(),
-        })?;
-        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-        let head = text.trim_start();
-        if head.starts_with('{') {
-            let j: JsonArticle = serde_json::from_str(text).map_err(|e| Error::Json {
+        let article = read_bytes(bytes, what)?;
+        match article.nul_field() {
+            Some(field) => Err(Error::Nul {
                 what: what.to_string(),
-                message: e.to_string(),
-            })?;
-            let published = match j.published.as_deref().filter(|s| !s.trim().is_empty()) {
-                Some(p) => Some(parse_published(p).ok_or_else(|| Error::BadDate {
-                    what: what.to_string(),
-                    value: p.to_string(),
-                })?),
-                None => None,
-            };
-            return Ok(Article {
-                url: j.url,
-                title: j
-                    .title
-                    .filter(|t| !t.trim().is_empty())
-                    .or_else(|| detect_title(&j.text)),
-                published,
-                text: j.text,
-                format: Format::Json,
-            });
+                field,
+            }),
+            None => Ok(article),
         }
-        let lower: String = head.chars().take(512).collect::<String>().to_lowercase();
-        if lower.starts_with("<!doctype html")
-            || lower.starts_with("<html")
-            || lower.contains("<body")
-            || lower.contains("<p>")
-            || lower.contains("<div")
-        {
-            let (title, body) = html_to_text(text);
-            let published = html_published(text);
-            return Ok(Article {
-                url: None,
-                title: title.or_else(|| detect_title(&body)),
-                published,
-                text: body,
-                format: Format::Html,
-            });
-        }
-        Ok(Article::from_text(text, None))
     }
 
     fn from_path(path: &Path) -> Result<Self> {
@@ -105,6 +66,57 @@ impl Intake for Article {
         })?;
         Article::from_bytes(&bytes, &path.display().to_string())
     }
+}
+
+/// An article from bytes of any format (see [`Intake::from_bytes`]).
+fn read_bytes(bytes: &[u8], what: &str) -> Result<Article> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        what: what.to_string(),
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let head = text.trim_start();
+    if head.starts_with('{') {
+        let j: JsonArticle = serde_json::from_str(text).map_err(|e| Error::Json {
+            what: what.to_string(),
+            message: e.to_string(),
+        })?;
+        let published = match j.published.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(p) => Some(parse_published(p).ok_or_else(|| Error::BadDate {
+                what: what.to_string(),
+                value: p.to_string(),
+            })?),
+            None => None,
+        };
+        return Ok(Article {
+            url: j.url,
+            title: j
+                .title
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| detect_title(&j.text)),
+            published,
+            text: j.text,
+            format: Format::Json,
+        });
+    }
+    let lower: String = head.chars().take(512).collect::<String>().to_lowercase();
+    if lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+        || lower.contains("<body")
+        || lower.contains("<p>")
+        || lower.contains("<div")
+    {
+        let (title, body) = html_to_text(text);
+        let published = html_published(text);
+        return Ok(Article {
+            url: None,
+            title: title.or_else(|| detect_title(&body)),
+            published,
+            text: body,
+            format: Format::Html,
+        });
+    }
+    Ok(Article::from_text(text, None))
 }
 
 /// The first line is a headline when it is short, has no sentence-final
@@ -292,6 +304,17 @@ fn date_published(v: &serde_json::Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_in_any_field_is_not_an_article() {
+        let refused = |bytes: &[u8]| match Article::from_bytes(bytes, "f.txt") {
+            Err(Error::Nul { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(refused("قصف\0 في البوكمال".as_bytes()), "text");
+        assert_eq!(refused(br#"{"text": "x", "title": "a\u0000b"}"#), "title");
+        assert!(Article::from_bytes("قصف في البوكمال".as_bytes(), "f.txt").is_ok());
+    }
 
     #[test]
     fn html_dates_from_meta_json_ld_or_time() {

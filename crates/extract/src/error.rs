@@ -21,6 +21,14 @@ pub enum Error {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The article holds a NUL character, which no text has.
+    #[error("{what}: the {field} holds a NUL character (U+0000): not an article's text")]
+    Nul {
+        /// The file or input.
+        what: String,
+        /// `text`, `title` or `url`.
+        field: &'static str,
+    },
     /// A JSON article is malformed.
     #[error("{what}: not a JSON article ({message}); expected {{\"url\",\"title\",\"published\",\"text\"}}")]
     Json {

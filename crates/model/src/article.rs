@@ -38,6 +38,20 @@ pub fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
 }
 
 impl Article {
+    /// The field holding a NUL character (U+0000), if one does: no
+    /// article's text has one, and PostgreSQL cannot store it, so intake
+    /// and the store refuse such an article, alike on both backends.
+    pub fn nul_field(&self) -> Option<&'static str> {
+        let has = |s: Option<&str>| s.is_some_and(|s| s.contains('\0'));
+        [
+            ("text", Some(self.text.as_str())),
+            ("title", self.title.as_deref()),
+            ("url", self.url.as_deref()),
+        ]
+        .into_iter()
+        .find_map(|(name, value)| has(value).then_some(name))
+    }
+
     /// Hash of the normalised text: the same article read twice, or with
     /// other spacing or diacritics, hashes the same.
     pub fn hash(&self) -> u64 {

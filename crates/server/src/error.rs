@@ -115,6 +115,12 @@ impl From<marsad_model::Error> for AppError {
 
 impl From<marsad_store::Error> for AppError {
     fn from(e: marsad_store::Error) -> Self {
+        if let marsad_store::Error::Nul(_) = e {
+            return AppError::BadRequest {
+                code: "invalid_text",
+                message: e.to_string(),
+            };
+        }
         match e.unwritable() {
             Some(why) => AppError::Unwritable(why),
             None => AppError::Internal(e.to_string()),

@@ -884,6 +884,21 @@ async fn articles_are_written_only_with_the_token_and_whole() {
             415,
             "unsupported_media_type",
         ),
+        // No store keeps a NUL (PostgreSQL's text cannot): refused alike.
+        (
+            "a NUL in the text",
+            "text/plain",
+            "قصف\0 في البوكمال".as_bytes().to_vec(),
+            400,
+            "invalid_text",
+        ),
+        (
+            "a NUL in a JSON text",
+            "application/json",
+            json_body("قصف\u{0} في البوكمال", "2024-03-01"),
+            400,
+            "invalid_article",
+        ),
         (
             "a bad date",
             "application/json",

@@ -1088,7 +1088,10 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
     let near_counts = v
         .get(
             "/api/v1/stats/counts",
-            &format!("/api/v1/stats/counts{}", ask.with(std::slice::from_ref(&near_q))),
+            &format!(
+                "/api/v1/stats/counts{}",
+                ask.with(std::slice::from_ref(&near_q))
+            ),
         )
         .await;
     if near.status == 200 {

@@ -69,6 +69,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An article holding a NUL character, which no store keeps (see
+    /// [`marsad_model::Article::nul_field`]).
+    #[error("the article's {0} holds a NUL character (U+0000): not stored")]
+    Nul(&'static str),
     /// A copy was asked into a store that already holds data.
     #[error("the target database is not empty: copy into a new one")]
     NotEmpty,

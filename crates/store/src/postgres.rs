@@ -273,6 +273,10 @@ impl Postgres {
     }
 
     pub(crate) fn incident(&self, id: &str) -> Result<Option<Incident>> {
+        // PostgreSQL's text cannot hold NUL, so no id has one.
+        if id.contains('\0') {
+            return Ok(None);
+        }
         self.run(|client| {
             let rows = client.query(
                 &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
@@ -297,6 +301,8 @@ impl Postgres {
     }
 
     pub(crate) fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
+        let kept: Vec<&String> = ids.iter().filter(|id| !id.contains('\0')).collect();
+        let ids = &kept;
         let rows = self.query(
             &format!(
                 "SELECT {INCIDENT_COLUMNS} FROM incidents JOIN unnest($1::text[]) WITH ORDINALITY AS asked(id, n) \
@@ -404,6 +410,9 @@ impl Postgres {
     }
 
     pub(crate) fn has_article(&self, id: &str) -> Result<bool> {
+        if id.contains('\0') {
+            return Ok(false);
+        }
         Ok(self
             .query_one(
                 "SELECT EXISTS(SELECT 1 FROM articles WHERE id = $1)",

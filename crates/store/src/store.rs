@@ -143,6 +143,9 @@ impl Store {
     /// of a duplicate. Each incident's first source is this article's
     /// evidence.
     pub fn ingest(&mut self, article: &Article, incidents: &[Incident]) -> Result<IngestReport> {
+        if let Some(field) = article.nul_field() {
+            return Err(crate::Error::Nul(field));
+        }
         match &mut self.0 {
             Backend::Sqlite(s) => s.ingest(article, incidents),
             Backend::Postgres(p) => p.ingest(article, incidents),

@@ -166,6 +166,27 @@ fn both_backends_store_merge_and_read_alike() {
 }
 
 #[test]
+fn a_nul_is_refused_and_never_found_alike_on_both_backends() {
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        let nul = article("قصف\0 في البوكمال", "https://a.example/nul");
+        let refused = store.ingest(&nul, &[strike("n", "2024-03-05", 34.45, 40.92, 1)]);
+        assert!(
+            matches!(refused, Err(marsad_store::Error::Nul("text"))),
+            "{name}: {refused:?}"
+        );
+        assert_eq!(store.count_articles().unwrap(), 0, "{name}");
+        // Asked for by an id no store can hold: none, not an error.
+        assert!(store.incident("a\0b").unwrap().is_none(), "{name}");
+        assert!(
+            store.incidents(&["a\0b".into()]).unwrap().is_empty(),
+            "{name}"
+        );
+        assert!(!store.has_article("a\0b").unwrap(), "{name}");
+    }
+}
+
+#[test]
 fn two_writers_reporting_one_incident_at_once_make_one_incident() {
     for (name, location, _keep) in backends() {
         drop(Store::open(&location).unwrap()); // migrate once

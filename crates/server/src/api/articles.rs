@@ -64,6 +64,12 @@ pub async fn post(
     // The query's fields are checked whatever the body's type.
     let (url, title) = (p.text("url")?, p.text("title")?);
     let mut article = read(&headers, &p, &body, url, title)?;
+    if let Some(field) = article.nul_field() {
+        return Err(AppError::BadRequest {
+            code: "invalid_text",
+            message: format!("the {field} holds a NUL character (U+0000): not an article's text"),
+        });
+    }
     if blank(&article.text) {
         return Err(AppError::BadRequest {
             code: "empty_body",
