@@ -95,13 +95,13 @@ pub struct Layer {
 #[serde(deny_unknown_fields)]
 pub struct ArticleBody {
     /// The text (plain text; HTML is read as HTML).
-    #[schema(min_length = 1, pattern = r"\S")]
+    #[schema(schema_with = crate::openapi::article_text)]
     pub text: String,
     /// Where it was published.
-    #[schema(min_length = 1)]
+    #[schema(schema_with = crate::openapi::article_url)]
     pub url: Option<String>,
     /// Its headline (else taken from the text).
-    #[schema(min_length = 1)]
+    #[schema(schema_with = crate::openapi::article_title)]
     pub title: Option<String>,
     /// Its publication day, `YYYY-MM-DD`.
     #[schema(format = Date)]

@@ -23,6 +23,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub(crate) use params::{article_text, article_title, article_url};
 pub(crate) use params::{
     AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams,
     LayerFileParam, OgcItemsParams, PageParams, PlaceSearchParams, TileParams,

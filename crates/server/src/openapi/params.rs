@@ -82,6 +82,45 @@ fn nonempty() -> ObjectBuilder {
         .min_length(Some(1))
 }
 
+/// What an article's text, title and address may not hold: a NUL, which
+/// no text has and PostgreSQL cannot store (refused alike on both).
+pub(crate) const NO_NUL: &str = r"^[^\x00]*$";
+
+/// An article's text: something besides spaces, and no NUL.
+pub(crate) const ARTICLE_TEXT: &str = r"^[^\x00]*[^\s\x00][^\x00]*$";
+
+/// A field of an article: not empty, no NUL.
+fn article_field() -> ObjectBuilder {
+    nonempty().pattern(Some(NO_NUL))
+}
+
+/// An article's text, as JSON or `text/plain` bodies give it.
+pub(crate) fn article_text() -> ObjectBuilder {
+    nonempty().pattern(Some(ARTICLE_TEXT)).description(Some(
+        "The text (plain text; HTML is read as HTML): something besides spaces, and no NUL.",
+    ))
+}
+
+/// A JSON article's address: absent, null, or a field.
+pub(crate) fn article_url() -> ObjectBuilder {
+    optional_article_field().description(Some("Where it was published."))
+}
+
+/// A JSON article's headline: absent, null, or a field.
+pub(crate) fn article_title() -> ObjectBuilder {
+    optional_article_field().description(Some("Its headline (else taken from the text)."))
+}
+
+fn optional_article_field() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::String,
+            Type::Null,
+        ]))
+        .min_length(Some(1))
+        .pattern(Some(NO_NUL))
+}
+
 fn one_of(values: &[&str]) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
@@ -247,9 +286,13 @@ impl IntoParams for ArticleParams {
             query(
                 "url",
                 "Where the article was published (text/plain bodies).",
-                nonempty(),
+                article_field(),
             ),
-            query("title", "Its headline (text/plain bodies).", nonempty()),
+            query(
+                "title",
+                "Its headline (text/plain bodies).",
+                article_field(),
+            ),
         ]
     }
 }

@@ -283,5 +283,5 @@ fn link() -> ObjectBuilder {
 
 component!(
     /// An article's text, as `text/plain`: not blank.
-    ArticleText = string().min_length(Some(1)).pattern(Some(r"\S"))
+    ArticleText = super::article_text()
 );
