@@ -914,6 +914,25 @@ async fn articles_are_written_only_with_the_token_and_whole() {
             failures.push(format!("{what}: {} {}", a.status, a.text()));
         }
     }
+    // A NUL in the query's url or title is refused whatever the body.
+    for (query, ctype, body) in [
+        (
+            "url=a%00b",
+            "application/json",
+            json_body("قصف في البوكمال", "2024-03-01"),
+        ),
+        (
+            "title=a%00b",
+            "text/plain",
+            "قصف في البوكمال".as_bytes().to_vec(),
+        ),
+    ] {
+        let uri = format!("/api/v1/articles?{query}");
+        let a = call(&app, Method::POST, &uri, Some((ctype, body))).await;
+        if a.status != StatusCode::BAD_REQUEST || !a.text().contains("NUL") {
+            failures.push(format!("{uri}: {} {}", a.status, a.text()));
+        }
+    }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     assert_eq!(
         get(&app, "/healthz").await.json()["incidents"],

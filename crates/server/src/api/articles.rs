@@ -62,7 +62,7 @@ pub async fn post(
         }
     })?;
     // The query's fields are checked whatever the body's type.
-    let (url, title) = (p.text("url")?, p.text("title")?);
+    let (url, title) = (article_param(&p, "url")?, article_param(&p, "title")?);
     let mut article = read(&headers, &p, &body, url, title)?;
     if let Some(field) = article.nul_field() {
         return Err(AppError::BadRequest {
@@ -99,6 +99,15 @@ pub async fn post(
         incidents: json!(marsad_formats::collection(features, Map::new())),
     };
     Ok((status, Json(receipt)).into_response())
+}
+
+/// A field of the article given in the query: not empty, no NUL.
+fn article_param<'p>(p: &'p Params, name: &str) -> Result<Option<&'p str>, AppError> {
+    let value = p.text(name)?;
+    if value.is_some_and(|v| v.contains('\0')) {
+        return Err(AppError::param(name, "holds a NUL character (U+0000)"));
+    }
+    Ok(value)
 }
 
 /// Whether a text holds nothing but spaces (as Unicode and the contract's
