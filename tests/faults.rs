@@ -177,27 +177,23 @@ fn a_backup_taken_while_articles_are_posted_restores_to_its_checksum() {
 
     // Restored, it is the backup: counts and checksum.
     let restored = dir.path().join("restored.db");
-    let line = stdout(&run(&[
-        "db",
-        "restore",
-        "--from",
-        backup.to_str().unwrap(),
-        "--db",
-        restored.to_str().unwrap(),
-    ]));
+    let restore = |to: &str| {
+        run(&[
+            "db",
+            "restore",
+            "--from",
+            backup.to_str().unwrap(),
+            "--db",
+            to,
+        ])
+    };
+    let line = stdout(&restore(restored.to_str().unwrap()));
     assert_eq!(
         summary(&line),
         (articles, incidents, sources, checksum.clone()),
         "{line}"
     );
-    let again = run(&[
-        "db",
-        "restore",
-        "--from",
-        backup.to_str().unwrap(),
-        "--db",
-        restored.to_str().unwrap(),
-    ]);
+    let again = restore(restored.to_str().unwrap());
     assert_eq!(
         again.status.code(),
         Some(1),
@@ -209,14 +205,7 @@ fn a_backup_taken_while_articles_are_posted_restores_to_its_checksum() {
 
     // And into PostgreSQL; whose own backup is pg_dump's.
     if let Some(url) = postgres_database() {
-        let line = stdout(&run(&[
-            "db",
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-            "--db",
-            &url,
-        ]));
+        let line = stdout(&restore(&url));
         assert_eq!(
             summary(&line),
             (articles, incidents, sources, checksum),

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
+mod site;
+
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
@@ -68,23 +70,9 @@ async fn serve(Path(path): Path<String>) -> Response {
     }
 }
 
-/// The site on a free port, on a runtime thread of its own.
+/// The site on a free port.
 fn start_site() -> String {
-    let app = axum::Router::new().route("/{*path}", get(serve));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
+    site::serve(axum::Router::new().route("/{*path}", get(serve)))
 }
 
 fn settings() -> FetchSettings {

@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
+mod site;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -121,25 +123,13 @@ async fn serve(State(site): State<Site>, Path(path): Path<String>, headers: Head
     }
 }
 
-/// The site on a free port, on its own runtime thread.
+/// The site on a free port.
 fn start_site() -> (String, Site) {
     let site = Site::default();
     let app = axum::Router::new()
         .route("/{*path}", get(serve))
         .with_state(site.clone());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (format!("http://{}", rx.recv().unwrap()), site)
+    (site::serve(app), site)
 }
 
 fn feeds(base: &str) -> FeedList {

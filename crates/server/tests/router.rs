@@ -5,12 +5,9 @@
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
-use std::sync::OnceLock;
-
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use marsad_gazetteer::Gazetteer;
 use marsad_model::{
     Actor, ActorKind, Article, Counts, DatePrecision, EventType, Format, GeoPrecision, Incident,
     Place, Qualifier, Source,
@@ -19,10 +16,8 @@ use marsad_server::{AppState, Config};
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn gazetteer() -> &'static Gazetteer {
-    static GAZ: OnceLock<Gazetteer> = OnceLock::new();
-    GAZ.get_or_init(|| Gazetteer::bundled().unwrap())
-}
+mod common;
+use common::gazetteer;
 
 fn actor(id: &str, ar: &str, en: &str, kind: ActorKind) -> Actor {
     Actor {
@@ -339,27 +334,7 @@ fn ids(v: &Value) -> Vec<&str> {
 /// Incidents a vector tile stands for: its clusters' counts plus its
 /// single incidents.
 fn tile_count(body: &[u8]) -> u64 {
-    use prost::Message;
-    let tile = tinymvt::vector_tile::Tile::decode(body).unwrap();
-    let mut n = 0;
-    for layer in &tile.layers {
-        let tags = tinymvt::tag::TagsDecoder::new(&layer.keys, &layer.values);
-        for f in &layer.features {
-            n += match layer.name.as_str() {
-                "clusters" => tags
-                    .decode(&f.tags)
-                    .unwrap()
-                    .iter()
-                    .find_map(|(k, v)| match (k, v) {
-                        (&"count", tinymvt::tag::Value::Uint(n)) => Some(*n),
-                        _ => None,
-                    })
-                    .unwrap(),
-                _ => 1,
-            };
-        }
-    }
-    n
+    common::tile_count(body).unwrap()
 }
 
 /// The labels of a place tile: Arabic name and rank.

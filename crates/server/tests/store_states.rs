@@ -16,6 +16,7 @@
 
 #![allow(clippy::unwrap_used)] // a panic is how a test fails
 
+mod common;
 mod contract;
 
 use std::sync::OnceLock;
@@ -24,7 +25,6 @@ use axum::body::Body;
 use axum::http::{header, Method, Request};
 use axum::Router;
 use chrono::NaiveDate;
-use marsad_gazetteer::Gazetteer;
 use marsad_model::{
     Actor, ActorKind, Article, Counts, DatePrecision, EventType, Format, GeoPrecision, Incident,
     IncidentQuery, Place, Source,
@@ -36,12 +36,8 @@ use proptest::test_runner::{Config as Cases, TestCaseError, TestRunner};
 use serde_json::Value;
 use tower::ServiceExt;
 
+use common::{gazetteer, tile_count};
 use contract::{Answer, Contract};
-
-fn gazetteer() -> &'static Gazetteer {
-    static GAZ: OnceLock<Gazetteer> = OnceLock::new();
-    GAZ.get_or_init(|| Gazetteer::bundled().unwrap())
-}
 
 const TOKEN: &str = "states-t0ken";
 
@@ -790,31 +786,6 @@ fn in_area(admitted: &[&Incident], area: &Area) -> Option<usize> {
         n += usize::from(inside);
     }
     Some(n)
-}
-
-/// Incidents in a vector tile: single incidents and cluster counts.
-fn tile_count(body: &[u8]) -> Result<u64, String> {
-    use prost::Message;
-    let tile = tinymvt::vector_tile::Tile::decode(body).map_err(|e| e.to_string())?;
-    let mut n = 0;
-    for layer in &tile.layers {
-        let tags = tinymvt::tag::TagsDecoder::new(&layer.keys, &layer.values);
-        for f in &layer.features {
-            n += match layer.name.as_str() {
-                "clusters" => tags
-                    .decode(&f.tags)
-                    .map_err(|e| format!("{e:?}"))?
-                    .iter()
-                    .find_map(|(k, v)| match (k, v) {
-                        (&"count", tinymvt::tag::Value::Uint(n)) => Some(*n),
-                        _ => None,
-                    })
-                    .ok_or("a cluster without its count")?,
-                _ => 1,
-            };
-        }
-    }
-    Ok(n)
 }
 
 /// Web Mercator's northern and southern limit, degrees.
