@@ -422,15 +422,33 @@ fn is_background(toks: &[Token], words: &[&str], anchor: usize) -> bool {
         let b = bare(w);
         ONGOING.contains(&b.as_str()) || ANALYSIS.contains(&b.as_str())
     };
-    // «على الرغم من قيام القوات …، غير أن …»: a concession is context,
-    // whichever of its clauses holds the event word.
-    let concessive = words
-        .iter()
-        .take(3)
-        .any(|w| matches!(*w, "الرغم" | "رغم" | "برغم"));
     words[clause_start..anchor].iter().any(states)
         || clause_start == 0 && words.first().is_some_and(states)
-        || concessive
+        || in_concession(toks, words, anchor)
+}
+
+/// Whether the word at `anchor` lies in a concessive clause that opens
+/// the unit («على الرغم من تأكيد …»): the concession is context; the main
+/// clause after it («…، أفادت مصادر أن دورية منعت قافلة») is what the unit
+/// asserts. The concession ends at the first comma or semicolon after it,
+/// or where «إلا أن», «غير أن» or «لكن» open the main clause.
+fn in_concession(toks: &[Token], words: &[&str], anchor: usize) -> bool {
+    let Some(opens) = words
+        .iter()
+        .take(3)
+        .position(|w| matches!(*w, "الرغم" | "رغم" | "برغم"))
+    else {
+        return false;
+    };
+    let main = (opens + 1..words.len()).find(|&i| {
+        toks[i].gap.contains([',', ';'])
+            || matches!(words[i], "الا" | "غير")
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| matches!(*n, "ان" | "انه" | "انها"))
+            || matches!(words[i], "لكن" | "ولكن")
+    });
+    main.is_none_or(|m| anchor < m)
 }
 
 /// The event word at `anchor` refers back to an event already told: a
