@@ -319,6 +319,38 @@ fn extract_prints_one_json_line_per_article() {
 }
 
 #[test]
+fn extract_explains_its_confidence_with_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    std::fs::write(
+        &file,
+        "قصفت طائرات مسيرة مجهولة مقراً في مدينة البوكمال يوم أمس الأربعاء، ما أدى إلى مقتل 3 عناصر.",
+    )
+    .unwrap();
+    let plain = marsad(&["extract", file.to_str().unwrap()], None);
+    let line: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(line["incidents"][0].get("features").is_none());
+    let out = marsad(&["extract", "--features", file.to_str().unwrap()], None);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inc = &line["incidents"][0];
+    let features = inc["features"].as_object().unwrap();
+    for name in marsad_extract::FEATURES {
+        assert!(features.contains_key(name), "missing feature {name}");
+    }
+    assert_eq!(features["strike"], 1.0);
+    assert_eq!(features["toll"], 1.0);
+    // The bundled model's probability of exactly these features.
+    let mut x = marsad_extract::Features([0.0; marsad_extract::FEATURES.len()]);
+    for (i, name) in marsad_extract::FEATURES.iter().enumerate() {
+        x.0[i] = features[*name].as_f64().unwrap() as f32;
+    }
+    let p = marsad_extract::Model::bundled().probability(&x);
+    let confidence = inc["confidence"].as_f64().unwrap() as f32;
+    assert!((p - confidence).abs() <= 0.005, "{p} vs {confidence}");
+    assert!((0.0..=1.0).contains(&confidence));
+}
+
+#[test]
 fn extract_reports_bad_files_and_keeps_going() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();

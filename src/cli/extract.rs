@@ -19,6 +19,10 @@ pub(super) struct ExtractArgs {
     /// Source address of the article(s).
     #[arg(long)]
     url: Option<String>,
+    /// Print what the confidence model read of each incident (`features`):
+    /// for training it (`scripts/train-confidence`) and explaining it.
+    #[arg(long)]
+    features: bool,
     /// Article files, or folders whose files are all read.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -42,7 +46,10 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ExtractArgs) -> Result<()> {
                     article.url.clone_from(&args.url);
                 }
                 let x = ex.extract(&article);
-                let out = ArticleOut::new(&name, &article, &ex, &x);
+                let mut out = ArticleOut::new(&name, &article, &ex, &x);
+                if args.features {
+                    out = out.with_features(&x);
+                }
                 println!("{}", serde_json::to_string(&out)?);
             }
             Err(e) => {

@@ -12,6 +12,7 @@ use marsad_geoparse::{Toponym, Unlisted};
 
 use marsad_model::{GeoPrecision, Incident};
 
+use crate::confidence::Signals;
 use crate::event::Finding;
 use crate::reading::{kind_rank, Mention, Reading, StatedDate};
 use crate::{dates::DatePrecision, Extractor};
@@ -199,6 +200,7 @@ impl Extractor<'_> {
         );
         let inc = self.new_incident(
             article_id,
+            ui,
             r,
             m,
             place,
@@ -235,7 +237,7 @@ impl Extractor<'_> {
         let gaz = self.gazetteer();
         let prev = recent.map(|k| drafts[k].incident.clone());
         let mut lead: Option<usize> = None;
-        for &(ti, precision) in &m.places {
+        for (rank, &(ti, precision)) in m.places.iter().enumerate() {
             let place = Spot {
                 place: toponyms[ti].place,
                 unlisted: toponyms[ti].unlisted.clone(),
@@ -263,8 +265,9 @@ impl Extractor<'_> {
                     lead.get_or_insert(k);
                 }
                 None => {
-                    let inc = self.new_incident(
+                    let mut inc = self.new_incident(
                         article_id,
+                        ui,
                         r,
                         m,
                         Some(place),
@@ -272,6 +275,7 @@ impl Extractor<'_> {
                         prev_carried.clone(),
                         prev.as_ref(),
                     );
+                    inc.signals.place_rank = rank;
                     drafts.push(Draft {
                         incident: inc,
                         last_unit: ui,
@@ -291,6 +295,7 @@ impl Extractor<'_> {
     fn new_incident(
         &self,
         article_id: u64,
+        ui: usize,
         r: &Reading,
         m: &Mention,
         place: Option<Spot>,
@@ -327,23 +332,18 @@ impl Extractor<'_> {
             }
             actors = p.actors.clone();
         }
-        let mut confidence = 0.45f32;
-        if date.is_some() {
-            confidence += 0.15;
-        }
-        if !actors.is_empty() {
-            confidence += 0.1;
-        }
-        if r.counts != Counts::default() {
-            confidence += 0.05;
-        }
-        if m.background {
-            confidence -= 0.15;
-        }
-        if place.is_some() {
-            confidence += 0.15 + if geo_precision == 1 { 0.05 } else { 0.0 };
-        }
-        let confidence = ((confidence * 100.0).round() / 100.0).clamp(0.05, 0.99);
+        let signals = Signals {
+            unit: ui,
+            units: 1,
+            stated_date: r.stated.as_ref().is_some_and(|d| d.date.is_some()),
+            places: m.places.len(),
+            place_rank: 0,
+            background: m.background,
+            refers_back: m.anaphoric || m.continues,
+            follows_on: r.follows_on,
+            mixed: m.mixed,
+            cues: m.cues,
+        };
         let place_id = place.as_ref().map(|p| p.id(gaz));
         // A place the gazetteer lacks is mapped at the place around it.
         let geo_precision = if place.as_ref().is_some_and(|p| p.unlisted.is_some()) {
@@ -368,13 +368,15 @@ impl Extractor<'_> {
                 targets,
                 people: m.people.clone(),
                 counts: r.counts,
-                confidence,
+                // Weighed once the article is read (see `crate::confidence`).
+                confidence: 0.5,
                 source_count: 1,
                 sources: Vec::new(),
             },
             place,
             unlisted,
             evidence: r.sentence,
+            signals,
         }
     }
 }
@@ -403,6 +405,7 @@ fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
     }
     d.last_unit = ui;
     d.paragraph = r.paragraph;
+    d.incident.signals.units += 1;
 }
 
 /// Where an event happened: a gazetteer place, or a place the gazetteer

@@ -20,6 +20,8 @@ pub(crate) struct Finding {
     pub(crate) unlisted: Option<Unlisted>,
     /// Evidence span, code points into the article text.
     pub(crate) evidence: (usize, usize),
+    /// What the confidence model reads of it.
+    pub(crate) signals: crate::confidence::Signals,
 }
 
 impl std::ops::Deref for Finding {

@@ -4,6 +4,7 @@ use marsad_gazetteer::{Gazetteer, PlaceIdx};
 use marsad_geoparse::{Geoparser, Toponym, Unlisted};
 use marsad_model::{same_incident, Incident, Place, Scope, Source};
 
+use crate::confidence::{features, Features, Model, Shape};
 use crate::event::Finding;
 use crate::lexicon::Lexicon;
 use crate::reading::{Carry, Reading};
@@ -15,6 +16,7 @@ use crate::Article;
 pub struct Extractor<'g> {
     pub(crate) geo: Geoparser<'g>,
     pub(crate) lex: Lexicon,
+    model: &'static Model,
 }
 
 /// What an article yielded.
@@ -24,6 +26,8 @@ pub struct Extraction {
     pub toponyms: Vec<Toponym>,
     /// The incidents, in text order.
     pub incidents: Vec<Incident>,
+    /// What the confidence model read of each incident, in the same order.
+    pub features: Vec<Features>,
 }
 
 impl<'g> Extractor<'g> {
@@ -32,6 +36,7 @@ impl<'g> Extractor<'g> {
         Extractor {
             geo: Geoparser::new(gaz),
             lex: Lexicon::load(),
+            model: Model::bundled(),
         }
     }
 
@@ -53,13 +58,25 @@ impl<'g> Extractor<'g> {
         let chars: Vec<char> = article.text.chars().collect();
         let readings = self.readings(article, &chars, &toponyms);
         let findings = self.assemble(article.hash(), &readings, &toponyms);
-        let incidents = findings
+        let shape = Shape::of(&findings, readings.len());
+        let weighed: Vec<(Incident, Features)> = findings
             .into_iter()
-            .map(|f| self.incident(f, article, &chars))
+            .enumerate()
+            .map(|(n, f)| {
+                let kind = f.place.map(|p| self.gazetteer().place(p).kind);
+                let x = features(&f, n, kind, &shape);
+                let mut incident = self.incident(f, article, &chars);
+                incident.confidence = round(self.model.probability(&x));
+                (incident, x)
+            })
+            // Less likely than the floor: more noise than event.
+            .filter(|(i, _)| i.confidence >= self.model.floor)
             .collect();
+        let (incidents, features) = dedupe(weighed).into_iter().unzip();
         Extraction {
             toponyms,
-            incidents: dedupe(incidents),
+            incidents,
+            features,
         }
     }
 
@@ -123,17 +140,23 @@ fn place_facts(gaz: &Gazetteer, idx: PlaceIdx, unlisted: Option<&Unlisted>) -> P
     }
 }
 
+/// A probability to two places: finer is noise.
+fn round(p: f32) -> f32 {
+    (p * 100.0).round() / 100.0
+}
+
 /// One incident per (type, place, date): an article that reports the same
-/// event twice gives one incident, with the first unit as evidence.
-fn dedupe(incidents: Vec<Incident>) -> Vec<Incident> {
-    let mut out: Vec<Incident> = Vec::new();
-    for inc in incidents {
+/// event twice gives one incident, with the first unit as evidence (and
+/// its features).
+fn dedupe(incidents: Vec<(Incident, Features)>) -> Vec<(Incident, Features)> {
+    let mut out: Vec<(Incident, Features)> = Vec::new();
+    for (inc, x) in incidents {
         match out
             .iter_mut()
-            .find(|o| same_incident(o, &inc, Scope::Article))
+            .find(|(o, _)| same_incident(o, &inc, Scope::Article))
         {
-            Some(o) => o.absorb(&inc, Scope::Article),
-            None => out.push(inc),
+            Some((o, _)) => o.absorb(&inc, Scope::Article),
+            None => out.push((inc, x)),
         }
     }
     out

@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 mod article;
+mod confidence;
 mod dates;
 mod discourse;
 mod error;
@@ -35,6 +36,7 @@ mod reading;
 mod segment;
 
 pub use article::{Article, Format, Intake};
+pub use confidence::{Features, Model, FEATURES};
 pub use dates::{find_dates, DateMention, DatePrecision};
 pub use error::{Error, Result};
 pub use extract::{Extraction, Extractor};

@@ -76,6 +76,9 @@ pub struct IncidentOut {
     pub count_qualifiers: CountQualifiers,
     pub evidence: Evidence,
     pub confidence: f32,
+    /// What the confidence model read (`marsad extract --features`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<std::collections::BTreeMap<&'static str, f32>>,
 }
 
 /// The qualifier of a count worth printing: how inexact a number is, or how
@@ -120,6 +123,7 @@ impl IncidentOut {
                 text: source.map(|s| s.evidence.clone()).unwrap_or_default(),
             },
             confidence: i.confidence,
+            features: None,
         }
     }
 }
@@ -139,5 +143,13 @@ impl ArticleOut {
                 .collect(),
             incidents: x.incidents.iter().map(IncidentOut::new).collect(),
         }
+    }
+
+    /// The same, with what the confidence model read of each incident.
+    pub fn with_features(mut self, x: &Extraction) -> Self {
+        for (out, f) in self.incidents.iter_mut().zip(&x.features) {
+            out.features = Some(f.named().collect());
+        }
+        self
     }
 }

@@ -6,6 +6,7 @@ use marsad_arabic::{peel, tokenize, Token, DIRECTIONS};
 use marsad_gazetteer::{Feature, Gazetteer, PlaceKind};
 use marsad_geoparse::Toponym;
 
+use crate::confidence::Cues;
 use crate::dates::{dates_in, DatePrecision};
 use crate::extract::Extractor;
 use crate::lexicon::Trigger;
@@ -69,6 +70,8 @@ pub(crate) struct Mention {
     /// The unit names attacks of several kinds («بقصف جوي ومدفعي»): its toll
     /// is a total that later units may break down.
     pub mixed: bool,
+    /// What the unit says around the event word, for the confidence model.
+    pub cues: Cues,
 }
 
 /// Event nouns that, with the article, point back to an event told before.
@@ -404,6 +407,108 @@ fn names_several_attack_kinds(triggers: &[(usize, Trigger, u8)]) -> bool {
     kinds.len() > 1
 }
 
+/// Words that report or attribute what follows («أفاد», «بحسب»).
+const REPORTING: &[&str] = &[
+    "قال",
+    "قالت",
+    "افاد",
+    "افادت",
+    "ذكر",
+    "ذكرت",
+    "اعلن",
+    "اعلنت",
+    "اكد",
+    "اكدت",
+    "اشار",
+    "اشارت",
+    "نقل",
+    "نقلت",
+    "رصد",
+    "وثق",
+    "بحسب",
+    "حسب",
+    "وفق",
+    "وفقا",
+    "مصادر",
+    "مصدر",
+    "ناشطون",
+    "مراسل",
+];
+
+/// Words that negate the next few («لم تسجل», «دون وقوع»).
+const NEGATIONS: &[&str] = &["لم", "لا", "لن", "ليس", "دون", "بدون", "عدم"];
+
+/// Words that make what follows possible or planned, not done.
+const MODALS: &[&str] = &[
+    "قد",
+    "سوف",
+    "يعتزم",
+    "تعتزم",
+    "ينوي",
+    "تنوي",
+    "يستعد",
+    "تستعد",
+    "محتمل",
+    "محتمله",
+    "يتوقع",
+    "متوقع",
+    "مرتقب",
+    "مرتقبه",
+    "يخطط",
+    "تخطط",
+];
+
+/// Time nouns that, after «خلال», make a period.
+const PERIODS: &[&str] = &[
+    "الشهر",
+    "شهر",
+    "الاسبوع",
+    "العام",
+    "عام",
+    "الاشهر",
+    "الايام",
+    "الاسابيع",
+    "الفتره",
+    "السنوات",
+    "الشهرين",
+    "العامين",
+];
+
+/// What the unit says around its event word at `anchor`.
+fn cues(toks: &[Token], words: &[&str], anchor: usize) -> Cues {
+    let bare = |w: &str| -> String {
+        w.strip_prefix('و')
+            .or_else(|| w.strip_prefix('ف'))
+            .filter(|r| r.chars().count() > 1)
+            .unwrap_or(w)
+            .to_string()
+    };
+    let before = &words[..anchor];
+    let anchor_stem = peel(&toks[anchor].text)
+        .into_iter()
+        .map(|p| p.stem)
+        .max_by_key(|s| s.chars().count())
+        .unwrap_or_default();
+    let stem = anchor_stem.strip_prefix("ال").unwrap_or(&anchor_stem);
+    Cues {
+        reported: before.iter().any(|w| REPORTING.contains(&bare(w).as_str())),
+        negated: before
+            .iter()
+            .rev()
+            .take(3)
+            .any(|w| NEGATIONS.contains(&bare(w).as_str())),
+        modal: before.iter().any(|w| MODALS.contains(&bare(w).as_str())),
+        plural: stem.ends_with("ات") && stem.chars().count() >= 5,
+        period: words.iter().enumerate().any(|(i, w)| {
+            let w = bare(w);
+            matches!(w.as_str(), "منذ" | "حصيله" | "اجمالي" | "مجموع")
+                || w == "خلال" && words.get(i + 1).is_some_and(|n| PERIODS.contains(n))
+        }),
+        at: anchor as f32 / words.len().saturating_sub(1).max(1) as f32,
+        words: words.len(),
+    }
+}
+
 /// Background: a lasting state or an opinion governs the clause that holds
 /// the event word at `anchor` («باتت تتخوف … من تكرار الغارات»), or the
 /// unit is a concession.
@@ -678,6 +783,7 @@ impl Extractor<'_> {
             continues,
             one_victim,
             mixed,
+            cues: cues(toks, words, anchor),
         })
     }
 
