@@ -949,7 +949,8 @@ impl Extractor<'_> {
         }
         let cands = drop_containers(gaz, toponyms, cands);
         let cands = pick_most_specific(gaz, toponyms, cands, &before);
-        let mut cands = one_per_place(toponyms, cands);
+        let cands = one_per_place(toponyms, cands);
+        let (mut cands, stretch) = one_stretch(toponyms, cands, &before, chars);
         let multi = ty.is_attack()
             || matches!(
                 ty,
@@ -960,7 +961,18 @@ impl Extractor<'_> {
         }
         cands
             .into_iter()
-            .map(|i| (i, geo_precision(gaz, &toponyms[i], before.get(i, 2))))
+            .map(|i| {
+                let precision = geo_precision(gaz, &toponyms[i], before.get(i, 2));
+                // Somewhere between two places: near the first.
+                (
+                    i,
+                    if Some(i) == stretch {
+                        precision.max(2)
+                    } else {
+                        precision
+                    },
+                )
+            })
             .collect()
     }
 
@@ -1468,6 +1480,67 @@ fn first_and_listed(
         }
     }
     keep
+}
+
+/// Places named in pairs with «بين» («بين قريتي الكرامة وبهيرة», «على الطريق
+/// الواصل بين مدينتي عامودا والدرباسية»), or as a road's ends («على طريق
+/// الميادين - البصيرة»), mark one stretch of ground, not an event at each:
+/// of every such pair only the first place of the first pair stays, where
+/// the event is told once (and is returned, to be given as its vicinity).
+/// Other places stay as they were.
+fn one_stretch(
+    toponyms: &[Toponym],
+    cands: Vec<usize>,
+    before: &WordsBefore,
+    chars: &[char],
+) -> (Vec<usize>, Option<usize>) {
+    let bare = |w: &str| -> String {
+        w.strip_prefix('و')
+            .filter(|r| r.chars().count() > 2)
+            .unwrap_or(w)
+            .to_string()
+    };
+    // «بين» (or a road) just before the place, or before the feature word
+    // that names it: the words that may join it to the next place.
+    let opens_pair = |i: usize| -> Option<&'static [&'static str]> {
+        let words = before.get(i, 2);
+        let at = |k: usize| words.get(k).map(|w| bare(w));
+        let named = |k: usize| {
+            k == 0
+                || words
+                    .first()
+                    .is_some_and(|w| marsad_gazetteer::feature_word(w).is_some())
+        };
+        (0..words.len()).find_map(|k| match at(k).as_deref() {
+            Some("بين") if named(k) => Some(&["و"][..]),
+            Some("طريق" | "الطريق" | "اوتوستراد") if k == 0 => {
+                Some(&["-", "–", "—", "و"][..])
+            }
+            _ => None,
+        })
+    };
+    // The next candidate, joined to the `k`th by one of `joins` alone.
+    let partner = |k: usize, joins: &[&str]| {
+        let (i, j) = (cands[k], *cands.get(k + 1)?);
+        let gap: String = chars[toponyms[i].end..toponyms[j].start].iter().collect();
+        let gap = gap.trim();
+        let and = gap.is_empty() && toponyms[j].surface.starts_with('و');
+        (and || joins.contains(&gap)).then_some(j)
+    };
+    let mut paired: Vec<usize> = Vec::new();
+    for (k, &i) in cands.iter().enumerate() {
+        if let Some(j) = opens_pair(i).and_then(|joins| partner(k, joins)) {
+            paired.extend([i, j]);
+        }
+    }
+    let Some(&first) = paired.first() else {
+        return (cands, None);
+    };
+    let kept = cands
+        .into_iter()
+        .filter(|i| *i == first || !paired.contains(i))
+        .collect();
+    (kept, Some(first))
 }
 
 /// ACLED geo precision of an event's place: 1 the place itself, 2 around
