@@ -156,8 +156,9 @@ fn is_aggregate(w: &[&str]) -> bool {
     })
 }
 
-/// «في ثلاث هجمات», «بثماني عمليات»: the unit sums up several events; its
-/// toll is a total that belongs to none of them.
+/// «في ثلاث هجمات», «بثماني عمليات», «16 هجوماً على قاعدة …»: the unit
+/// counts several events (a sum, or a row of a table of them); its toll is
+/// a total that belongs to none of them.
 fn counts_several_events(w: &[&str]) -> bool {
     w.iter().enumerate().skip(1).any(|(i, x)| {
         let x = x.strip_prefix(['ب', 'ف', 'و']).unwrap_or(x);
@@ -166,8 +167,15 @@ fn counts_several_events(w: &[&str]) -> bool {
             .strip_prefix(['ب', 'و'])
             .filter(|r| r.chars().count() > 1)
             .unwrap_or(n);
-        matches!(x, "هجمات" | "عمليات" | "تفجيرات" | "اعتداءات" | "اعتدا")
-            && (n == "عده" || crate::numbers::parse_number_word(n).is_some_and(|v| v >= 2))
+        let several = n == "عده"
+            || crate::numbers::parse_number_word(n).is_some_and(|v| v >= 2)
+            || n.parse::<u32>().is_ok_and(|v| v >= 2);
+        // The plurals, and the singulars a number from eleven on takes
+        // («16 هجوماً», «12 عملية»).
+        let events = matches!(x, "هجمات" | "عمليات" | "تفجيرات" | "اعتداءات" | "اعتدا")
+            || n.chars().all(|c| c.is_ascii_digit())
+                && matches!(x, "هجوما" | "هجوم" | "عمليه" | "تفجيرا" | "اعتداء");
+        events && several
     })
 }
 
@@ -530,6 +538,36 @@ fn is_background(toks: &[Token], words: &[&str], anchor: usize) -> bool {
     words[clause_start..anchor].iter().any(states)
         || clause_start == 0 && words.first().is_some_and(states)
         || in_concession(toks, words, anchor)
+        || recurring(words, anchor)
+}
+
+/// Adjectives that make an event noun a pattern, not one event: «عمليات
+/// اغتيال متكررة», «هجمات متواصلة», «غارات شبه يومية».
+const RECURRING: &[&str] = &[
+    "متكرره",
+    "المتكرره",
+    "متواصله",
+    "المتواصله",
+    "مستمره",
+    "المستمره",
+    "يوميه",
+    "اليوميه",
+    "متتاليه",
+    "المتتاليه",
+    "متزايده",
+    "المتزايده",
+    "متصاعده",
+    "المتصاعده",
+];
+
+/// The event word at `anchor` names a pattern of events: a recurrence
+/// adjective follows it within three words.
+fn recurring(words: &[&str], anchor: usize) -> bool {
+    words
+        .iter()
+        .skip(anchor + 1)
+        .take(3)
+        .any(|w| RECURRING.contains(w))
 }
 
 /// Whether the word at `anchor` lies in a concessive clause that opens
