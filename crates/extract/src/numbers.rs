@@ -468,14 +468,17 @@ enum Head {
 
 fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
     let w = strip_conj(w);
-    // «إصابة سائقه»: his driver, one person.
-    if let Some(stem) = ["ه", "ها"]
+    // «إصابة سائقه»: his driver, one person; «أطفالها»: her children.
+    if let Some(stem) = ["ه", "ها", "هم"]
         .iter()
         .find_map(|s| w.strip_suffix(s))
         .filter(|s| s.chars().count() >= 3)
     {
         if PEOPLE_MAP.contains_key(stem) {
             return Some(Head::Count(1));
+        }
+        if PEOPLE_PLURAL_SET.contains(stem) {
+            return Some(Head::Plural);
         }
     }
     let w = w
@@ -519,10 +522,14 @@ fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
 /// «مئة وخمسون». Returns the value and how many tokens it used.
 fn number_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
     let w = toks.get(i)?.text.as_str();
-    // «و13 مصاباً»: the conjunction sticks to digits.
+    // «و13 مصاباً», «وثلاثة ضباط»: the conjunction sticks to the number
+    // («واحد» is a number by itself).
     let w = w
         .strip_prefix('و')
-        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|r| {
+            r.starts_with(|c: char| c.is_ascii_digit())
+                || parse_number_word(w).is_none() && parse_number_word(r).is_some()
+        })
         .unwrap_or(w);
     let (digits, _) = split_digits(w);
     if !digits.is_empty() {
@@ -692,7 +699,10 @@ impl Parser<'_> {
                 if !glued_noun {
                     end += 1;
                 }
-            } else if matches!(noun, "اخرين" | "اخرون" | "اخري") {
+            } else if matches!(
+                noun,
+                "اخرين" | "اخرون" | "اخري" | "اخران" | "اخريان" | "اخرتان"
+            ) {
                 headed = true;
                 end += 1;
             }
@@ -752,6 +762,16 @@ impl Parser<'_> {
     /// noun of people that is a count or comes with its number.
     fn without_number(&self, j: usize) -> Option<Phrase> {
         let w = self.word(j);
+        // «وأصيب آخران»: two more.
+        if matches!(strip_conj(w), "اخران" | "اخريان") {
+            return Some(Phrase {
+                value: Some(2),
+                qualifier: Qualifier::Exact,
+                end: j + 1,
+                headed: true,
+                kind: None,
+            });
+        }
         // «وأصيب آخر»: one more.
         if matches!(strip_conj(w), "اخر" | "اخري") {
             return Some(Phrase {
@@ -1067,6 +1087,34 @@ mod tests {
             vec![(Killed, Some(25), AtLeast), (Injured, Some(5), Exact)]
         );
         assert!(counts("تعرض 25 موقعاً للقصف").is_empty());
+    }
+
+    #[test]
+    fn listed_victims_add_up() {
+        // A number word with its «و», after a singular people noun.
+        assert_eq!(
+            counts("قُتل مدني وثلاثة ضباط وعنصر من قوات النظام"),
+            vec![(Killed, Some(5), Exact)]
+        );
+        // «أحد أطفالها»: one of her children, with the possessive.
+        assert_eq!(
+            counts("أدى القصف إلى إصابة امرأة وأحد أطفالها بجروح"),
+            vec![(Injured, Some(2), Exact)]
+        );
+        // «آخران»: two more.
+        assert_eq!(
+            counts("قتل طفلان وأصيب اثنان آخران بانفجار لغم"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(2), Exact)]
+        );
+        assert_eq!(
+            counts("قتل عنصر وأصيب آخران"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(2), Exact)]
+        );
+        // «واحد» is a number, not «و» and a word.
+        assert_eq!(
+            counts("أسفر الهجوم عن مقتل واحد وعشرين عنصراً"),
+            vec![(Killed, Some(21), Exact)]
+        );
     }
 
     #[test]
