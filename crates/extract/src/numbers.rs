@@ -222,8 +222,14 @@ const CUE_WITH_PRONOUN: &[(&str, CountKind)] = &[
     ("اعتقالها", CountKind::Arrested),
 ];
 
-/// Verbs after a count phrase: «ستة أشخاص قتلوا».
+/// Verbs after a count phrase: «ستة أشخاص قتلوا»; and the life lost
+/// after it: «فقد طفل حياته», «خسر ثلاثة مدنيين حياتهم».
 const AFTER_VERBS: &[(&str, CountKind)] = &[
+    ("حياته", CountKind::Killed),
+    ("حياتها", CountKind::Killed),
+    ("حياتهم", CountKind::Killed),
+    ("حياتهما", CountKind::Killed),
+    ("حياتهن", CountKind::Killed),
     ("قتلوا", CountKind::Killed),
     ("قتلا", CountKind::Killed),
     ("قضوا", CountKind::Killed),
@@ -1109,6 +1115,15 @@ mod tests {
         assert_eq!(
             counts("قتل عنصر وأصيب آخران"),
             vec![(Killed, Some(1), Exact), (Injured, Some(2), Exact)]
+        );
+        // A life lost.
+        assert_eq!(
+            counts("فقد طفل حياته وأصيبت طفلة بانفجار لغم"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(1), Exact)]
+        );
+        assert_eq!(
+            counts("خسر ثلاثة مدنيين حياتهم بالقصف"),
+            vec![(Killed, Some(3), Exact)]
         );
         // «واحد» is a number, not «و» and a word.
         assert_eq!(
