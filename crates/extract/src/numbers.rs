@@ -527,21 +527,19 @@ fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
 /// Reads a number at token `i`: «4», «أربعة», «خمسة وعشرين», «أحد عشر»,
 /// «مئة وخمسون». Returns the value and how many tokens it used.
 fn number_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {
-    let w = toks.get(i)?.text.as_str();
+    let raw = toks.get(i)?.text.as_str();
     // «و13 مصاباً», «وثلاثة ضباط»: the conjunction sticks to the number
     // («واحد» is a number by itself).
-    let w = w
-        .strip_prefix('و')
-        .filter(|r| {
-            r.starts_with(|c: char| c.is_ascii_digit())
-                || parse_number_word(w).is_none() && parse_number_word(r).is_some()
-        })
-        .unwrap_or(w);
-    let (digits, _) = split_digits(w);
+    let after_and = raw.strip_prefix('و');
+    if let Some(r) = after_and.filter(|r| r.starts_with(|c: char| c.is_ascii_digit())) {
+        let (digits, _) = split_digits(r);
+        return Some((digits.parse().ok()?, 1));
+    }
+    let (digits, _) = split_digits(raw);
     if !digits.is_empty() {
         return Some((digits.parse().ok()?, 1));
     }
-    let v = parse_number_word(w)?;
+    let v = parse_number_word(raw).or_else(|| after_and.and_then(parse_number_word))?;
     let next = |k: usize| toks.get(i + k).filter(|t| !t.breaks && t.gap.is_empty());
     // «أحد عشر», «ثلاثة عشر», «اثنا عشر».
     if v < 10 {

@@ -503,32 +503,28 @@ const PERIODS: &[&str] = &[
 
 /// What the unit says around its event word at `anchor`.
 fn cues(toks: &[Token], words: &[&str], anchor: usize) -> Cues {
-    let bare = |w: &str| -> String {
+    fn bare(w: &str) -> &str {
         w.strip_prefix('و')
             .or_else(|| w.strip_prefix('ف'))
             .filter(|r| r.chars().count() > 1)
             .unwrap_or(w)
-            .to_string()
-    };
+    }
     let before = &words[..anchor];
-    let anchor_stem = peel(&toks[anchor].text)
-        .into_iter()
-        .map(|p| p.stem)
-        .max_by_key(|s| s.chars().count())
-        .unwrap_or_default();
-    let stem = anchor_stem.strip_prefix("ال").unwrap_or(&anchor_stem);
+    // The anchor word without its article: a plural event noun ends «ات».
+    let anchor_word = bare(&toks[anchor].text);
+    let stem = anchor_word.strip_prefix("ال").unwrap_or(anchor_word);
     Cues {
-        reported: before.iter().any(|w| REPORTING.contains(&bare(w).as_str())),
+        reported: before.iter().any(|w| REPORTING.contains(&bare(w))),
         negated: before
             .iter()
             .rev()
             .take(3)
-            .any(|w| NEGATIONS.contains(&bare(w).as_str())),
-        modal: before.iter().any(|w| MODALS.contains(&bare(w).as_str())),
+            .any(|w| NEGATIONS.contains(&bare(w))),
+        modal: before.iter().any(|w| MODALS.contains(&bare(w))),
         plural: stem.ends_with("ات") && stem.chars().count() >= 5,
         period: words.iter().enumerate().any(|(i, w)| {
             let w = bare(w);
-            matches!(w.as_str(), "منذ" | "حصيله" | "اجمالي" | "مجموع")
+            matches!(w, "منذ" | "حصيله" | "اجمالي" | "مجموع")
                 || w == "خلال" && words.get(i + 1).is_some_and(|n| PERIODS.contains(n))
         }),
         at: anchor as f32 / words.len().saturating_sub(1).max(1) as f32,
