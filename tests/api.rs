@@ -310,6 +310,7 @@ fn radius_over_http_matches_brute_force_on_100k_incidents() {
             counts: Default::default(),
             confidence: 0.8,
             source_count: 1,
+            reported: None,
             sources: vec![],
         })
         .collect();

@@ -72,6 +72,64 @@ fn ingesting_twice_changes_nothing() {
     assert_eq!(count_incidents(&db), n);
 }
 
+/// Three outlets tell one drone strike on a village: a local network
+/// without a date, an agency a day later as shelling with «مساء أمس السبت»,
+/// a monitor's roundup the next day as an air strike, undated again. A
+/// strike on the same village 16 days later, and one the same evening on a
+/// village 14 km away, are other events.
+#[test]
+fn three_outlets_telling_one_strike_differently_make_one_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let reports = [
+        ("local.json", "https://local-network.example/news/1", "2024-05-12",
+         "استهدفت طائرة مسيّرة مجهولة سيارة تقل عناصر من الميليشيات الإيرانية على أطراف بلدة الهري بريف البوكمال، ما أدى إلى مقتل عنصرين وإصابة ثالث، بحسب ما أفاد به مراسل الشبكة."),
+        ("agency.json", "https://agency.example/2024/05/12/strike", "2024-05-12",
+         "دير الزور - وكالات\nقُتل ثلاثة عناصر من ميليشيا لواء فاطميون مساء أمس السبت جراء قصف استهدف سيارتهم قرب بلدة الهري شرقي دير الزور، وفق ما ذكرت مصادر محلية."),
+        ("roundup.json", "https://monitor.example/roundup/0513", "2024-05-13",
+         "وفي ريف البوكمال، ارتفع إلى ثلاثة عدد قتلى الغارة الجوية التي استهدفت سيارة عسكرية في بلدة الهري، فيما لم تُعرف هوية الطائرة المنفذة."),
+        ("later.json", "https://local-network.example/news/2", "2024-05-28",
+         "شنت طائرة مسيّرة غارة فجر اليوم الثلاثاء على موقع للميليشيات الإيرانية في بلدة الهري بريف البوكمال، دون ورود معلومات عن خسائر بشرية."),
+        ("nearby.json", "https://agency.example/2024/05/12/sousa", "2024-05-12",
+         "أفادت مصادر محلية بأن طائرة مسيرة قصفت مساء أمس السبت مقرا للحرس الثوري الإيراني في بلدة السوسة بريف البوكمال، ما أسفر عن إصابة عنصرين."),
+    ];
+    let mut paths = Vec::new();
+    for (file, url, published, text) in reports {
+        let path = dir.path().join(file);
+        let body = serde_json::json!({"url": url, "published": published, "text": text});
+        std::fs::write(&path, body.to_string()).unwrap();
+        paths.push(path);
+    }
+    let args: Vec<&str> = paths.iter().map(|p| p.to_str().unwrap()).collect();
+    let (lines, summary) = ingest(&db, &args);
+    assert!(
+        summary.contains("incidents: 3 new, 2 merged"),
+        "{summary}\n{lines:?}"
+    );
+    let store = marsad_store::Store::open(&db).unwrap();
+    let all = store.all_incidents().unwrap();
+    assert_eq!(all.len(), 3, "{all:?}");
+    let strike = all.iter().find(|i| i.source_count == 3).unwrap();
+    let strike = store.incident(&strike.id).unwrap().unwrap();
+    assert_eq!(strike.place.as_ref().unwrap().name_ar, "الهري");
+    assert_eq!(
+        strike.date.unwrap().to_string(),
+        "2024-05-11",
+        "the agency's date"
+    );
+    assert_eq!(strike.counts.killed, Some(3), "the larger toll");
+    let urls: Vec<_> = strike
+        .sources
+        .iter()
+        .filter_map(|s| s.url.as_deref())
+        .collect();
+    assert_eq!(urls.len(), 3, "{urls:?}");
+    assert!(all
+        .iter()
+        .filter(|i| i.id != strike.id)
+        .all(|i| i.source_count == 1));
+}
+
 #[test]
 fn the_same_strike_in_two_articles_is_one_incident_with_two_sources() {
     let dir = tempfile::tempdir().unwrap();

@@ -371,6 +371,7 @@ impl Extractor<'_> {
                 // Weighed once the article is read (see `crate::confidence`).
                 confidence: 0.5,
                 source_count: 1,
+                reported: None,
                 sources: Vec::new(),
             },
             place,

@@ -88,6 +88,7 @@ impl<'g> Extractor<'g> {
         incident.place = f
             .place
             .map(|p| place_facts(self.gazetteer(), p, f.unlisted.as_ref()));
+        incident.reported = article.published;
         incident.sources = vec![Source {
             article_id: article.id(),
             url: article.url.clone(),

@@ -918,9 +918,13 @@ impl Extractor<'_> {
                 for (w, r) in entries {
                     let fits =
                         (1..w.len()).all(|j| toks.get(i + j).is_some_and(|n| n.text == w[j]));
+                    let cleared = r.class == Trigger::Event(EventType::IedExplosion)
+                        && !stem.contains("فجر")
+                        && cleared_explosive(toks, i);
                     // One vote per word and class, however many readings match.
                     if fits
                         && !negated
+                        && !cleared
                         && !hits
                             .iter()
                             .any(|h: &(usize, Trigger, u8)| h.0 == i && h.1 == r.class)
@@ -1231,6 +1235,29 @@ fn in_causal_phrase(toks: &[Token], at: usize) -> bool {
                 | "دعت"
         )
     })
+}
+
+/// Whether the explosive device named at token `i` is being cleared, not
+/// set off: «إزالة العبوات الناسفة», «تفكيك لغم», «نزع الألغام» within the
+/// three words before it, in the same clause.
+fn cleared_explosive(toks: &[Token], i: usize) -> bool {
+    (1..=3)
+        .take_while(|&k| k <= i && !toks[i - k + 1].gap.contains([',', ';', '.']))
+        .any(|k| {
+            peel(&toks[i - k].text).iter().any(|p| {
+                matches!(
+                    p.stem.as_str(),
+                    "ازاله"
+                        | "لازاله"
+                        | "نزع"
+                        | "ابطال"
+                        | "تفكيك"
+                        | "فكك"
+                        | "فككت"
+                        | "تمشيط"
+                )
+            })
+        })
 }
 
 /// The family the strong triggers vote for, with its total weight and the

@@ -226,6 +226,17 @@ impl EventType {
         }
     }
 
+    /// Whether another outlet may tell an event of this type as one of
+    /// `other`: outlets disagree on what struck from afar («قصف» is said of
+    /// aircraft, drones and batteries alike), and a report whose type was
+    /// not read (`Other`) may be of any type. A strike and a clash, or a
+    /// raid and an assassination, stay apart.
+    pub fn same_kind(self, other: EventType) -> bool {
+        use EventType::*;
+        let from_afar = |t| matches!(t, Airstrike | DroneStrike | Shelling);
+        self == other || self == Other || other == Other || (from_afar(self) && from_afar(other))
+    }
+
     /// Violent events (for the map's styling and the ACLED fatalities column).
     pub fn is_attack(self) -> bool {
         use EventType::*;

@@ -60,6 +60,10 @@ pub struct Incident {
     pub confidence: f32,
     /// How many articles report it.
     pub source_count: u32,
+    /// When it was first reported (the earliest publication date of its
+    /// reports): an undated incident had happened by then. Kept by the
+    /// store to match undated reports across articles; not in the JSON.
+    pub reported: Option<NaiveDate>,
     /// The reports (all of them when one incident is fetched from the
     /// store; the one report when freshly extracted; none in listings).
     pub sources: Vec<Source>,
@@ -98,29 +102,36 @@ pub fn same_place_box(lat: f64) -> (f64, f64) {
     (dlat, dlon)
 }
 
-/// Whether `a` and `b` report the same incident: the same type at the same
+/// How many days before it was first reported an undated incident may
+/// have happened: news tells of the same day or the day before, seldom
+/// later. Two undated reports then meet when published up to three days
+/// apart, and events on one town four days apart stay two.
+pub const REPORT_LAG_DAYS: i64 = 2;
+
+/// Whether `a` and `b` report the same incident: kindred types (see
+/// [`EventType::same_kind`]; within one article the same type) at the same
 /// place, on compatible dates. Within one [`Scope::Article`] the place is
 /// the same gazetteer id and the dates are equal or one is missing; across
-/// [`Scope::Articles`] the points may also lie within [`SAME_PLACE_KM`], and
-/// both dates must be known and lie within a day (a week or a month when
-/// either report is that imprecise).
+/// [`Scope::Articles`] the points may also lie within [`SAME_PLACE_KM`].
+/// Two dated reports must lie within a day (a week or a month when either
+/// is that imprecise); an undated one matches the days before it was first
+/// reported ([`Incident::when`]), so outlets that give no date still meet,
+/// while two strikes on one village weeks apart stay two.
 pub fn same_incident(a: &Incident, b: &Incident, scope: Scope) -> bool {
-    if a.event_type != b.event_type {
-        return false;
-    }
     let (Some(pa), Some(pb)) = (&a.place, &b.place) else {
         return false;
     };
     match scope {
         Scope::Article => {
-            pa.id == pb.id && (a.date == b.date || a.date.is_none() || b.date.is_none())
+            a.event_type == b.event_type
+                && pa.id == pb.id
+                && (a.date == b.date || a.date.is_none() || b.date.is_none())
         }
         Scope::Articles => {
-            let near = || {
-                Haversine.distance(Point::new(pa.lon, pa.lat), Point::new(pb.lon, pb.lat)) / 1000.0
-                    <= SAME_PLACE_KM
-            };
-            if pa.id != pb.id && !near() {
+            if !a.event_type.same_kind(b.event_type) {
+                return false;
+            }
+            if pa.id != pb.id && km_between(pa, pb) > SAME_PLACE_KM {
                 return false;
             }
             match (a.date, b.date) {
@@ -131,17 +142,64 @@ pub fn same_incident(a: &Incident, b: &Incident, scope: Scope) -> bool {
                         .max(b.date_precision.tolerance_days());
                     (x - y).num_days().abs() <= tol
                 }
-                _ => false,
+                _ => match (a.when(), b.when()) {
+                    (Some((a0, a1)), Some((b0, b1))) => a0 <= b1 && b0 <= a1,
+                    _ => false,
+                },
             }
         }
     }
 }
 
+/// How far apart two reports that [`same_incident`] accepts lie: when a
+/// report matches several stored incidents it joins the nearest, of its
+/// own type first, then nearest in time, then in space.
+pub fn report_distance(a: &Incident, b: &Incident) -> (bool, i64, f64) {
+    let centre = |i: &Incident| i.when().map(|(s, e)| s + (e - s) / 2);
+    let days = match (centre(a), centre(b)) {
+        (Some(x), Some(y)) => (x - y).num_days().abs(),
+        _ => i64::MAX,
+    };
+    let km = match (&a.place, &b.place) {
+        (Some(pa), Some(pb)) => km_between(pa, pb),
+        _ => f64::INFINITY,
+    };
+    (a.event_type != b.event_type, days, km)
+}
+
+fn km_between(a: &Place, b: &Place) -> f64 {
+    Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
+}
+
 impl Incident {
+    /// The days it may have happened on, first to last: its date give or
+    /// take its precision's tolerance, or, undated, the
+    /// [`REPORT_LAG_DAYS`] before it was first reported (and the day
+    /// after, for time zones); `None` when neither is known.
+    pub fn when(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let days = chrono::Days::new;
+        match (self.date, self.reported) {
+            (Some(d), _) => {
+                let tol = days(self.date_precision.tolerance_days().unsigned_abs());
+                Some((
+                    d.checked_sub_days(tol).unwrap_or(NaiveDate::MIN),
+                    d.checked_add_days(tol).unwrap_or(NaiveDate::MAX),
+                ))
+            }
+            (None, Some(r)) => Some((
+                r.checked_sub_days(days(REPORT_LAG_DAYS.unsigned_abs()))
+                    .unwrap_or(NaiveDate::MIN),
+                r.checked_add_days(days(1)).unwrap_or(NaiveDate::MAX),
+            )),
+            (None, None) => None,
+        }
+    }
+
     /// Folds another report of this incident into it. Both scopes unite
     /// actors, targets and named people. Within one [`Scope::Article`] the
     /// lead figure stays and a missing date is filled; across
-    /// [`Scope::Articles`] the larger toll and the more precise date win,
+    /// [`Scope::Articles`] the larger toll and the more precise date win, a
+    /// type read replaces `other`, the earlier report date stays,
     /// confidence grows with corroboration and the report is counted.
     pub fn absorb(&mut self, other: &Incident, scope: Scope) {
         self.add_parties(&other.actors, &other.targets, &other.people);
@@ -158,6 +216,13 @@ impl Incident {
                 if other.date_precision < self.date_precision {
                     self.take_date(other);
                 }
+                if self.event_type == EventType::Other {
+                    self.event_type = other.event_type;
+                }
+                self.reported = match (self.reported, other.reported) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
                 self.confidence = (1.0 - (1.0 - self.confidence) * (1.0 - other.confidence) * 0.8)
                     .min(0.99)
                     .max(self.confidence.max(other.confidence));
@@ -345,6 +410,7 @@ impl<'de> Deserialize<'de> for Incident {
             counts: Counts::from_parts(w.killed, w.injured, w.arrested, &w.count_qualifiers),
             confidence: w.confidence as f32,
             source_count: w.source_count,
+            reported: None,
             sources: w.sources,
         })
     }
@@ -384,8 +450,14 @@ mod tests {
             counts: Counts::default(),
             confidence: 0.6,
             source_count: 1,
+            reported: None,
             sources: Vec::new(),
         }
+    }
+
+    fn reported(mut i: Incident, day: &str) -> Incident {
+        i.reported = Some(day.parse().unwrap());
+        i
     }
 
     const DAY: DatePrecision = DatePrecision::Day;
@@ -425,6 +497,96 @@ mod tests {
                 report(Airstrike, bukamal(), None, DatePrecision::Unknown),
                 report(Airstrike, bukamal(), Some("2024-03-05"), DAY),
                 Scope::Articles,
+                false,
+            ),
+            (
+                "an undated report and a dated one of the day before it was published",
+                reported(
+                    report(Airstrike, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-06",
+                ),
+                report(Airstrike, bukamal_seat(), Some("2024-03-05"), DAY),
+                Scope::Articles,
+                true,
+            ),
+            (
+                "an undated report published two weeks after a dated one",
+                reported(
+                    report(Airstrike, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-19",
+                ),
+                report(Airstrike, bukamal(), Some("2024-03-05"), DAY),
+                Scope::Articles,
+                false,
+            ),
+            (
+                "two undated reports published the same day",
+                reported(
+                    report(Shelling, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-06",
+                ),
+                reported(
+                    report(Shelling, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-06",
+                ),
+                Scope::Articles,
+                true,
+            ),
+            (
+                "two undated reports published ten days apart",
+                reported(
+                    report(Shelling, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-06",
+                ),
+                reported(
+                    report(Shelling, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-16",
+                ),
+                Scope::Articles,
+                false,
+            ),
+            (
+                "two undated reports of one town published four days apart",
+                reported(
+                    report(Shelling, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-06",
+                ),
+                reported(
+                    report(Shelling, bukamal(), None, DatePrecision::Unknown),
+                    "2024-03-10",
+                ),
+                Scope::Articles,
+                false,
+            ),
+            (
+                "an undated report at a village a few km away",
+                reported(
+                    report(Airstrike, hari(), None, DatePrecision::Unknown),
+                    "2024-03-06",
+                ),
+                report(Airstrike, bukamal(), Some("2024-03-05"), DAY),
+                Scope::Articles,
+                false,
+            ),
+            (
+                "one outlet's air strike is another's shelling",
+                report(Airstrike, bukamal(), Some("2024-03-05"), DAY),
+                report(Shelling, bukamal(), Some("2024-03-05"), DAY),
+                Scope::Articles,
+                true,
+            ),
+            (
+                "a report whose type was not read",
+                report(Other, bukamal(), Some("2024-03-05"), DAY),
+                report(RaidArrest, bukamal(), Some("2024-03-05"), DAY),
+                Scope::Articles,
+                true,
+            ),
+            (
+                "within one article, a strike and shelling stay two",
+                report(Airstrike, bukamal(), Some("2024-03-05"), DAY),
+                report(Shelling, bukamal(), Some("2024-03-05"), DAY),
+                Scope::Article,
                 false,
             ),
             (
@@ -519,6 +681,16 @@ mod tests {
         assert_eq!(lead.date.unwrap().to_string(), "2024-03-01");
         assert_eq!(lead.source_count, 1);
         assert!((lead.confidence - 0.6).abs() < 1e-6);
+
+        // A type read replaces one that was not; the first report's day stays.
+        let mut unread = reported(
+            report(EventType::Other, at(), None, DatePrecision::Unknown),
+            "2024-03-07",
+        );
+        unread.absorb(&reported(second.clone(), "2024-03-06"), Scope::Articles);
+        assert_eq!(unread.event_type, EventType::Airstrike);
+        assert_eq!(unread.reported.unwrap().to_string(), "2024-03-06");
+        assert_eq!(unread.date.unwrap().to_string(), "2024-03-05");
 
         // A target is never also an actor.
         let mut as_actor = second.clone();

@@ -34,7 +34,10 @@ pub use counts::{CountKind, Counts, Qualifier};
 pub use dates::{parse_date, parse_day, DatePrecision};
 pub use error::{Error, Result};
 pub use event::EventType;
-pub use incident::{same_incident, same_place_box, Incident, Scope, Source, SAME_PLACE_KM};
+pub use incident::{
+    report_distance, same_incident, same_place_box, Incident, Scope, Source, REPORT_LAG_DAYS,
+    SAME_PLACE_KM,
+};
 pub use place::{GeoPrecision, Place};
 pub use point::IncidentPoint;
 pub use query::{in_range, json_number, BBox, DateRange, IncidentQuery, LatLon, RadiusKm, Sort};

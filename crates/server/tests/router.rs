@@ -229,6 +229,7 @@ fn incidents(a: &Article, told: Vec<Told>) -> Vec<Incident> {
                 counts: t.counts,
                 confidence: 0.8,
                 source_count: 1,
+                reported: None,
                 sources: vec![Source {
                     article_id: a.id(),
                     url: a.url.clone(),
@@ -1061,6 +1062,7 @@ fn many(n: usize) -> (tempfile::TempDir, Router) {
             counts: Counts::default(),
             confidence: 0.8,
             source_count: 1,
+            reported: None,
             sources: vec![],
         })
         .collect();

@@ -406,6 +406,7 @@ fn article(n: usize, published: Option<NaiveDate>, told: &[Told]) -> (Article, V
                 },
                 confidence: t.confidence,
                 source_count: 1,
+                reported: None,
                 sources: vec![Source {
                     article_id: article.id(),
                     url: article.url.clone(),

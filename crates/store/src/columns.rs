@@ -4,14 +4,15 @@ use chrono::NaiveDate;
 use std::sync::Arc;
 
 use marsad_model::{
-    Counts, DatePrecision, EventType, GeoPrecision, Incident, IncidentPoint, Place,
+    report_distance, same_incident, Counts, DatePrecision, EventType, GeoPrecision, Incident,
+    IncidentPoint, Place, Scope,
 };
 
 use crate::{Error, Result};
 
 /// The incident columns, in the order [`Columns`] reads them.
 pub(crate) const INCIDENT_COLUMNS: &str = "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
-     geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, source_count";
+     geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, source_count, reported";
 
 /// The columns of an index point, in the order [`PointColumns`] reads
 /// them, then the change number.
@@ -92,6 +93,7 @@ pub(crate) struct Columns {
     pub count_qualifiers: String,
     pub confidence: f32,
     pub source_count: u32,
+    pub reported: Option<NaiveDate>,
 }
 
 impl Columns {
@@ -131,9 +133,50 @@ impl Columns {
             ),
             confidence: self.confidence,
             source_count: self.source_count,
+            reported: self.reported,
             sources: Vec::new(),
         })
     }
+}
+
+/// The stored incident a new report tells again, among `candidates` near
+/// it in space and time: of those [`same_incident`] accepts across
+/// articles, the nearest ([`report_distance`]). Incidents this article
+/// already wrote (`own`) are never candidates: within one article the
+/// extractor has decided which reports are one incident.
+pub(crate) fn nearest_report(
+    inc: &Incident,
+    candidates: impl IntoIterator<Item = Result<Incident>>,
+    own: &std::collections::HashSet<String>,
+) -> Result<Option<Incident>> {
+    let mut best: Option<((bool, i64, f64), Incident)> = None;
+    for c in candidates {
+        let c = c?;
+        if own.contains(&c.id) || !same_incident(&c, inc, Scope::Articles) {
+            continue;
+        }
+        let d = report_distance(&c, inc);
+        let nearer = best.as_ref().is_none_or(|(b, _)| {
+            (d.0, d.1)
+                .cmp(&(b.0, b.1))
+                .then(d.2.total_cmp(&b.2))
+                .is_lt()
+        });
+        if nearer {
+            best = Some((d, c));
+        }
+    }
+    Ok(best.map(|(_, c)| c))
+}
+
+/// The types a report of `t` may be stored as by another outlet
+/// ([`EventType::same_kind`]), as the merge lookup filters them.
+pub(crate) fn kindred_types(t: EventType) -> Vec<&'static str> {
+    EventType::ALL
+        .iter()
+        .filter(|k| t.same_kind(**k))
+        .map(|k| k.as_str())
+        .collect()
 }
 
 /// A JSON column's text.

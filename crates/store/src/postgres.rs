@@ -5,12 +5,14 @@
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use marsad_model::{same_incident, Article, Format, Incident, IncidentPoint, Scope, Source};
+use marsad_model::{Article, Format, Incident, IncidentPoint, Scope, Source};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Transaction};
 
-use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
+use crate::columns::{
+    kindred_types, nearest_report, to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS,
+};
 use crate::feeds::{parse_time, time, ArticleSummary, FeedState, SeenPage, FEED_COLUMNS};
 use crate::store::attach_sources;
 use crate::{Error, IngestReport, Result, StoredArticle};
@@ -91,6 +93,15 @@ const MIGRATIONS: &[&str] = &[
         (((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int), date);",
     // 5: following feeds, as on SQLite.
     crate::feeds::feeds_tables!("BIGINT"),
+    // 6: when each incident was first reported, and the merge lookup's
+    // index at the date, else at that day, as on SQLite (migration 6).
+    "ALTER TABLE incidents ADD COLUMN reported date;
+    UPDATE incidents SET reported = (
+        SELECT MIN(a.published) FROM incident_sources s JOIN articles a ON a.id = s.article_id
+        WHERE s.incident_id = incidents.id);
+    DROP INDEX incidents_cell_date;
+    CREATE INDEX incidents_cell_when ON incidents
+        (((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int), COALESCE(date, reported));",
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).
@@ -199,7 +210,7 @@ impl Postgres {
         let mut last = since;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            last = last.max(row.try_get::<_, i64>(22)?);
+            last = last.max(row.try_get::<_, i64>(23)?);
             out.push(incident_row(row)?);
         }
         Ok((out, last))
@@ -589,8 +600,10 @@ fn ingest(client: &mut Client, article: &Article, incidents: &[Incident]) -> Res
         return Ok(report);
     }
     report.new_article = true;
+    // What this article wrote: a later report of it never merges into it.
+    let mut own = std::collections::HashSet::new();
     for inc in incidents {
-        let id = match reported_before(&mut tx, inc)? {
+        let id = match reported_before(&mut tx, inc, &own)? {
             Some(mut known) => {
                 known.absorb(inc, Scope::Articles);
                 update_incident(&mut tx, &known)?;
@@ -603,6 +616,7 @@ fn ingest(client: &mut Client, article: &Article, incidents: &[Incident]) -> Res
                 inc.id.clone()
             }
         };
+        own.insert(id.clone());
         if let Some(s) = inc.sources.first() {
             tx.execute(
                 "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) \
@@ -737,6 +751,7 @@ fn incident_row(row: &Row) -> Result<Incident> {
         count_qualifiers: row.try_get(19)?,
         confidence: row.try_get(20)?,
         source_count: u32::try_from(row.try_get::<_, i64>(21)?).unwrap_or(u32::MAX),
+        reported: row.try_get::<_, Option<NaiveDate>>(22)?,
     }
     .into_incident()
 }
@@ -756,36 +771,41 @@ fn insert_article(tx: &mut Transaction<'_>, a: &Article, id: &str) -> Result<boo
 }
 
 /// The stored incident this report tells again, if any: among incidents of
-/// its type within a few kilometres (the cell index) and a month, the first
-/// that [`same_incident`] accepts; else one with the same id.
-fn reported_before(tx: &mut Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
-    if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
+/// a kindred type within a few kilometres (the cell index) and a month of
+/// when it happened, the nearest that [`same_incident`](marsad_model::same_incident) accepts and this
+/// article did not write (`own`); else one with the same id.
+fn reported_before(
+    tx: &mut Transaction<'_>,
+    inc: &Incident,
+    own: &std::collections::HashSet<String>,
+) -> Result<Option<Incident>> {
+    if let (Some((lat, lon)), Some((first, last))) = (inc.lat_lon(), inc.when()) {
         let month = chrono::Duration::days(NEAR_DAYS);
+        let (from, to) = (first - month, last + month);
+        let types = kindred_types(inc.event_type);
         let (dlat, dlon) = marsad_model::same_place_box(lat);
-        // The cells around it through the (cell, date) index; the exact
+        // The cells around it through the (cell, day) index; the exact
         // distance is `same_incident`'s to judge, as on SQLite.
         let rows = match cells_around(lat, lon, dlat, dlon) {
             Some(cells) => tx.query(
                 &format!(
                     "SELECT {INCIDENT_COLUMNS} FROM incidents \
                      WHERE ((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int) = ANY($4) \
-                     AND type = $1 AND date BETWEEN $2 AND $3 ORDER BY date, id"
+                     AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 ORDER BY date, id"
                 ),
-                &[&inc.event_type.as_str(), &(date - month), &(date + month), &cells],
+                &[&types, &from, &to, &cells],
             )?,
             None => tx.query(
                 &format!(
                     "SELECT {INCIDENT_COLUMNS} FROM incidents \
-                     WHERE lat BETWEEN $4 AND $5 AND type = $1 AND date BETWEEN $2 AND $3 ORDER BY date, id"
+                     WHERE lat BETWEEN $4 AND $5 AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 \
+                     ORDER BY date, id"
                 ),
-                &[&inc.event_type.as_str(), &(date - month), &(date + month), &(lat - dlat), &(lat + dlat)],
+                &[&types, &from, &to, &(lat - dlat), &(lat + dlat)],
             )?,
         };
-        for row in &rows {
-            let r = incident_row(row)?;
-            if same_incident(&r, inc, Scope::Articles) {
-                return Ok(Some(r));
-            }
+        if let Some(r) = nearest_report(inc, rows.iter().map(incident_row), own)? {
+            return Ok(Some(r));
         }
     }
     let rows = tx.query(
@@ -800,7 +820,7 @@ fn update_incident(tx: &mut Transaction<'_>, e: &Incident) -> Result<()> {
     tx.execute(
         "UPDATE incidents SET date = $2, date_precision = $3, date_text = $4, actors = $5, targets = $6, people = $7, \
          killed = $8, injured = $9, arrested = $10, count_qualifiers = $11, confidence = $12, source_count = $13, \
-         updated_at = now(), change_seq = nextval('incident_changes') WHERE id = $1",
+         type = $14, reported = $15, updated_at = now(), change_seq = nextval('incident_changes') WHERE id = $1",
         &[
             &e.id,
             &e.date,
@@ -815,6 +835,8 @@ fn update_incident(tx: &mut Transaction<'_>, e: &Incident) -> Result<()> {
             &to_json(&e.counts.qualifiers(), "count_qualifiers")?,
             &e.confidence,
             &i64::from(e.source_count),
+            &e.event_type.as_str(),
+            &e.reported,
         ],
     )?;
     Ok(())
@@ -826,7 +848,7 @@ fn insert_incident(tx: &mut Transaction<'_>, inc: &Incident) -> Result<()> {
     tx.execute(
         &format!(
             "INSERT INTO incidents ({INCIDENT_COLUMNS}, geog) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, ST_SetSRID(ST_MakePoint($12, $11), 4326)::geography)"
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, ST_SetSRID(ST_MakePoint($12, $11), 4326)::geography)"
         ),
         &[
             &inc.id,
@@ -851,6 +873,7 @@ fn insert_incident(tx: &mut Transaction<'_>, inc: &Incident) -> Result<()> {
             &to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
             &inc.confidence,
             &i64::from(inc.source_count.max(1)),
+            &inc.reported,
         ],
     )?;
     Ok(())

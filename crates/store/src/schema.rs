@@ -129,6 +129,38 @@ const MIGRATIONS: &[&str] = &[
     // 5: following feeds: each feed's state, and every page taken from
     // one, by address, canonical address and content hash.
     crate::feeds::feeds_tables!("INTEGER"),
+    // 6: when each incident was first reported (its earliest article's
+    // publication date), and the R*Tree's time axis at the date, else at
+    // that day: an undated report is then found by the reports of other
+    // outlets about the same days.
+    "ALTER TABLE incidents ADD COLUMN reported TEXT;
+    UPDATE incidents SET reported = (
+        SELECT MIN(a.published) FROM incident_sources s JOIN articles a ON a.id = s.article_id
+        WHERE s.incident_id = incidents.id);
+    DROP TRIGGER incidents_where_when_insert;
+    DROP TRIGGER incidents_where_when_update;
+    DELETE FROM incidents_where_when;
+    INSERT INTO incidents_where_when
+        SELECT rowid, lat, lat, lon, lon,
+            (julianday(COALESCE(date, reported)) - 2451545.0) / 620.0,
+            (julianday(COALESCE(date, reported)) - 2451545.0) / 620.0
+        FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL AND COALESCE(date, reported) IS NOT NULL;
+    CREATE TRIGGER incidents_where_when_insert AFTER INSERT ON incidents
+        WHEN NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND COALESCE(NEW.date, NEW.reported) IS NOT NULL
+    BEGIN
+        INSERT INTO incidents_where_when VALUES (NEW.rowid, NEW.lat, NEW.lat, NEW.lon, NEW.lon,
+            (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0,
+            (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0);
+    END;
+    CREATE TRIGGER incidents_where_when_update AFTER UPDATE OF lat, lon, date, reported ON incidents
+    BEGIN
+        DELETE FROM incidents_where_when WHERE incident_rowid = OLD.rowid;
+        INSERT INTO incidents_where_when
+            SELECT NEW.rowid, NEW.lat, NEW.lat, NEW.lon, NEW.lon,
+                (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0,
+                (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0
+            WHERE NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND COALESCE(NEW.date, NEW.reported) IS NOT NULL;
+    END;",
 ];
 
 /// Days per unit of the R*Tree's time axis (migration 4).

@@ -3,10 +3,12 @@
 
 use std::path::Path;
 
-use marsad_model::{same_incident, Article, Format, Incident, IncidentPoint, Scope, Source};
+use marsad_model::{Article, Format, Incident, IncidentPoint, Scope, Source};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use crate::columns::{to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS};
+use crate::columns::{
+    kindred_types, nearest_report, to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS,
+};
 use crate::feeds::{parse_time, time, ArticleSummary, FeedState, SeenPage, FEED_COLUMNS};
 use crate::store::attach_sources;
 use crate::{schema, Error, IngestReport, Result, StoredArticle};
@@ -82,6 +84,7 @@ fn incident_row(row: &Row<'_>) -> rusqlite::Result<Incident> {
         count_qualifiers: row.get(19)?,
         confidence: row.get(20)?,
         source_count: row.get(21)?,
+        reported: date_col(row, 22)?,
     }
     .into_incident()
     .map_err(|e| {
@@ -176,7 +179,7 @@ impl Sqlite {
 
     /// Stores an article and the incidents extracted from it in one
     /// transaction. An article already stored changes nothing. An incident
-    /// an earlier article already reported ([`same_incident`] across
+    /// an earlier article already reported ([`same_incident`](marsad_model::same_incident) across
     /// articles) absorbs the new report and gains a source instead of a
     /// duplicate. Each incident's first source is this article's evidence.
     pub(crate) fn ingest(
@@ -202,8 +205,10 @@ impl Sqlite {
         }
         report.new_article = true;
         let ts = now();
+        // What this article wrote: a later report of it never merges into it.
+        let mut own = std::collections::HashSet::new();
         for inc in incidents {
-            let id = match reported_before(&tx, inc)? {
+            let id = match reported_before(&tx, inc, &own)? {
                 Some(mut known) => {
                     known.absorb(inc, Scope::Articles);
                     update_incident(&tx, &known, &ts)?;
@@ -216,6 +221,7 @@ impl Sqlite {
                     inc.id.clone()
                 }
             };
+            own.insert(id.clone());
             if let Some(s) = inc.sources.first() {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO incident_sources (incident_id, article_id, start, end, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -335,7 +341,7 @@ impl Sqlite {
             "SELECT {INCIDENT_COLUMNS}, change_seq FROM incidents WHERE change_seq > ?1 ORDER BY change_seq"
         ))?;
         let mut last = since;
-        let rows = stmt.query_map([since], |r| Ok((incident_row(r)?, r.get::<_, i64>(22)?)))?;
+        let rows = stmt.query_map([since], |r| Ok((incident_row(r)?, r.get::<_, i64>(23)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (inc, seq) = row?;
@@ -642,37 +648,40 @@ fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
 const NEAR_DAYS: f64 = 31.0;
 
 /// The stored incident this report tells again, if any: among incidents of
-/// its type near it and within a month (found through the R*Tree, so the
-/// cost does not grow with the store), the first that [`same_incident`]
-/// accepts; else one with the same id. `CROSS JOIN` keeps the R*Tree the
+/// a kindred type near it and within a month of when it happened (found
+/// through the R*Tree, so the cost does not grow with the store), the
+/// nearest that [`same_incident`](marsad_model::same_incident) accepts and this article did not write
+/// (`own`); else one with the same id. `CROSS JOIN` keeps the R*Tree the
 /// outer loop: SQLite would otherwise scan every incident of the type.
-fn reported_before(tx: &Transaction<'_>, inc: &Incident) -> Result<Option<Incident>> {
-    if let (Some((lat, lon)), Some(date)) = (inc.lat_lon(), inc.date) {
+fn reported_before(
+    tx: &Transaction<'_>,
+    inc: &Incident,
+    own: &std::collections::HashSet<String>,
+) -> Result<Option<Incident>> {
+    if let (Some((lat, lon)), Some((first, last))) = (inc.lat_lon(), inc.when()) {
         let (dlat, dlon) = marsad_model::same_place_box(lat);
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT {INCIDENT_COLUMNS} FROM incidents_where_when w CROSS JOIN incidents ON incidents.rowid = w.incident_rowid \
              WHERE w.max_lat >= ?2 AND w.min_lat <= ?3 AND w.max_lon >= ?4 AND w.min_lon <= ?5 \
-             AND w.max_when >= (julianday(?6) - 2451545.0 - ?7) / ?8 AND w.min_when <= (julianday(?6) - 2451545.0 + ?7) / ?8 \
-             AND incidents.type = ?1 ORDER BY incidents.date, incidents.rowid"
+             AND w.max_when >= (julianday(?6) - 2451545.0 - ?8) / ?9 AND w.min_when <= (julianday(?7) - 2451545.0 + ?8) / ?9 \
+             AND incidents.type IN (SELECT value FROM json_each(?1)) ORDER BY incidents.date, incidents.rowid"
         ))?;
         let rows = stmt.query_map(
             params![
-                inc.event_type.as_str(),
+                to_json(&kindred_types(inc.event_type), "type")?,
                 lat - dlat,
                 lat + dlat,
                 lon - dlon,
                 lon + dlon,
-                date.to_string(),
+                first.to_string(),
+                last.to_string(),
                 NEAR_DAYS,
                 schema::DAYS_PER_WHEN
             ],
             incident_row,
         )?;
-        for r in rows {
-            let r = r?;
-            if same_incident(&r, inc, Scope::Articles) {
-                return Ok(Some(r));
-            }
+        if let Some(r) = nearest_report(inc, rows.map(|r| r.map_err(Error::from)), own)? {
+            return Ok(Some(r));
         }
     }
     let mut stmt = tx.prepare_cached(&format!(
@@ -686,7 +695,7 @@ fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
     tx.prepare_cached(
         "UPDATE incidents SET date = ?2, date_precision = ?3, date_text = ?4, actors = ?5, targets = ?6, people = ?7, \
          killed = ?8, injured = ?9, arrested = ?10, count_qualifiers = ?11, confidence = ?12, source_count = ?13, \
-         updated_at = ?14, change_seq = (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents) WHERE id = ?1",
+         updated_at = ?14, type = ?15, reported = ?16, change_seq = (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents) WHERE id = ?1",
     )?
     .execute(params![
             e.id,
@@ -702,7 +711,9 @@ fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
             to_json(&e.counts.qualifiers(), "count_qualifiers")?,
             e.confidence,
             e.source_count,
-            ts
+            ts,
+            e.event_type.as_str(),
+            e.reported.map(|d| d.to_string())
         ],
     )?;
     Ok(())
@@ -712,7 +723,7 @@ fn update_incident(tx: &Transaction<'_>, e: &Incident, ts: &str) -> Result<()> {
 fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()> {
     let p = inc.place.as_ref();
     tx.prepare_cached(
-        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?23, \
+        &format!("INSERT INTO incidents ({INCIDENT_COLUMNS}, created_at, updated_at, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24, \
          (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM incidents))"),
     )?
     .execute(params![
@@ -738,6 +749,7 @@ fn insert_incident(tx: &Transaction<'_>, inc: &Incident, ts: &str) -> Result<()>
             to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
             inc.confidence,
             inc.source_count.max(1),
+            inc.reported.map(|d| d.to_string()),
             ts
         ],
     )?;
@@ -774,6 +786,7 @@ mod tests {
             counts: Counts::default(),
             confidence: 0.6,
             source_count: 1,
+            reported: None,
             sources: vec![],
         }
     }
@@ -832,15 +845,23 @@ mod tests {
             [],
         )
         .unwrap();
-        assert!(
-            reported_before(&tx, &strike("x", "2024-03-05", 34.45, 40.92))
-                .unwrap()
-                .is_none()
-        );
+        assert!(reported_before(
+            &tx,
+            &strike("x", "2024-03-05", 34.45, 40.92),
+            &Default::default()
+        )
+        .unwrap()
+        .is_none());
         moved.id = "y".into();
         moved.date = Some("2024-06-01".parse().unwrap());
         moved.place.as_mut().unwrap().lat = 35.0;
-        assert_eq!(reported_before(&tx, &moved).unwrap().unwrap().id, "a");
+        assert_eq!(
+            reported_before(&tx, &moved, &Default::default())
+                .unwrap()
+                .unwrap()
+                .id,
+            "a"
+        );
     }
 
     #[test]
@@ -858,7 +879,44 @@ mod tests {
         .unwrap();
         schema::migrate(&mut conn).unwrap();
         let tx = conn.transaction().unwrap();
-        let found = reported_before(&tx, &strike("b", "2024-03-05", 34.45, 40.92)).unwrap();
+        let found = reported_before(
+            &tx,
+            &strike("b", "2024-03-05", 34.45, 40.92),
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(found.unwrap().id, "a");
+    }
+
+    #[test]
+    fn upgrading_a_version_5_store_finds_its_undated_incidents_by_their_report_day() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate_to(&mut conn, 5).unwrap();
+        // An undated incident and its article, as version 5 wrote them.
+        conn.execute_batch(
+            "INSERT INTO articles (id, published, ingested_at, text) VALUES ('art', '2024-03-06', 't', 'x');
+             INSERT INTO incidents (id, type, date_precision, place_id, lat, lon, geo_precision, actors, \
+             targets, people, count_qualifiers, confidence, created_at, updated_at) \
+             VALUES ('a', 'airstrike', 'unknown', 'test:34.45,40.92', 34.45, 40.92, 1, '[]', '[]', '[]', \
+             '{}', 0.6, 't', 't');
+             INSERT INTO incident_sources VALUES ('a', 'art', 0, 1, 'x');",
+        )
+        .unwrap();
+        schema::migrate(&mut conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        let mut undated = strike("b", "2024-03-05", 34.45, 40.92);
+        undated.date = None;
+        undated.date_precision = marsad_model::DatePrecision::Unknown;
+        undated.reported = "2024-03-07".parse().ok();
+        let found = reported_before(&tx, &undated, &Default::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, "a");
+        assert_eq!(found.reported.unwrap().to_string(), "2024-03-06");
+        // Dated a week later, it is another strike.
+        let later = strike("c", "2024-03-14", 34.45, 40.92);
+        assert!(reported_before(&tx, &later, &Default::default())
+            .unwrap()
+            .is_none());
     }
 }

@@ -69,6 +69,7 @@ fn strike(id: &str, date: &str, lat: f64, lon: f64, killed: u32) -> Incident {
         },
         confidence: 0.6,
         source_count: 1,
+        reported: None,
         sources: vec![Source {
             article_id: String::new(),
             url: None,
@@ -392,5 +393,75 @@ fn both_backends_remember_feeds_and_pages_alike() {
         );
         assert_eq!(latest[1].incidents, 0, "{name}");
         assert_eq!(store.latest_articles(1).unwrap().len(), 1, "{name}");
+    }
+}
+
+/// A report as an outlet gives it: of type `ty`, dated or not, published on
+/// `published`.
+fn told(id: &str, ty: EventType, date: Option<&str>, published: &str) -> Incident {
+    let mut i = strike(id, "2024-03-05", 34.45, 40.92, 1);
+    i.event_type = ty;
+    i.date = date.map(|d| d.parse().unwrap());
+    if i.date.is_none() {
+        i.date_precision = DatePrecision::Unknown;
+        i.date_text = None;
+    }
+    i.reported = published.parse().ok();
+    i
+}
+
+#[test]
+fn outlets_that_give_no_date_or_another_type_meet_on_both_backends() {
+    use EventType::*;
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        let mut at = |n: usize, published: &str, incs: &[Incident]| {
+            let mut a = article(&format!("report {n}"), &format!("https://o{n}.example/"));
+            a.published = published.parse().ok();
+            store.ingest(&a, incs).unwrap()
+        };
+        // The first outlet gives no date and could not read the type.
+        let first = at(1, "2024-03-06", &[told("a", Other, None, "2024-03-06")]);
+        assert_eq!(first.incidents_new, ["a"], "{name}");
+        // The second dates it the day before and calls it shelling.
+        let second = at(
+            2,
+            "2024-03-06",
+            &[told("b", Shelling, Some("2024-03-05"), "2024-03-06")],
+        );
+        assert_eq!(second.incidents_merged, ["a"], "{name}");
+        // The third calls it an air strike and gives no date either.
+        let third = at(3, "2024-03-07", &[told("c", Airstrike, None, "2024-03-07")]);
+        assert_eq!(third.incidents_merged, ["a"], "{name}");
+        // A raid on the town that week, and an undated strike reported a
+        // fortnight later, are other events.
+        let later = at(
+            4,
+            "2024-03-20",
+            &[
+                told("d", RaidArrest, Some("2024-03-05"), "2024-03-20"),
+                told("e", Airstrike, None, "2024-03-20"),
+            ],
+        );
+        assert_eq!(later.incidents_new, ["d", "e"], "{name}");
+        // Two strikes one article tells apart stay apart, though either
+        // alone would have met the other.
+        let own = at(
+            5,
+            "2024-03-21",
+            &[
+                told("f", Airstrike, None, "2024-03-21"),
+                told("g", Shelling, None, "2024-03-21"),
+            ],
+        );
+        assert_eq!(own.incidents_merged, ["e"], "{name}");
+        assert_eq!(own.incidents_new, ["g"], "{name}");
+
+        let a = store.incident("a").unwrap().unwrap();
+        assert_eq!(a.source_count, 3, "{name}");
+        assert_eq!(a.event_type, Shelling, "{name}: the first type read");
+        assert_eq!(a.date.unwrap().to_string(), "2024-03-05", "{name}");
+        assert_eq!(a.reported.unwrap().to_string(), "2024-03-06", "{name}");
+        assert_eq!(store.count_incidents().unwrap(), 4, "{name}");
     }
 }

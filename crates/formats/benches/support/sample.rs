@@ -68,6 +68,7 @@ pub fn incident(i: usize) -> Incident {
         },
         confidence: 0.8 + (i % 10) as f32 / 100.0,
         source_count: 1 + (i % 3) as u32,
+        reported: None,
         sources: vec![],
     }
 }

@@ -56,6 +56,7 @@ pub fn incident(prefix: &str, i: usize, rng: &mut Uniform) -> Incident {
         counts: Counts::default(),
         confidence: 0.7,
         source_count: 1,
+        reported: None,
         sources: vec![],
     }
 }
