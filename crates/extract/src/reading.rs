@@ -918,9 +918,14 @@ impl Extractor<'_> {
                 for (w, r) in entries {
                     let fits =
                         (1..w.len()).all(|j| toks.get(i + j).is_some_and(|n| n.text == w[j]));
-                    let cleared = r.class == Trigger::Event(EventType::IedExplosion)
-                        && !stem.contains("فجر")
-                        && cleared_explosive(toks, i);
+                    let cleared = match r.class {
+                        Trigger::Event(EventType::IedExplosion) => {
+                            !stem.contains("فجر") && cleared_explosive(toks, i)
+                        }
+                        Trigger::Event(EventType::DeploymentReinforcement) => struck(toks, i),
+                        Trigger::Event(EventType::VisitMeeting) => forces_meeting(toks, i),
+                        _ => false,
+                    };
                     // One vote per word and class, however many readings match.
                     if fits
                         && !negated
@@ -1234,6 +1239,36 @@ fn in_causal_phrase(toks: &[Token], at: usize) -> bool {
                 | "دعا"
                 | "دعت"
         )
+    })
+}
+
+/// Whether the convoy or patrol named at token `i` is what was struck,
+/// not a deployment: «دمر رتلاً», «استهدفت الغارة قافلة» (the verb within
+/// the two words before it, in the same clause).
+fn struck(toks: &[Token], i: usize) -> bool {
+    (1..=2)
+        .take_while(|&k| k <= i && !toks[i - k + 1].gap.contains([',', ';', '.']))
+        .any(|k| {
+            peel(&toks[i - k].text).iter().any(|p| {
+                let w = p.stem.as_str();
+                w.starts_with("دمر")
+                    || w.starts_with("تدمير")
+                    || w.starts_with("استهدف")
+                    || w.starts_with("قصف")
+                    || w.starts_with("ضرب")
+            })
+        })
+}
+
+/// Whether the meeting word at token `i` is forces joining forces («التقت
+/// القوات المهاجمة بالقوات المرابطة»): a link-up in battle, not a visit.
+fn forces_meeting(toks: &[Token], i: usize) -> bool {
+    (1..=2).any(|k| {
+        toks.get(i + k).is_some_and(|t| {
+            peel(&t.text)
+                .iter()
+                .any(|p| matches!(p.stem.as_str(), "القوات" | "قوات" | "الوحدات" | "وحدات"))
+        })
     })
 }
 

@@ -502,6 +502,14 @@ impl Geoparser<'_> {
         } else {
             0.0
         });
+        // «كسرت» is a verb, not «ك» + Sirte: a word more common as written
+        // than the name inside it is a word of its own.
+        if single
+            && (c.prep || c.conj)
+            && self.lex.commonness(&toks[c.words.0].text) > self.lex.commonness(&k)
+        {
+            return None;
+        }
         let cue = self.locative_cue(toks, &c, prev_end, next_start);
         let letters = bare.chars().count();
         if single && (TIME_WORDS.contains(&k.as_str()) || TIME_WORDS.contains(&bare.as_str())) {

@@ -139,6 +139,9 @@ const INGEST_LOCK: i64 = 0x6d61_7273_6164_0002;
 /// Days either side searched: the widest date tolerance (a month).
 const NEAR_DAYS: i64 = 31;
 
+/// Days either side that hold every candidate not dated only to the month.
+const WEEK_DAYS: i64 = 7;
+
 /// A connection to a PostgreSQL database.
 pub(crate) struct Postgres {
     url: String,
@@ -782,6 +785,10 @@ fn reported_before(
     if let (Some((lat, lon)), Some((first, last))) = (inc.lat_lon(), inc.when()) {
         let month = chrono::Duration::days(NEAR_DAYS);
         let (from, to) = (first - month, last + month);
+        // Only an incident dated to the month can match from further than a
+        // week away: the others are not read.
+        let week = chrono::Duration::days(WEEK_DAYS);
+        let (near_from, near_to) = (first - week, last + week);
         let types = kindred_types(inc.event_type);
         let (dlat, dlon) = marsad_model::same_place_box(lat);
         // The cells around it through the (cell, day) index; the exact
@@ -791,17 +798,18 @@ fn reported_before(
                 &format!(
                     "SELECT {INCIDENT_COLUMNS} FROM incidents \
                      WHERE ((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int) = ANY($4) \
-                     AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 ORDER BY date, id"
+                     AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 \
+                     AND (date_precision = 'month' OR COALESCE(date, reported) BETWEEN $5 AND $6) ORDER BY date, id"
                 ),
-                &[&types, &from, &to, &cells],
+                &[&types, &from, &to, &cells, &near_from, &near_to],
             )?,
             None => tx.query(
                 &format!(
                     "SELECT {INCIDENT_COLUMNS} FROM incidents \
                      WHERE lat BETWEEN $4 AND $5 AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 \
-                     ORDER BY date, id"
+                     AND (date_precision = 'month' OR COALESCE(date, reported) BETWEEN $6 AND $7) ORDER BY date, id"
                 ),
-                &[&types, &from, &to, &(lat - dlat), &(lat + dlat)],
+                &[&types, &from, &to, &(lat - dlat), &(lat + dlat), &near_from, &near_to],
             )?,
         };
         if let Some(r) = nearest_report(inc, rows.iter().map(incident_row), own)? {

@@ -647,6 +647,10 @@ fn insert_article(tx: &Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
 /// Days either side searched: the widest date tolerance (a month).
 const NEAR_DAYS: f64 = 31.0;
 
+/// Days either side that hold every candidate not dated only to the month
+/// (the next widest tolerance, a week): the rest are not read.
+const WEEK_DAYS: f64 = 7.0;
+
 /// The stored incident this report tells again, if any: among incidents of
 /// a kindred type near it and within a month of when it happened (found
 /// through the R*Tree, so the cost does not grow with the store), the
@@ -664,7 +668,10 @@ fn reported_before(
             "SELECT {INCIDENT_COLUMNS} FROM incidents_where_when w CROSS JOIN incidents ON incidents.rowid = w.incident_rowid \
              WHERE w.max_lat >= ?2 AND w.min_lat <= ?3 AND w.max_lon >= ?4 AND w.min_lon <= ?5 \
              AND w.max_when >= (julianday(?6) - 2451545.0 - ?8) / ?9 AND w.min_when <= (julianday(?7) - 2451545.0 + ?8) / ?9 \
-             AND incidents.type IN (SELECT value FROM json_each(?1)) ORDER BY incidents.date, incidents.rowid"
+             AND incidents.type IN (SELECT value FROM json_each(?1)) \
+             AND (incidents.date_precision = 'month' OR julianday(COALESCE(incidents.date, incidents.reported)) \
+                  BETWEEN julianday(?6) - ?10 AND julianday(?7) + ?10) \
+             ORDER BY incidents.date, incidents.rowid"
         ))?;
         let rows = stmt.query_map(
             params![
@@ -676,7 +683,8 @@ fn reported_before(
                 first.to_string(),
                 last.to_string(),
                 NEAR_DAYS,
-                schema::DAYS_PER_WHEN
+                schema::DAYS_PER_WHEN,
+                WEEK_DAYS
             ],
             incident_row,
         )?;
