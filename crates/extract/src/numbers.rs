@@ -797,7 +797,20 @@ impl Parser<'_> {
         }
         match people_head(w, || self.original(j))? {
             Head::Count(n) => {
-                let (q, end) = self.qualifier_after(j + 1, Qualifier::Exact);
+                // «شخصين اثنين», «طفل واحد»: the number repeats the noun's
+                // own count; it is no count of the next kind.
+                let repeated = number_at(self.toks, j + 1)
+                    .filter(|&(v, _)| {
+                        let w = self.toks[j + 1].text.as_str();
+                        // «وأحد أطفالها» adds one more: the «و» joins (the
+                        // hamza, lost in the normalised «واحد», tells it).
+                        let joins = w.starts_with('و')
+                            && (parse_number_word(w).is_none()
+                                || self.original(j + 1).starts_with("وأ"));
+                        v == n && self.joined(j + 1) && !joins
+                    })
+                    .map_or(0, |(_, len)| len);
+                let (q, end) = self.qualifier_after(j + 1 + repeated, Qualifier::Exact);
                 Some(Phrase {
                     value: Some(n),
                     qualifier: q,
@@ -1208,6 +1221,14 @@ mod tests {
         assert_eq!(
             counts("استشهد طفلان وأصيب 6 مواطنين"),
             vec![(Killed, Some(2), Exact), (Injured, Some(6), Exact)]
+        );
+        assert_eq!(
+            counts("تسبب القصف بمقتل شخصين اثنين وإصابة 3 آخرين بجراح"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(3), Exact)]
+        );
+        assert_eq!(
+            counts("أسفر الانفجار عن مقتل طفل واحد وإصابة أربعة"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(4), Exact)]
         );
         assert_eq!(
             counts("مقتل مدنيين اثنين وجرح آخرين"),
