@@ -924,6 +924,7 @@ impl Extractor<'_> {
                         }
                         Trigger::Event(EventType::DeploymentReinforcement) => struck(toks, i),
                         Trigger::Event(EventType::VisitMeeting) => forces_meeting(toks, i),
+                        Trigger::Event(EventType::ArmedClash) => people_freed(toks, i),
                         _ => false,
                     };
                     // One vote per word and class, however many readings match.
@@ -1257,6 +1258,35 @@ fn struck(toks: &[Token], i: usize) -> bool {
                     || w.starts_with("قصف")
                     || w.starts_with("ضرب")
             })
+        })
+}
+
+/// Whether «تحرير» at token `i` frees people, not ground: «تحرير أربعة من
+/// مقاتليها», «تحرير المختطفين» is a rescue, not a battle for a place.
+fn people_freed(toks: &[Token], i: usize) -> bool {
+    const CAPTIVES: [&str; 12] = [
+        "رهاين",
+        "الرهاين",
+        "مختطفين",
+        "المختطفين",
+        "اسري",
+        "الاسري",
+        "معتقلين",
+        "المعتقلين",
+        "محتجزين",
+        "المحتجزين",
+        "مقاتليها",
+        "عناصرها",
+    ];
+    let freeing = peel(&toks[i].text)
+        .iter()
+        .any(|p| matches!(p.stem.as_str(), "تحرير" | "حرر" | "حررت" | "حرروا"));
+    freeing
+        && toks.get(i + 1).is_some_and(|t| {
+            let w = t.text.as_str();
+            w.starts_with(|c: char| c.is_ascii_digit())
+                || crate::numbers::parse_number_word(w).is_some()
+                || CAPTIVES.contains(&w)
         })
 }
 
