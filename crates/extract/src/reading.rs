@@ -1247,18 +1247,11 @@ fn in_causal_phrase(toks: &[Token], at: usize) -> bool {
 /// not a deployment: «دمر رتلاً», «استهدفت الغارة قافلة» (the verb within
 /// the two words before it, in the same clause).
 fn struck(toks: &[Token], i: usize) -> bool {
-    (1..=2)
-        .take_while(|&k| k <= i && !toks[i - k + 1].gap.contains([',', ';', '.']))
-        .any(|k| {
-            peel(&toks[i - k].text).iter().any(|p| {
-                let w = p.stem.as_str();
-                w.starts_with("دمر")
-                    || w.starts_with("تدمير")
-                    || w.starts_with("استهدف")
-                    || w.starts_with("قصف")
-                    || w.starts_with("ضرب")
-            })
-        })
+    stem_before(toks, i, 2, |w| {
+        ["دمر", "تدمير", "استهدف", "قصف", "ضرب"]
+            .iter()
+            .any(|v| w.starts_with(v))
+    })
 }
 
 /// Whether «تحرير» at token `i` frees people, not ground: «تحرير أربعة من
@@ -1306,23 +1299,20 @@ fn forces_meeting(toks: &[Token], i: usize) -> bool {
 /// set off: «إزالة العبوات الناسفة», «تفكيك لغم», «نزع الألغام» within the
 /// three words before it, in the same clause.
 fn cleared_explosive(toks: &[Token], i: usize) -> bool {
-    (1..=3)
+    stem_before(toks, i, 3, |w| {
+        matches!(
+            w,
+            "ازاله" | "لازاله" | "نزع" | "ابطال" | "تفكيك" | "فكك" | "فككت" | "تمشيط"
+        )
+    })
+}
+
+/// Whether a reading of one of the `n` words before token `i`, in the same
+/// clause, is a stem `is`.
+fn stem_before(toks: &[Token], i: usize, n: usize, is: impl Fn(&str) -> bool) -> bool {
+    (1..=n)
         .take_while(|&k| k <= i && !toks[i - k + 1].gap.contains([',', ';', '.']))
-        .any(|k| {
-            peel(&toks[i - k].text).iter().any(|p| {
-                matches!(
-                    p.stem.as_str(),
-                    "ازاله"
-                        | "لازاله"
-                        | "نزع"
-                        | "ابطال"
-                        | "تفكيك"
-                        | "فكك"
-                        | "فككت"
-                        | "تمشيط"
-                )
-            })
-        })
+        .any(|k| peel(&toks[i - k].text).iter().any(|p| is(&p.stem)))
 }
 
 /// The family the strong triggers vote for, with its total weight and the
