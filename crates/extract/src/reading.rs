@@ -819,7 +819,7 @@ impl Extractor<'_> {
             .map(|&(a, b)| (a + s.start, b + s.start))
             .collect();
         let trigger_at = toks[anchor].start + s.start;
-        let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans);
+        let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans)?;
         let people = self.people(toks);
         let one_victim = event_type == EventType::AssassinationKilling
             && peel(&toks[anchor].text)
@@ -965,7 +965,8 @@ impl Extractor<'_> {
     /// Where: the specific places of the sentence, not containers of other
     /// places, not origins («قادمة من العراق»). Attacks, raids and
     /// evacuations report one incident per place; other events the first
-    /// place after the trigger and places listed with it.
+    /// place after the trigger and places listed with it. None when the
+    /// unit tells a tally rather than an event.
     fn locations(
         &self,
         toponyms: &[Toponym],
@@ -974,7 +975,7 @@ impl Extractor<'_> {
         ty: EventType,
         chars: &[char],
         actor_spans: &[(usize, usize)],
-    ) -> Vec<(usize, u8)> {
+    ) -> Option<Vec<(usize, u8)>> {
         let gaz = self.gazetteer();
         // Places inside an actor's name («قوات دمشق») are not where anything happened.
         let inside: Vec<usize> = unit_toponyms(toponyms, s.start, s.end)
@@ -1002,13 +1003,19 @@ impl Extractor<'_> {
                 s,
                 chars,
             ) {
-                return vec![p];
+                return Some(vec![p]);
             }
             // Shells fired from a town on targets the text does not name:
             // the town is all the text says of where.
             if matches!(ty, EventType::Shelling | EventType::DroneStrike) {
                 cands = inside;
             }
+        }
+        let named = cands.len();
+        let cands = drop_wide_lists(gaz, toponyms, cands, chars);
+        if named > 0 && cands.is_empty() {
+            // Told only across governorates: a tally, not an event.
+            return None;
         }
         let cands = drop_containers(gaz, toponyms, cands);
         let cands = pick_most_specific(gaz, toponyms, cands, &before);
@@ -1022,7 +1029,7 @@ impl Extractor<'_> {
         if !multi && cands.len() > 1 {
             cands = first_and_listed(toponyms, &cands, trigger_at, chars);
         }
-        cands
+        let located = cands
             .into_iter()
             .map(|i| {
                 let precision = geo_precision(gaz, &toponyms[i], before.get(i, 2));
@@ -1036,7 +1043,8 @@ impl Extractor<'_> {
                     },
                 )
             })
-            .collect()
+            .collect();
+        Some(located)
     }
 
     /// Actors and targets of the sentence, and the spans (code points into
@@ -1593,28 +1601,64 @@ fn first_and_listed(
         .position(|&i| toponyms[i].start >= trigger_at)
         .unwrap_or(0);
     let mut keep = vec![cands[first]];
-    for w in cands[first + 1..].windows(1) {
-        let i = w[0];
+    for &i in &cands[first + 1..] {
         let prev = *keep.last().unwrap_or(&i);
-        let between: String = chars[toponyms[prev].end..toponyms[i].start]
-            .iter()
-            .collect();
-        // «في البوكمال والقورية», «مدينة الميادين وبلدة صبيخان».
-        let gap = between.trim();
-        let feature_between = gap
-            .strip_prefix('و')
-            .map(|r| marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim())).is_some())
-            .unwrap_or(false);
-        let listed = gap.is_empty() && toponyms[i].surface.starts_with('و')
-            || matches!(gap, "و" | "،" | "," | "، و" | "،و")
-            || feature_between;
-        if listed {
+        if listed_after(toponyms, prev, i, chars) {
             keep.push(i);
         } else {
             break;
         }
     }
     keep
+}
+
+/// Place mention `i` is listed after `prev`: «في البوكمال والقورية»,
+/// «مدينة الميادين وبلدة صبيخان», «حلب/حماة».
+fn listed_after(toponyms: &[Toponym], prev: usize, i: usize, chars: &[char]) -> bool {
+    if toponyms[prev].end > toponyms[i].start {
+        return false;
+    }
+    let between: String = chars[toponyms[prev].end..toponyms[i].start]
+        .iter()
+        .collect();
+    let gap = between.trim();
+    let feature_between = gap
+        .strip_prefix('و')
+        .map(|r| marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim())).is_some())
+        .unwrap_or(false);
+    gap.is_empty() && toponyms[i].surface.starts_with('و')
+        || matches!(gap, "و" | "،" | "," | "، و" | "،و" | "/")
+        || feature_between
+}
+
+/// A list of places in three governorates or more («في ريف دير الزور وريف
+/// الحسكة ومدينة الرقة») is the extent of a tally or a campaign, not where
+/// one event happened: its places are dropped, and places named apart stay.
+fn drop_wide_lists(
+    gaz: &Gazetteer,
+    toponyms: &[Toponym],
+    cands: Vec<usize>,
+    chars: &[char],
+) -> Vec<usize> {
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for &i in &cands {
+        match runs.last_mut() {
+            Some(run) if listed_after(toponyms, run[run.len() - 1], i, chars) => run.push(i),
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs.into_iter()
+        .filter(|run| {
+            let mut governorates: Vec<&str> = run
+                .iter()
+                .filter_map(|&i| gaz.place(toponyms[i].place).admin1.as_deref())
+                .collect();
+            governorates.sort_unstable();
+            governorates.dedup();
+            governorates.len() < 3
+        })
+        .flatten()
+        .collect()
 }
 
 /// Places named in pairs with «بين» («بين قريتي الكرامة وبهيرة», «على الطريق
