@@ -128,7 +128,7 @@ impl Extractor<'_> {
                 last = told;
             }
         }
-        drafts.into_iter().map(|d| d.incident).collect()
+        drop_summaries(self.gazetteer(), drafts)
     }
 
     /// A unit that only states a toll («وقال مصدر إن ستة أشخاص قتلوا») adds
@@ -497,6 +497,53 @@ fn city_for_governorate(gaz: &Gazetteer, city: PlaceIdx, site: PlaceIdx) -> bool
                 let g = gaz.place(r.place);
                 g.kind == PlaceKind::Governorate && g.admin1 == c.admin1
             })
+}
+
+/// «حملة مداهمات واسعة في دير الزور» then the raid at each village: the
+/// summary over a wide area (a governorate, a region, a district, or a
+/// city named like its governorate and not called a city) is not an event
+/// of its own when the article tells the same kind of event at places
+/// inside that area. A summary with a toll stays (the toll may be all the
+/// article gives), and so does one at a country: what a country-wide lead
+/// sums up is too loose to be the details.
+fn drop_summaries(gaz: &Gazetteer, drafts: Vec<Draft>) -> Vec<Finding> {
+    let area = |d: &Draft| -> Option<PlaceIdx> {
+        let p = d.incident.place.filter(|_| d.incident.unlisted.is_none())?;
+        let place = gaz.place(p);
+        let named_like_governorate = || {
+            gaz.lookup_key(&marsad_arabic::key(&place.name_ar))
+                .iter()
+                .any(|r| {
+                    let g = gaz.place(r.place);
+                    g.kind == PlaceKind::Governorate && g.admin1 == place.admin1
+                })
+        };
+        let wide = kind_rank(place.kind) > 0 && place.kind != PlaceKind::Country
+            || d.bare && place.kind.is_settlement() && named_like_governorate();
+        wide.then_some(p)
+    };
+    let summary = |k: usize| {
+        let s = &drafts[k].incident;
+        let Some(area) = area(&drafts[k]) else {
+            return false;
+        };
+        s.counts == Counts::default()
+            && drafts.iter().enumerate().any(|(j, d)| {
+                let d = &d.incident;
+                j != k
+                    && family(d.event_type) == family(s.event_type)
+                    && (d.date.is_none() || s.date.is_none() || d.date == s.date)
+                    && d.place.is_some_and(|p| {
+                        contains(gaz, area, p) || city_for_governorate(gaz, area, p)
+                    })
+            })
+    };
+    let keep: Vec<bool> = (0..drafts.len()).map(|k| !summary(k)).collect();
+    drafts
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(d, k)| k.then_some(d.incident))
+        .collect()
 }
 
 /// A later, more specific place inside the one first given replaces it;
