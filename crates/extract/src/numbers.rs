@@ -524,6 +524,12 @@ fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
     None
 }
 
+/// Whether `w` names one or two people («شخص», «شاباً», «مدنيين» as a
+/// written dual), not a group.
+pub(crate) fn names_a_person(w: &str) -> bool {
+    matches!(people_head(w, String::new), Some(Head::Count(_)))
+}
+
 /// Reads a number at token `i`: «4», «أربعة», «خمسة وعشرين», «أحد عشر»,
 /// «مئة وخمسون». Returns the value and how many tokens it used.
 fn number_at(toks: &[Token], i: usize) -> Option<(u32, usize)> {

@@ -940,6 +940,11 @@ impl Extractor<'_> {
                 }
             }
         }
+        for i in (0..toks.len()).filter(|&i| fired_on_a_person(toks, i)) {
+            if !hits.iter().any(|h| h.0 == i) {
+                hits.push((i, Trigger::Event(EventType::AssassinationKilling), 2));
+            }
+        }
         hits
     }
 
@@ -1260,6 +1265,36 @@ fn struck(toks: &[Token], i: usize) -> bool {
             .iter()
             .any(|v| w.starts_with(v))
     })
+}
+
+/// Whether token `i` opens fire on one or two people («أطلق مسلحون مجهولون
+/// النار على شاب», «أطلقا النار على شخص»): a targeted shooting, not a
+/// clash, whether it killed or not. Fire on a patrol, a checkpoint or
+/// fighters is an attack and stays one.
+fn fired_on_a_person(toks: &[Token], i: usize) -> bool {
+    let fires = peel(&toks[i].text).iter().any(|p| {
+        matches!(
+            p.stem.as_str(),
+            "اطلق" | "اطلقوا" | "اطلقا" | "اطلقت" | "يطلق" | "اطلاق"
+        )
+    });
+    if !fires {
+        return false;
+    }
+    // «النار» within the next six words (the shooters may come between),
+    // then «على» and the person.
+    let Some(fire) = (1..=6).find(|&k| {
+        toks.get(i + k)
+            .is_some_and(|t| t.text == "النار" || t.text == "نار")
+    }) else {
+        return false;
+    };
+    let on = i + fire + 1;
+    toks.get(on)
+        .is_some_and(|t| t.text == "علي" && !t.gap.contains([',', '.']))
+        && toks
+            .get(on + 1)
+            .is_some_and(|t| crate::numbers::names_a_person(&t.text))
 }
 
 /// Whether «تحرير» at token `i` frees people, not ground: «تحرير أربعة من
