@@ -800,7 +800,10 @@ impl Extractor<'_> {
             .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
             .map(|(t, _)| t);
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
-        let (event_type, anchor) = self.event_type(toks, &triggers, recent, air_force)?;
+        let typed = self.event_type(toks, &triggers, recent, air_force);
+        let killing = typed.is_none() && a_killing_told(words, reading, carry);
+        let (event_type, anchor) =
+            typed.or(killing.then_some((EventType::AssassinationKilling, 0)))?;
         let mixed = names_several_attack_kinds(&triggers);
         let background = is_background(toks, words, anchor);
         let dated = reading.stated.is_some() && !reading.since;
@@ -820,6 +823,9 @@ impl Extractor<'_> {
             .collect();
         let trigger_at = toks[anchor].start + s.start;
         let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans)?;
+        if killing && places.is_empty() {
+            return None;
+        }
         let people = self.people(toks);
         let one_victim = event_type == EventType::AssassinationKilling
             && peel(&toks[anchor].text)
@@ -1265,6 +1271,32 @@ fn struck(toks: &[Token], i: usize) -> bool {
             .iter()
             .any(|v| w.starts_with(v))
     })
+}
+
+/// «قُتل شاب في بلدة الشحيل», «قتل مسلحون رجلاً في …»: a unit that opens
+/// with a verb of killing and counts the dead, with no event word, tells a
+/// killing of its own, unless an attack was just told (then it is that
+/// attack's toll) or it goes on from the unit before («وقتل …»).
+fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
+    let opens = words.first().is_some_and(|w| {
+        matches!(
+            *w,
+            "قتل" | "قتلت" | "قتلوا" | "لقي" | "لقيت" | "اغتيل" | "اغتيلت"
+        )
+    });
+    // «قتل 10 أشخاص من جراء انفجارين»: killed by something the unit
+    // names, whose word the lexicon may lack; not a killing of its own.
+    let caused = words.iter().any(|w| {
+        matches!(
+            *w,
+            "جرا" | "اثر" | "باثر" | "بسبب" | "نتيجه" | "بعد" | "خلال"
+        )
+    });
+    opens
+        && !caused
+        && reading.counts.killed.is_some_and(|n| n > 0)
+        && carry.recent_attack.is_none()
+        && !reading.follows_on
 }
 
 /// Whether token `i` opens fire on one or two people («أطلق مسلحون مجهولون
