@@ -997,12 +997,16 @@ impl Extractor<'_> {
             })
             .collect();
         let before = WordsBefore::read(toponyms, &inside, s, chars);
-        // Foreign countries are actors («إيران»), not places of events here.
+        // Foreign countries are actors («إيران»), and so are capitals and
+        // cities far from Syria and Iraq («طهران», «واشنطن»): not places of
+        // events here. A place abroad near the borders (a base in Jordan
+        // by Al-Tanf) may be one.
         let inside: Vec<usize> = inside
             .into_iter()
             .filter(|&i| {
                 let p = gaz.place(toponyms[i].place);
-                p.kind != PlaceKind::Country || matches!(p.country.as_str(), "SY" | "IQ")
+                matches!(p.country.as_str(), "SY" | "IQ")
+                    || p.kind != PlaceKind::Country && near_syria_or_iraq(gaz, p)
             })
             .collect();
         let mut cands = set_aside_origins(toponyms, &inside, &before, ty);
@@ -1270,6 +1274,22 @@ fn struck(toks: &[Token], i: usize) -> bool {
         ["دمر", "تدمير", "استهدف", "قصف", "ضرب"]
             .iter()
             .any(|v| w.starts_with(v))
+    })
+}
+
+/// Whether `p` lies within about 100 km (a degree) of Syria's or Iraq's
+/// bounding box.
+fn near_syria_or_iraq(gaz: &Gazetteer, p: &marsad_gazetteer::Place) -> bool {
+    const MARGIN: f64 = 1.0;
+    ["iso:SY", "iso:IQ"].iter().any(|id| {
+        gaz.by_id(id)
+            .and_then(|c| gaz.place(c).bbox)
+            .is_some_and(|b| {
+                p.lon >= b[0] - MARGIN
+                    && p.lon <= b[2] + MARGIN
+                    && p.lat >= b[1] - MARGIN
+                    && p.lat <= b[3] + MARGIN
+            })
     })
 }
 
