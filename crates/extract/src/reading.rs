@@ -1324,6 +1324,10 @@ fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
 /// clash, whether it killed or not. Fire on a patrol, a checkpoint or
 /// fighters is an attack and stays one.
 fn fired_on_a_person(toks: &[Token], i: usize) -> bool {
+    // Most words are not verbs of firing: look before peeling clitics.
+    if !toks[i].text.contains("طلق") {
+        return false;
+    }
     let fires = peel(&toks[i].text).iter().any(|p| {
         matches!(
             p.stem.as_str(),
