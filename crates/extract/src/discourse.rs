@@ -499,7 +499,7 @@ fn city_for_governorate(gaz: &Gazetteer, city: PlaceIdx, site: PlaceIdx) -> bool
             })
 }
 
-/// «حملة مداهمات واسعة في دير الزور» then the raid at each village: the
+/// «شنت القوات حملة دهم في ريف الرقة» then the raid at each village: the
 /// summary over a wide area (a governorate, a region, a district, or a
 /// city named like its governorate and not called a city) is not an event
 /// of its own when the article tells the same kind of event at places

@@ -1293,10 +1293,11 @@ fn near_syria_or_iraq(gaz: &Gazetteer, p: &marsad_gazetteer::Place) -> bool {
     })
 }
 
-/// «قُتل شاب في بلدة الشحيل», «قتل مسلحون رجلاً في …»: a unit that opens
-/// with a verb of killing and counts the dead, with no event word, tells a
-/// killing of its own, unless an attack was just told (then it is that
-/// attack's toll) or it goes on from the unit before («وقتل …»).
+/// «قُتل شاب في بلدة الشحيل»: a unit that opens with a verb of killing and
+/// counts the dead, with no event word, tells a killing of its own, unless
+/// an attack was just told (then it is that attack's toll), it goes on from
+/// the unit before («وقتل …») or it names what killed. The caller also
+/// wants a place of its own.
 fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
     let opens = words.first().is_some_and(|w| {
         matches!(
@@ -1304,7 +1305,7 @@ fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
             "قتل" | "قتلت" | "قتلوا" | "لقي" | "لقيت" | "اغتيل" | "اغتيلت"
         )
     });
-    // «قتل 10 أشخاص من جراء انفجارين»: killed by something the unit
+    // «قتل خمسة أشخاص جراء انفجار سيارة»: killed by something the unit
     // names, whose word the lexicon may lack; not a killing of its own.
     let caused = words.iter().any(|w| {
         matches!(
@@ -1722,7 +1723,7 @@ fn listed_after(toponyms: &[Toponym], prev: usize, i: usize, chars: &[char]) -> 
         || feature_between
 }
 
-/// A list of places in three governorates or more («في ريف دير الزور وريف
+/// A list of places in three governorates or more («في مدينة الباب ومدينة
 /// الحسكة ومدينة الرقة») is the extent of a tally or a campaign, not where
 /// one event happened: its places are dropped, and places named apart stay.
 fn drop_wide_lists(
