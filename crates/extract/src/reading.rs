@@ -1496,8 +1496,11 @@ fn bare_attack_type(toks: &[Token], hits: &[(usize, Trigger, u8)], air_force: bo
         .filter(|h| h.1 == Trigger::Attack)
         .map(|h| toks[h.0].text.as_str())
         .collect();
-    if words.iter().any(|w| w.contains("قصف")) {
-        // «قصف التحالف الدولي …»: forces that bomb from the air.
+    // «قصف التحالف الدولي …», «ضربات دقيقة نفذتها القوات الأمريكية»:
+    // forces that bomb and strike from the air.
+    if air_force && words.iter().any(|w| w.contains("قصف") || w.contains("ضرب")) {
+        Airstrike
+    } else if words.iter().any(|w| w.contains("قصف")) {
         if air_force {
             Airstrike
         } else {
