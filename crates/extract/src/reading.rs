@@ -320,6 +320,28 @@ const ORIGIN_CUES: &[&str] = &[
     "ينحدر",
     "ينحدرون",
     "المنحدر",
+    // «قذائف مصدرها مدينة …»: where the fire came from.
+    "مصدرها",
+    "مصدره",
+    "مصدرهما",
+];
+
+/// Positions fire comes from: «من مواقعها في البوكمال», «من قواعدها في …».
+const FIRING_POSITIONS: &[&str] = &[
+    "مواقعها",
+    "مواقعه",
+    "مواقعهم",
+    "موقعها",
+    "موقعه",
+    "قواعدها",
+    "قاعدتها",
+    "قاعدته",
+    "نقاطها",
+    "نقاطه",
+    "مقراتها",
+    "ثكناتها",
+    "مرابض",
+    "مرابضها",
 ];
 
 /// Hospitals named after a town («نُقلوا إلى مشفى الدرباسية»): the town is
@@ -1574,6 +1596,8 @@ fn set_aside_origins(
             .any(|x| ORIGIN_CUES.contains(&x.as_str()) && !(locals && residents(x)))
             || HOSPITALS.contains(&w(0));
         let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
+        // «من مواقعها في البوكمال»: fired from there.
+        let position = w(0) == "في" && FIRING_POSITIONS.contains(&w(1)) && w(2) == "من";
         let distance = b
             .iter()
             .take(3)
@@ -1588,7 +1612,7 @@ fn set_aside_origins(
             && inside
                 .iter()
                 .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
-        from || origin || reporter || distance || located_by
+        from || origin || reporter || position || distance || located_by
     };
     inside.iter().copied().filter(|&i| !aside(i)).collect()
 }
