@@ -1518,7 +1518,7 @@ fn bare_attack_type(toks: &[Token], hits: &[(usize, Trigger, u8)], air_force: bo
         .filter(|h| h.1 == Trigger::Attack)
         .map(|h| toks[h.0].text.as_str())
         .collect();
-    // «قصف التحالف الدولي …», «ضربات دقيقة نفذتها القوات الأمريكية»:
+    // «قصف التحالف الدولي …», «ضربة نفذتها قوات التحالف»:
     // forces that bomb and strike from the air.
     if air_force && words.iter().any(|w| w.contains("قصف") || w.contains("ضرب")) {
         Airstrike
