@@ -490,13 +490,18 @@ fn city_for_governorate(gaz: &Gazetteer, city: PlaceIdx, site: PlaceIdx) -> bool
         && kind_rank(s.kind) == 0
         && c.admin1.is_some()
         && c.admin1 == s.admin1
-        && gaz
-            .lookup_key(&marsad_arabic::key(&c.name_ar))
-            .iter()
-            .any(|r| {
-                let g = gaz.place(r.place);
-                g.kind == PlaceKind::Governorate && g.admin1 == c.admin1
-            })
+        && named_like_its_governorate(gaz, c)
+}
+
+/// `p` shares its name with the governorate it lies in («دير الزور»,
+/// «الحسكة», «الرقة»).
+pub(crate) fn named_like_its_governorate(gaz: &Gazetteer, p: &marsad_gazetteer::Place) -> bool {
+    gaz.lookup_key(&marsad_arabic::key(&p.name_ar))
+        .iter()
+        .any(|r| {
+            let g = gaz.place(r.place);
+            g.kind == PlaceKind::Governorate && g.admin1 == p.admin1
+        })
 }
 
 /// «شنت القوات حملة دهم في ريف الرقة» then the raid at each village: the
@@ -510,16 +515,8 @@ fn drop_summaries(gaz: &Gazetteer, drafts: Vec<Draft>) -> Vec<Finding> {
     let area = |d: &Draft| -> Option<PlaceIdx> {
         let p = d.incident.place.filter(|_| d.incident.unlisted.is_none())?;
         let place = gaz.place(p);
-        let named_like_governorate = || {
-            gaz.lookup_key(&marsad_arabic::key(&place.name_ar))
-                .iter()
-                .any(|r| {
-                    let g = gaz.place(r.place);
-                    g.kind == PlaceKind::Governorate && g.admin1 == place.admin1
-                })
-        };
         let wide = kind_rank(place.kind) > 0 && place.kind != PlaceKind::Country
-            || d.bare && place.kind.is_settlement() && named_like_governorate();
+            || d.bare && place.kind.is_settlement() && named_like_its_governorate(gaz, place);
         wide.then_some(p)
     };
     let summary = |k: usize| {

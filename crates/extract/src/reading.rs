@@ -1650,16 +1650,10 @@ fn contains(gaz: &Gazetteer, toponyms: &[Toponym], a: usize, b: usize) -> bool {
         // governorate means the governorate, unless the text calls
         // it a city («مدينتي ديرالزور والبوكمال»).
         k if k.is_settlement() && toponyms[a].feature.is_none() => {
-            pa.admin1.as_deref().is_some_and(|a1| {
-                pb.admin1.as_deref() == Some(a1)
-                    && gaz
-                        .lookup_key(&marsad_arabic::key(&pa.name_ar))
-                        .iter()
-                        .any(|r| {
-                            let g = gaz.place(r.place);
-                            g.kind == PlaceKind::Governorate && g.admin1.as_deref() == Some(a1)
-                        })
-            }) && kind_rank(pb.kind) == 0
+            pa.admin1.is_some()
+                && pb.admin1 == pa.admin1
+                && crate::discourse::named_like_its_governorate(gaz, pa)
+                && kind_rank(pb.kind) == 0
         }
         _ => false,
     }
