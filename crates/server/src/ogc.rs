@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::api::records;
 use crate::openapi::{
     CollectionParam, Conformance, ItemErrors, ItemQueryErrors, OgcCollections, OgcDocument,
-    OgcFeature, OgcItems, OgcItemsParams, Unavailable,
+    OgcFeature, OgcFormatParam, OgcItems, OgcItemsParams, Unavailable,
 };
 use crate::query::{bbox, Area, Params, Selection, MAX_LIMIT, MAX_OFFSET};
 use crate::response::base;
@@ -73,6 +73,7 @@ fn link(href: String, rel: &str, ty: &str, title: &str) -> Value {
 /// The OGC API - Features landing page.
 #[utoipa::path(
     get,
+    params(OgcFormatParam),
     path = "/ogc",
     operation_id = "getOgcLanding",
     tag = "ogc",
@@ -99,6 +100,7 @@ pub async fn landing(headers: HeaderMap) -> Response {
 /// 3.1, so it does not claim OGC's `oas30` class).
 #[utoipa::path(
     get,
+    params(OgcFormatParam),
     path = "/ogc/conformance",
     operation_id = "getOgcConformance",
     tag = "ogc",
@@ -144,6 +146,7 @@ fn collection_doc(state: &AppState, b: &str, id: &str) -> Option<Value> {
 /// The collections: incidents and places.
 #[utoipa::path(
     get,
+    params(OgcFormatParam),
     path = "/ogc/collections",
     operation_id = "getOgcCollections",
     tag = "ogc",
@@ -178,7 +181,7 @@ async fn collection_meta(
     path = "/ogc/collections/{cid}",
     operation_id = "getOgcCollection",
     tag = "ogc",
-    params(CollectionParam),
+    params(OgcFormatParam, CollectionParam),
     responses((status = 200, description = "The collection", body = OgcDocument), ItemErrors)
 )]
 pub async fn collection(
@@ -196,7 +199,7 @@ pub async fn collection(
     path = "/ogc/collections/{cid}/items",
     operation_id = "getOgcItems",
     tag = "ogc",
-    params(CollectionParam, OgcItemsParams),
+    params(OgcFormatParam, CollectionParam, OgcItemsParams),
     responses(
         (status = 200, description = "The features", body = OgcItems, content_type = "application/geo+json"),
         ItemQueryErrors,
@@ -353,6 +356,7 @@ impl PageLinks {
     operation_id = "getOgcItem",
     tag = "ogc",
     params(
+        OgcFormatParam,
         CollectionParam,
         ("fid" = String, Path, description = "The feature's id"),
     ),

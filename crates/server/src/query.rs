@@ -40,6 +40,11 @@ impl Params {
         )
     }
 
+    /// Every name and value, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The first value of a parameter. An empty value is a value (which
     /// its parser refuses), not an absent one: the contract says so.
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -103,9 +108,7 @@ impl Params {
 
     /// The filters every incident query shares.
     pub fn filters(&self) -> Result<IncidentQuery, AppError> {
-        Ok(IncidentQuery::from_pairs(
-            self.0.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        )?)
+        Ok(IncidentQuery::from_pairs(self.pairs())?)
     }
 }
 

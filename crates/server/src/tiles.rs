@@ -11,7 +11,7 @@ use marsad_model::EventType;
 use marsad_tiles::{Label, TileId, CLUSTERS, CLUSTER_BELOW, INCIDENTS};
 use serde_json::{json, Value};
 
-use crate::openapi::{FilterParams, QueryErrors, TileJson, TileParams};
+use crate::openapi::{FilterParams, QueryErrors, TileJson, TileParams, TileVersionParam};
 use crate::query::Params;
 use crate::response::{self, base};
 use crate::{AppError, AppState};
@@ -46,7 +46,7 @@ fn filter_query(params: &Params) -> String {
     path = "/tiles/incidents/{z}/{x}/{y}.mvt",
     operation_id = "getIncidentTile",
     tag = "map",
-    params(TileParams, FilterParams),
+    params(TileParams, FilterParams, TileVersionParam),
     responses(
         (status = 200, description = "The tile (empty when no incident falls in it)",
             content((Vec<u8> = "application/vnd.mapbox-vector-tile"))),

@@ -1380,126 +1380,6 @@ async fn pages_assembled_from_kept_features_equal_pages_written_afresh() {
     );
 }
 
-/// A log of what the server writes while `f` runs on this thread.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-/// The value of a metric in Prometheus text, by name and labels (each
-/// `name="value"` given must be among its labels); 0 if absent.
-fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
-    use openmetrics_parser::prometheus::parse_prometheus;
-    let exposition = parse_prometheus(text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
-    let Some(family) = exposition.families.get(name) else {
-        return 0.0;
-    };
-    family
-        .iter_samples()
-        .filter(|s| {
-            let set = s.get_labelset().unwrap();
-            labels
-                .iter()
-                .all(|(k, v)| set.get_label_value(k) == Some(*v))
-        })
-        .map(|s| match &s.value {
-            openmetrics_parser::PrometheusValue::Counter(c) => c.value.as_f64(),
-            openmetrics_parser::PrometheusValue::Gauge(g) => g.as_f64(),
-            _ => 0.0,
-        })
-        .sum()
-}
-
-#[tokio::test]
-async fn a_panicking_handler_answers_500_with_its_request_id_and_is_counted() {
-    use axum::routing::get as route;
-    let (_dir, state) = state_with(Config {
-        metrics: marsad_server::MetricsAt::Public,
-        ..Config::default()
-    });
-    let boom = axum::Router::new()
-        .route(
-            "/boom",
-            route(|| async {
-                if true {
-                    panic!("a bug in a handler");
-                }
-                "unreachable"
-            }),
-        )
-        .route(
-            "/boom/blocking",
-            route(|| async {
-                tokio::task::spawn_blocking(|| -> &'static str {
-                    panic!("a bug on a blocking thread")
-                })
-                .await
-                .map_err(marsad_server::AppError::from)
-            }),
-        )
-        .route("/metrics", route(marsad_server::metrics::scrape));
-    let app = marsad_server::serve_routes(boom, state);
-    let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let panics = |text: &str| metric(text, "marsad_http_panics_total", &[]);
-    let before = panics(&get(&app, "/metrics").await.text());
-
-    for (uri, given) in [("/boom", None), ("/boom/blocking", Some("proxy-id.42"))] {
-        let mut req = Request::builder().uri(uri);
-        if let Some(id) = given {
-            req = req.header("x-request-id", id);
-        }
-        let res = app
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
-        let header_id = res.headers()["x-request-id"].to_str().unwrap().to_string();
-        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/json");
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let v: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(v["error"]["code"], "internal", "{v}");
-        assert_eq!(v["error"]["request_id"], header_id.as_str(), "{v}");
-        if let Some(id) = given {
-            assert_eq!(header_id, id, "a proxy's request id is kept");
-        }
-        assert!(
-            !v["error"]["message"].as_str().unwrap().contains("bug"),
-            "the cause stays in the log: {v}"
-        );
-        let logged = log.text();
-        let line = logged
-            .lines()
-            .find(|l| l.contains("ERROR") && l.contains(&header_id))
-            .unwrap_or_else(|| panic!("no error line names {header_id}:\n{logged}"));
-        assert!(line.contains("a bug"), "the cause is logged: {line}");
-    }
-    let after = panics(&get(&app, "/metrics").await.text());
-    assert_eq!(after - before, 2.0);
-}
-
 #[tokio::test]
 async fn metrics_are_off_the_public_router_unless_asked_and_parse_as_prometheus_text() {
     let (_dir, app) = app(Some("t0ken"), 1 << 20);
@@ -1513,14 +1393,14 @@ async fn metrics_are_off_the_public_router_unless_asked_and_parse_as_prometheus_
     });
     let text = get(&app, "/metrics").await.text();
     let requests = |text: &str, status: &str| {
-        metric(
+        common::metric(
             text,
             "marsad_http_requests_total",
             &[("route", "/api/v1/incidents/{id}"), ("status", status)],
         )
     };
     let ingested = |text: &str| {
-        metric(
+        common::metric(
             text,
             "marsad_articles_ingested_total",
             &[("outcome", "new")],
@@ -1561,7 +1441,7 @@ async fn metrics_are_off_the_public_router_unless_asked_and_parse_as_prometheus_
     assert_eq!(requests(&text, "404") - missing0, 2.0, "{text}");
     assert!(ingested(&text) - new0 >= 1.0, "{text}");
     assert!(
-        metric(&text, "marsad_index_incidents", &[]) >= 1.0,
+        common::metric(&text, "marsad_index_incidents", &[]) >= 1.0,
         "{text}"
     );
     for family in [

@@ -26,7 +26,8 @@ use utoipa_axum::routes;
 pub(crate) use params::{article_text, article_title, article_url};
 pub(crate) use params::{
     AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams,
-    LayerFileParam, OgcItemsParams, PageParams, PlaceSearchParams, TileParams,
+    LayerFileParam, OgcFormatParam, OgcItemsParams, PageParams, PlaceSearchParams, TileParams,
+    TileVersionParam,
 };
 pub(crate) use schemas::*;
 
@@ -102,7 +103,34 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
 pub fn spec() -> Document {
     let (_, mut doc) = routes().split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    refusable_queries(&mut doc);
     doc
+}
+
+/// Declares the 400 of every operation that takes query parameters: the
+/// router refuses unknown, repeated or unlisted ones before the handler
+/// runs (`crate::contract`), whatever the handler itself may answer.
+fn refusable_queries(doc: &mut Document) {
+    use utoipa::openapi::path::ParameterIn;
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+            let takes_query = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| p.parameter_in == ParameterIn::Query);
+            if takes_query {
+                op.responses
+                    .responses
+                    .entry("400".to_string())
+                    .or_insert_with(|| {
+                        RefOr::T(error(
+                            "A parameter is unknown, given twice, malformed or out of range; the message names it",
+                        ))
+                    });
+            }
+        }
+    }
 }
 
 /// The document as served: with the links from lists to their items

@@ -366,3 +366,29 @@ impl IntoParams for TileParams {
         ]
     }
 }
+
+/// The version key the map adds to its tile addresses.
+pub struct TileVersionParam;
+
+impl IntoParams for TileVersionParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query(
+            "v",
+            "Any value, ignored: the map changes it when the data changes, so caches fetch the tiles again.",
+            ObjectBuilder::new().schema_type(Type::String),
+        )]
+    }
+}
+
+/// `f`, the encoding an OGC client may ask for: JSON is the only one served.
+pub struct OgcFormatParam;
+
+impl IntoParams for OgcFormatParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query(
+            "f",
+            "The encoding: JSON (GeoJSON for features), the only one served.",
+            one_of(&["json", "geojson"]),
+        )]
+    }
+}

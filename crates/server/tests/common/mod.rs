@@ -38,3 +38,27 @@ pub fn tile_count(body: &[u8]) -> Result<u64, String> {
     }
     Ok(n)
 }
+
+/// The value of a metric in Prometheus text, by name and labels (each
+/// `name="value"` given must be among its labels); 0 if absent.
+pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    use openmetrics_parser::prometheus::parse_prometheus;
+    let exposition = parse_prometheus(text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+    let Some(family) = exposition.families.get(name) else {
+        return 0.0;
+    };
+    family
+        .iter_samples()
+        .filter(|s| {
+            let set = s.get_labelset().unwrap();
+            labels
+                .iter()
+                .all(|(k, v)| set.get_label_value(k) == Some(*v))
+        })
+        .map(|s| match &s.value {
+            openmetrics_parser::PrometheusValue::Counter(c) => c.value.as_f64(),
+            openmetrics_parser::PrometheusValue::Gauge(g) => g.as_f64(),
+            _ => 0.0,
+        })
+        .sum()
+}
