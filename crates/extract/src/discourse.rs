@@ -385,8 +385,8 @@ impl Extractor<'_> {
 /// Adds what a later unit says to the event it tells of.
 fn join(d: &mut Draft, r: &Reading, m: Option<&Mention>, ui: usize) {
     let inc = &mut d.incident;
-    if d.total && !m.is_some_and(|m| m.mixed) && r.counts != Counts::default() {
-        // A breakdown replaces the total told before it.
+    if r.updated || d.total && !m.is_some_and(|m| m.mixed) && r.counts != Counts::default() {
+        // A new toll, or a breakdown, replaces the figures told before it.
         let mut counts = r.counts;
         counts.fill_from(&inc.counts);
         inc.counts = counts;

@@ -35,6 +35,9 @@ pub struct CountMention {
     pub start: usize,
     /// End (exclusive), code points.
     pub end: usize,
+    /// A new figure for a toll told before («ارتفعت حصيلة القتلى إلى 20»):
+    /// it replaces the old one.
+    pub update: bool,
 }
 
 const UNITS: &[(&str, u32)] = &[
@@ -923,6 +926,141 @@ fn failed_attempt(toks: &[Token], i: usize) -> Option<usize> {
     None
 }
 
+/// Words that open a denial of a toll: «لم يسفر عن …», «دون وقوع …».
+const DENIALS: &[&str] = &["لم", "دون", "بدون", "عدم", "لا"];
+
+/// Words telling that an event had (or had not) a toll: a denial reaches a
+/// casualty noun through one of them («لم ينجم عن الهجوم إصابات»), so «لم
+/// يُنقل الجرحى» denies nothing.
+const OUTCOMES: &[&str] = &[
+    "ينجم",
+    "تنجم",
+    "ينتج",
+    "تنتج",
+    "يسفر",
+    "تسفر",
+    "تسجل",
+    "يسجل",
+    "تسجيل",
+    "يتم",
+    "وقوع",
+    "يقع",
+    "تقع",
+    "يوقع",
+    "توقع",
+    "يخلف",
+    "تخلف",
+    "يود",
+    "تود",
+    "يودي",
+    "تودي",
+    "سقوط",
+    "يسقط",
+    "تسقط",
+    "يحدث",
+    "تحدث",
+    "حدوث",
+    "يصب",
+    "تصب",
+    "اسفر",
+    "اسفرت",
+];
+
+/// Words that deny knowing the toll, not the toll: «لم يُعرف عدد
+/// الضحايا», «لم ترد معلومات عن إصابات».
+const UNKNOWN_TOLL: &[&str] = &[
+    "ترد",
+    "يرد",
+    "تتوفر",
+    "يتوفر",
+    "تتضح",
+    "يتضح",
+    "تعرف",
+    "يعرف",
+    "التعرف",
+    "معلومات",
+    "انباء",
+    "تفاصيل",
+    "عدد",
+    "حجم",
+    "حصيله",
+    "تحديد",
+    "يتبين",
+    "تذكر",
+    "يذكر",
+    "هويه",
+    "بعد",
+];
+
+/// The kinds a denied casualty noun covers («إصابات», «ضحايا» and «خسائر
+/// بشرية» every casualty; «قتلى» or «جرحى» one kind), given the words
+/// after it.
+fn denied_kinds(w: &str, next: &str, after: &str) -> Option<&'static [CountKind]> {
+    const BOTH: &[CountKind] = &[CountKind::Killed, CountKind::Injured];
+    match w {
+        "اصابات" | "اصابه" | "ضحايا" => Some(BOTH),
+        "خساير" | "اضرار"
+            if matches!(next, "بشريه" | "بالارواح") || (next == "في" && after == "ارواح") =>
+        {
+            Some(BOTH)
+        }
+        "قتلي" => Some(&[CountKind::Killed]),
+        "جرحي" | "مصابين" => Some(&[CountKind::Injured]),
+        _ => None,
+    }
+}
+
+/// «ولم يسفر الهجوم عن إصابات بشرية», «دون وقوع خسائر في الأرواح», «لا
+/// إصابات», «اقتصرت الأضرار على الماديات»: nobody was killed or hurt.
+/// Returns the words the phrase spans and the kinds it sets to 0.
+fn no_casualties<'a>(toks: &'a [Token], i: usize) -> Option<(usize, &'static [CountKind])> {
+    // A word without its article, and without «و»/«ف» too: «ووقوع» and
+    // «وقوع» are both read.
+    let forms = |k: usize| -> [&str; 2] {
+        let bare = |x: &'a str| -> &'a str {
+            x.strip_prefix("ال")
+                .filter(|r| r.chars().count() > 2)
+                .unwrap_or(x)
+        };
+        let x = toks.get(k).map_or("", |t| t.text.as_str());
+        [bare(x), bare(strip_conj(x))]
+    };
+    let w = |k: usize| forms(k)[1];
+    let among = |k: usize, list: &[&str]| forms(k).iter().any(|f| list.contains(f));
+    let same_clause = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| !t.breaks && !t.gap.contains([',', ';', ':']))
+    };
+    let first = w(i);
+    if matches!(first, "اقتصرت" | "اقتصر") {
+        let material = (i + 1..i + 6)
+            .take_while(|&k| same_clause(k))
+            .find(|&k| matches!(w(k), "ماديه" | "ماديات"))?;
+        return Some((material + 1 - i, &[CountKind::Killed, CountKind::Injured]));
+    }
+    // «ولم», «ولا»: too short for `strip_conj`.
+    let first = first.strip_prefix('و').unwrap_or(first);
+    if !DENIALS.contains(&first) {
+        return None;
+    }
+    let mut outcome = false;
+    for k in i + 1..i + 8 {
+        if !same_clause(k) || among(k, UNKNOWN_TOLL) {
+            return None;
+        }
+        if let Some(kinds) = forms(k)
+            .iter()
+            .find_map(|f| denied_kinds(f, w(k + 1), w(k + 2)))
+        {
+            // A denial right before the noun needs no verb: «دون إصابات».
+            let direct = (i + 1..k).all(|j| w(j) == "اي");
+            return (outcome || direct && first != "لم").then_some((k + 1 - i, kinds));
+        }
+        outcome |= among(k, OUTCOMES);
+    }
+    None
+}
+
 /// Finds killed / injured / arrested counts in a text.
 pub fn find_counts(text: &str) -> Vec<CountMention> {
     let chars: Vec<char> = text.chars().collect();
@@ -947,6 +1085,7 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
         qualifier,
         start,
         end,
+        update: false,
     };
     let mut i = 0;
     // After «بينهم», counts break down the figure before: skip to the next cue.
@@ -971,15 +1110,59 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             i += n;
             continue;
         }
+        if let Some((n, kinds)) = no_casualties(toks, i) {
+            for &kind in kinds {
+                out.push(mention(kind, Some(0), Qualifier::Exact, span(i, i + n)));
+            }
+            i += n;
+            continue;
+        }
         // «ارتفعت حصيلة القتلى إلى 20 شخصاً», «ارتفع عدد الجرحى إلى 12».
         if let Some(kind) = lookup(TOLL_NOUNS, w) {
             if let Some(to) = (i + 1..(i + 4).min(toks.len()))
                 .take_while(|&k| p.joined(k))
                 .find(|&k| toks[k].text == "الي")
             {
-                if let Some(ph) = p.coordinated(to + 1).filter(|ph| ph.value.is_some()) {
-                    out.push(mention(kind, ph.value, ph.qualifier, span(i, ph.end)));
-                    i = ph.end;
+                // The number may stand alone: «إلى خمسة بعد وفاة …».
+                let (q, j) = p.qualifier_before(to + 1);
+                let figure = p
+                    .coordinated(to + 1)
+                    .filter(|ph| ph.value.is_some())
+                    .map(|ph| (ph.value, ph.qualifier, ph.end))
+                    .or_else(|| {
+                        number_at(toks, j)
+                            .filter(|_| p.joined(j))
+                            .map(|(v, n)| (Some(v), q, j + n))
+                    });
+                if let Some((value, qualifier, end)) = figure {
+                    out.push(CountMention {
+                        update: true,
+                        ..mention(kind, value, qualifier, span(i, end))
+                    });
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        // «وارتفع إلى 4 عدد الذين قتلوا»: the figure first, its kind after.
+        if matches!(strip_conj(w), "ارتفع" | "ارتفعت") && p.word(i + 1) == "الي" && p.joined(i + 1)
+        {
+            let (q, j) = p.qualifier_before(i + 2);
+            if let Some((v, n)) = number_at(toks, j).filter(|_| p.joined(j)) {
+                let kind = (j + n..j + n + 6)
+                    .take_while(|&k| p.joined(k))
+                    .find_map(|k| {
+                        let x = p.word(k);
+                        lookup(TOLL_NOUNS, x)
+                            .or_else(|| lookup(AFTER_VERBS, x))
+                            .or_else(|| lookup(KIND_NOUNS, x))
+                    });
+                if let Some(kind) = kind {
+                    out.push(CountMention {
+                        update: true,
+                        ..mention(kind, Some(v), q, span(i, j + n))
+                    });
+                    i = j + n;
                     continue;
                 }
             }
@@ -1324,5 +1507,48 @@ mod tests {
             counts("ونجا أحد الوجهاء من محاولة اغتيال في البلدة"),
             vec![(Killed, Some(0), Exact)]
         );
+    }
+
+    #[test]
+    fn a_denied_toll_is_zero() {
+        let none = vec![(Killed, Some(0), Exact), (Injured, Some(0), Exact)];
+        assert_eq!(counts("ولم يسفر القصف عن أي إصابات بشرية"), none);
+        assert_eq!(
+            counts("سقطت القذيفة قرب السوق دون وقوع خسائر في الأرواح"),
+            none
+        );
+        assert_eq!(counts("واقتصرت الأضرار على الماديات"), none);
+        assert_eq!(counts("انفجرت العبوة بدون إصابات"), none);
+        assert_eq!(
+            counts("ولم يسفر الاستهداف عن سقوط قتلى"),
+            vec![(Killed, Some(0), Exact)]
+        );
+    }
+
+    #[test]
+    fn not_knowing_a_toll_is_no_toll() {
+        assert!(counts("ولم ترد معلومات عن إصابات حتى الآن").is_empty());
+        assert!(counts("ولم يعرف عدد الضحايا بعد").is_empty());
+        assert!(counts("ولم ينقل الجرحى إلى المستشفى").is_empty());
+        assert!(counts("ولم يسفر القصف عن أضرار في المنازل").is_empty());
+    }
+
+    #[test]
+    fn a_toll_raised_is_an_update() {
+        let updates = |t: &str| -> Vec<(CountKind, Option<u32>, bool)> {
+            find_counts(t)
+                .into_iter()
+                .map(|c| (c.kind, c.value, c.update))
+                .collect()
+        };
+        assert_eq!(
+            updates("وارتفعت حصيلة القتلى إلى تسعة"),
+            vec![(Killed, Some(9), true)]
+        );
+        assert_eq!(
+            updates("حيث ارتفع إلى 6 عدد المدنيين الذين قتلوا في القصف"),
+            vec![(Killed, Some(6), true)]
+        );
+        assert_eq!(updates("قتل 3 مدنيين"), vec![(Killed, Some(3), false)]);
     }
 }

@@ -27,6 +27,8 @@ pub(crate) struct Reading {
     pub stated: Option<StatedDate>,
     /// How many were killed, injured, arrested.
     pub counts: Counts,
+    /// The toll gives new figures for one told before: they replace it.
+    pub updated: bool,
     /// The event the unit reports, if it reports one.
     pub event: Option<Mention>,
     /// The unit opens with «و», «ف», «كما», «حيث»: it goes on with the report
@@ -146,9 +148,11 @@ fn is_aggregate(w: &[&str]) -> bool {
                     let n = if at(i + 1) == "نحو" { at(i + 2) } else { at(i + 1) };
                     matches!(n, "عام" | "عامين" | "اعوام" | "سنه" | "سنتين" | "سنوات" | "اشهر" | "شهور")
                 })
-            // «حصيلة عملياته», not «حصيلة القتلى» (a toll).
+            // «حصيلة عملياته», not «حصيلة القتلى» or «حصيلة الخسائر
+            // البشرية» (a toll).
             || (x == "حصيله"
-                && !matches!(at(i + 1), "القتلي" | "الضحايا" | "الجرحي" | "الاصابات"))
+                && !matches!(at(i + 1), "القتلي" | "الضحايا" | "الجرحي" | "الاصابات")
+                && !(at(i + 1) == "الخساير" && at(i + 2) == "البشريه"))
             || matches!(x, "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا")
             || (x == "بلغ" || x == "بلغت") && matches!(at(i + 1), "عدد" | "حصيله")
             || (x == "العدد" && at(i + 1) == "الاكبر")
@@ -769,6 +773,7 @@ impl Extractor<'_> {
             paragraph: s.paragraph,
             stated,
             counts: Counts::default(),
+            updated: false,
             event: None,
             follows_on,
             silent: true,
@@ -786,7 +791,7 @@ impl Extractor<'_> {
         reading.silent = false;
         // The unit's own characters: its tokens' offsets count from its start.
         let unit: Vec<char> = body.chars().collect();
-        reading.counts = self.counts(&toks, &unit);
+        (reading.counts, reading.updated) = self.counts(&toks, &unit);
         reading.event = self.mention(ui, s, &toks, &words, chars, toponyms, carry, &reading);
         if let Some(m) = &reading.event {
             if m.one_victim
@@ -900,20 +905,28 @@ impl Extractor<'_> {
     }
 
     /// The unit's toll: for each kind the first figure stated (a later one
-    /// in the same unit is a repetition or another source), or only how vague
-    /// it is when the unit gives no number.
-    fn counts(&self, toks: &[Token], chars: &[char]) -> Counts {
+    /// in the same unit is a repetition or another source) unless a later
+    /// one updates it or the first was nil, or only how vague it is when the unit gives no
+    /// number; and whether it updates a toll told before.
+    fn counts(&self, toks: &[Token], chars: &[char]) -> (Counts, bool) {
         let mut c = Counts::default();
+        let mut updated = false;
         for m in counts_in(toks, chars) {
             let (slot, q) = c.slot_mut(m.kind);
-            if slot.is_none() && m.value.is_some() {
+            if m.update {
+                *slot = m.value;
+                *q = m.qualifier;
+                updated = true;
+            } else if m.value.is_some() && matches!(*slot, None | Some(0)) {
+                // A nil toll before a figure («لم ينتج عنه إصابات، ثم
+                // انفجرت … ما أدى لمقتل 7») was another blast's.
                 *slot = m.value;
                 *q = m.qualifier;
             } else if slot.is_none() && *q == Qualifier::Exact {
                 *q = m.qualifier;
             }
         }
-        c
+        (c, updated)
     }
 
     /// Trigger hits: (word index, class, strength).
