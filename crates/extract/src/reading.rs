@@ -724,6 +724,30 @@ pub(crate) struct Carry {
     pub recent_attack: Option<(EventType, usize)>,
 }
 
+/// «هجمات مماثلة لتلك التي تعرضت لها القاعدة في 15 آب», «مثل تلك التي
+/// وقعت أمس»: a date in a clause about the events the unit's event is
+/// compared with dates them, not it. True when the date starting at code
+/// point `start` follows such a comparison within twelve words.
+fn dates_compared_events(toks: &[Token], start: usize) -> bool {
+    let Some(at) = toks.iter().position(|t| t.start == start) else {
+        return false;
+    };
+    let from = at.saturating_sub(12);
+    let words = &toks[from..at];
+    // Within the date's sentence: no full stop between.
+    if words.iter().skip(1).any(|t| t.breaks) || toks[at].breaks && at > from {
+        return false;
+    }
+    words.iter().enumerate().any(|(k, t)| {
+        let w = t.text.trim_start_matches('و');
+        matches!(w, "مثل" | "مماثله" | "مماثلا" | "مماثل" | "غرار")
+            || matches!(w, "تلك" | "لتلك" | "كتلك" | "ذلك" | "لذلك" | "كذلك")
+                && words.get(k + 1).is_some_and(|n| {
+                    matches!(n.text.as_str(), "التي" | "الذي" | "اللتين" | "اللذين")
+                })
+    })
+}
+
 impl Extractor<'_> {
     /// Reads one unit.
     pub(crate) fn read(
@@ -742,7 +766,8 @@ impl Extractor<'_> {
             .collect();
         let toks = tokenize(&body);
         let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
-        let dates = dates_in(&toks, published, carry.last_date);
+        let mut dates = dates_in(&toks, published, carry.last_date);
+        dates.retain(|d| !dates_compared_events(&toks, d.start));
         if let Some(d) = dates.iter().rev().find_map(|d| d.date) {
             carry.last_date = Some(d);
         }
