@@ -1144,10 +1144,12 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
                 }
             }
         }
-        // «وارتفع إلى 4 عدد الذين قتلوا»: the figure first, its kind after.
-        if matches!(strip_conj(w), "ارتفع" | "ارتفعت") && p.word(i + 1) == "الي" && p.joined(i + 1)
+        // «وارتفع إلى ستة عدد الذين قتلوا»: the figure first, its kind after.
+        // «وارتفع بذلك إلى …» too.
+        let to = i + 1 + usize::from(matches!(p.word(i + 1), "بذلك" | "بهذا"));
+        if matches!(strip_conj(w), "ارتفع" | "ارتفعت") && p.word(to) == "الي" && p.joined(to)
         {
-            let (q, j) = p.qualifier_before(i + 2);
+            let (q, j) = p.qualifier_before(to + 1);
             if let Some((v, n)) = number_at(toks, j).filter(|_| p.joined(j)) {
                 let kind = (j + n..j + n + 6)
                     .take_while(|&k| p.joined(k))
@@ -1441,8 +1443,8 @@ mod tests {
             vec![(Killed, Some(2), Exact)]
         );
         assert_eq!(
-            counts("مقتل 7 عناصر من الحرس، بالإضافة إلى طفلين وإصابة ثمانية مدنيين"),
-            vec![(Killed, Some(9), Exact), (Injured, Some(8), Exact)]
+            counts("مقتل 4 مقاتلين من الفصيل، بالإضافة إلى امرأتين وإصابة ستة آخرين"),
+            vec![(Killed, Some(6), Exact), (Injured, Some(6), Exact)]
         );
     }
 
@@ -1546,7 +1548,7 @@ mod tests {
             vec![(Killed, Some(9), true)]
         );
         assert_eq!(
-            updates("حيث ارتفع إلى 6 عدد المدنيين الذين قتلوا في القصف"),
+            updates("وارتفع بذلك إلى 6 عدد المدنيين الذين قتلوا في القصف"),
             vec![(Killed, Some(6), true)]
         );
         assert_eq!(updates("قتل 3 مدنيين"), vec![(Killed, Some(3), false)]);

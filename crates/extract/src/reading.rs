@@ -943,8 +943,8 @@ impl Extractor<'_> {
                 *q = m.qualifier;
                 updated = true;
             } else if m.value.is_some() && matches!(*slot, None | Some(0)) {
-                // A nil toll before a figure («لم ينتج عنه إصابات، ثم
-                // انفجرت … ما أدى لمقتل 7») was another blast's.
+                // A nil toll before a figure («سقطت قذيفة دون إصابات، وأخرى
+                // قتلت ثلاثة») was another blast's.
                 *slot = m.value;
                 *q = m.qualifier;
             } else if slot.is_none() && *q == Qualifier::Exact {
