@@ -646,6 +646,50 @@ impl Parser<'_> {
         }
     }
 
+    /// A toll that rises: «ارتفعت حصيلة القتلى إلى 20 شخصاً», «ارتفع عدد
+    /// الجرحى إلى 12» (its kind before «إلى»), «وارتفع (بذلك) إلى ستة عدد
+    /// الذين قتلوا» (its kind after the figure). The kind, the figure, its
+    /// qualifier and the word after it.
+    fn raised_toll(&self, i: usize) -> Option<(CountKind, Option<u32>, Qualifier, usize)> {
+        let w = self.word(i);
+        let (kind, to) = if let Some(kind) = lookup(TOLL_NOUNS, w) {
+            let to = (i + 1..(i + 4).min(self.toks.len()))
+                .take_while(|&k| self.joined(k))
+                .find(|&k| self.toks[k].text == "الي")?;
+            (Some(kind), to)
+        } else if matches!(strip_conj(w), "ارتفع" | "ارتفعت") {
+            let to = i + 1 + usize::from(matches!(self.word(i + 1), "بذلك" | "بهذا"));
+            if self.word(to) != "الي" || !self.joined(to) {
+                return None;
+            }
+            (None, to)
+        } else {
+            return None;
+        };
+        // The number may stand alone: «إلى خمسة بعد وفاة …».
+        let (q, j) = self.qualifier_before(to + 1);
+        let (value, qualifier, end, noun) = self
+            .coordinated(to + 1)
+            .filter(|ph| ph.value.is_some())
+            .map(|ph| (ph.value, ph.qualifier, ph.end, ph.kind))
+            .or_else(|| {
+                number_at(self.toks, j)
+                    .filter(|_| self.joined(j))
+                    .map(|(v, n)| (Some(v), q, j + n, None))
+            })?;
+        let kind = kind.or(noun).or_else(|| {
+            (end..end + 6)
+                .take_while(|&k| self.joined(k))
+                .find_map(|k| {
+                    let x = self.word(k);
+                    lookup(TOLL_NOUNS, x)
+                        .or_else(|| lookup(AFTER_VERBS, x))
+                        .or_else(|| lookup(KIND_NOUNS, x))
+                })
+        })?;
+        Some((kind, value, qualifier, end))
+    }
+
     /// A count phrase at `i`, without coordination.
     fn phrase(&self, i: usize) -> Option<Phrase> {
         if !self.joined(i) && i > 0 {
@@ -992,17 +1036,19 @@ const UNKNOWN_TOLL: &[&str] = &[
     "بعد",
 ];
 
+/// What «no casualties» denies: the dead and the hurt.
+const EVERY_CASUALTY: &[CountKind] = &[CountKind::Killed, CountKind::Injured];
+
 /// The kinds a denied casualty noun covers («إصابات», «ضحايا» and «خسائر
 /// بشرية» every casualty; «قتلى» or «جرحى» one kind), given the words
 /// after it.
 fn denied_kinds(w: &str, next: &str, after: &str) -> Option<&'static [CountKind]> {
-    const BOTH: &[CountKind] = &[CountKind::Killed, CountKind::Injured];
     match w {
-        "اصابات" | "اصابه" | "ضحايا" => Some(BOTH),
+        "اصابات" | "اصابه" | "ضحايا" => Some(EVERY_CASUALTY),
         "خساير" | "اضرار"
             if matches!(next, "بشريه" | "بالارواح") || (next == "في" && after == "ارواح") =>
         {
-            Some(BOTH)
+            Some(EVERY_CASUALTY)
         }
         "قتلي" => Some(&[CountKind::Killed]),
         "جرحي" | "مصابين" => Some(&[CountKind::Injured]),
@@ -1036,7 +1082,7 @@ fn no_casualties<'a>(toks: &'a [Token], i: usize) -> Option<(usize, &'static [Co
         let material = (i + 1..i + 6)
             .take_while(|&k| same_clause(k))
             .find(|&k| matches!(w(k), "ماديه" | "ماديات"))?;
-        return Some((material + 1 - i, &[CountKind::Killed, CountKind::Injured]));
+        return Some((material + 1 - i, EVERY_CASUALTY));
     }
     // «ولم», «ولا»: too short for `strip_conj`.
     let first = first.strip_prefix('و').unwrap_or(first);
@@ -1117,57 +1163,13 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             i += n;
             continue;
         }
-        // «ارتفعت حصيلة القتلى إلى 20 شخصاً», «ارتفع عدد الجرحى إلى 12».
-        if let Some(kind) = lookup(TOLL_NOUNS, w) {
-            if let Some(to) = (i + 1..(i + 4).min(toks.len()))
-                .take_while(|&k| p.joined(k))
-                .find(|&k| toks[k].text == "الي")
-            {
-                // The number may stand alone: «إلى خمسة بعد وفاة …».
-                let (q, j) = p.qualifier_before(to + 1);
-                let figure = p
-                    .coordinated(to + 1)
-                    .filter(|ph| ph.value.is_some())
-                    .map(|ph| (ph.value, ph.qualifier, ph.end))
-                    .or_else(|| {
-                        number_at(toks, j)
-                            .filter(|_| p.joined(j))
-                            .map(|(v, n)| (Some(v), q, j + n))
-                    });
-                if let Some((value, qualifier, end)) = figure {
-                    out.push(CountMention {
-                        update: true,
-                        ..mention(kind, value, qualifier, span(i, end))
-                    });
-                    i = end;
-                    continue;
-                }
-            }
-        }
-        // «وارتفع إلى ستة عدد الذين قتلوا»: the figure first, its kind after.
-        // «وارتفع بذلك إلى …» too.
-        let to = i + 1 + usize::from(matches!(p.word(i + 1), "بذلك" | "بهذا"));
-        if matches!(strip_conj(w), "ارتفع" | "ارتفعت") && p.word(to) == "الي" && p.joined(to)
-        {
-            let (q, j) = p.qualifier_before(to + 1);
-            if let Some((v, n)) = number_at(toks, j).filter(|_| p.joined(j)) {
-                let kind = (j + n..j + n + 6)
-                    .take_while(|&k| p.joined(k))
-                    .find_map(|k| {
-                        let x = p.word(k);
-                        lookup(TOLL_NOUNS, x)
-                            .or_else(|| lookup(AFTER_VERBS, x))
-                            .or_else(|| lookup(KIND_NOUNS, x))
-                    });
-                if let Some(kind) = kind {
-                    out.push(CountMention {
-                        update: true,
-                        ..mention(kind, Some(v), q, span(i, j + n))
-                    });
-                    i = j + n;
-                    continue;
-                }
-            }
+        if let Some((kind, value, qualifier, end)) = p.raised_toll(i) {
+            out.push(CountMention {
+                update: true,
+                ..mention(kind, value, qualifier, span(i, end))
+            });
+            i = end;
+            continue;
         }
         if let Some(kind) = pronoun_cue(w) {
             in_breakdown = false;

@@ -929,10 +929,10 @@ impl Extractor<'_> {
         triggers
     }
 
-    /// The unit's toll: for each kind the first figure stated (a later one
-    /// in the same unit is a repetition or another source) unless a later
-    /// one updates it or the first was nil, or only how vague it is when the unit gives no
-    /// number; and whether it updates a toll told before.
+    /// The unit's toll, and whether it updates one told before. For each
+    /// kind, the first figure stated (a later one in the same unit is a
+    /// repetition or another source) unless a later one updates it or the
+    /// first was nil; or only how vague it is when the unit gives no number.
     fn counts(&self, toks: &[Token], chars: &[char]) -> (Counts, bool) {
         let mut c = Counts::default();
         let mut updated = false;
