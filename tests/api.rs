@@ -23,17 +23,22 @@ fn get(c: &Client, url: &str) -> (u16, Value) {
 /// database when `MARSAD_TEST_API_BACKEND=postgres` (`./scripts/test` runs
 /// this suite both ways).
 fn examples_server(extra: &[&str]) -> (tempfile::TempDir, Server) {
+    let (dir, db, server) = examples_server_at(extra);
+    drop(db);
+    (dir, server)
+}
+
+/// [`examples_server`], and where its store is (a file or a URL).
+fn examples_server_at(extra: &[&str]) -> (tempfile::TempDir, String, Server) {
     let dir = tempfile::tempdir().unwrap();
     let mut args = vec!["--examples"];
     args.extend_from_slice(extra);
-    let server = match std::env::var("MARSAD_TEST_API_BACKEND").as_deref() {
-        Ok("postgres") => Server::start(
-            postgres_database().expect("MARSAD_TEST_POSTGRES for the PostgreSQL run"),
-            &args,
-        ),
-        _ => Server::start(dir.path().join("m.db"), &args),
+    let db = match std::env::var("MARSAD_TEST_API_BACKEND").as_deref() {
+        Ok("postgres") => postgres_database().expect("MARSAD_TEST_POSTGRES for the PostgreSQL run"),
+        _ => dir.path().join("m.db").display().to_string(),
     };
-    (dir, server)
+    let server = Server::start(&db, &args);
+    (dir, db, server)
 }
 
 /// Feature ids of a collection.
@@ -746,4 +751,196 @@ fn metrics_are_scraped_from_their_own_address_as_prometheus_text() {
         "{text}"
     );
     assert_eq!(sample(&text, "marsad_http_panics_total", &[]), 0.0);
+}
+
+/// Adds a user to the store at `db` with `marsad users add`; their token.
+fn add_user(db: &str, name: &str, role: &str) -> String {
+    let out = support::run(&["users", "add", name, "--role", role, "--db", db]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn each_role_may_do_what_it_may_and_no_more_over_http() {
+    let (_dir, db, s) = examples_server_at(&["--token", "adm1n"]);
+    let c = Client::new();
+    let (_, page) = get(&c, &s.url("/api/v1/incidents?limit=1"));
+    let id = page["features"][0]["id"].as_str().unwrap().to_string();
+    let revoked = add_user(&db, "gone", "editor");
+    assert!(support::run(&["users", "revoke", "gone", "--db", &db])
+        .status
+        .success());
+    let callers = [
+        ("anonymous", None),
+        ("revoked", Some(revoked)),
+        ("viewer", Some(add_user(&db, "omar", "viewer"))),
+        ("reviewer", Some(add_user(&db, "sara", "reviewer"))),
+        ("editor", Some(add_user(&db, "lina", "editor"))),
+        ("admin", Some(add_user(&db, "rami", "admin"))),
+        ("server token", Some("adm1n".to_string())),
+    ];
+    // Allowed (2xx), refused for the role (403), or not signed in (401).
+    let want = |who: &str, least: &str| -> &'static [u16] {
+        let order = ["viewer", "reviewer", "editor", "admin", "server token"];
+        match (
+            order.iter().position(|r| *r == who),
+            order.iter().position(|r| *r == least),
+        ) {
+            (None, _) => &[401],
+            (Some(w), Some(l)) if w >= l => &[200, 201],
+            _ => &[403],
+        }
+    };
+    let text =
+        "قصفت طائرة مسيّرة سيارة على طريق الميادين البوكمال صباح اليوم، ما أدى إلى مقتل شخصين.";
+    let mut failures = Vec::new();
+    for (who, token) in &callers {
+        let with = |r: reqwest::blocking::RequestBuilder| match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        };
+        let review = s.url(&format!("/api/v1/incidents/{id}/review"));
+        let history = s.url(&format!("/api/v1/incidents/{id}/history"));
+        let article =
+            serde_json::json!({"published": "2024-06-03", "text": format!("{text} ({who})")});
+        let answers = [
+            (
+                "POST /articles",
+                "editor",
+                with(c.post(s.url("/api/v1/articles")).json(&article)),
+            ),
+            ("GET review", "viewer", with(c.get(&review))),
+            (
+                "POST review",
+                "reviewer",
+                with(
+                    c.post(&review)
+                        .json(&serde_json::json!({"decision": "verify"})),
+                ),
+            ),
+            ("GET history", "viewer", with(c.get(&history))),
+        ];
+        for (op, least, request) in answers {
+            let r = request.send().unwrap();
+            let status = r.status().as_u16();
+            let body: Value = r.json().unwrap_or(Value::Null);
+            if !want(who, least).contains(&status) {
+                failures.push(format!("{who} {op}: {status} {body}"));
+            } else if status >= 400 {
+                let code = if status == 401 {
+                    "unauthorized"
+                } else {
+                    "forbidden"
+                };
+                if body["error"]["code"] != code {
+                    failures.push(format!("{who} {op}: {body}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // Each decision is in the trail, by whom it was made, in order.
+    let (status, trail) = {
+        let r = c
+            .get(s.url(&format!("/api/v1/incidents/{id}/history")))
+            .bearer_auth("adm1n")
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().unwrap())
+    };
+    assert_eq!(status, 200);
+    let users: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["sara", "lina", "rami", "admin"], "{trail}");
+    assert_eq!(trail[0]["before"]["status"], "unreviewed");
+    assert_eq!(trail[0]["after"]["status"], "verified");
+}
+
+#[test]
+fn two_reviewers_deciding_at_once_do_not_lose_a_decision_silently() {
+    let (_dir, db, s) = examples_server_at(&[]);
+    let c = Client::new();
+    let (_, page) = get(&c, &s.url("/api/v1/incidents?limit=1"));
+    let id = page["features"][0]["id"].as_str().unwrap().to_string();
+    let (sara, omar) = (
+        add_user(&db, "sara", "reviewer"),
+        add_user(&db, "omar", "reviewer"),
+    );
+    let review = s.url(&format!("/api/v1/incidents/{id}/review"));
+    let read = c.get(&review).bearer_auth(&sara).send().unwrap();
+    let etag = read.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(etag, "\"1\"");
+    let decide = |token: &str, body: Value| {
+        let r = c
+            .post(&review)
+            .bearer_auth(token)
+            .header("if-match", &etag)
+            .json(&body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().unwrap())
+    };
+    let (first, _) = decide(&sara, serde_json::json!({"decision": "verify"}));
+    let (second, body) = decide(
+        &omar,
+        serde_json::json!({"decision": "reject", "reason": "duplicate"}),
+    );
+    assert_eq!((first, second), (200, 409), "{body}");
+    assert_eq!(body["error"]["code"], "version_conflict");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("version 2"),
+        "{body}"
+    );
+    // Bad decisions are refused, naming the field, and change nothing.
+    for (bad, field) in [
+        (serde_json::json!({"decision": "approve"}), "decision"),
+        (serde_json::json!({"decision": "reject"}), "reason"),
+        (
+            serde_json::json!({"decision": "reject", "reason": "boring"}),
+            "reason",
+        ),
+        (
+            serde_json::json!({"decision": "reject", "reason": "other"}),
+            "note",
+        ),
+        (
+            serde_json::json!({"decision": "verify", "extra": 1}),
+            "extra",
+        ),
+    ] {
+        let r = c
+            .post(&review)
+            .bearer_auth(&omar)
+            .json(&bad)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{bad}");
+        let body: Value = r.json().unwrap();
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(field),
+            "{bad}: {body}"
+        );
+    }
+    let now: Value = c
+        .get(&review)
+        .bearer_auth(&omar)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        (now["status"].as_str(), now["version"].as_u64()),
+        (Some("verified"), Some(2))
+    );
 }

@@ -143,10 +143,13 @@ fn restore(from: &std::path::Path, to: &Location) -> Result<()> {
         Location::Postgres(_) => {
             let backup = Store::open_backup(from).with_context(|| from.display().to_string())?;
             let (articles, incidents) = (backup.articles()?, backup.incidents_with_sources()?);
+            let people = backup.people()?;
             let mut target = Store::open(to).with_context(|| to.to_string())?;
             target
                 .restore(&articles, &incidents, &mut || {})
                 .with_context(what)?;
+            target.restore_people(&people).with_context(what)?;
+            check_people(&people, &target, to)?;
             target
         }
     };
@@ -182,6 +185,7 @@ fn copy(from: &Location, to: &Location) -> Result<()> {
     let mut articles = source.articles()?;
     let mut incidents = source.incidents_with_sources()?;
     let want = Summary::of_parts(&mut articles, &mut incidents)?;
+    let people = source.people()?;
     reading.finish_and_clear();
     let mut target = Store::open(to).with_context(|| to.to_string())?;
     // indicatif draws nothing when stderr is not a terminal.
@@ -195,6 +199,10 @@ fn copy(from: &Location, to: &Location) -> Result<()> {
         .with_context(|| to.to_string())?;
     bar.finish_and_clear();
     drop((articles, incidents));
+    target
+        .restore_people(&people)
+        .with_context(|| to.to_string())?;
+    check_people(&people, &target, to)?;
     let checking = spinner("checking the copy".into());
     let got = Summary::of(&target)?;
     checking.finish_and_clear();
@@ -202,6 +210,24 @@ fn copy(from: &Location, to: &Location) -> Result<()> {
         bail!("the copy differs from the original: {want} in {from}, {got} in {to}");
     }
     println!("copied {want} from {from} to {to}");
+    Ok(())
+}
+
+/// Checks that a copy holds as many users, reviewed incidents and logged
+/// decisions as its source, and says so.
+fn check_people(want: &marsad_store::PeopleData, target: &Store, to: &Location) -> Result<()> {
+    let (users, reviewed, decisions) = want.counts();
+    let got = target.people()?.counts();
+    if got != (users, reviewed, decisions) {
+        bail!(
+            "the copy's users, reviews or review log differ from the original: {:?} in {to}, {:?} wanted",
+            got,
+            (users, reviewed, decisions)
+        );
+    }
+    if users + reviewed + decisions > 0 {
+        println!("copied {users} user(s), {reviewed} reviewed incident(s), {decisions} logged decision(s)");
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod ingest;
 mod places;
 mod query;
 mod serve;
+mod users;
 mod watch;
 
 use std::path::PathBuf;
@@ -121,6 +122,16 @@ enum Command {
         #[command(subcommand)]
         command: db::DbCommand,
     },
+    /// Adds, lists, rotates and revokes users and their tokens.
+    Users {
+        #[command(subcommand)]
+        command: users::UsersCommand,
+    },
+    /// Verifies or rejects incidents, and prints the review log.
+    Review {
+        #[command(subcommand)]
+        command: users::ReviewCommand,
+    },
     /// Builds or extends the gazetteer.
     Gazetteer {
         #[command(subcommand)]
@@ -196,5 +207,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Places { command } => places::run(gaz, command),
         Command::Gazetteer { command } => gazetteer::run(gaz, command),
         Command::Db { command } => db::run(command),
+        Command::Users { command } => users::run_users(command),
+        Command::Review { command } => users::run_review(command),
     }
 }

@@ -27,6 +27,7 @@ mod incident;
 mod place;
 mod point;
 mod query;
+mod review;
 
 pub use actor::{Actor, ActorKind};
 pub use article::{fnv1a, Article, Format};
@@ -41,3 +42,4 @@ pub use incident::{
 pub use place::{GeoPrecision, Place};
 pub use point::IncidentPoint;
 pub use query::{in_range, json_number, BBox, DateRange, IncidentQuery, LatLon, RadiusKm, Sort};
+pub use review::{Action, RejectReason, ReviewStatus, Role};

@@ -82,11 +82,16 @@ impl<'g> Pipeline<'g> {
     /// transaction, and indexes what changed. An article already stored
     /// changes nothing.
     pub fn ingest(&self, article: &Article) -> Result<Ingested> {
+        self.ingest_as(article, None)
+    }
+
+    /// [`Pipeline::ingest`], recording who sent the article.
+    pub fn ingest_as(&self, article: &Article, by: Option<&str>) -> Result<Ingested> {
         let extraction = self.extractor.extract(article);
         let (report, incidents) = {
             let mut store = self.writer.lock().unwrap_or_else(|e| e.into_inner());
             let report = store
-                .ingest(article, &extraction.incidents)
+                .ingest_as(article, &extraction.incidents, by)
                 .inspect_err(|_| {
                     metrics::counter!(INGEST_FAILURES).increment(1);
                 })?;
@@ -112,6 +117,14 @@ impl<'g> Pipeline<'g> {
             "ingested"
         );
         Ok(Ingested { report, incidents })
+    }
+}
+
+impl Pipeline<'_> {
+    /// Runs `f` on the writing connection (one writer at a time): for
+    /// writes other than ingests, such as a reviewer's decision.
+    pub fn with_writer<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.writer.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 

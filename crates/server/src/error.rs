@@ -34,9 +34,21 @@ pub enum AppError {
     /// A write without the right bearer token.
     #[error("{0}")]
     Unauthorized(String),
+    /// Signed in, but the role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The resource changed since the version the client names
+    /// (`If-Match`): its current version is in the message.
+    #[error("{message}")]
+    Conflict {
+        /// What happened.
+        message: String,
+        /// The version it is at now.
+        current: u32,
+    },
     /// Writes are off: the server runs without a token.
     #[error(
-        "writes are disabled: start the server with --token (or MARSAD_TOKEN) to accept articles"
+        "writes are disabled: start the server with --token (or MARSAD_TOKEN), or add users with `marsad users add`, and send a bearer token"
     )]
     WritesDisabled,
     /// The body is larger than the configured limit.
@@ -121,6 +133,18 @@ impl From<marsad_store::Error> for AppError {
                 message: e.to_string(),
             };
         }
+        match e {
+            marsad_store::Error::UnknownIncident(id) => {
+                return AppError::NotFound(format!("no incident {id:?}"))
+            }
+            marsad_store::Error::VersionConflict { current, .. } => {
+                return AppError::Conflict {
+                    message: e.to_string(),
+                    current,
+                }
+            }
+            _ => {}
+        }
         match e.unwritable() {
             Some(why) => AppError::Unwritable(why),
             None => AppError::Internal(e.to_string()),
@@ -159,6 +183,8 @@ impl IntoResponse for AppError {
             AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::Conflict { .. } => (StatusCode::CONFLICT, "version_conflict"),
             AppError::WritesDisabled => (StatusCode::FORBIDDEN, "writes_disabled"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::UnsupportedMediaType(_) => {

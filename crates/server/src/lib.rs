@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod auth;
 mod cache;
 mod contract;
 mod download;

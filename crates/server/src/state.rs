@@ -344,6 +344,21 @@ impl AppState {
             .map_err(Into::into)?;
         Ok(out)
     }
+
+    /// Runs `f` on the writing connection, off the async threads: for
+    /// writes other than ingests (a reviewer's decision).
+    pub(crate) async fn pipeline_write<T, E, F>(&self, f: F) -> Result<T, crate::AppError>
+    where
+        T: Send + 'static,
+        E: Into<crate::AppError> + Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+    {
+        let pipeline = self.pipeline.clone();
+        let out = tokio::task::spawn_blocking(move || pipeline.with_writer(f))
+            .await?
+            .map_err(Into::into)?;
+        Ok(out)
+    }
 }
 
 /// How often a server reads the store for writes made elsewhere, at most

@@ -462,6 +462,13 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/incidents/near?lat=35.01&lon=40.45&radius_km=5&type=shelling", status: 200, content_type: GEOJSON, check: |a| {
             expect(ids(&a.json()) == ["fx-shelling"], || format!("{:?}", ids(&a.json())))
         }},
+        // Reviews are for signed-in users: anonymous readers are asked to sign in.
+        Case { uri: "/api/v1/incidents/fx-strike/review", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
+        Case { uri: "/api/v1/incidents/fx-strike/history", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
         Case { uri: "/api/v1/incidents/fx-strike", status: 200, content_type: GEOJSON, check: |a| {
             let v = a.json();
             let p = &v["properties"];

@@ -10,14 +10,25 @@ use marsad_model::{
 
 use crate::{Error, Result};
 
-/// The incident columns, in the order [`Columns`] reads them.
-pub(crate) const INCIDENT_COLUMNS: &str = "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
-     geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, source_count, reported";
+/// The incident columns, in the order [`Columns`] reads them (a macro, so
+/// that queries are one literal).
+macro_rules! incident_columns {
+    () => {
+        "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
+         geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, \
+         source_count, reported"
+    };
+}
+pub(crate) use incident_columns;
 
 /// The columns of an index point, in the order [`PointColumns`] reads
 /// them, then the change number.
-pub(crate) const POINT_COLUMNS: &str =
-    "id, type, date, lat, lon, confidence, geo_precision, actors, targets, change_seq";
+macro_rules! point_columns {
+    () => {
+        "id, type, date, lat, lon, confidence, geo_precision, actors, targets, change_seq"
+    };
+}
+pub(crate) use point_columns;
 
 /// What an index point needs of a row: no names, tolls or sources, and of
 /// the actors and targets only their ids. A server loads a million of these

@@ -76,6 +76,31 @@ pub enum Error {
     /// A copy was asked into a store that already holds data.
     #[error("the target database is not empty: copy into a new one")]
     NotEmpty,
+    /// A value given to the store is not one it keeps.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// A user of that name exists already.
+    #[error("user {0:?} exists already (rotate their token with `marsad users rotate`)")]
+    UserExists(String),
+    /// No user of that name.
+    #[error("no user {0:?} (see `marsad users list`)")]
+    UnknownUser(String),
+    /// No incident with that id.
+    #[error("no incident {0:?}")]
+    UnknownIncident(String),
+    /// The incident changed since the version the writer read.
+    #[error("the incident is at version {current}, not {expected}: someone changed it since; read it again")]
+    VersionConflict {
+        /// The version the writer named.
+        expected: u32,
+        /// The version it is at.
+        current: u32,
+    },
     /// A stored JSON column is corrupt.
     #[error("database: corrupt JSON in {column}: {source}")]
     Json {

@@ -103,10 +103,6 @@ macro_rules! feeds_tables {
 }
 pub(crate) use feeds_tables;
 
-/// Columns of a feed state, in [`FeedState`]'s order.
-pub(crate) const FEED_COLUMNS: &str = "url, outlet, etag, last_modified, last_poll, last_success, \
-     last_error, failures, next_poll, items_seen, articles_ingested";
-
 pub(crate) fn time(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }

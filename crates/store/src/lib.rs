@@ -14,16 +14,20 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod backup;
 mod columns;
 mod error;
 mod feeds;
 mod location;
 mod postgres;
+mod queries;
 mod schema;
+mod sql;
 mod sqlite;
 mod store;
 
+pub use accounts::{AuditEntry, Decision, NewToken, PeopleData, Review, SignedIn, TokenInfo, User};
 pub use error::{Error, Result};
 pub use feeds::{ArticleSummary, FeedState, SeenPage};
 pub use location::Location;

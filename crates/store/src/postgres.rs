@@ -1,21 +1,17 @@
 //! The PostgreSQL + PostGIS backend: the same tables as SQLite, with a
-//! `geography(Point, 4326)` column under a GiST index for the merge lookup,
-//! and ingests serialised across every process that writes to the database.
+//! `geography(Point, 4326)` column under a GiST index, and ingests
+//! serialised across every process that writes to the database. What is
+//! read and written is in [`crate::queries`]; this connects, reconnects,
+//! migrates, locks and listens.
 
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
-use marsad_model::{Article, Format, Incident, IncidentPoint, Scope, Source};
+use marsad_model::{Article, Incident};
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, NoTls};
 
-use crate::columns::{
-    kindred_types, nearest_report, to_json, Columns, PointColumns, INCIDENT_COLUMNS, POINT_COLUMNS,
-};
-use crate::feeds::{parse_time, time, ArticleSummary, FeedState, SeenPage, FEED_COLUMNS};
-use crate::store::attach_sources;
-use crate::{Error, IngestReport, Result, StoredArticle};
+use crate::sql::{Db, Query};
+use crate::{queries, Error, IngestReport, Result};
 
 /// Each entry moves the schema from version i to i + 1.
 const MIGRATIONS: &[&str] = &[
@@ -102,6 +98,26 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX incidents_cell_date;
     CREATE INDEX incidents_cell_when ON incidents
         (((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int), COALESCE(date, reported));",
+    // 7: the geography point kept from latitude and longitude by the
+    // database itself, so that every write is the same text as on SQLite
+    // (and a point moved by hand moves its geography too).
+    "CREATE FUNCTION marsad_incident_geog() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.geog := CASE WHEN NEW.lat IS NULL OR NEW.lon IS NULL THEN NULL
+            ELSE ST_SetSRID(ST_MakePoint(NEW.lon, NEW.lat), 4326)::geography END;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER incidents_geog BEFORE INSERT OR UPDATE OF lat, lon ON incidents
+        FOR EACH ROW EXECUTE FUNCTION marsad_incident_geog();",
+    // 8: users, tokens, review state and the append-only review log, as on
+    // SQLite (migration 8).
+    crate::accounts::accounts_tables!(
+        "bigserial PRIMARY KEY",
+        "CREATE FUNCTION marsad_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the review log is append-only'; END $$;
+    CREATE TRIGGER review_log_append_only BEFORE UPDATE OR DELETE ON review_log
+        FOR EACH ROW EXECUTE FUNCTION marsad_append_only();"
+    ),
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).
@@ -110,7 +126,7 @@ const CELLS_PER_DEGREE: f64 = 20.0;
 /// The grid cells (as the index numbers them) that a box of half-sides
 /// `dlat`, `dlon` around (lat, lon) touches; `None` when there are too many
 /// to list (a box near a pole), and the lookup goes by date alone.
-fn cells_around(lat: f64, lon: f64, dlat: f64, dlon: f64) -> Option<Vec<i32>> {
+pub(crate) fn cells_around(lat: f64, lon: f64, dlat: f64, dlon: f64) -> Option<Vec<i32>> {
     let span = |lo: f64, hi: f64| {
         (lo * CELLS_PER_DEGREE).floor() as i32..=(hi * CELLS_PER_DEGREE).floor() as i32
     };
@@ -132,15 +148,9 @@ fn cells_around(lat: f64, lon: f64, dlat: f64, dlon: f64) -> Option<Vec<i32>> {
 }
 
 /// Advisory lock keys (arbitrary, fixed): one for migrations, one held by
-/// every ingest, so that two processes never both insert the same incident.
+/// every write, so that two processes never both insert the same incident.
 const MIGRATE_LOCK: i64 = 0x6d61_7273_6164_0001;
 const INGEST_LOCK: i64 = 0x6d61_7273_6164_0002;
-
-/// Days either side searched: the widest date tolerance (a month).
-const NEAR_DAYS: i64 = 31;
-
-/// Days either side that hold every candidate not dated only to the month.
-const WEEK_DAYS: i64 = 7;
 
 /// A connection to a PostgreSQL database.
 pub(crate) struct Postgres {
@@ -153,6 +163,9 @@ pub(crate) struct Postgres {
 
 /// The channel every ingest that changed incidents notifies on commit.
 const CHANGES_CHANNEL: &str = "marsad_changes";
+
+/// Delivered at commit: other servers catch up at once.
+static NOTIFY_CHANGES: Query = Query::new("SELECT pg_notify('marsad_changes', '')");
 
 impl Postgres {
     /// Connects and brings the schema up to date.
@@ -195,75 +208,37 @@ impl Postgres {
         }
     }
 
-    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        self.run(|c| Ok(c.query(sql, params)?))
+    /// Runs `op` on the connection, for reads.
+    pub(crate) fn read<T>(&self, mut op: impl FnMut(&mut dyn Db) -> Result<T>) -> Result<T> {
+        self.run(|c| op(&mut crate::sql::Postgres(c)))
     }
 
-    fn query_one(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
-        self.run(|c| Ok(c.query_one(sql, params)?))
-    }
-
-    pub(crate) fn changes_since(&self, since: i64) -> Result<(Vec<Incident>, i64)> {
-        let rows = self.query(
-            &format!(
-                "SELECT {INCIDENT_COLUMNS}, change_seq FROM incidents WHERE change_seq > $1 ORDER BY change_seq"
-            ),
-            &[&since],
-        )?;
-        let mut last = since;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            last = last.max(row.try_get::<_, i64>(23)?);
-            out.push(incident_row(row)?);
-        }
-        Ok((out, last))
-    }
-
-    pub(crate) fn for_each_point_since(
-        &self,
-        since: i64,
-        f: &mut dyn FnMut(IncidentPoint),
-    ) -> Result<i64> {
-        // Rows stream from a portal, 10,000 at a time, not all at once.
+    /// Runs `op` in one transaction holding the write lock, committed if it
+    /// succeeds.
+    pub(crate) fn write<T>(&self, mut op: impl FnMut(&mut dyn Db) -> Result<T>) -> Result<T> {
         self.run(|client| {
             let mut tx = client.transaction()?;
-            let portal = tx.bind(
-                &format!("SELECT {POINT_COLUMNS} FROM incidents WHERE change_seq > $1 ORDER BY change_seq"),
-                &[&since],
-            )?;
-            let mut last = since;
-            loop {
-                let rows = tx.query_portal(&portal, 10_000)?;
-                for r in &rows {
-                    last = last.max(r.try_get::<_, i64>(9)?);
-                    let point = PointColumns {
-                        id: r.try_get(0)?,
-                        event_type: r.try_get(1)?,
-                        date: r.try_get(2)?,
-                        lat: r.try_get(3)?,
-                        lon: r.try_get(4)?,
-                        confidence: r.try_get(5)?,
-                        geo_precision: u8::try_from(r.try_get::<_, i16>(6)?).unwrap_or(0),
-                        actors: r.try_get(7)?,
-                        targets: r.try_get(8)?,
-                    };
-                    if let Some(p) = point.into_point()? {
-                        f(p);
-                    }
-                }
-                if rows.is_empty() {
-                    return Ok(last);
-                }
-            }
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
+            let out = op(&mut crate::sql::Postgres(&mut tx))?;
+            tx.commit()?;
+            Ok(out)
         })
     }
 
+    /// [`queries::ingest`], telling other servers when incidents changed.
     pub(crate) fn ingest(
-        &mut self,
+        &self,
         article: &Article,
         incidents: &[Incident],
+        by: Option<&str>,
     ) -> Result<IngestReport> {
-        self.run(|client| ingest(client, article, incidents))
+        self.write(|db| {
+            let report = queries::ingest(db, article, incidents, by)?;
+            if !report.incidents_new.is_empty() || !report.incidents_merged.is_empty() {
+                db.execute(&NOTIFY_CHANGES, &[])?;
+            }
+            Ok(report)
+        })
     }
 
     /// Waits until another process commits a change, or `timeout` passes;
@@ -285,355 +260,6 @@ impl Postgres {
         }
         woke
     }
-
-    pub(crate) fn incident(&self, id: &str) -> Result<Option<Incident>> {
-        // PostgreSQL's text cannot hold NUL, so no id has one.
-        if id.contains('\0') {
-            return Ok(None);
-        }
-        self.run(|client| {
-            let rows = client.query(
-                &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
-                &[&id],
-            )?;
-            let Some(row) = rows.first() else {
-                return Ok(None);
-            };
-            let mut inc = incident_row(row)?;
-            inc.sources = client
-                .query(
-                    "SELECT s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
-                     FROM incident_sources s JOIN articles a ON a.id = s.article_id WHERE s.incident_id = $1 \
-                     ORDER BY a.published NULLS FIRST, a.ingested_at",
-                    &[&id],
-                )?
-                .iter()
-                .map(|r| source_row(r, 0))
-                .collect::<Result<_>>()?;
-            Ok(Some(inc))
-        })
-    }
-
-    pub(crate) fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
-        let kept: Vec<&String> = ids.iter().filter(|id| !id.contains('\0')).collect();
-        let ids = &kept;
-        let rows = self.query(
-            &format!(
-                "SELECT {INCIDENT_COLUMNS} FROM incidents JOIN unnest($1::text[]) WITH ORDINALITY AS asked(id, n) \
-                 USING (id) ORDER BY asked.n"
-            ),
-            &[&ids],
-        )?;
-        rows.iter().map(incident_row).collect()
-    }
-
-    pub(crate) fn all_incidents(&self) -> Result<Vec<Incident>> {
-        let rows = self.query(
-            &format!("SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY date DESC NULLS LAST, id"),
-            &[],
-        )?;
-        rows.iter().map(incident_row).collect()
-    }
-
-    pub(crate) fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        let rows = self.query(
-            "SELECT DISTINCT ON (s.incident_id) s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence \
-             FROM incident_sources s JOIN articles a ON a.id = s.article_id \
-             ORDER BY s.incident_id, a.published NULLS FIRST, a.ingested_at",
-            &[],
-        )?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
-            .collect()
-    }
-
-    pub(crate) fn first_sources_of(
-        &self,
-        ids: &[String],
-    ) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        let rows = self.query(
-            "SELECT DISTINCT ON (s.incident_id) s.incident_id, COALESCE(a.url, a.outlet, a.title, a.id), s.evidence \
-             FROM incident_sources s JOIN articles a ON a.id = s.article_id \
-             WHERE s.incident_id = ANY($1) \
-             ORDER BY s.incident_id, a.published NULLS FIRST, a.ingested_at",
-            &[&ids],
-        )?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
-            .collect()
-    }
-
-    pub(crate) fn articles(&self) -> Result<Vec<StoredArticle>> {
-        let rows = self.query(
-            "SELECT url, title, published, to_char(ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), text \
-             FROM articles ORDER BY ingested_at, id",
-            &[],
-        )?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredArticle {
-                    article: Article {
-                        url: r.try_get(0)?,
-                        title: r.try_get(1)?,
-                        published: r.try_get(2)?,
-                        text: r.try_get(4)?,
-                        format: Format::Text,
-                    },
-                    ingested_at: r.try_get(3)?,
-                })
-            })
-            .collect()
-    }
-
-    pub(crate) fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
-        let mut incidents = self.all_incidents()?;
-        let rows = self.query(
-            "SELECT s.incident_id, s.article_id, a.url, a.title, a.outlet, a.published, s.start_at, s.end_at, s.evidence \
-             FROM incident_sources s JOIN articles a ON a.id = s.article_id \
-             ORDER BY a.published NULLS FIRST, a.ingested_at, s.incident_id, s.start_at",
-            &[],
-        )?;
-        let sources = rows
-            .iter()
-            .map(|r| Ok((r.try_get::<_, String>(0)?, source_row(r, 1)?)))
-            .collect::<Result<Vec<_>>>()?;
-        attach_sources(&mut incidents, sources);
-        Ok(incidents)
-    }
-
-    pub(crate) fn restore(
-        &mut self,
-        articles: &[StoredArticle],
-        incidents: &[Incident],
-        written: &mut dyn FnMut(),
-    ) -> Result<()> {
-        self.run(|client| restore(client, articles, incidents, &mut *written))
-    }
-
-    pub(crate) fn count_incidents(&self) -> Result<u64> {
-        self.count("SELECT count(*) FROM incidents")
-    }
-
-    pub(crate) fn count_articles(&self) -> Result<u64> {
-        self.count("SELECT count(*) FROM articles")
-    }
-
-    fn count(&self, sql: &str) -> Result<u64> {
-        let n: i64 = self.query_one(sql, &[])?.try_get(0)?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
-    pub(crate) fn has_article(&self, id: &str) -> Result<bool> {
-        if id.contains('\0') {
-            return Ok(false);
-        }
-        Ok(self
-            .query_one(
-                "SELECT EXISTS(SELECT 1 FROM articles WHERE id = $1)",
-                &[&id],
-            )?
-            .try_get(0)?)
-    }
-
-    pub(crate) fn latest_articles(&self, limit: usize) -> Result<Vec<ArticleSummary>> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.query(
-            "SELECT a.id, a.url, a.title, a.outlet, a.published, \
-             to_char(a.ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
-             (SELECT count(DISTINCT s.incident_id) FROM incident_sources s WHERE s.article_id = a.id) \
-             FROM articles a ORDER BY a.ingested_at DESC, a.id DESC LIMIT $1",
-            &[&limit],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(ArticleSummary {
-                id: r.try_get(0)?,
-                url: r.try_get(1)?,
-                title: r.try_get(2)?,
-                outlet: r.try_get(3)?,
-                published: r.try_get(4)?,
-                ingested_at: r.try_get(5)?,
-                incidents: u64::try_from(r.try_get::<_, i64>(6)?).unwrap_or(0),
-            })
-        })
-        .collect()
-    }
-
-    pub(crate) fn feed_states(&self) -> Result<Vec<FeedState>> {
-        self.query(
-            &format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY outlet, url"),
-            &[],
-        )?
-        .iter()
-        .map(pg_feed_row)
-        .collect()
-    }
-
-    pub(crate) fn save_feed_state(&self, f: &FeedState) -> Result<()> {
-        let (failures, seen, ingested) = (
-            i32::try_from(f.failures).unwrap_or(i32::MAX),
-            i64::try_from(f.items_seen).unwrap_or(i64::MAX),
-            i64::try_from(f.articles_ingested).unwrap_or(i64::MAX),
-        );
-        let (poll, success, next) = (time(f.last_poll), time(f.last_success), time(f.next_poll));
-        self.run(|c| {
-            c.execute(
-                &format!(
-                    "INSERT INTO feeds ({FEED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                     ON CONFLICT (url) DO UPDATE SET outlet = $2, etag = $3, last_modified = $4, \
-                     last_poll = $5, last_success = $6, last_error = $7, failures = $8, next_poll = $9, \
-                     items_seen = $10, articles_ingested = $11"
-                ),
-                &[
-                    &f.url, &f.outlet, &f.etag, &f.last_modified, &poll, &success, &f.last_error,
-                    &failures, &next, &seen, &ingested,
-                ],
-            )?;
-            Ok(())
-        })
-    }
-
-    pub(crate) fn seen_page(&self, url: &str, hash: Option<&str>) -> Result<Option<SeenPage>> {
-        let rows = self.query(
-            "SELECT url, canonical, content_hash, article_id, outcome FROM seen_pages \
-             WHERE url = $1 OR canonical = $1 OR ($2::text IS NOT NULL AND content_hash = $2) LIMIT 1",
-            &[&url, &hash],
-        )?;
-        rows.first()
-            .map(|r| {
-                Ok(SeenPage {
-                    url: r.try_get(0)?,
-                    canonical: r.try_get(1)?,
-                    content_hash: r.try_get(2)?,
-                    article_id: r.try_get(3)?,
-                    outcome: r.try_get(4)?,
-                })
-            })
-            .transpose()
-    }
-
-    pub(crate) fn mark_page_seen(&self, p: &SeenPage) -> Result<()> {
-        let now = time(Some(chrono::Utc::now()));
-        self.run(|c| {
-            c.execute(
-                "INSERT INTO seen_pages (url, canonical, content_hash, article_id, outcome, seen_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (url) DO NOTHING",
-                &[&p.url, &p.canonical, &p.content_hash, &p.article_id, &p.outcome, &now],
-            )?;
-            Ok(())
-        })
-    }
-}
-
-fn pg_feed_row(r: &Row) -> Result<FeedState> {
-    Ok(FeedState {
-        url: r.try_get(0)?,
-        outlet: r.try_get(1)?,
-        etag: r.try_get(2)?,
-        last_modified: r.try_get(3)?,
-        last_poll: parse_time(r.try_get(4)?),
-        last_success: parse_time(r.try_get(5)?),
-        last_error: r.try_get(6)?,
-        failures: u32::try_from(r.try_get::<_, i32>(7)?).unwrap_or(0),
-        next_poll: parse_time(r.try_get(8)?),
-        items_seen: u64::try_from(r.try_get::<_, i64>(9)?).unwrap_or(0),
-        articles_ingested: u64::try_from(r.try_get::<_, i64>(10)?).unwrap_or(0),
-    })
-}
-
-/// Copies a whole store into this empty one, in one transaction.
-fn restore(
-    client: &mut Client,
-    articles: &[StoredArticle],
-    incidents: &[Incident],
-    written: &mut dyn FnMut(),
-) -> Result<()> {
-    let mut tx = client.transaction()?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
-    let stored: i64 = tx
-        .query_one(
-            "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM incidents)",
-            &[],
-        )?
-        .try_get(0)?;
-    if stored > 0 {
-        return Err(Error::NotEmpty);
-    }
-    for s in articles {
-        let a = &s.article;
-        tx.execute(
-            "INSERT INTO articles (id, url, title, outlet, published, ingested_at, text) \
-             VALUES ($1, $2, $3, $4, $5, $6::text::timestamptz, $7)",
-            &[
-                &a.id(),
-                &a.url,
-                &a.title,
-                &a.outlet(),
-                &a.published,
-                &s.ingested_at,
-                &a.text,
-            ],
-        )?;
-        written();
-    }
-    for inc in incidents {
-        insert_incident(&mut tx, inc)?;
-        for s in &inc.sources {
-            tx.execute(
-                "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) VALUES ($1, $2, $3, $4, $5)",
-                &[&inc.id, &s.article_id, &offset(s.start), &offset(s.end), &s.evidence],
-            )?;
-        }
-        written();
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// Stores an article and its incidents in one transaction, holding the
-/// ingest lock: see [`crate::Store::ingest`].
-fn ingest(client: &mut Client, article: &Article, incidents: &[Incident]) -> Result<IngestReport> {
-    let mut tx = client.transaction()?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
-    let mut report = IngestReport {
-        article_id: article.id(),
-        ..Default::default()
-    };
-    if !insert_article(&mut tx, article, &report.article_id)? {
-        return Ok(report);
-    }
-    report.new_article = true;
-    // What this article wrote: a later report of it never merges into it.
-    let mut own = std::collections::HashSet::new();
-    for inc in incidents {
-        let id = match reported_before(&mut tx, inc, &own)? {
-            Some(mut known) => {
-                known.absorb(inc, Scope::Articles);
-                update_incident(&mut tx, &known)?;
-                report.incidents_merged.push(known.id.clone());
-                known.id
-            }
-            None => {
-                insert_incident(&mut tx, inc)?;
-                report.incidents_new.push(inc.id.clone());
-                inc.id.clone()
-            }
-        };
-        own.insert(id.clone());
-        if let Some(s) = inc.sources.first() {
-            tx.execute(
-                "INSERT INTO incident_sources (incident_id, article_id, start_at, end_at, evidence) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&id, &report.article_id, &offset(s.start), &offset(s.end), &s.evidence],
-            )?;
-        }
-    }
-    if !report.incidents_new.is_empty() || !report.incidents_merged.is_empty() {
-        // Delivered at commit: other servers catch up at once.
-        tx.execute("SELECT pg_notify($1, '')", &[&CHANGES_CHANNEL])?;
-    }
-    tx.commit()?;
-    Ok(report)
 }
 
 /// Waits up to `timeout` for a notification, then takes any others already
@@ -673,10 +299,6 @@ fn open_client(url: &str) -> Result<Client> {
     config.connect(NoTls).map_err(failed)
 }
 
-fn offset(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// Applies missing migrations, one transaction each, under a lock so that
 /// replicas starting together migrate once.
 fn migrate(client: &mut Client) -> Result<()> {
@@ -710,180 +332,6 @@ fn migrate(client: &mut Client) -> Result<()> {
         )?;
     }
     tx.commit()?;
-    Ok(())
-}
-
-/// A source from eight columns starting at `at`: article id, url, title,
-/// outlet, published, start, end, evidence.
-fn source_row(r: &Row, at: usize) -> Result<Source> {
-    let offset =
-        |i: usize| -> Result<usize> { Ok(usize::try_from(r.try_get::<_, i64>(i)?).unwrap_or(0)) };
-    Ok(Source {
-        article_id: r.try_get(at)?,
-        url: r.try_get(at + 1)?,
-        title: r.try_get(at + 2)?,
-        outlet: r.try_get(at + 3)?,
-        published: r.try_get(at + 4)?,
-        start: offset(at + 5)?,
-        end: offset(at + 6)?,
-        evidence: r.try_get(at + 7)?,
-    })
-}
-
-fn incident_row(row: &Row) -> Result<Incident> {
-    Columns {
-        id: row.try_get(0)?,
-        event_type: row.try_get(1)?,
-        date: row.try_get::<_, Option<NaiveDate>>(2)?,
-        date_precision: row.try_get(3)?,
-        date_text: row.try_get(4)?,
-        place_id: row.try_get(5)?,
-        place_ar: row.try_get(6)?,
-        place_en: row.try_get(7)?,
-        admin1: row.try_get(8)?,
-        admin2: row.try_get(9)?,
-        lat: row.try_get(10)?,
-        lon: row.try_get(11)?,
-        geo_precision: u8::try_from(row.try_get::<_, i16>(12)?).unwrap_or(0),
-        actors: row.try_get(13)?,
-        targets: row.try_get(14)?,
-        people: row.try_get(15)?,
-        killed: count(row.try_get(16)?),
-        injured: count(row.try_get(17)?),
-        arrested: count(row.try_get(18)?),
-        count_qualifiers: row.try_get(19)?,
-        confidence: row.try_get(20)?,
-        source_count: u32::try_from(row.try_get::<_, i64>(21)?).unwrap_or(u32::MAX),
-        reported: row.try_get::<_, Option<NaiveDate>>(22)?,
-    }
-    .into_incident()
-}
-
-fn count(v: Option<i64>) -> Option<u32> {
-    v.and_then(|n| u32::try_from(n).ok())
-}
-
-/// Inserts the article; false when it is already stored.
-fn insert_article(tx: &mut Transaction<'_>, a: &Article, id: &str) -> Result<bool> {
-    let n = tx.execute(
-        "INSERT INTO articles (id, url, title, outlet, published, text) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (id) DO NOTHING",
-        &[&id, &a.url, &a.title, &a.outlet(), &a.published, &a.text],
-    )?;
-    Ok(n == 1)
-}
-
-/// The stored incident this report tells again, if any: among incidents of
-/// a kindred type within a few kilometres (the cell index) and a month of
-/// when it happened, the nearest that [`same_incident`](marsad_model::same_incident) accepts and this
-/// article did not write (`own`); else one with the same id.
-fn reported_before(
-    tx: &mut Transaction<'_>,
-    inc: &Incident,
-    own: &std::collections::HashSet<String>,
-) -> Result<Option<Incident>> {
-    if let (Some((lat, lon)), Some((first, last))) = (inc.lat_lon(), inc.when()) {
-        let month = chrono::Duration::days(NEAR_DAYS);
-        let (from, to) = (first - month, last + month);
-        // Only an incident dated to the month can match from further than a
-        // week away: the others are not read.
-        let week = chrono::Duration::days(WEEK_DAYS);
-        let (near_from, near_to) = (first - week, last + week);
-        let types = kindred_types(inc.event_type);
-        let (dlat, dlon) = marsad_model::same_place_box(lat);
-        // The cells around it through the (cell, day) index; the exact
-        // distance is `same_incident`'s to judge, as on SQLite.
-        let rows = match cells_around(lat, lon, dlat, dlon) {
-            Some(cells) => tx.query(
-                &format!(
-                    "SELECT {INCIDENT_COLUMNS} FROM incidents \
-                     WHERE ((floor(lat * 20)::int) * 10000 + floor(lon * 20)::int) = ANY($4) \
-                     AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 \
-                     AND (date_precision = 'month' OR COALESCE(date, reported) BETWEEN $5 AND $6) ORDER BY date, id"
-                ),
-                &[&types, &from, &to, &cells, &near_from, &near_to],
-            )?,
-            None => tx.query(
-                &format!(
-                    "SELECT {INCIDENT_COLUMNS} FROM incidents \
-                     WHERE lat BETWEEN $4 AND $5 AND type = ANY($1) AND COALESCE(date, reported) BETWEEN $2 AND $3 \
-                     AND (date_precision = 'month' OR COALESCE(date, reported) BETWEEN $6 AND $7) ORDER BY date, id"
-                ),
-                &[&types, &from, &to, &(lat - dlat), &(lat + dlat), &near_from, &near_to],
-            )?,
-        };
-        if let Some(r) = nearest_report(inc, rows.iter().map(incident_row), own)? {
-            return Ok(Some(r));
-        }
-    }
-    let rows = tx.query(
-        &format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"),
-        &[&inc.id],
-    )?;
-    rows.first().map(incident_row).transpose()
-}
-
-/// Writes back what absorbing a report changed.
-fn update_incident(tx: &mut Transaction<'_>, e: &Incident) -> Result<()> {
-    tx.execute(
-        "UPDATE incidents SET date = $2, date_precision = $3, date_text = $4, actors = $5, targets = $6, people = $7, \
-         killed = $8, injured = $9, arrested = $10, count_qualifiers = $11, confidence = $12, source_count = $13, \
-         type = $14, reported = $15, updated_at = now(), change_seq = nextval('incident_changes') WHERE id = $1",
-        &[
-            &e.id,
-            &e.date,
-            &e.date_precision.as_str(),
-            &e.date_text,
-            &to_json(&e.actors, "actors")?,
-            &to_json(&e.targets, "targets")?,
-            &to_json(&e.people, "people")?,
-            &e.counts.killed.map(i64::from),
-            &e.counts.injured.map(i64::from),
-            &e.counts.arrested.map(i64::from),
-            &to_json(&e.counts.qualifiers(), "count_qualifiers")?,
-            &e.confidence,
-            &i64::from(e.source_count),
-            &e.event_type.as_str(),
-            &e.reported,
-        ],
-    )?;
-    Ok(())
-}
-
-/// Inserts a new incident, reported once.
-fn insert_incident(tx: &mut Transaction<'_>, inc: &Incident) -> Result<()> {
-    let p = inc.place.as_ref();
-    tx.execute(
-        &format!(
-            "INSERT INTO incidents ({INCIDENT_COLUMNS}, geog) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, ST_SetSRID(ST_MakePoint($12, $11), 4326)::geography)"
-        ),
-        &[
-            &inc.id,
-            &inc.event_type.as_str(),
-            &inc.date,
-            &inc.date_precision.as_str(),
-            &inc.date_text,
-            &p.map(|p| &p.id),
-            &p.map(|p| &p.name_ar),
-            &p.and_then(|p| p.name_en.as_ref()),
-            &p.and_then(|p| p.admin1.as_ref()),
-            &p.and_then(|p| p.admin2.as_ref()),
-            &p.map(|p| p.lat),
-            &p.map(|p| p.lon),
-            &i16::from(inc.geo_precision.code()),
-            &to_json(&inc.actors, "actors")?,
-            &to_json(&inc.targets, "targets")?,
-            &to_json(&inc.people, "people")?,
-            &inc.counts.killed.map(i64::from),
-            &inc.counts.injured.map(i64::from),
-            &inc.counts.arrested.map(i64::from),
-            &to_json(&inc.counts.qualifiers(), "count_qualifiers")?,
-            &inc.confidence,
-            &i64::from(inc.source_count.max(1)),
-            &inc.reported,
-        ],
-    )?;
     Ok(())
 }
 

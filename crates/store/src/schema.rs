@@ -161,6 +161,19 @@ const MIGRATIONS: &[&str] = &[
                 (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0
             WHERE NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND COALESCE(NEW.date, NEW.reported) IS NOT NULL;
     END;",
+    // 7: the sources' offsets named as on PostgreSQL (where `end` is
+    // reserved), so that both backends run one text of every query.
+    "ALTER TABLE incident_sources RENAME COLUMN start TO start_at;
+    ALTER TABLE incident_sources RENAME COLUMN \"end\" TO end_at;",
+    // 8: users and their tokens, incidents' review state, and the review
+    // log, which triggers keep append-only.
+    crate::accounts::accounts_tables!(
+        "INTEGER PRIMARY KEY",
+        "CREATE TRIGGER review_log_never_updated BEFORE UPDATE ON review_log
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TRIGGER review_log_never_deleted BEFORE DELETE ON review_log
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;"
+    ),
 ];
 
 /// Days per unit of the R*Tree's time axis (migration 4).

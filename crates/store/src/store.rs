@@ -2,8 +2,11 @@
 
 use marsad_model::{Article, Incident};
 
+use crate::accounts::{self, AuditEntry, Decision, NewToken, PeopleData, Review, SignedIn, User};
 use crate::feeds::{ArticleSummary, FeedState, SeenPage};
 use crate::postgres::Postgres;
+use crate::queries;
+use crate::sql::Db;
 use crate::sqlite::Sqlite;
 use crate::{Location, Result};
 
@@ -64,6 +67,22 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// Runs the read `op` on this store's connection.
+    fn read<T>(&self, mut op: impl FnMut(&mut dyn Db) -> Result<T>) -> Result<T> {
+        match &self.0 {
+            Backend::Sqlite(s) => op(&mut s.db()),
+            Backend::Postgres(p) => p.read(op),
+        }
+    }
+
+    /// Runs `op` in one write transaction, committed if it succeeds.
+    fn write<T>(&mut self, op: impl FnMut(&mut dyn Db) -> Result<T>) -> Result<T> {
+        match &mut self.0 {
+            Backend::Sqlite(s) => s.write(op),
+            Backend::Postgres(p) => p.write(op),
+        }
+    }
+
     /// Copies this SQLite store into a new file at `to`: the store as it
     /// is at the moment the copy begins, however long it takes and while
     /// servers and ingests go on writing; written beside `to` and renamed
@@ -143,46 +162,53 @@ impl Store {
     /// of a duplicate. Each incident's first source is this article's
     /// evidence.
     pub fn ingest(&mut self, article: &Article, incidents: &[Incident]) -> Result<IngestReport> {
+        self.ingest_as(article, incidents, None)
+    }
+
+    /// [`Store::ingest`], recording who sent the article (`by`).
+    pub fn ingest_as(
+        &mut self,
+        article: &Article,
+        incidents: &[Incident],
+        by: Option<&str>,
+    ) -> Result<IngestReport> {
         if let Some(field) = article.nul_field() {
             return Err(crate::Error::Nul(field));
         }
         match &mut self.0 {
-            Backend::Sqlite(s) => s.ingest(article, incidents),
-            Backend::Postgres(p) => p.ingest(article, incidents),
+            Backend::Sqlite(s) => s.write(|db| queries::ingest(db, article, incidents, by)),
+            Backend::Postgres(p) => p.ingest(article, incidents, by),
         }
     }
 
     /// One incident with all its sources.
     pub fn incident(&self, id: &str) -> Result<Option<Incident>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.incident(id),
-            Backend::Postgres(p) => p.incident(id),
+        // No store keeps a NUL (PostgreSQL's text cannot): no id has one.
+        if id.contains('\0') {
+            return Ok(None);
         }
+        self.read(|db| queries::incident(db, id))
     }
 
     /// Incidents by id, in the order asked (unknown ids are skipped).
     pub fn incidents(&self, ids: &[String]) -> Result<Vec<Incident>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.incidents(ids),
-            Backend::Postgres(p) => p.incidents(ids),
-        }
+        let ids: Vec<String> = ids
+            .iter()
+            .filter(|id| !id.contains('\0'))
+            .cloned()
+            .collect();
+        self.read(|db| queries::incidents(db, &ids))
     }
 
     /// Every incident (without sources), newest first.
     pub fn all_incidents(&self) -> Result<Vec<Incident>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.all_incidents(),
-            Backend::Postgres(p) => p.all_incidents(),
-        }
+        self.read(queries::all_incidents)
     }
 
     /// The first report of each incident: (source — URL, outlet or title —,
     /// evidence sentence), for exports.
     pub fn first_sources(&self) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.first_sources(),
-            Backend::Postgres(p) => p.first_sources(),
-        }
+        self.read(|db| queries::first_sources(db, None))
     }
 
     /// [`Store::first_sources`] of the incidents `ids` alone: what a
@@ -191,20 +217,14 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<rustc_hash::FxHashMap<String, (String, String)>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.first_sources_of(ids),
-            Backend::Postgres(p) => p.first_sources_of(ids),
-        }
+        self.read(|db| queries::first_sources(db, Some(ids)))
     }
 
     /// Incidents inserted or merged after change number `since` (0: all),
     /// in the order written, and the last change number: what a server
     /// needs to follow writes made by other processes.
     pub fn changes_since(&self, since: i64) -> Result<(Vec<Incident>, i64)> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.changes_since(since),
-            Backend::Postgres(p) => p.changes_since(since),
-        }
+        self.read(|db| queries::changes_since(db, since))
     }
 
     /// Calls `f` with the index point of each incident inserted or merged
@@ -217,8 +237,8 @@ impl Store {
         mut f: impl FnMut(marsad_model::IncidentPoint),
     ) -> Result<i64> {
         match &self.0 {
-            Backend::Sqlite(s) => s.for_each_point_since(since, &mut f),
-            Backend::Postgres(p) => p.for_each_point_since(since, &mut f),
+            Backend::Sqlite(s) => s.points_since(since, &mut f),
+            Backend::Postgres(p) => p.read(|db| queries::points_since(db, since, &mut f)),
         }
     }
 
@@ -232,18 +252,12 @@ impl Store {
 
     /// Every article as stored, oldest first (for copies).
     pub fn articles(&self) -> Result<Vec<StoredArticle>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.articles(),
-            Backend::Postgres(p) => p.articles(),
-        }
+        self.read(queries::articles)
     }
 
     /// Every incident with its sources, newest first (for copies).
     pub fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.incidents_with_sources(),
-            Backend::Postgres(p) => p.incidents_with_sources(),
-        }
+        self.read(queries::incidents_with_sources)
     }
 
     /// Writes a copy of another store's articles and incidents (with their
@@ -258,7 +272,9 @@ impl Store {
     ) -> Result<()> {
         match &mut self.0 {
             Backend::Sqlite(s) => s.restore(articles, incidents, written),
-            Backend::Postgres(p) => p.restore(articles, incidents, written),
+            Backend::Postgres(p) => {
+                p.write(|db| queries::restore(db, articles, incidents, written))
+            }
         }
     }
 
@@ -278,68 +294,47 @@ impl Store {
 
     /// Number of incidents.
     pub fn count_incidents(&self) -> Result<u64> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.count_incidents(),
-            Backend::Postgres(p) => p.count_incidents(),
-        }
+        self.read(queries::count_incidents)
     }
 
     /// Number of articles.
     pub fn count_articles(&self) -> Result<u64> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.count_articles(),
-            Backend::Postgres(p) => p.count_articles(),
-        }
+        self.read(queries::count_articles)
     }
 
     /// The latest stored articles, newest first, with how many incidents
     /// each reports.
     pub fn latest_articles(&self, limit: usize) -> Result<Vec<ArticleSummary>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.latest_articles(limit),
-            Backend::Postgres(p) => p.latest_articles(limit),
-        }
+        self.read(|db| queries::latest_articles(db, limit))
     }
 
     /// Every followed feed's state, by outlet.
     pub fn feed_states(&self) -> Result<Vec<FeedState>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.feed_states(),
-            Backend::Postgres(p) => p.feed_states(),
-        }
+        self.read(queries::feed_states)
     }
 
     /// Keeps a feed's state (inserted or replaced).
     pub fn save_feed_state(&self, state: &FeedState) -> Result<()> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.save_feed_state(state),
-            Backend::Postgres(p) => p.save_feed_state(state),
-        }
+        self.read(|db| queries::save_feed_state(db, state))
     }
 
     /// A page taken before under this address (as listed or canonical) or,
     /// given a hash, with the same text.
     pub fn seen_page(&self, url: &str, content_hash: Option<&str>) -> Result<Option<SeenPage>> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.seen_page(url, content_hash),
-            Backend::Postgres(p) => p.seen_page(url, content_hash),
-        }
+        self.read(|db| queries::seen_page(db, url, content_hash))
     }
 
     /// Remembers a page taken (the first record of an address stays).
     pub fn mark_page_seen(&self, page: &SeenPage) -> Result<()> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.mark_page_seen(page),
-            Backend::Postgres(p) => p.mark_page_seen(page),
-        }
+        self.read(|db| queries::mark_page_seen(db, page))
     }
 
     /// Whether an article is stored.
     pub fn has_article(&self, id: &str) -> Result<bool> {
-        match &self.0 {
-            Backend::Sqlite(s) => s.has_article(id),
-            Backend::Postgres(p) => p.has_article(id),
+        if id.contains('\0') {
+            return Ok(false);
         }
+        self.read(|db| queries::has_article(db, id))
     }
 
     /// The database's own check of its storage: `ok` when sound (PostgreSQL
@@ -349,5 +344,85 @@ impl Store {
             Backend::Sqlite(s) => s.integrity_check(),
             Backend::Postgres(_) => Ok("ok".into()),
         }
+    }
+
+    /// Adds a user with `role` and issues their first token (shown once:
+    /// the store keeps only its hash).
+    pub fn add_user(&mut self, name: &str, role: marsad_model::Role) -> Result<NewToken> {
+        self.write(|db| accounts::add_user(db, name, role))
+    }
+
+    /// Every user with their tokens' ids and dates (never a secret).
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.read(accounts::users)
+    }
+
+    /// Revokes a user's live tokens and issues a new one.
+    pub fn rotate_token(&mut self, name: &str) -> Result<NewToken> {
+        self.write(|db| accounts::rotate_token(db, name))
+    }
+
+    /// Revokes every live token of a user; how many there were.
+    pub fn revoke_tokens(&mut self, name: &str) -> Result<u64> {
+        self.write(|db| accounts::revoke_tokens(db, name))
+    }
+
+    /// The user a live token signs in, if any.
+    pub fn sign_in(&self, token: &str) -> Result<Option<SignedIn>> {
+        if token.contains('\0') {
+            return Ok(None);
+        }
+        self.read(|db| accounts::sign_in(db, token))
+    }
+
+    /// An incident's review state, if the incident exists.
+    pub fn review(&self, id: &str) -> Result<Option<Review>> {
+        if id.contains('\0') {
+            return Ok(None);
+        }
+        self.read(|db| accounts::review(db, id))
+    }
+
+    /// Records `user`'s decision about incident `id` and logs it, in one
+    /// transaction; refused with [`crate::Error::VersionConflict`] unless
+    /// the incident is still at version `expected` (when given).
+    pub fn decide(
+        &mut self,
+        id: &str,
+        user: &str,
+        decision: &Decision,
+        expected: Option<u32>,
+    ) -> Result<Review> {
+        if id.contains('\0') {
+            return Err(crate::Error::UnknownIncident(id.replace('\0', "\\0")));
+        }
+        self.write(|db| accounts::decide(db, id, user, decision, expected))
+    }
+
+    /// Every logged review action about incident `id`, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>> {
+        if id.contains('\0') {
+            return Ok(Vec::new());
+        }
+        self.read(|db| accounts::history(db, id))
+    }
+
+    /// Logged review actions after number `since`, oldest first, at most
+    /// `limit`.
+    pub fn review_log(&self, since: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.read(|db| accounts::log_since(db, since, limit))
+    }
+
+    /// What people added to this store (users, tokens' hashes, decisions,
+    /// the review log, who sent each article): what a copy carries over.
+    pub fn people(&self) -> Result<PeopleData> {
+        self.read(accounts::people)
+    }
+
+    /// Writes a copy of another store's people data into this one, whose
+    /// articles and incidents were just restored from it (see
+    /// [`Store::restore`]), in one transaction.
+    pub fn restore_people(&mut self, data: &PeopleData) -> Result<()> {
+        self.write(|db| accounts::restore_people(db, data))
     }
 }

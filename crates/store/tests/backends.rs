@@ -465,3 +465,265 @@ fn outlets_that_give_no_date_or_another_type_meet_on_both_backends() {
         assert_eq!(store.count_incidents().unwrap(), 4, "{name}");
     }
 }
+
+/// Every text cell of the tokens table, read straight from the database.
+fn token_cells(location: &Location) -> Vec<String> {
+    let sql = "SELECT id, user_name, hash, created_at, COALESCE(revoked_at, '') FROM tokens";
+    match location {
+        Location::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).unwrap();
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt
+                .query_map([], |r| {
+                    (0..5)
+                        .map(|i| r.get::<_, String>(i))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .unwrap();
+            rows.flat_map(Result::unwrap).collect()
+        }
+        Location::Postgres(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            c.query(sql, &[])
+                .unwrap()
+                .iter()
+                .flat_map(|r| (0..5).map(|i| r.get::<_, String>(i)).collect::<Vec<_>>())
+                .collect()
+        }
+    }
+}
+
+#[test]
+fn tokens_sign_in_until_revoked_and_only_their_hashes_are_kept() {
+    use marsad_model::Role;
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        let sara = store.add_user("sara", Role::Reviewer).unwrap();
+        assert!(
+            sara.secret.starts_with("mrsd_") && sara.secret.len() > 64,
+            "{name}"
+        );
+        let signed = store.sign_in(&sara.secret).unwrap().unwrap();
+        assert_eq!(
+            (signed.user.as_str(), signed.role),
+            ("sara", Role::Reviewer)
+        );
+        assert!(
+            store.sign_in("mrsd_0000_guess").unwrap().is_none(),
+            "{name}"
+        );
+        assert!(matches!(
+            store.add_user("sara", Role::Admin),
+            Err(marsad_store::Error::UserExists(_))
+        ));
+        assert!(store.add_user("two words", Role::Viewer).is_err(), "{name}");
+
+        // The table holds hashes: no cell is, or contains, the secret.
+        let cells = token_cells(&location);
+        assert!(!cells.is_empty());
+        assert!(
+            cells.iter().all(|c| !c.contains(&sara.secret[5..])),
+            "{name}"
+        );
+        assert!(cells
+            .iter()
+            .any(|c| c.len() == 64 && c.chars().all(|h| h.is_ascii_hexdigit())));
+
+        // Rotation retires the old token; revocation every token.
+        let rotated = store.rotate_token("sara").unwrap();
+        assert!(store.sign_in(&sara.secret).unwrap().is_none(), "{name}");
+        assert!(store.sign_in(&rotated.secret).unwrap().is_some(), "{name}");
+        assert_eq!(store.revoke_tokens("sara").unwrap(), 1);
+        assert!(store.sign_in(&rotated.secret).unwrap().is_none(), "{name}");
+        assert!(matches!(
+            store.revoke_tokens("nobody"),
+            Err(marsad_store::Error::UnknownUser(_))
+        ));
+        let users = store.users().unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].tokens.len(), 2);
+        assert!(
+            users[0].tokens.iter().all(|t| t.revoked_at.is_some()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn decisions_are_versioned_logged_for_good_and_outlast_later_reports() {
+    use marsad_store::{Decision, Error};
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        store
+            .ingest(
+                &article("first report", "https://a.example/1"),
+                &[
+                    strike("a", "2024-03-05", 34.45, 40.92, 3),
+                    strike("b", "2024-03-20", 34.45, 40.92, 1),
+                ],
+            )
+            .unwrap();
+        let fresh = store.review("a").unwrap().unwrap();
+        assert_eq!(
+            (fresh.status.as_str(), fresh.version),
+            ("unreviewed", 1),
+            "{name}"
+        );
+
+        let verified = store
+            .decide("a", "sara", &Decision::Verify, Some(1))
+            .unwrap();
+        assert_eq!(
+            (verified.status.as_str(), verified.version),
+            ("verified", 2)
+        );
+        assert_eq!(verified.reviewed_by.as_deref(), Some("sara"));
+        // A second reviewer who read version 1 does not overwrite it.
+        let late = Decision::Reject {
+            reason: marsad_model::RejectReason::Duplicate,
+            note: None,
+        };
+        assert!(matches!(
+            store.decide("a", "omar", &late, Some(1)),
+            Err(Error::VersionConflict {
+                expected: 1,
+                current: 2
+            })
+        ));
+        assert!(matches!(
+            store.decide("zzz", "omar", &Decision::Verify, None),
+            Err(Error::UnknownIncident(_))
+        ));
+        let rejected = Decision::Reject {
+            reason: marsad_model::RejectReason::NotAnEvent,
+            note: Some("a yearly tally".into()),
+        };
+        store.decide("b", "sara", &rejected, None).unwrap();
+
+        // Later reports of both: each gains a source; what people decided,
+        // and the facts they decided on, stand.
+        let again = store
+            .ingest(
+                &article("second report", "https://b.example/2"),
+                &[
+                    strike("x", "2024-03-05", 34.451, 40.92, 9),
+                    strike("y", "2024-03-20", 34.451, 40.92, 7),
+                ],
+            )
+            .unwrap();
+        assert_eq!(again.incidents_merged, ["a", "b"], "{name}");
+        let a = store.incident("a").unwrap().unwrap();
+        assert_eq!(
+            (a.counts.killed, a.source_count, a.sources.len()),
+            (Some(3), 2, 2),
+            "{name}"
+        );
+        assert_eq!(
+            store.review("a").unwrap().unwrap().status.as_str(),
+            "verified"
+        );
+        let b = store.review("b").unwrap().unwrap();
+        assert_eq!(
+            (b.status.as_str(), b.note.as_deref()),
+            ("rejected", Some("a yearly tally"))
+        );
+        assert_eq!(
+            store.incident("b").unwrap().unwrap().counts.killed,
+            Some(1),
+            "{name}"
+        );
+
+        // The log: every decision, in order, with before and after.
+        let history = store.history("a").unwrap();
+        assert_eq!(history.len(), 1, "{name}");
+        assert_eq!(history[0].before["status"], "unreviewed");
+        assert_eq!(history[0].after["status"], "verified");
+        let log = store.review_log(0, 10).unwrap();
+        assert_eq!(
+            log.iter()
+                .map(|e| (e.incident_id.as_str(), e.action.as_str()))
+                .collect::<Vec<_>>(),
+            [("a", "verify"), ("b", "reject")],
+            "{name}"
+        );
+        assert_eq!(store.review_log(log[0].seq, 10).unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn the_review_log_cannot_be_rewritten_on_either_backend() {
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        store
+            .ingest(
+                &article("one", "https://a.example/1"),
+                &[strike("a", "2024-03-05", 34.45, 40.92, 1)],
+            )
+            .unwrap();
+        store
+            .decide("a", "sara", &marsad_store::Decision::Verify, None)
+            .unwrap();
+        drop(store);
+        for sql in [
+            "UPDATE review_log SET user_name = 'someone else'",
+            "DELETE FROM review_log",
+        ] {
+            let refused = match &location {
+                Location::Sqlite(path) => rusqlite::Connection::open(path)
+                    .unwrap()
+                    .execute(sql, [])
+                    .is_err(),
+                Location::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
+                    .unwrap()
+                    .execute(sql, &[])
+                    .is_err(),
+            };
+            assert!(refused, "{name}: {sql}");
+        }
+        let store = Store::open(&location).unwrap();
+        assert_eq!(store.history("a").unwrap()[0].user, "sara", "{name}");
+    }
+}
+
+#[test]
+fn a_copy_carries_users_decisions_and_the_log_across_backends() {
+    use marsad_model::Role;
+    let stores = backends();
+    let (_, from, _keep) = &stores[0];
+    let mut source = Store::open(from).unwrap();
+    let token = source.add_user("sara", Role::Reviewer).unwrap();
+    source
+        .ingest_as(
+            &article("one", "https://a.example/1"),
+            &[strike("a", "2024-03-05", 34.45, 40.92, 1)],
+            Some("sara"),
+        )
+        .unwrap();
+    source
+        .decide("a", "sara", &marsad_store::Decision::Verify, None)
+        .unwrap();
+    for (name, _, _keep) in &stores {
+        let dir = tempfile::tempdir().unwrap();
+        let to = match *name {
+            "postgres" => fresh_database(&std::env::var("MARSAD_TEST_POSTGRES").unwrap()),
+            _ => Location::from(dir.path().join("copy.db")),
+        };
+        let mut target = Store::open(&to).unwrap();
+        target
+            .restore(
+                &source.articles().unwrap(),
+                &source.incidents_with_sources().unwrap(),
+                &mut || {},
+            )
+            .unwrap();
+        target.restore_people(&source.people().unwrap()).unwrap();
+        assert_eq!(target.people().unwrap().counts(), (1, 1, 1), "{name}");
+        assert_eq!(
+            target.review("a").unwrap(),
+            source.review("a").unwrap(),
+            "{name}"
+        );
+        assert_eq!(target.sign_in(&token.secret).unwrap().unwrap().user, "sara");
+        assert_eq!(target.history("a").unwrap().len(), 1, "{name}");
+    }
+}

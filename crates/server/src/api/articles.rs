@@ -19,8 +19,8 @@ use crate::{AppError, AppState};
 /// before the answer. The same article again changes nothing (200).
 ///
 /// JSON `{text, url, title, published}`, or the text as `text/plain` with
-/// `published`, `url` and `title` in the query string. Requires the bearer
-/// token; writes are rate-limited.
+/// `published`, `url` and `title` in the query string. Requires an
+/// editor's (or the server's) bearer token; writes are rate-limited.
 #[utoipa::path(
     post,
     path = "/api/v1/articles",
@@ -50,7 +50,16 @@ pub async fn post(
             state.config.writes_per_second.get(),
         ));
     }
-    check_token(&state, &headers)?;
+    let caller = match crate::auth::require(&state, &headers, marsad_model::Action::Edit).await {
+        // No one could sign in: say how writes are turned on.
+        Err(AppError::Unauthorized(_))
+            if state.config.token.is_none()
+                && state.read(|s| s.users().map(|u| u.is_empty())).await? =>
+        {
+            return Err(AppError::WritesDisabled)
+        }
+        other => other?,
+    };
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge(state.config.max_body_bytes)
@@ -80,7 +89,9 @@ pub async fn post(
         article.published = Some(d);
     }
     let pipeline = state.pipeline.clone();
-    let done = tokio::task::spawn_blocking(move || pipeline.ingest(&article)).await??;
+    let done =
+        tokio::task::spawn_blocking(move || pipeline.ingest_as(&article, Some(&caller.user)))
+            .await??;
     let status = if done.report.new_article {
         StatusCode::CREATED
     } else {
@@ -197,25 +208,5 @@ fn not_utf8(offset: usize) -> AppError {
     AppError::BadRequest {
         code: "invalid_utf8",
         message: format!("the body is not valid UTF-8 (invalid byte at offset {offset})"),
-    }
-}
-
-fn check_token(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
-    let Some(expected) = state.config.token.as_deref() else {
-        return Err(AppError::WritesDisabled);
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            AppError::Unauthorized("an Authorization: Bearer <token> header is required".into())
-        })?;
-    // In constant time, so the answer's timing tells nothing of the token.
-    let same: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()).into();
-    if same {
-        Ok(())
-    } else {
-        Err(AppError::Unauthorized("the bearer token is wrong".into()))
     }
 }

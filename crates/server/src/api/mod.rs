@@ -8,6 +8,7 @@ pub(crate) mod health;
 pub(crate) mod incidents;
 pub(crate) mod layers;
 pub(crate) mod places;
+pub(crate) mod review;
 pub(crate) mod stats;
 pub(crate) mod types;
 

@@ -213,3 +213,119 @@ pub struct Articles {
     /// Newest first.
     pub articles: Vec<ArticleItem>,
 }
+
+/// A reviewer's decision about an incident.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// What is decided.
+    pub decision: DecisionKind,
+    /// Why it is rejected (only with `reject`; `other` needs a note).
+    pub reason: Option<ReasonKind>,
+    /// What a person should know (required with `other`; at most 2000
+    /// characters).
+    pub note: Option<String>,
+}
+
+/// A decision: `verify`, `reject`, or `reopen` (back to unreviewed: an undo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// It is an event the article reports, as stated.
+    Verify,
+    /// It is not (give a reason).
+    Reject,
+    /// Back to unreviewed.
+    Reopen,
+}
+
+/// Why an incident is rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// The article reports no such event.
+    NotAnEvent,
+    /// Another incident is the same event.
+    Duplicate,
+    /// Not what or where the article is about.
+    WrongArticle,
+    /// Something else: the note says what.
+    Other,
+}
+
+impl From<ReasonKind> for marsad_model::RejectReason {
+    fn from(r: ReasonKind) -> Self {
+        match r {
+            ReasonKind::NotAnEvent => Self::NotAnEvent,
+            ReasonKind::Duplicate => Self::Duplicate,
+            ReasonKind::WrongArticle => Self::WrongArticle,
+            ReasonKind::Other => Self::Other,
+        }
+    }
+}
+
+/// Where an incident stands with its reviewers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewState {
+    /// `unreviewed`, `verified` or `rejected`.
+    #[schema(example = "verified")]
+    pub status: String,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// The reviewer's note.
+    pub note: Option<String>,
+    /// Who decided last.
+    pub reviewed_by: Option<String>,
+    /// When (RFC 3339).
+    pub reviewed_at: Option<String>,
+    /// Grows with every change a person makes: what `If-Match` names.
+    pub version: u32,
+}
+
+impl From<marsad_store::Review> for ReviewState {
+    fn from(r: marsad_store::Review) -> Self {
+        ReviewState {
+            status: r.status.as_str().into(),
+            reason: r.reason.map(|r| r.as_str().into()),
+            note: r.note,
+            reviewed_by: r.reviewed_by,
+            reviewed_at: r.reviewed_at,
+            version: r.version,
+        }
+    }
+}
+
+/// One review action, as the audit trail keeps it (never rewritten).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Its place in the log.
+    pub seq: i64,
+    /// Who.
+    pub user: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// `verify`, `reject` or `reopen`.
+    pub action: String,
+    /// The review before.
+    #[schema(value_type = Object)]
+    pub before: serde_json::Value,
+    /// The review after.
+    #[schema(value_type = Object)]
+    pub after: serde_json::Value,
+    /// The note given.
+    pub note: Option<String>,
+}
+
+impl From<marsad_store::AuditEntry> for HistoryEntry {
+    fn from(e: marsad_store::AuditEntry) -> Self {
+        HistoryEntry {
+            seq: e.seq,
+            user: e.user,
+            at: e.at,
+            action: e.action,
+            before: e.before,
+            after: e.after,
+            note: e.note,
+        }
+    }
+}

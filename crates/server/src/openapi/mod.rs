@@ -49,6 +49,7 @@ use crate::{api, ogc, tiles, web, AppState};
         (name = "map", description = "What the web map draws: layers, aggregates, tiles, basemap"),
         (name = "places", description = "The gazetteer"),
         (name = "articles", description = "Submitting articles (bearer token)"),
+        (name = "review", description = "Verifying and rejecting incidents, and the audit trail (bearer token; roles)"),
         (name = "ogc", description = "OGC API - Features"),
         (name = "service", description = "Health and this document"),
     )
@@ -78,6 +79,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::incidents::list))
         .routes(routes!(api::incidents::near))
         .routes(routes!(api::incidents::one))
+        .routes(routes!(api::review::get, api::review::post))
+        .routes(routes!(api::review::history))
         .routes(routes!(api::layers::list))
         .routes(routes!(api::layers::download))
         .routes(routes!(api::exports::csv))
@@ -260,6 +263,60 @@ errors! {
     }
 }
 
+/// A 401 with the header that names the scheme.
+fn unauthorized() -> Answer {
+    let mut a = error("No bearer token, or a wrong or revoked one");
+    let mut h = utoipa::openapi::header::Header::new(
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String),
+    );
+    h.description = Some("Bearer: the scheme the token is sent with".into());
+    a.headers.insert("WWW-Authenticate".into(), h);
+    a
+}
+
+/// The answers of what only signed-in users may read.
+pub struct SignedInErrors;
+
+impl IntoResponses for SignedInErrors {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        [
+            ("401", unauthorized()),
+            ("403", error("The token's role may not do this")),
+            ("404", error("No such incident")),
+            ("503", error("The answer took longer than the server allows")),
+            ("500", error("The server failed (a bug): the body names the request_id to quote; the cause is logged")),
+        ]
+        .into_iter()
+        .map(|(s, a)| (s.to_string(), RefOr::T(a)))
+        .collect()
+    }
+}
+
+/// The answers of a review decision.
+pub struct ReviewErrors;
+
+impl IntoResponses for ReviewErrors {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        let mut out = SignedInErrors::responses();
+        out.insert(
+            "400".into(),
+            RefOr::T(error(
+                "The body is malformed, or a field is missing or wrong; the message names it",
+            )),
+        );
+        out.insert(
+            "403".into(),
+            RefOr::T(error("The token's role may not review (a viewer)")),
+        );
+        out.insert(
+            "409".into(),
+            RefOr::T(error("The incident changed since the version If-Match names; the message gives the current one")),
+        );
+        out
+    }
+}
+
 /// The answers of a write, with their headers.
 pub struct WriteErrors;
 
@@ -291,7 +348,7 @@ impl IntoResponses for WriteErrors {
             ("401", unauthorized),
             (
                 "403",
-                error("Writes are disabled: the server runs without a token"),
+                error("Writes are disabled (no one can sign in: the server runs without --token and the store has no users), or the token's role may not write (an editor or above may)"),
             ),
             ("413", error("The body is larger than the server accepts")),
             (
