@@ -317,6 +317,7 @@ fn radius_over_http_matches_brute_force_on_100k_incidents() {
             source_count: 1,
             reported: None,
             sources: vec![],
+            status: Default::default(),
         })
         .collect();
     let stored = {
@@ -903,20 +904,28 @@ fn two_reviewers_deciding_at_once_do_not_lose_a_decision_silently() {
         "{body}"
     );
     // Bad decisions are refused, naming the field, and change nothing.
-    for (bad, field) in [
-        (serde_json::json!({"decision": "approve"}), "decision"),
-        (serde_json::json!({"decision": "reject"}), "reason"),
+    for (bad, field, status) in [
+        (serde_json::json!({"decision": "approve"}), "decision", 400),
         (
             serde_json::json!({"decision": "reject", "reason": "boring"}),
             "reason",
-        ),
-        (
-            serde_json::json!({"decision": "reject", "reason": "other"}),
-            "note",
+            400,
         ),
         (
             serde_json::json!({"decision": "verify", "extra": 1}),
             "extra",
+            400,
+        ),
+        (serde_json::json!({"decision": "reject"}), "reason", 422),
+        (
+            serde_json::json!({"decision": "verify", "reason": "duplicate"}),
+            "reason",
+            422,
+        ),
+        (
+            serde_json::json!({"decision": "reject", "reason": "other"}),
+            "note",
+            422,
         ),
     ] {
         let r = c
@@ -925,7 +934,7 @@ fn two_reviewers_deciding_at_once_do_not_lose_a_decision_silently() {
             .json(&bad)
             .send()
             .unwrap();
-        assert_eq!(r.status().as_u16(), 400, "{bad}");
+        assert_eq!(r.status().as_u16(), status, "{bad}");
         let body: Value = r.json().unwrap();
         assert!(
             body["error"]["message"].as_str().unwrap().contains(field),
@@ -943,4 +952,102 @@ fn two_reviewers_deciding_at_once_do_not_lose_a_decision_silently() {
         (now["status"].as_str(), now["version"].as_u64()),
         (Some("verified"), Some(2))
     );
+}
+
+#[test]
+fn with_public_verified_anonymous_readers_see_exactly_the_verified_incidents() {
+    let (_dir, db, s) = examples_server_at(&["--token", "adm1n", "--public", "verified"]);
+    let c = Client::new();
+    let viewer = add_user(&db, "omar", "viewer");
+    let signed = |path: &str| -> Value {
+        c.get(s.url(path))
+            .bearer_auth(&viewer)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let all = signed("/api/v1/incidents?limit=1000");
+    let total = all["numberMatched"].as_u64().unwrap();
+    assert!(total >= 3, "{all}");
+    let ids: Vec<String> = all["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    // Nothing is verified yet: the public sees nothing, anywhere.
+    let (_, page) = get(&c, &s.url("/api/v1/incidents"));
+    assert_eq!(page["numberMatched"], 0, "{page}");
+    // Verify one, reject another.
+    let decide = |id: &str, body: Value| {
+        let r = c
+            .post(s.url(&format!("/api/v1/incidents/{id}/review")))
+            .bearer_auth("adm1n")
+            .json(&body)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    };
+    decide(&ids[0], serde_json::json!({"decision": "verify"}));
+    decide(
+        &ids[1],
+        serde_json::json!({"decision": "reject", "reason": "duplicate"}),
+    );
+    let public_counts = [
+        ("/api/v1/incidents", "numberMatched"),
+        (
+            "/api/v1/incidents?status=unreviewed,rejected",
+            "numberMatched",
+        ),
+        ("/ogc/collections/incidents/items", "numberMatched"),
+        (
+            "/ogc/collections/incidents/items?status=rejected",
+            "numberMatched",
+        ),
+        ("/api/v1/stats/counts", "total"),
+    ];
+    for (path, field) in public_counts {
+        let (status, v) = get(&c, &s.url(path));
+        assert_eq!((status, v[field].as_u64()), (200, Some(1)), "{path}: {v}");
+    }
+    let (_, export) = get(&c, &s.url("/api/v1/export.geojson"));
+    assert_eq!(export["features"].as_array().unwrap().len(), 1);
+    assert_eq!(export["features"][0]["properties"]["status"], "verified");
+    let (_, layer) = get(&c, &s.url("/api/v1/layers/all.geojson"));
+    assert_eq!(layer["features"].as_array().unwrap().len(), 1, "{layer}");
+    // One incident at a time: the unverified are, to the public, not there.
+    assert_eq!(
+        get(&c, &s.url(&format!("/api/v1/incidents/{}", ids[0]))).0,
+        200
+    );
+    assert_eq!(
+        get(&c, &s.url(&format!("/api/v1/incidents/{}", ids[1]))).0,
+        404
+    );
+    assert_eq!(
+        get(
+            &c,
+            &s.url(&format!("/ogc/collections/incidents/items/{}", ids[2]))
+        )
+        .0,
+        404
+    );
+    // Signed in, everything, and the status filter as asked.
+    assert_eq!(signed("/api/v1/incidents")["numberMatched"], total);
+    assert_eq!(
+        signed("/api/v1/incidents?status=rejected")["numberMatched"],
+        1
+    );
+    assert_eq!(
+        signed("/api/v1/incidents?status=unreviewed")["numberMatched"],
+        total - 2
+    );
+    // A wrong token is refused, not treated as the public.
+    let r = c
+        .get(s.url("/api/v1/incidents"))
+        .bearer_auth("guess")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 401);
 }

@@ -226,7 +226,7 @@ fn check_people(want: &marsad_store::PeopleData, target: &Store, to: &Location) 
         );
     }
     if users + reviewed + decisions > 0 {
-        println!("copied {users} user(s), {reviewed} reviewed incident(s), {decisions} logged decision(s)");
+        eprintln!("copied {users} user(s), {reviewed} reviewed incident(s), {decisions} logged decision(s)");
     }
     Ok(())
 }

@@ -80,6 +80,10 @@ struct FilterArgs {
     /// Only incidents at least this confident (0–1).
     #[arg(long, value_parser = confidence)]
     min_confidence: Option<f32>,
+    /// Only incidents in these review states: unreviewed, verified, rejected
+    /// (repeat or comma-separate).
+    #[arg(long = "status", value_delimiter = ',')]
+    statuses: Vec<marsad_model::ReviewStatus>,
 }
 
 impl FilterArgs {
@@ -92,6 +96,7 @@ impl FilterArgs {
             actors: self.actors.clone(),
             min_confidence: self.min_confidence,
             max_geo_precision: None,
+            statuses: self.statuses.clone(),
         })
     }
 }

@@ -16,9 +16,15 @@ pub(super) struct ServeArgs {
     /// Address to listen on (port 0 picks a free port, printed at start).
     #[arg(long, env = "MARSAD_ADDR", default_value = "127.0.0.1:8080")]
     addr: String,
-    /// Bearer token that allows POST /api/v1/articles; without it writes are refused.
+    /// A bearer token that signs in as an admin (a single person's install;
+    /// teams add users with `marsad users add`). Without it and without
+    /// users, writes are refused.
     #[arg(long, env = "MARSAD_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// What readers who are not signed in see: `all` incidents (a single
+    /// user's install), or `verified` ones only (what a team publishes).
+    #[arg(long, env = "MARSAD_PUBLIC", value_enum, default_value = "all")]
+    public: PublicArg,
     /// Largest request body accepted, bytes.
     #[arg(long, env = "MARSAD_MAX_BODY", default_value_t = 2 * 1024 * 1024)]
     max_body: usize,
@@ -51,6 +57,12 @@ pub(super) struct ServeArgs {
     metrics_addr: Option<String>,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(super) enum PublicArg {
+    All,
+    Verified,
+}
+
 pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
     let config = marsad_server::Config {
         token: args.token,
@@ -61,6 +73,10 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
             (Some(_), _) => marsad_server::MetricsAt::Separate,
             (None, true) => marsad_server::MetricsAt::Public,
             (None, false) => marsad_server::MetricsAt::Off,
+        },
+        public: match args.public {
+            PublicArg::All => marsad_server::Public::All,
+            PublicArg::Verified => marsad_server::Public::Verified,
         },
     };
     if config.metrics != marsad_server::MetricsAt::Off {

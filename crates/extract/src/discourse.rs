@@ -373,6 +373,7 @@ impl Extractor<'_> {
                 source_count: 1,
                 reported: None,
                 sources: Vec::new(),
+                status: Default::default(),
             },
             place,
             unlisted,

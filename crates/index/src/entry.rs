@@ -2,7 +2,7 @@
 //! attributes queries filter and sort on, everything else in the store.
 
 use chrono::NaiveDate;
-use marsad_model::{EventType, GeoPrecision, IncidentQuery};
+use marsad_model::{EventType, GeoPrecision, IncidentQuery, ReviewStatus};
 use rstar::{PointDistance, RTreeObject, AABB};
 
 use crate::actors::ActorSets;
@@ -26,6 +26,9 @@ pub(crate) struct Entry {
     pub(crate) kind: u8,
     /// ACLED geo precision, 1–3.
     pub(crate) precision: u8,
+    /// Its review status's place in [`ReviewStatus::ALL`] (in the padding:
+    /// the entry stays 40 bytes).
+    pub(crate) status: u8,
 }
 
 fn epoch() -> NaiveDate {
@@ -51,9 +54,21 @@ pub(crate) fn kind_of(t: EventType) -> u8 {
     t.index() as u8
 }
 
+/// A review status's place in [`ReviewStatus::ALL`], as a byte.
+pub(crate) fn status_of(s: ReviewStatus) -> u8 {
+    ReviewStatus::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
+}
+
 impl Entry {
     pub(crate) fn event_type(&self) -> EventType {
         EventType::ALL[usize::from(self.kind)]
+    }
+
+    pub(crate) fn status(&self) -> ReviewStatus {
+        ReviewStatus::ALL
+            .get(usize::from(self.status))
+            .copied()
+            .unwrap_or_default()
     }
 }
 
@@ -84,6 +99,8 @@ pub(crate) struct Filter {
     last_day: i32,
     min_confidence: Option<f32>,
     max_precision: u8,
+    /// Bit `status` set for each admitted review status.
+    statuses: u8,
     /// For each actor set, whether it holds an asked actor (`None`: any).
     actor_sets: Option<Vec<bool>>,
 }
@@ -110,6 +127,11 @@ impl Filter {
             last_day,
             min_confidence: q.min_confidence,
             max_precision: q.max_geo_precision.map_or(u8::MAX, GeoPrecision::code),
+            statuses: if q.statuses.is_empty() {
+                u8::MAX
+            } else {
+                q.statuses.iter().fold(0, |m, &s| m | 1 << status_of(s))
+            },
             actor_sets: (!q.actors.is_empty()).then(|| actors.holding_any(&q.actors)),
         }
     }
@@ -121,6 +143,7 @@ impl Filter {
             && self.last_day == i32::MAX
             && self.min_confidence.is_none()
             && self.max_precision == u8::MAX
+            && self.statuses == u8::MAX
             && self.actor_sets.is_none()
     }
 
@@ -131,6 +154,7 @@ impl Filter {
             && e.day <= self.last_day
             && self.min_confidence.is_none_or(|c| e.confidence >= c)
             && e.precision <= self.max_precision
+            && self.statuses & (1 << e.status) != 0
             && self
                 .actor_sets
                 .as_ref()

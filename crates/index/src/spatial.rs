@@ -656,6 +656,7 @@ impl SpatialIndex {
             actors: self.actors.intern(&p.actors),
             kind: kind_of(p.event_type),
             precision: p.geo_precision.code(),
+            status: crate::entry::status_of(p.status),
         }
     }
 
@@ -708,6 +709,7 @@ impl SpatialIndex {
             confidence: e.confidence,
             geo_precision: GeoPrecision::new(e.precision),
             actors: self.actors.get(e.actors),
+            status: e.status(),
         })
     }
 

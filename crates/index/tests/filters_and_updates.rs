@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use geo::{Distance, Haversine, Point};
 use marsad_index::{IncidentPoint, IncidentQuery, Sort, SpatialIndex};
-use marsad_model::{DateRange, EventType, GeoPrecision};
+use marsad_model::{DateRange, EventType, GeoPrecision, ReviewStatus};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 fn points(n: usize, rng: &mut StdRng) -> Vec<IncidentPoint> {
@@ -31,6 +31,7 @@ fn points(n: usize, rng: &mut StdRng) -> Vec<IncidentPoint> {
             IncidentPoint {
                 confidence: (i % 10) as f32 / 10.0,
                 geo_precision: GeoPrecision::new(1 + (i % 3) as u8),
+                status: ReviewStatus::ALL[i % 5 % 3],
                 ..p
             }
         })
@@ -56,6 +57,15 @@ fn queries() -> Vec<IncidentQuery> {
             max_geo_precision: Some(GeoPrecision::NEAR),
             ..Default::default()
         },
+        IncidentQuery {
+            statuses: vec![ReviewStatus::Verified],
+            ..Default::default()
+        },
+        IncidentQuery {
+            statuses: vec![ReviewStatus::Unreviewed, ReviewStatus::Rejected],
+            types: vec![EventType::ALL[1]],
+            ..Default::default()
+        },
     ]
 }
 
@@ -69,6 +79,7 @@ fn passes(q: &IncidentQuery, p: &IncidentPoint) -> bool {
         p.date,
         p.confidence,
         p.geo_precision,
+        p.status,
         p.actors.iter().map(|a| &**a),
     )
 }

@@ -67,6 +67,9 @@ pub struct Incident {
     /// The reports (all of them when one incident is fetched from the
     /// store; the one report when freshly extracted; none in listings).
     pub sources: Vec<Source>,
+    /// Where it stands with the people who review it (unreviewed as
+    /// extracted; the store keeps what they decide).
+    pub status: crate::ReviewStatus,
 }
 
 /// Who is asking whether two reports are one incident.
@@ -301,6 +304,9 @@ struct Wire {
     /// f64 on the wire: an f32 widened in JSON reads 0.800000011920929.
     confidence: f64,
     source_count: u32,
+    /// Absent in what was written before reviews existed: unreviewed.
+    #[serde(default)]
+    status: crate::ReviewStatus,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     sources: Vec<Source>,
 }
@@ -374,6 +380,7 @@ impl Incident {
             (f64::from(self.confidence) * 1000.0).round() / 1000.0
         );
         field!("source_count", self.source_count);
+        field!("status", self.status);
         if !self.sources.is_empty() {
             field!("sources", self.sources);
         }
@@ -412,6 +419,7 @@ impl<'de> Deserialize<'de> for Incident {
             source_count: w.source_count,
             reported: None,
             sources: w.sources,
+            status: w.status,
         })
     }
 }
@@ -452,6 +460,7 @@ mod tests {
             source_count: 1,
             reported: None,
             sources: Vec::new(),
+            status: Default::default(),
         }
     }
 

@@ -27,6 +27,8 @@ pub struct IncidentPoint {
     pub geo_precision: GeoPrecision,
     /// Actor and target ids.
     pub actors: Arc<[Arc<str>]>,
+    /// Where it stands with its reviewers.
+    pub status: crate::ReviewStatus,
 }
 
 impl IncidentPoint {
@@ -41,6 +43,7 @@ impl IncidentPoint {
             confidence: 1.0,
             geo_precision: GeoPrecision::PLACE,
             actors: Arc::new([]),
+            status: crate::ReviewStatus::Unreviewed,
         }
     }
 
@@ -51,6 +54,7 @@ impl IncidentPoint {
         Some(IncidentPoint {
             confidence: i.confidence,
             geo_precision: i.geo_precision,
+            status: i.status,
             ..IncidentPoint::new(&i.id, lat, lon)
                 .with_type(i.event_type)
                 .with_date(i.date)

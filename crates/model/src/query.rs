@@ -334,6 +334,8 @@ pub struct IncidentQuery {
     pub min_confidence: Option<f32>,
     /// Only incidents at most this imprecise.
     pub max_geo_precision: Option<GeoPrecision>,
+    /// Only incidents in one of these review states (empty: all).
+    pub statuses: Vec<crate::ReviewStatus>,
 }
 
 impl IncidentQuery {
@@ -363,6 +365,14 @@ impl IncidentQuery {
                     }
                 }
                 "actor" => q.actors.extend(value()?.split(',').map(str::to_string)),
+                "status" => {
+                    for s in value()?.split(',') {
+                        let s = s.parse().map_err(|e: Error| e.for_param("status"))?;
+                        if !q.statuses.contains(&s) {
+                            q.statuses.push(s);
+                        }
+                    }
+                }
                 "min_confidence" if q.min_confidence.is_none() => {
                     let c = json_number(value()?).and_then(|c| in_range(c, 0.0, 1.0));
                     q.min_confidence = Some(c.map_err(named(k))? as f32);
@@ -384,16 +394,18 @@ impl IncidentQuery {
 
     /// Whether an incident with these facts passes: its type, its date (an
     /// undated one fails any date bound), its confidence, its geo
-    /// precision, and the ids of its actors and targets.
+    /// precision, its review status, and the ids of its actors and targets.
     pub fn admits<'a>(
         &self,
         event_type: EventType,
         date: Option<NaiveDate>,
         confidence: f32,
         geo_precision: GeoPrecision,
+        status: crate::ReviewStatus,
         mut parties: impl Iterator<Item = &'a str>,
     ) -> bool {
         self.dates.contains(date)
+            && (self.statuses.is_empty() || self.statuses.contains(&status))
             && (self.types.is_empty() || self.types.contains(&event_type))
             && self.min_confidence.is_none_or(|c| confidence >= c)
             && self.max_geo_precision.is_none_or(|g| geo_precision <= g)
@@ -407,6 +419,7 @@ impl IncidentQuery {
             i.date,
             i.confidence,
             i.geo_precision,
+            i.status,
             i.actors.iter().chain(&i.targets).map(|a| a.id.as_str()),
         )
     }

@@ -85,7 +85,9 @@ impl FromStr for Role {
 }
 
 /// Where an incident stands with the people who review it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     /// As the machine made it.

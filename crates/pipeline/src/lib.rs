@@ -126,6 +126,17 @@ impl Pipeline<'_> {
     pub fn with_writer<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         f(&mut self.writer.lock().unwrap_or_else(|e| e.into_inner()))
     }
+
+    /// Puts the incidents `ids` in the index as they are stored now: after
+    /// a write other than an ingest, so the next query sees it at once.
+    pub fn reindex(&self, ids: &[String]) -> Result<()> {
+        let incidents = self.with_writer(|s| s.incidents(ids))?;
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        for p in incidents.iter().filter_map(IncidentPoint::of) {
+            index.upsert(p);
+        }
+        Ok(())
+    }
 }
 
 /// Articles ingested, by outcome (`new`, `unchanged`: stored already).

@@ -9,13 +9,16 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::{AppError, Params};
+use marsad_model::ReviewStatus;
+
+use crate::state::Public;
+use crate::{AppError, AppState, Params};
 
 /// One query parameter of an operation, as the description declares it.
 #[derive(Debug)]
@@ -109,19 +112,55 @@ fn check(declared: &[Declared], params: &Params) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Marks a request whose reader is not signed in on a server that shows
+/// such readers verified incidents only (`--public verified`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PublicOnly;
+
 /// Refuses a request to a documented operation whose query string the
-/// operation does not take; passes every other request on.
+/// operation does not take; passes every other request on. On a server
+/// that shows the public verified incidents only, a reader who is not
+/// signed in is marked [`PublicOnly`] and every filter they send is asked
+/// for verified incidents alone: one place decides what every layer, page,
+/// tile, aggregate and download shows them (and caches key on it).
 pub(crate) async fn check_query(
+    State(state): State<AppState>,
     matched: Option<MatchedPath>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     if let Some(declared) = matched.and_then(|m| declared_for(req.method(), m.as_str())) {
-        if let Err(e) = check(declared, &Params::parse(req.uri().query())) {
+        let params = Params::parse(req.uri().query());
+        if let Err(e) = check(declared, &params) {
             return e.into_response();
+        }
+        if state.config.public == Public::Verified {
+            match crate::auth::caller(&state, req.headers()).await {
+                Err(e) => return e.into_response(),
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    req.extensions_mut().insert(PublicOnly);
+                    if declared.iter().any(|d| d.name == "status") {
+                        verified_only(&mut req, &params);
+                    }
+                }
+            }
         }
     }
     next.run(req).await
+}
+
+/// The request with its `status` filter replaced by `status=verified`.
+fn verified_only(req: &mut Request, params: &Params) {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params.pairs().filter(|(k, _)| *k != "status") {
+        query.append_pair(k, v);
+    }
+    query.append_pair("status", ReviewStatus::Verified.as_str());
+    let uri = format!("{}?{}", req.uri().path(), query.finish());
+    if let Ok(uri) = uri.parse() {
+        *req.uri_mut() = uri;
+    }
 }
 
 #[cfg(test)]

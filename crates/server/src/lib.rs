@@ -30,7 +30,7 @@ pub use error::{AppError, ErrorBody};
 pub use guard::REQUEST_ID;
 pub use openapi::{document_json as openapi_document, spec as openapi_spec};
 pub use query::{Area, Params, Selection, MAX_LIMIT};
-pub use state::{follow, AppState, Config, Cors, Follow, MetricsAt, FOLLOW_EVERY};
+pub use state::{follow, AppState, Config, Cors, Follow, MetricsAt, Public, FOLLOW_EVERY};
 
 use axum::routing::get;
 use axum::Router;
@@ -63,7 +63,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ogc/api", get(openapi::document))
         // Only on the routes above: a path no route matches has no
         // operation to check against, and gets its 404.
-        .route_layer(axum::middleware::from_fn(contract::check_query));
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            contract::check_query,
+        ));
     if state.config.metrics == MetricsAt::Public {
         routes = routes.route("/metrics", get(metrics::scrape));
     }

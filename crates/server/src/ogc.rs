@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use geojson::Feature;
 use marsad_formats::{collection as feature_collection, incident_feature, place_feature};
-use marsad_model::{BBox, DateRange, IncidentQuery};
+use marsad_model::{BBox, DateRange, IncidentQuery, ReviewStatus};
 use serde_json::{json, Map, Value};
 
 use crate::api::records;
@@ -218,7 +218,12 @@ pub async fn items(
     let dates = p.text("datetime")?.map(datetime).transpose()?;
     let (features, matched) = match cid.as_str() {
         "incidents" => {
-            incidents_page(&state, bbox, dates.unwrap_or_default(), limit, offset).await?
+            let query = IncidentQuery {
+                dates: dates.unwrap_or_default(),
+                statuses: p.filters()?.statuses,
+                ..IncidentQuery::default()
+            };
+            incidents_page(&state, bbox, query, limit, offset).await?
         }
         "places" => places_page(&state, bbox, limit, offset),
         _ => {
@@ -253,15 +258,12 @@ pub async fn items(
 async fn incidents_page(
     state: &AppState,
     bbox: Option<BBox>,
-    dates: DateRange,
+    query: IncidentQuery,
     limit: usize,
     offset: usize,
 ) -> Result<(Vec<Feature>, usize), AppError> {
     let sel = Selection {
-        query: IncidentQuery {
-            dates,
-            ..IncidentQuery::default()
-        },
+        query,
         limit: Some(limit),
         offset,
         ..Selection::default()
@@ -298,15 +300,14 @@ fn places_page(
 
 /// `&bbox=…&datetime=…` as asked, for the paging links.
 fn kept_params(p: &Params) -> String {
-    ["bbox", "datetime"]
+    ["bbox", "datetime", "status"]
         .iter()
-        .filter_map(|k| {
-            p.get(k).map(|v| {
-                format!(
-                    "&{k}={}",
-                    form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                )
-            })
+        .flat_map(|k| p.all(k).map(move |v| (k, v)))
+        .map(|(k, v)| {
+            format!(
+                "&{k}={}",
+                form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
         })
         .collect()
 }
@@ -365,6 +366,7 @@ impl PageLinks {
 pub async fn item(
     State(state): State<AppState>,
     headers: HeaderMap,
+    public: Option<axum::Extension<crate::contract::PublicOnly>>,
     Path((cid, fid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let b = base(&headers);
@@ -372,8 +374,9 @@ pub async fn item(
         "incidents" => {
             let id = fid.clone();
             let rec = state.read(move |s| s.incident(&id)).await?;
+            let shown = rec.filter(|r| public.is_none() || r.status == ReviewStatus::Verified);
             incident_feature(
-                &rec.ok_or_else(|| AppError::NotFound(format!("no incident {fid:?}")))?,
+                &shown.ok_or_else(|| AppError::NotFound(format!("no incident {fid:?}")))?,
                 None,
             )
         }

@@ -25,6 +25,18 @@ pub struct Config {
     pub cors: Cors,
     /// Where `GET /metrics` is served, if anywhere.
     pub metrics: MetricsAt,
+    /// What readers who are not signed in see.
+    pub public: Public,
+}
+
+/// What readers who are not signed in see (`--public`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Public {
+    /// Every incident, whatever its review: a single user's install.
+    #[default]
+    All,
+    /// Verified incidents only: what a team publishes.
+    Verified,
 }
 
 /// Where the Prometheus metrics are served. They can tell an outsider
@@ -98,6 +110,7 @@ impl Default for Config {
             writes_per_second: std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN),
             cors: Cors::Off,
             metrics: MetricsAt::Off,
+            public: Public::All,
         }
     }
 }

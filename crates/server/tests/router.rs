@@ -240,6 +240,7 @@ fn incidents(a: &Article, told: Vec<Told>) -> Vec<Incident> {
                     end,
                     evidence: t.sentence.into(),
                 }],
+                status: Default::default(),
             };
             start = end + 1;
             i
@@ -1071,6 +1072,7 @@ fn many(n: usize) -> (tempfile::TempDir, Router) {
             source_count: 1,
             reported: None,
             sources: vec![],
+            status: Default::default(),
         })
         .collect();
     let mut store = marsad_store::Store::open(&db).unwrap();

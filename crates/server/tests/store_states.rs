@@ -417,6 +417,7 @@ fn article(n: usize, published: Option<NaiveDate>, told: &[Told]) -> (Article, V
                     end,
                     evidence: (*sentence).into(),
                 }],
+                status: Default::default(),
             };
             start = end + 1;
             incident

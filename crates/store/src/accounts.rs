@@ -443,7 +443,8 @@ pub(crate) fn log_since(db: &mut dyn Db, since: i64, limit: usize) -> Result<Vec
 }
 
 /// Everything people added to a store: users and their tokens' hashes,
-/// decisions about incidents, the review log and who sent each article.
+/// decisions about incidents (and the versions of incidents changed since
+/// they were stored), the review log and who sent each article.
 /// What a copy carries over beside the articles and incidents.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleData {
@@ -457,7 +458,12 @@ pub struct PeopleData {
 impl PeopleData {
     /// How many users, reviewed incidents and logged decisions it holds.
     pub fn counts(&self) -> (usize, usize, usize) {
-        (self.users.len(), self.reviews.len(), self.log.len())
+        let reviewed = self
+            .reviews
+            .iter()
+            .filter(|(_, r)| r.reviewed_by.is_some())
+            .count();
+        (self.users.len(), reviewed, self.log.len())
     }
 }
 

@@ -16,7 +16,7 @@ macro_rules! incident_columns {
     () => {
         "id, type, date, date_precision, date_text, place_id, place_ar, place_en, admin1, admin2, lat, lon, \
          geo_precision, actors, targets, people, killed, injured, arrested, count_qualifiers, confidence, \
-         source_count, reported"
+         source_count, reported, status"
     };
 }
 pub(crate) use incident_columns;
@@ -25,7 +25,7 @@ pub(crate) use incident_columns;
 /// them, then the change number.
 macro_rules! point_columns {
     () => {
-        "id, type, date, lat, lon, confidence, geo_precision, actors, targets, change_seq"
+        "id, type, date, lat, lon, confidence, geo_precision, actors, targets, status, change_seq"
     };
 }
 pub(crate) use point_columns;
@@ -43,6 +43,7 @@ pub(crate) struct PointColumns<'a> {
     pub geo_precision: u8,
     pub actors: &'a str,
     pub targets: &'a str,
+    pub status: &'a str,
 }
 
 /// An actor or target as stored, read for its id alone.
@@ -69,6 +70,13 @@ impl PointColumns<'_> {
             confidence: self.confidence,
             geo_precision: GeoPrecision::new(self.geo_precision),
             actors: parties.into_iter().map(|p| Arc::from(p.id)).collect(),
+            status: self
+                .status
+                .parse()
+                .map_err(|e: marsad_model::Error| Error::Corrupt {
+                    column: "status",
+                    message: e.to_string(),
+                })?,
         }))
     }
 }
@@ -105,6 +113,7 @@ pub(crate) struct Columns {
     pub confidence: f32,
     pub source_count: u32,
     pub reported: Option<NaiveDate>,
+    pub status: String,
 }
 
 impl Columns {
@@ -146,6 +155,13 @@ impl Columns {
             source_count: self.source_count,
             reported: self.reported,
             sources: Vec::new(),
+            status: self
+                .status
+                .parse()
+                .map_err(|e: marsad_model::Error| Error::Corrupt {
+                    column: "status",
+                    message: e.to_string(),
+                })?,
         })
     }
 }

@@ -49,6 +49,7 @@ fn incident_row(r: &dyn Row) -> Result<Incident> {
         confidence: r.f64(20)? as f32,
         source_count: u32::try_from(r.count(21)?).unwrap_or(u32::MAX),
         reported: r.date(22)?,
+        status: r.string(23)?,
     }
     .into_incident()
 }
@@ -159,7 +160,7 @@ pub(crate) fn ingest(
     let mut own = HashSet::new();
     for inc in incidents {
         let id = match reported_before(db, inc, &own)? {
-            Some(known) if reviewed(db, &known.id)? => {
+            Some(known) if known.status != marsad_model::ReviewStatus::Unreviewed => {
                 // What a person decided stands: the report adds a source.
                 db.execute(&ADD_REPORT, values![known.id.as_str(), now])?;
                 report.incidents_merged.push(known.id.clone());
@@ -189,7 +190,7 @@ static INSERT_INCIDENT: Query = Query::new(concat!(
     "INSERT INTO incidents (",
     incident_columns!(),
     ", created_at, updated_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24, @next_change)"
+     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, @next_change)"
 ));
 
 /// Inserts a new incident, reported once.
@@ -221,6 +222,7 @@ pub(crate) fn insert_incident(db: &mut dyn Db, inc: &Incident, at: DateTime<Utc>
             inc.confidence,
             inc.source_count.max(1),
             inc.reported,
+            inc.status.as_str(),
             at,
         ],
     )?;
@@ -233,14 +235,6 @@ static UPDATE_INCIDENT: Query = Query::new(
      source_count = $13, updated_at = $14, type = $15, reported = $16, change_seq = @next_change, \
      version = version + 1 WHERE id = $1",
 );
-
-static STATUS: Query = Query::new("SELECT status FROM incidents WHERE id = $1");
-
-/// Whether a person has verified or rejected the incident.
-fn reviewed(db: &mut dyn Db, id: &str) -> Result<bool> {
-    let status = db.first(&STATUS, values![id], |r| r.string(0))?;
-    Ok(status.is_some_and(|s| s != marsad_model::ReviewStatus::Unreviewed.as_str()))
-}
 
 /// Another report of a reviewed incident: one more source, nothing else.
 static ADD_REPORT: Query = Query::new(
@@ -507,7 +501,7 @@ static CHANGES_SINCE: Query = Query::new(concat!(
 pub(crate) fn changes_since(db: &mut dyn Db, since: i64) -> Result<(Vec<Incident>, i64)> {
     let mut last = since;
     let incidents = db.rows(&CHANGES_SINCE, values![since], |r| {
-        last = last.max(r.i64(23)?);
+        last = last.max(r.i64(24)?);
         incident_row(r)
     })?;
     Ok((incidents, last))
@@ -528,7 +522,7 @@ pub(crate) fn points_since(
 ) -> Result<i64> {
     let mut last = since;
     db.each(&POINTS_SINCE, values![since], &mut |r| {
-        last = last.max(r.i64(9)?);
+        last = last.max(r.i64(10)?);
         // The text is borrowed from the row: a server loads a million.
         let point = PointColumns {
             id: r.str(0)?,
@@ -540,6 +534,7 @@ pub(crate) fn points_since(
             geo_precision: u8::try_from(r.i64(6)?).unwrap_or(0),
             actors: r.str(7)?,
             targets: r.str(8)?,
+            status: r.str(9)?,
         };
         if let Some(p) = point.into_point()? {
             f(p);

@@ -204,6 +204,7 @@ mod tests {
             source_count: 1,
             reported: None,
             sources: vec![],
+            status: Default::default(),
         }
     }
 

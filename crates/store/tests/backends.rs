@@ -80,6 +80,7 @@ fn strike(id: &str, date: &str, lat: f64, lon: f64, killed: u32) -> Incident {
             end: 20,
             evidence: "قصفت طائرات حربية مواقع في البوكمال.".into(),
         }],
+        status: Default::default(),
     }
 }
 

@@ -70,5 +70,6 @@ pub fn incident(i: usize) -> Incident {
         source_count: 1 + (i % 3) as u32,
         reported: None,
         sources: vec![],
+        status: Default::default(),
     }
 }

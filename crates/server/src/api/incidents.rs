@@ -93,12 +93,15 @@ async fn page(
 )]
 pub async fn one(
     State(state): State<AppState>,
+    public: Option<axum::Extension<crate::contract::PublicOnly>>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let lookup = id.clone();
     let inc = state
         .read(move |s| s.incident(&lookup))
         .await?
+        // What the public may not see is, to them, not there.
+        .filter(|i| public.is_none() || i.status == marsad_model::ReviewStatus::Verified)
         .ok_or_else(|| AppError::NotFound(format!("no incident {id:?}")))?;
     let f = marsad_formats::incident_feature(&inc, None);
     Ok(response::geojson(

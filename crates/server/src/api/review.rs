@@ -53,7 +53,7 @@ pub async fn get(
     tag = "review",
     params(
         ("id" = String, Path, description = "The incident's id"),
-        ("If-Match" = Option<String>, Header, description = "The version read (the review's ETag): refused with 409 if the incident changed since"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#, description = "The version read (the review's ETag, `\"3\"`): refused with 409 if the incident changed since"),
     ),
     request_body(content = ReviewBody, content_type = "application/json"),
     responses(
@@ -75,9 +75,13 @@ pub async fn post(
     })?;
     let decision = body.decision()?;
     let expected = if_match(&headers)?;
+    let decided = id.clone();
     let review = state
-        .pipeline_write(move |s| s.decide(&id, &caller.user, &decision, expected))
+        .pipeline_write(move |s| s.decide(&decided, &caller.user, &decision, expected))
         .await?;
+    // The map and every filter see the decision at once.
+    let pipeline = state.pipeline.clone();
+    tokio::task::spawn_blocking(move || pipeline.reindex(&[id])).await??;
     Ok(tagged(ReviewState::from(review)))
 }
 
@@ -141,7 +145,8 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u32>, AppError> {
 }
 
 impl ReviewBody {
-    /// The decision it asks for; a reason goes with a rejection only.
+    /// The decision it asks for: a reason goes with a rejection only, and
+    /// `other` with a note (422 otherwise: the body is well-formed).
     fn decision(self) -> Result<Decision, AppError> {
         let note = self.note.filter(|n| !n.trim().is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
@@ -153,18 +158,24 @@ impl ReviewBody {
             (DecisionKind::Reject, Some(reason)) => {
                 let reason = RejectReason::from(reason);
                 if reason == RejectReason::Other && note.is_none() {
-                    return Err(AppError::param(
+                    return Err(AppError::unprocessable(
+                        "invalid_combination",
                         "note",
                         "a rejection for another reason says what it is",
                     ));
                 }
                 Ok(Decision::Reject { reason, note })
             }
-            (DecisionKind::Reject, None) => Err(AppError::param(
+            (DecisionKind::Reject, None) => Err(AppError::unprocessable(
+                "invalid_combination",
                 "reason",
                 "a rejection gives a reason: not_an_event, duplicate, wrong_article or other",
             )),
-            (_, Some(_)) => Err(AppError::param("reason", "only a rejection gives a reason")),
+            (_, Some(_)) => Err(AppError::unprocessable(
+                "invalid_combination",
+                "reason",
+                "only a rejection gives a reason",
+            )),
         }
     }
 }

@@ -222,8 +222,8 @@ pub struct ReviewBody {
     pub decision: DecisionKind,
     /// Why it is rejected (only with `reject`; `other` needs a note).
     pub reason: Option<ReasonKind>,
-    /// What a person should know (required with `other`; at most 2000
-    /// characters).
+    /// What a person should know (required with `other`).
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

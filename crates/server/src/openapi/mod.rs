@@ -310,6 +310,10 @@ impl IntoResponses for ReviewErrors {
             RefOr::T(error("The token's role may not review (a viewer)")),
         );
         out.insert(
+            "422".into(),
+            RefOr::T(error("Fields that do not go together: a rejection without a reason, a reason without a rejection, `other` without a note")),
+        );
+        out.insert(
             "409".into(),
             RefOr::T(error("The incident changed since the version If-Match names; the message gives the current one")),
         );

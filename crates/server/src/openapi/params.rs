@@ -86,8 +86,10 @@ fn nonempty() -> ObjectBuilder {
 /// no text has and PostgreSQL cannot store (refused alike on both).
 pub(crate) const NO_NUL: &str = r"^[^\x00]*$";
 
-/// An article's text: something besides spaces, and no NUL.
-pub(crate) const ARTICLE_TEXT: &str = r"^[^\x00]*[^\s\x00][^\x00]*$";
+/// An article's text: something besides spaces, and no NUL. The spaces
+/// are the server's (Unicode's White_Space and the separators U+001C–1F):
+/// regex dialects differ on whether `\s` holds U+0085, so it is named.
+pub(crate) const ARTICLE_TEXT: &str = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$";
 
 /// A field of an article: not empty, no NUL.
 fn article_field() -> ObjectBuilder {
@@ -168,6 +170,11 @@ impl IntoParams for FilterParams {
             ),
             query("min_confidence", "Lowest confidence admitted.", number(0.0, 1.0)),
             query("geo_precision", "Coarsest ACLED geo precision admitted: 1 the place itself, 2 near it, 3 its district or region.", integer(1, 3)),
+            repeated(
+                "status",
+                "Review states: unreviewed, verified, rejected; repeated, or comma-separated in one value. On a server started with `--public verified`, readers who are not signed in see verified incidents only, whatever they ask.",
+                one_of(&["unreviewed", "verified", "rejected"]),
+            ),
         ]
     }
 }
@@ -268,6 +275,11 @@ impl IntoParams for OgcItemsParams {
                 integer(0, MAX_LIMIT as u64),
             ),
             query("offset", "Features to skip.", integer(0, MAX_OFFSET as u64)),
+            repeated(
+                "status",
+                "incidents: review states (unreviewed, verified, rejected); repeated, or comma-separated in one value. Readers who are not signed in on a server started with `--public verified` see verified incidents only.",
+                one_of(&["unreviewed", "verified", "rejected"]),
+            ),
         ]
     }
 }

@@ -120,6 +120,10 @@ fn incident_properties() -> ObjectBuilder {
         .property("arrested", nullable(Type::Integer).minimum(Some(0.0)))
         .property("confidence", number().minimum(Some(0.0)).maximum(Some(1.0)))
         .property("distance_km", number().minimum(Some(0.0)))
+        .property(
+            "status",
+            string().enum_values(Some(["unreviewed", "verified", "rejected"])),
+        )
         .property("sources", array(object()))
         .required("id")
         .required("type")

@@ -58,6 +58,7 @@ pub fn incident(prefix: &str, i: usize, rng: &mut Uniform) -> Incident {
         source_count: 1,
         reported: None,
         sources: vec![],
+        status: Default::default(),
     }
 }
 
