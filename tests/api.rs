@@ -1051,3 +1051,145 @@ fn with_public_verified_anonymous_readers_see_exactly_the_verified_incidents() {
         .unwrap();
     assert_eq!(r.status(), 401);
 }
+
+#[test]
+fn an_editor_corrects_an_incident_and_the_correction_outlasts_a_later_report() {
+    let (_dir, db, s) = examples_server_at(&["--token", "adm1n"]);
+    let c = Client::new();
+    let (lina, sara) = (
+        add_user(&db, "lina", "editor"),
+        add_user(&db, "sara", "reviewer"),
+    );
+    let post = |text: &str, url: &str| -> Value {
+        let body = serde_json::json!({"url": url, "published": "2024-06-03", "text": text});
+        let r = c
+            .post(s.url("/api/v1/articles"))
+            .bearer_auth(&lina)
+            .json(&body)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        r.json().unwrap()
+    };
+    let first = post(
+        "قصفت طائرة مسيرة مجهولة سيارة في بلدة هجين فجر أمس الأحد، ما أدى إلى مقتل عنصرين.",
+        "https://one.example/hajin",
+    );
+    let id = first["incidents"]["features"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let item = s.url(&format!("/api/v1/incidents/{id}"));
+    let patch = |token: &str, body: Value, if_match: Option<&str>| {
+        let mut r = c.patch(&item).bearer_auth(token).json(&body);
+        if let Some(v) = if_match {
+            r = r.header("if-match", v);
+        }
+        let r = r.send().unwrap();
+        let status = r.status().as_u16();
+        let etag = r
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, etag, r.json::<Value>().unwrap())
+    };
+    // A reviewer may not correct; bad fields are refused, naming them.
+    assert_eq!(patch(&sara, serde_json::json!({"killed": 5}), None).0, 403);
+    for (bad, field, status) in [
+        (serde_json::json!({"killed": -1}), "killed", 400),
+        (serde_json::json!({"type": "picnic"}), "type", 400),
+        (serde_json::json!({"date": "2024-02-30"}), "date", 400),
+        (
+            serde_json::json!({"place_id": "nowhere:0"}),
+            "place_id",
+            422,
+        ),
+        (serde_json::json!({"lat": 34.7}), "lat", 422),
+        (serde_json::json!({"lat": 95.0, "lon": 40.8}), "lat", 400),
+        (serde_json::json!({}), "body", 422),
+    ] {
+        let (got, _, body) = patch(&lina, bad.clone(), None);
+        assert_eq!(got, status, "{bad}: {body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(field),
+            "{bad}: {body}"
+        );
+    }
+    // The correction: the toll, and the date's precision.
+    let (status, etag, feature) = patch(
+        &lina,
+        serde_json::json!({"killed": 3, "date": "2024-06-02", "date_precision": "day"}),
+        Some("\"1\""),
+    );
+    assert_eq!((status, etag.as_deref()), (200, Some("\"2\"")), "{feature}");
+    assert_eq!(feature["properties"]["killed"], 3);
+    assert_eq!(feature["properties"]["status"], "verified");
+    // A second editor who read version 1 does not overwrite it.
+    assert_eq!(
+        patch(&lina, serde_json::json!({"killed": 4}), Some("\"1\"")).0,
+        409
+    );
+    // Another outlet tells the same strike with another toll: a source more,
+    // the correction stands.
+    post(
+        "استهدفت مسيرة سيارة في هجين بريف دير الزور الشرقي يوم الأحد، وقتل ثلاثة عناصر على الأقل.",
+        "https://two.example/hajin",
+    );
+    let (_, now) = get(&c, &item);
+    let p = &now["properties"];
+    assert_eq!(
+        (p["killed"].as_u64(), p["source_count"].as_u64()),
+        (Some(3), Some(2)),
+        "{now}"
+    );
+    // The trail: the edit, with the fields before and after.
+    let trail: Value = c
+        .get(s.url(&format!("/api/v1/incidents/{id}/history")))
+        .bearer_auth(&sara)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(trail[0]["action"], "edit", "{trail}");
+    assert_eq!(
+        (
+            trail[0]["before"]["killed"].as_u64(),
+            trail[0]["after"]["killed"].as_u64()
+        ),
+        (Some(2), Some(3))
+    );
+    assert_eq!(trail[0]["after"]["review"]["status"], "verified");
+
+    // Moved to another village by its gazetteer id: the point and names move.
+    let (_, places) = get(
+        &c,
+        &s.url("/api/v1/places?q=%D8%A7%D9%84%D8%B4%D8%B9%D9%8A%D8%B7%D8%A7%D8%AA"),
+    );
+    let village = places["features"][0]["properties"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _, moved) = patch(&lina, serde_json::json!({"place_id": village}), None);
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["properties"]["place_id"], village.as_str());
+    // And by a point clicked on the map.
+    let (status, _, clicked) = patch(
+        &lina,
+        serde_json::json!({"lat": 34.71, "lon": 40.81, "geo_precision": 2}),
+        None,
+    );
+    assert_eq!(status, 200, "{clicked}");
+    assert_eq!(
+        clicked["geometry"]["coordinates"],
+        serde_json::json!([40.81, 34.71])
+    );
+    assert_eq!(clicked["properties"]["geo_precision"], 2);
+    let (_, near) = get(
+        &c,
+        &s.url("/api/v1/incidents/near?lat=34.71&lon=40.81&radius_km=0.5"),
+    );
+    assert_eq!(
+        near["numberMatched"], 1,
+        "indexed where it was moved: {near}"
+    );
+}

@@ -568,3 +568,153 @@ pub(crate) fn restore_people(db: &mut dyn Db, data: &PeopleData) -> Result<()> {
     }
     Ok(())
 }
+
+/// An editor's correction of an incident: each field given replaces the
+/// machine's (`Some(None)` clears a date or a toll).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Correction {
+    /// What happened.
+    pub event_type: Option<marsad_model::EventType>,
+    /// When, and how precisely.
+    pub date: Option<(Option<chrono::NaiveDate>, marsad_model::DatePrecision)>,
+    /// Where: a gazetteer place, or a point placed by hand, with how well
+    /// it stands for where it happened.
+    pub place: Option<(marsad_model::Place, marsad_model::GeoPrecision)>,
+    /// Killed.
+    pub killed: Option<Option<u32>>,
+    /// Injured.
+    pub injured: Option<Option<u32>>,
+    /// Arrested.
+    pub arrested: Option<Option<u32>>,
+}
+
+impl Correction {
+    /// The incident as corrected.
+    fn apply(&self, mut i: marsad_model::Incident) -> marsad_model::Incident {
+        if let Some(t) = self.event_type {
+            i.event_type = t;
+        }
+        if let Some((date, precision)) = self.date {
+            i.date = date;
+            i.date_precision = precision;
+            i.date_text = None;
+        }
+        if let Some((place, precision)) = &self.place {
+            i.place = Some(place.clone());
+            i.geo_precision = *precision;
+        }
+        for (given, count) in [
+            (self.killed, &mut i.counts.killed),
+            (self.injured, &mut i.counts.injured),
+            (self.arrested, &mut i.counts.arrested),
+        ] {
+            if let Some(n) = given {
+                *count = n;
+            }
+        }
+        i
+    }
+}
+
+static CORRECT: Query = Query::new(
+    "UPDATE incidents SET type = $2, date = $3, date_precision = $4, date_text = $5, place_id = $6, \
+     place_ar = $7, place_en = $8, admin1 = $9, admin2 = $10, lat = $11, lon = $12, geo_precision = $13, \
+     killed = $14, injured = $15, arrested = $16, status = 'verified', reject_reason = NULL, \
+     review_note = NULL, reviewed_by = $17, reviewed_at = $18, updated_at = $19, version = version + 1, \
+     change_seq = @next_change WHERE id = $1",
+);
+
+/// The fields of an incident's JSON that differ between `a` and `b`, as
+/// two objects (before, after).
+fn changed(
+    a: &marsad_model::Incident,
+    b: &marsad_model::Incident,
+) -> Result<(serde_json::Value, serde_json::Value)> {
+    let json = |i: &marsad_model::Incident| {
+        serde_json::to_value(i).map_err(|source| Error::Json {
+            column: "incident",
+            source,
+        })
+    };
+    let (a, b) = (json(a)?, json(b)?);
+    let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+    if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+        for (k, v) in b {
+            if a.get(k) != Some(v) && k != "sources" {
+                before.insert(k.clone(), a.get(k).cloned().unwrap_or_default());
+                after.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok((before.into(), after.into()))
+}
+
+/// Applies `user`'s correction to incident `id`, inside the transaction
+/// `db` is: refused if the incident is not at version `expected`. A
+/// corrected incident is verified as corrected, and later reports of it
+/// change nothing a person set. Logs the fields before and after.
+pub(crate) fn correct(
+    db: &mut dyn Db,
+    id: &str,
+    user: &str,
+    correction: &Correction,
+    expected: Option<u32>,
+) -> Result<(Review, marsad_model::Incident)> {
+    let review_before = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
+    if let Some(expected) = expected.filter(|v| *v != review_before.version) {
+        return Err(Error::VersionConflict {
+            expected,
+            current: review_before.version,
+        });
+    }
+    let was =
+        crate::queries::incident(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
+    let now = correction.apply(was.clone());
+    let moment = Utc::now();
+    let at = crate::sql::time_text(&moment);
+    let p = now.place.as_ref();
+    db.execute(
+        &CORRECT,
+        values![
+            id,
+            now.event_type.as_str(),
+            now.date,
+            now.date_precision.as_str(),
+            now.date_text.as_ref(),
+            p.map(|p| &p.id),
+            p.map(|p| &p.name_ar),
+            p.and_then(|p| p.name_en.as_ref()),
+            p.and_then(|p| p.admin1.as_ref()),
+            p.and_then(|p| p.admin2.as_ref()),
+            p.map(|p| p.lat),
+            p.map(|p| p.lon),
+            now.geo_precision.code(),
+            now.counts.killed,
+            now.counts.injured,
+            now.counts.arrested,
+            user,
+            at.as_str(),
+            moment,
+        ],
+    )?;
+    let review_after = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
+    let (mut before, mut after) = changed(&was, &now)?;
+    // The review's change goes with the fields'.
+    before["review"] = crate::columns::to_json_value(&review_before)?;
+    after["review"] = crate::columns::to_json_value(&review_after)?;
+    db.execute(
+        &LOG,
+        values![
+            id,
+            user,
+            at.as_str(),
+            "edit",
+            crate::columns::to_json(&before, "before")?.as_str(),
+            crate::columns::to_json(&after, "after")?.as_str(),
+            None::<&str>,
+        ],
+    )?;
+    let stored =
+        crate::queries::incident(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
+    Ok((review_after, stored))
+}

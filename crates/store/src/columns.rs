@@ -206,6 +206,14 @@ pub(crate) fn kindred_types(t: EventType) -> Vec<&'static str> {
         .collect()
 }
 
+/// A value as JSON.
+pub(crate) fn to_json_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|source| Error::Json {
+        column: "review",
+        source,
+    })
+}
+
 /// A JSON column's text.
 pub(crate) fn to_json<T: serde::Serialize>(v: &T, column: &'static str) -> Result<String> {
     serde_json::to_string(v).map_err(|source| Error::Json { column, source })

@@ -27,7 +27,9 @@ mod sql;
 mod sqlite;
 mod store;
 
-pub use accounts::{AuditEntry, Decision, NewToken, PeopleData, Review, SignedIn, TokenInfo, User};
+pub use accounts::{
+    AuditEntry, Correction, Decision, NewToken, PeopleData, Review, SignedIn, TokenInfo, User,
+};
 pub use error::{Error, Result};
 pub use feeds::{ArticleSummary, FeedState, SeenPage};
 pub use location::Location;

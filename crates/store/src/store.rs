@@ -2,7 +2,9 @@
 
 use marsad_model::{Article, Incident};
 
-use crate::accounts::{self, AuditEntry, Decision, NewToken, PeopleData, Review, SignedIn, User};
+use crate::accounts::{
+    self, AuditEntry, Correction, Decision, NewToken, PeopleData, Review, SignedIn, User,
+};
 use crate::feeds::{ArticleSummary, FeedState, SeenPage};
 use crate::postgres::Postgres;
 use crate::queries;
@@ -424,5 +426,22 @@ impl Store {
     /// [`Store::restore`]), in one transaction.
     pub fn restore_people(&mut self, data: &PeopleData) -> Result<()> {
         self.write(|db| accounts::restore_people(db, data))
+    }
+
+    /// Applies `user`'s correction to incident `id` and logs it, in one
+    /// transaction: the incident becomes verified as corrected. Refused
+    /// with [`crate::Error::VersionConflict`] unless it is still at version
+    /// `expected` (when given). The review and the incident as stored now.
+    pub fn correct(
+        &mut self,
+        id: &str,
+        user: &str,
+        correction: &Correction,
+        expected: Option<u32>,
+    ) -> Result<(Review, Incident)> {
+        if id.contains('\0') {
+            return Err(crate::Error::UnknownIncident(id.replace('\0', "\\0")));
+        }
+        self.write(|db| accounts::correct(db, id, user, correction, expected))
     }
 }

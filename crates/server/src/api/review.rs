@@ -6,12 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use marsad_model::{Action, RejectReason};
-use marsad_store::Decision;
+use marsad_model::{Action, DatePrecision, GeoPrecision, Place, RejectReason};
+use marsad_store::{Correction, Decision};
 
-use super::types::{DecisionKind, HistoryEntry, ReviewBody, ReviewState};
+use super::types::{
+    CorrectionBody, DecisionKind, HistoryEntry, PrecisionKind, ReviewBody, ReviewState,
+};
 use crate::auth::require;
-use crate::openapi::{ReviewErrors, SignedInErrors};
+use crate::openapi::{CorrectionErrors, IncidentFeature, ReviewErrors, SignedInErrors};
 use crate::{AppError, AppState};
 
 /// Where an incident stands with its reviewers: unreviewed, verified or
@@ -178,4 +180,174 @@ impl ReviewBody {
             )),
         }
     }
+}
+
+/// Corrects an incident (an editor or above): its type, date, place (a
+/// gazetteer place, or its point moved on the map) and tolls. The incident
+/// becomes verified as corrected, later reports of it add their sources and
+/// change nothing a person set, and the correction is logged with every
+/// field before and after. `If-Match` as for a decision.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/incidents/{id}",
+    operation_id = "correctIncident",
+    tag = "review",
+    params(
+        ("id" = String, Path, description = "The incident's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#, description = "The version read (the review's ETag, `\"3\"`): refused with 409 if the incident changed since"),
+    ),
+    request_body(content = CorrectionBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Corrected: the incident as stored now; its version is the ETag", body = IncidentFeature, content_type = "application/geo+json"),
+        CorrectionErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn correct(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<CorrectionBody>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let caller = require(&state, &headers, Action::Edit).await?;
+    let Json(body) = body.map_err(|e| AppError::BadRequest {
+        code: "invalid_body",
+        message: e.body_text(),
+    })?;
+    let expected = if_match(&headers)?;
+    let current = {
+        let id = id.clone();
+        state.read(move |s| s.incident(&id)).await?
+    }
+    .ok_or_else(|| AppError::NotFound(format!("no incident {id:?}")))?;
+    let correction = correction(&state, body, &current)?;
+    let corrected = id.clone();
+    let (review, incident) = state
+        .pipeline_write(move |s| s.correct(&corrected, &caller.user, &correction, expected))
+        .await?;
+    let pipeline = state.pipeline.clone();
+    tokio::task::spawn_blocking(move || pipeline.reindex(&[id])).await??;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", review.version))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
+    let feature = marsad_formats::incident_feature(&incident, None);
+    let mut resp =
+        crate::response::geojson(serde_json::to_string(&feature).unwrap_or_default(), None);
+    resp.headers_mut().insert(header::ETAG, etag);
+    Ok(resp)
+}
+
+/// The store's correction from the body: each field checked, the place
+/// looked up in the gazetteer; 400 for a malformed value, 422 for values
+/// that cannot go together or name nothing.
+fn correction(
+    state: &AppState,
+    body: CorrectionBody,
+    current: &marsad_model::Incident,
+) -> Result<Correction, AppError> {
+    let mut c = Correction::default();
+    if let Some(t) = &body.event_type {
+        c.event_type = Some(
+            t.parse()
+                .map_err(|e: marsad_model::Error| e.for_param("type"))?,
+        );
+    }
+    let day = body
+        .date
+        .as_deref()
+        .map(|d| marsad_model::parse_day(d).map_err(|e| e.for_param("date")))
+        .transpose()?;
+    c.date = match (day, body.date_precision) {
+        (None, None) => None,
+        (None, Some(PrecisionKind::Unknown)) => Some((None, DatePrecision::Unknown)),
+        (Some(_), Some(PrecisionKind::Unknown)) | (None, Some(_)) => {
+            return Err(AppError::unprocessable(
+                "invalid_combination",
+                "date_precision",
+                "a date goes with day, week or month; unknown alone clears the date",
+            ))
+        }
+        (Some(d), p) => Some((
+            Some(d),
+            match p {
+                Some(PrecisionKind::Week) => DatePrecision::Week,
+                Some(PrecisionKind::Month) => DatePrecision::Month,
+                _ => DatePrecision::Day,
+            },
+        )),
+    };
+    let precision = body
+        .geo_precision
+        .map(|g| {
+            (1..=3)
+                .contains(&g)
+                .then(|| GeoPrecision::new(g))
+                .ok_or_else(|| AppError::param("geo_precision", format!("{g} is not 1, 2 or 3")))
+        })
+        .transpose()?;
+    c.place = match (body.place_id.as_deref(), body.lat, body.lon) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(AppError::unprocessable(
+                "invalid_combination",
+                "place_id",
+                "give a gazetteer place or a point (lat, lon), not both",
+            ))
+        }
+        (Some(pid), None, None) => {
+            let idx = state.gaz.by_id(pid).ok_or_else(|| {
+                AppError::unprocessable(
+                    "unknown_place",
+                    "place_id",
+                    format!("{pid:?} is not in the gazetteer (see /api/v1/places)"),
+                )
+            })?;
+            let p = state.gaz.place(idx);
+            let place = Place {
+                id: p.id.clone(),
+                name_ar: p.name_ar.clone(),
+                name_en: Some(p.name_en.clone()).filter(|n| !n.is_empty()),
+                admin1: p.admin1.clone(),
+                admin2: p.admin2.clone(),
+                lat: p.lat,
+                lon: p.lon,
+            };
+            Some((place, precision.unwrap_or(GeoPrecision::PLACE)))
+        }
+        (None, Some(lat), Some(lon)) => {
+            let lat = marsad_model::in_range(lat, -90.0, 90.0).map_err(|e| e.for_param("lat"))?;
+            let lon = marsad_model::in_range(lon, -180.0, 180.0).map_err(|e| e.for_param("lon"))?;
+            // The pin moves; the place keeps its names (a new point has none).
+            let mut place = current.place.clone().unwrap_or(Place {
+                id: String::new(),
+                name_ar: String::new(),
+                name_en: None,
+                admin1: None,
+                admin2: None,
+                lat,
+                lon,
+            });
+            (place.lat, place.lon) = (lat, lon);
+            Some((place, precision.unwrap_or(GeoPrecision::PLACE)))
+        }
+        (None, Some(_), None) | (None, None, Some(_)) => {
+            return Err(AppError::unprocessable(
+                "invalid_combination",
+                "lat",
+                "a point moved on the map needs both lat and lon",
+            ))
+        }
+        (None, None, None) => precision
+            .map(|g| (current.place.clone(), g))
+            .and_then(|(p, g)| p.map(|p| (p, g))),
+    };
+    c.killed = body.killed.map(Some);
+    c.injured = body.injured.map(Some);
+    c.arrested = body.arrested.map(Some);
+    if c == Correction::default() {
+        return Err(AppError::unprocessable(
+            "nothing_to_correct",
+            "body",
+            "give at least one field to correct (type, date, place_id or lat/lon, geo_precision, killed, injured, arrested)",
+        ));
+    }
+    Ok(c)
 }

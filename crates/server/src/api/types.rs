@@ -329,3 +329,52 @@ impl From<marsad_store::AuditEntry> for HistoryEntry {
         }
     }
 }
+
+/// An editor's correction: each field given replaces the machine's; the
+/// incident becomes verified as corrected.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionBody {
+    /// What happened.
+    #[serde(rename = "type")]
+    #[schema(schema_with = crate::openapi::event_type_field)]
+    pub event_type: Option<String>,
+    /// When (YYYY-MM-DD).
+    #[schema(schema_with = crate::openapi::day_field)]
+    pub date: Option<String>,
+    /// How precisely: `day`, `week` or `month` with a date; `unknown`
+    /// (alone) clears it.
+    pub date_precision: Option<PrecisionKind>,
+    /// Where: a place of the gazetteer, by id (see `/api/v1/places`).
+    pub place_id: Option<String>,
+    /// A point moved on the map (with `lon`): the place keeps its names.
+    #[schema(schema_with = crate::openapi::latitude_field)]
+    pub lat: Option<f64>,
+    /// A point moved on the map (with `lat`).
+    #[schema(schema_with = crate::openapi::longitude_field)]
+    pub lon: Option<f64>,
+    /// How well the place stands for where it happened: 1 the place
+    /// itself, 2 near it, 3 its district or region (default 1).
+    #[schema(minimum = 1, maximum = 3)]
+    pub geo_precision: Option<u8>,
+    /// Killed.
+    pub killed: Option<u32>,
+    /// Injured.
+    pub injured: Option<u32>,
+    /// Arrested or detained.
+    pub arrested: Option<u32>,
+}
+
+/// A date's precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrecisionKind {
+    /// The day itself.
+    Day,
+    /// Within a week.
+    Week,
+    /// Within a month.
+    Month,
+    /// Unknown: no date.
+    Unknown,
+}

@@ -23,7 +23,10 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub(crate) use params::{article_text, article_title, article_url};
+pub(crate) use params::{
+    article_text, article_title, article_url, day_field, event_type_field, latitude_field,
+    longitude_field,
+};
 pub(crate) use params::{
     AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams,
     LayerFileParam, OgcFormatParam, OgcItemsParams, PageParams, PlaceSearchParams, TileParams,
@@ -78,7 +81,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document))
         .routes(routes!(api::incidents::list))
         .routes(routes!(api::incidents::near))
-        .routes(routes!(api::incidents::one))
+        .routes(routes!(api::incidents::one, api::review::correct))
         .routes(routes!(api::review::get, api::review::post))
         .routes(routes!(api::review::history))
         .routes(routes!(api::layers::list))
@@ -316,6 +319,26 @@ impl IntoResponses for ReviewErrors {
         out.insert(
             "409".into(),
             RefOr::T(error("The incident changed since the version If-Match names; the message gives the current one")),
+        );
+        out
+    }
+}
+
+/// The answers of a correction.
+pub struct CorrectionErrors;
+
+impl IntoResponses for CorrectionErrors {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        let mut out = ReviewErrors::responses();
+        out.insert(
+            "403".into(),
+            RefOr::T(error(
+                "The token's role may not correct incidents (an editor or above may)",
+            )),
+        );
+        out.insert(
+            "422".into(),
+            RefOr::T(error("Nothing to correct, a place the gazetteer lacks, lat without lon, or a date without a precision that has one")),
         );
         out
     }

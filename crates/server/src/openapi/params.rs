@@ -129,6 +129,27 @@ fn one_of(values: &[&str]) -> ObjectBuilder {
         .enum_values(Some(values.iter().copied()))
 }
 
+/// A correction's event type: one of the taxonomy.
+pub(crate) fn event_type_field() -> ObjectBuilder {
+    let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+    one_of(&types).description(Some("What happened: an event type of the taxonomy."))
+}
+
+/// A correction's day.
+pub(crate) fn day_field() -> ObjectBuilder {
+    day().description(Some("When it happened (YYYY-MM-DD); with date_precision."))
+}
+
+/// A correction's latitude.
+pub(crate) fn latitude_field() -> ObjectBuilder {
+    number(-90.0, 90.0).description(Some("A point moved on the map: its latitude (with lon)."))
+}
+
+/// A correction's longitude.
+pub(crate) fn longitude_field() -> ObjectBuilder {
+    number(-180.0, 180.0).description(Some("A point moved on the map: its longitude (with lat)."))
+}
+
 /// A day, `YYYY-MM-DD`.
 pub(crate) fn day() -> ObjectBuilder {
     ObjectBuilder::new()
