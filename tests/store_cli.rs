@@ -539,3 +539,152 @@ fn a_store_copies_between_backends_and_back() {
     );
     assert_eq!(count_incidents(&first), 2);
 }
+
+#[test]
+fn users_and_reviews_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = dir.path().join("articles");
+    write_articles(
+        &arts,
+        &[
+            ("a.txt", "قصفت طائرات مسيرة مقرا في مدينة البوكمال يوم أمس الأربعاء، ما أدى إلى مقتل ثلاثة عناصر."),
+            ("b.txt", "داهمت قوات سوريا الديمقراطية منازل في بلدة الشحيل الاثنين واعتقلت عشرة أشخاص."),
+        ],
+    );
+    let db = dir.path().join("m.db");
+    let (lines, _) = ingest(&db, &["--published", "2024-03-07", arts.to_str().unwrap()]);
+    assert_eq!(lines.len(), 2);
+    let db = db.to_str().unwrap();
+    let ok = |args: &[&str]| -> String {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let fails = |args: &[&str]| -> String {
+        let out = run(args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        err
+    };
+    // Users: the token printed once, listed without it, rotated, revoked.
+    let token = ok(&["users", "add", "sara", "--role", "reviewer", "--db", db]);
+    assert!(token.trim().starts_with("mrsd_"));
+    ok(&["users", "add", "omar", "--role", "viewer", "--db", db]);
+    let list = ok(&["users", "list", "--db", db]);
+    assert!(
+        list.contains("sara\treviewer") && list.contains("omar\tviewer"),
+        "{list}"
+    );
+    assert!(!list.contains(token.trim()), "no secret listed");
+    assert!(
+        fails(&["users", "add", "sara", "--role", "admin", "--db", db]).contains("exists already")
+    );
+    // A role that is not one: the argument parser names the ones there are.
+    let out = run(&["users", "add", "x", "--role", "root", "--db", db]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reviewer"));
+    let rotated = ok(&["users", "rotate", "sara", "--db", db]);
+    assert_ne!(rotated, token);
+    assert!(ok(&["users", "revoke", "omar", "--db", db]).contains("1 token(s) revoked"));
+    assert!(fails(&["users", "revoke", "nobody", "--db", db]).contains("no user"));
+
+    // Decisions: by reviewers only, versioned, logged, exported.
+    let store = marsad_store::Store::open(std::path::Path::new(db)).unwrap();
+    let ids: Vec<String> = store
+        .all_incidents()
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    drop(store);
+    assert_eq!(ids.len(), 2);
+    assert!(fails(&["review", "verify", &ids[0], "--as", "omar", "--db", db]).contains("viewer"));
+    let verified: Value = serde_json::from_str(&ok(&[
+        "review",
+        "verify",
+        &ids[0],
+        "--as",
+        "sara",
+        "--if-version",
+        "1",
+        "--db",
+        db,
+    ]))
+    .unwrap();
+    assert_eq!(
+        (verified["status"].as_str(), verified["version"].as_u64()),
+        (Some("verified"), Some(2))
+    );
+    assert!(fails(&[
+        "review",
+        "verify",
+        &ids[0],
+        "--as",
+        "sara",
+        "--if-version",
+        "1",
+        "--db",
+        db
+    ])
+    .contains("version 2"));
+    assert!(
+        fails(&["review", "reject", &ids[1], "--as", "sara", "--reason", "other", "--db", db])
+            .contains("--note")
+    );
+    ok(&[
+        "review",
+        "reject",
+        &ids[1],
+        "--as",
+        "sara",
+        "--reason",
+        "not-an-event",
+        "--db",
+        db,
+    ]);
+    let log = ok(&["review", "log", "--db", db]);
+    let actions: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(actions.len(), 2);
+    assert_eq!(
+        (actions[0]["action"].as_str(), actions[1]["action"].as_str()),
+        (Some("verify"), Some("reject"))
+    );
+    assert_eq!(
+        ok(&["review", "log", "--incident", &ids[1], "--db", db])
+            .lines()
+            .count(),
+        1
+    );
+
+    // As annotations: one line per article, verified as gold, rejected apart.
+    let export = ok(&["review", "export", "--since", "2000-01-01", "--db", db]);
+    let lines: Vec<Value> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{export}");
+    let gold: Vec<&Value> = lines
+        .iter()
+        .flat_map(|l| l["incidents"].as_array().unwrap())
+        .collect();
+    let rejected: Vec<&Value> = lines
+        .iter()
+        .flat_map(|l| l["rejected"].as_array().unwrap())
+        .collect();
+    assert_eq!((gold.len(), rejected.len()), (1, 1), "{export}");
+    assert_eq!(gold[0]["primary"], true);
+    assert!(
+        gold[0]["place_lat"].is_number() && gold[0]["type"].is_string(),
+        "{export}"
+    );
+    assert_eq!(rejected[0]["reason"], "not_an_event");
+    assert!(ok(&["review", "export", "--since", "2999-01-01", "--db", db]).is_empty());
+}

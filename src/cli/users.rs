@@ -121,6 +121,21 @@ pub(super) enum ReviewCommand {
     },
     /// Puts an incident back among the unreviewed (an undo).
     Reopen(DecideArgs),
+    /// Writes the incidents people reviewed, per article, as annotations in
+    /// the development set's schema (JSON lines): verified and corrected
+    /// incidents as gold incidents, rejected ones apart, so a team's
+    /// reviews extend evaluation and training data. Article texts stay
+    /// where the team keeps them.
+    Export {
+        /// Only decisions on or after this day (YYYY-MM-DD).
+        #[arg(long, value_parser = marsad_model::parse_date)]
+        since: Option<chrono::NaiveDate>,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Prints the review log (every decision, oldest first), as JSON lines.
     Log {
         /// Only this incident's decisions.
@@ -178,6 +193,9 @@ pub(super) fn run_review(command: ReviewCommand) -> Result<()> {
             limit,
             db,
         } => return log(&db, incident.as_deref(), since, limit),
+        ReviewCommand::Export { since, output, db } => {
+            return export(&db, since, output.as_deref())
+        }
         ReviewCommand::Verify(args) => (args, Decision::Verify),
         ReviewCommand::Reopen(args) => (args, Decision::Reopen),
         ReviewCommand::Reject { args, reason, note } => {
@@ -215,5 +233,78 @@ fn log(db: &DbArgs, incident: Option<&str>, since: i64, limit: usize) -> Result<
     for e in entries.iter().filter(|e| e.seq > since).take(limit) {
         println!("{}", serde_json::to_string(e)?);
     }
+    Ok(())
+}
+
+/// One line per article: its verified incidents as the development set's
+/// gold incidents, its rejected ones apart.
+fn export(
+    db: &DbArgs,
+    since: Option<chrono::NaiveDate>,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    use std::collections::BTreeMap;
+    use std::io::Write;
+    let since = since.map_or_else(String::new, |d| d.to_string());
+    let reviewed = open(db)?.reviewed_since(&since)?;
+    let mut by_article: BTreeMap<String, (Vec<serde_json::Value>, Vec<serde_json::Value>)> =
+        BTreeMap::new();
+    for (i, review) in &reviewed {
+        let ids = |a: &[marsad_model::Actor]| a.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+        let p = i.place.as_ref();
+        let mut incident = serde_json::json!({
+            "type": i.event_type.as_str(),
+            "place_ar": p.map(|p| p.name_ar.as_str()),
+            "place_lat": p.map(|p| p.lat),
+            "place_lon": p.map(|p| p.lon),
+            "date": i.date,
+            "date_text": i.date_text,
+            "actors": ids(&i.actors),
+            "targets": ids(&i.targets),
+            "killed": i.counts.killed,
+            "injured": i.counts.injured,
+            "arrested": i.counts.arrested,
+            "primary": true,
+            "place_alt": [],
+            "type_alt": [],
+            "note": review.note.clone().unwrap_or_default(),
+            "incident_id": i.id,
+            "reviewed_by": review.reviewed_by,
+        });
+        let rejected = review.status == marsad_model::ReviewStatus::Rejected;
+        if rejected {
+            incident["reason"] = serde_json::json!(review.reason.map(|r| r.as_str()));
+        }
+        for s in &i.sources {
+            let entry = by_article.entry(s.article_id.clone()).or_default();
+            if rejected {
+                entry.1.push(incident.clone());
+            } else {
+                entry.0.push(incident.clone());
+            }
+        }
+    }
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| path.display().to_string())?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    for (article, (incidents, rejected)) in &by_article {
+        let line = serde_json::json!({
+            "article": article,
+            "toponyms": [],
+            "ignore": [],
+            "incidents": incidents,
+            "rejected": rejected,
+        });
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    eprintln!(
+        "{} reviewed incident(s) in {} article(s)",
+        reviewed.len(),
+        by_article.len()
+    );
     Ok(())
 }

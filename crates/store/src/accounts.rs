@@ -718,3 +718,23 @@ pub(crate) fn correct(
         crate::queries::incident(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
     Ok((review_after, stored))
 }
+
+static REVIEWED_SINCE: Query = Query::new(
+    "SELECT id FROM incidents WHERE reviewed_by IS NOT NULL AND reviewed_at >= $1 \
+     ORDER BY reviewed_at, id",
+);
+
+/// Every incident a person decided about since `since` (RFC 3339 or a
+/// day), with its sources and review, oldest decision first.
+pub(crate) fn reviewed_since(
+    db: &mut dyn Db,
+    since: &str,
+) -> Result<Vec<(marsad_model::Incident, Review)>> {
+    let mut out = Vec::new();
+    for id in db.rows(&REVIEWED_SINCE, values![since], |r| r.string(0))? {
+        if let (Some(i), Some(r)) = (crate::queries::incident(db, &id)?, review(db, &id)?) {
+            out.push((i, r));
+        }
+    }
+    Ok(out)
+}

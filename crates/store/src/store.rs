@@ -444,4 +444,11 @@ impl Store {
         }
         self.write(|db| accounts::correct(db, id, user, correction, expected))
     }
+
+    /// Every incident a person verified, rejected or corrected since
+    /// `since` (RFC 3339, or a day: from its start), with its sources and
+    /// review, oldest decision first: what `marsad review export` writes.
+    pub fn reviewed_since(&self, since: &str) -> Result<Vec<(Incident, Review)>> {
+        self.read(|db| accounts::reviewed_since(db, since))
+    }
 }

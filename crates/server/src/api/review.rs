@@ -280,7 +280,7 @@ fn correction(
         .map(|g| {
             (1..=3)
                 .contains(&g)
-                .then(|| GeoPrecision::new(g))
+                .then(|| GeoPrecision::new(g as u8))
                 .ok_or_else(|| AppError::param("geo_precision", format!("{g} is not 1, 2 or 3")))
         })
         .transpose()?;

@@ -356,13 +356,34 @@ pub struct CorrectionBody {
     /// How well the place stands for where it happened: 1 the place
     /// itself, 2 near it, 3 its district or region (default 1).
     #[schema(minimum = 1, maximum = 3)]
-    pub geo_precision: Option<u8>,
+    #[serde(default, deserialize_with = "whole")]
+    pub geo_precision: Option<u32>,
     /// Killed.
+    #[serde(default, deserialize_with = "whole")]
     pub killed: Option<u32>,
     /// Injured.
+    #[serde(default, deserialize_with = "whole")]
     pub injured: Option<u32>,
     /// Arrested or detained.
+    #[serde(default, deserialize_with = "whole")]
     pub arrested: Option<u32>,
+}
+
+/// A count: a whole number at least 0, however JSON writes it (`3` or
+/// `3.0`, both integers to JSON Schema).
+fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::Error;
+    let n: Option<f64> = serde::Deserialize::deserialize(d)?;
+    n.map(|x| {
+        if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+            Ok(x as u32)
+        } else {
+            Err(D::Error::custom(format!(
+                "{x} is not a whole number of at least 0"
+            )))
+        }
+    })
+    .transpose()
 }
 
 /// A date's precision.
