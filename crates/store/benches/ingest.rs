@@ -149,5 +149,38 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Reading a page of records back: 1000 incidents by id, and their first
+/// sources, from the store of a million (what a page of the API reads).
+fn read(c: &mut Criterion) {
+    let big: usize = std::env::var("MARSAD_BENCH_INCIDENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("m.db");
+    std::fs::copy(prepared(big), &db).expect("copy the prepared store");
+    let mut store = Store::open(&db).expect("open");
+    store.map_reads().expect("map reads");
+    let mut ids = Vec::new();
+    let mut n = 0;
+    store
+        .for_each_point_since(0, |p| {
+            n += 1;
+            if n % (big / 1000).max(1) == 0 {
+                ids.push(p.id.to_string());
+            }
+        })
+        .expect("scan");
+    let mut g = c.benchmark_group("store");
+    g.sample_size(30);
+    g.bench_function("sqlite_read_1000_incidents_by_id", |b| {
+        b.iter(|| store.incidents(&ids).expect("read"))
+    });
+    g.bench_function("sqlite_first_sources_of_1000", |b| {
+        b.iter(|| store.first_sources_of(&ids).expect("read"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, read);
 criterion_main!(benches);

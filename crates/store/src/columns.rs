@@ -70,15 +70,16 @@ impl PointColumns<'_> {
             confidence: self.confidence,
             geo_precision: GeoPrecision::new(self.geo_precision),
             actors: parties.into_iter().map(|p| Arc::from(p.id)).collect(),
-            status: self
-                .status
-                .parse()
-                .map_err(|e: marsad_model::Error| Error::Corrupt {
-                    column: "status",
-                    message: e.to_string(),
-                })?,
+            status: parse_status(self.status)?,
         }))
     }
+}
+
+fn parse_status(s: &str) -> Result<marsad_model::ReviewStatus> {
+    s.parse().map_err(|e: marsad_model::Error| Error::Corrupt {
+        column: "status",
+        message: e.to_string(),
+    })
 }
 
 fn parse_type(s: &str) -> Result<EventType> {
@@ -155,13 +156,7 @@ impl Columns {
             source_count: self.source_count,
             reported: self.reported,
             sources: Vec::new(),
-            status: self
-                .status
-                .parse()
-                .map_err(|e: marsad_model::Error| Error::Corrupt {
-                    column: "status",
-                    message: e.to_string(),
-                })?,
+            status: parse_status(&self.status)?,
         })
     }
 }

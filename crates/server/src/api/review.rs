@@ -13,7 +13,9 @@ use super::types::{
     CorrectionBody, DecisionKind, HistoryEntry, PrecisionKind, ReviewBody, ReviewState,
 };
 use crate::auth::require;
-use crate::openapi::{CorrectionErrors, IncidentFeature, ReviewErrors, SignedInErrors};
+use crate::openapi::{
+    CorrectionErrors, IfMatchParam, IncidentFeature, ReviewErrors, SignedInErrors,
+};
 use crate::{AppError, AppState};
 
 /// Where an incident stands with its reviewers: unreviewed, verified or
@@ -53,10 +55,7 @@ pub async fn get(
     path = "/api/v1/incidents/{id}/review",
     operation_id = "reviewIncident",
     tag = "review",
-    params(
-        ("id" = String, Path, description = "The incident's id"),
-        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#, description = "The version read (the review's ETag, `\"3\"`): refused with 409 if the incident changed since"),
-    ),
+    params(("id" = String, Path, description = "The incident's id"), IfMatchParam),
     request_body(content = ReviewBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Decided: the review as it is now", body = ReviewState),
@@ -192,10 +191,7 @@ impl ReviewBody {
     path = "/api/v1/incidents/{id}",
     operation_id = "correctIncident",
     tag = "review",
-    params(
-        ("id" = String, Path, description = "The incident's id"),
-        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#, description = "The version read (the review's ETag, `\"3\"`): refused with 409 if the incident changed since"),
-    ),
+    params(("id" = String, Path, description = "The incident's id"), IfMatchParam),
     request_body(content = CorrectionBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Corrected: the incident as stored now; its version is the ETag", body = IncidentFeature, content_type = "application/geo+json"),

@@ -28,9 +28,9 @@ pub(crate) use params::{
     longitude_field,
 };
 pub(crate) use params::{
-    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, LatestParams,
-    LayerFileParam, OgcFormatParam, OgcItemsParams, PageParams, PlaceSearchParams, TileParams,
-    TileVersionParam,
+    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, IfMatchParam,
+    LatestParams, LayerFileParam, OgcFormatParam, OgcItemsParams, PageParams, PlaceSearchParams,
+    TileParams, TileVersionParam,
 };
 pub(crate) use schemas::*;
 

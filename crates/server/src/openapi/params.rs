@@ -400,6 +400,27 @@ impl IntoParams for TileParams {
     }
 }
 
+/// `If-Match`: the version of an incident a writer read.
+pub struct IfMatchParam;
+
+impl IntoParams for IfMatchParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("If-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "The version read (the review's ETag, `\"3\"`): refused with 409 if the incident changed since.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(r#"^(\*|(W/)?"?[0-9]{1,9}"?)$"#)),
+            ))
+            .build()]
+    }
+}
+
 /// The version key the map adds to its tile addresses.
 pub struct TileVersionParam;
 
