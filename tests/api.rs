@@ -1043,6 +1043,23 @@ fn with_public_verified_anonymous_readers_see_exactly_the_verified_incidents() {
         signed("/api/v1/incidents?status=unreviewed")["numberMatched"],
         total - 2
     );
+    // Tiles too, whoever asked for the same tile first (its cache keys on
+    // what the reader may see).
+    let tile = s.url("/tiles/incidents/0/0/0.mvt");
+    let signed_tile = c
+        .get(&tile)
+        .bearer_auth(&viewer)
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    let public_tile = c.get(&tile).send().unwrap().bytes().unwrap();
+    assert!(
+        public_tile.len() < signed_tile.len(),
+        "{} vs {}",
+        public_tile.len(),
+        signed_tile.len()
+    );
     // A wrong token is refused, not treated as the public.
     let r = c
         .get(s.url("/api/v1/incidents"))

@@ -214,13 +214,15 @@ pub async fn items(
     let limit = p.count("limit", MAX_LIMIT)?.unwrap_or(100);
     let offset = p.count("offset", MAX_OFFSET)?.unwrap_or(0);
     let bbox = p.get("bbox").map(|v| bbox(v, true)).transpose()?;
-    // Checked for every collection; places have no time and ignore it.
+    // Checked for every collection; places have no time or review and
+    // ignore them.
     let dates = p.text("datetime")?.map(datetime).transpose()?;
+    let statuses = p.filters()?.statuses;
     let (features, matched) = match cid.as_str() {
         "incidents" => {
             let query = IncidentQuery {
                 dates: dates.unwrap_or_default(),
-                statuses: p.filters()?.statuses,
+                statuses,
                 ..IncidentQuery::default()
             };
             incidents_page(&state, bbox, query, limit, offset).await?

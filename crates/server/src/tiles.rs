@@ -24,6 +24,7 @@ const FILTERS: &[&str] = &[
     "actor",
     "min_confidence",
     "geo_precision",
+    "status",
 ];
 
 /// The filters of a tile request, in a canonical order: the cache key and
