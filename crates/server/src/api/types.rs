@@ -369,17 +369,17 @@ pub struct CorrectionBody {
     pub arrested: Option<u32>,
 }
 
-/// A count: a whole number at least 0, however JSON writes it (`3` or
-/// `3.0`, both integers to JSON Schema).
+/// A count: a whole number from 0 to 2³¹ − 1 (the schema's bounds),
+/// however JSON writes it (`3` or `3.0`, both integers to JSON Schema).
 fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     use serde::de::Error;
     let n: Option<f64> = serde::Deserialize::deserialize(d)?;
     n.map(|x| {
-        if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+        if x.fract() == 0.0 && (0.0..=f64::from(i32::MAX)).contains(&x) {
             Ok(x as u32)
         } else {
             Err(D::Error::custom(format!(
-                "{x} is not a whole number of at least 0"
+                "{x} is not a whole number from 0 to 2147483647"
             )))
         }
     })
