@@ -824,6 +824,14 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
                 ),
             ),
             ("GET history", "viewer", with(c.get(&history))),
+            (
+                "PATCH incident",
+                "editor",
+                with(
+                    c.patch(s.url(&format!("/api/v1/incidents/{id}")))
+                        .json(&serde_json::json!({"killed": 2})),
+                ),
+            ),
         ];
         for (op, least, request) in answers {
             let r = request.send().unwrap();
@@ -860,7 +868,11 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
         .iter()
         .map(|e| e["user"].as_str().unwrap())
         .collect();
-    assert_eq!(users, ["sara", "lina", "rami", "admin"], "{trail}");
+    assert_eq!(
+        users,
+        ["sara", "lina", "lina", "rami", "rami", "admin", "admin"],
+        "{trail}"
+    );
     assert_eq!(trail[0]["before"]["status"], "unreviewed");
     assert_eq!(trail[0]["after"]["status"], "verified");
 }

@@ -676,13 +676,26 @@ impl Ask {
 }
 
 async fn call(app: &Router, method: Method, uri: &str, body: Option<&str>) -> Answer {
-    let mut req = Request::builder().method(method.clone()).uri(uri);
-    if body.is_some() {
-        req = req
-            .header(header::CONTENT_TYPE, "text/plain")
-            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+    answer(
+        app,
+        method,
+        uri,
+        body.map(|b| ("text/plain", b.to_string())),
+    )
+    .await
+}
+
+/// `method uri`, signed in with the server's token, with a body of its
+/// media type.
+async fn answer(app: &Router, method: Method, uri: &str, body: Option<(&str, String)>) -> Answer {
+    let mut req = Request::builder()
+        .method(method.clone())
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+    if let Some((media, _)) = &body {
+        req = req.header(header::CONTENT_TYPE, *media);
     }
-    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    let body = body.map_or_else(Body::empty, |(_, b)| Body::from(b));
     let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
     let status = res.status().as_u16();
     let content_type = res
@@ -1261,7 +1274,70 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
             h["incidents"]
         )
     });
+    review(&mut v, served).await;
     v.failures
+}
+
+/// A reviewer's round on the store's first incident (or on none): its
+/// review, a decision, its history, a correction; each answered as
+/// documented, and the history holding what was done.
+async fn review(v: &mut Visit<'_>, served: &Served) {
+    let id = served.stored.first().map_or("none", |i| i.id.as_str());
+    let review = format!("/api/v1/incidents/{id}/review");
+    let asked = [
+        (
+            "/api/v1/incidents/{id}/review",
+            Method::GET,
+            review.clone(),
+            None,
+        ),
+        (
+            "/api/v1/incidents/{id}/review",
+            Method::POST,
+            review,
+            Some(r#"{"decision":"verify"}"#),
+        ),
+        (
+            "/api/v1/incidents/{id}",
+            Method::PATCH,
+            format!("/api/v1/incidents/{id}"),
+            Some(r#"{"killed":0,"geo_precision":2}"#),
+        ),
+        (
+            "/api/v1/incidents/{id}/history",
+            Method::GET,
+            format!("/api/v1/incidents/{id}/history"),
+            None,
+        ),
+    ];
+    let mut last = None;
+    for (template, method, uri, body) in asked {
+        let a = answer(
+            v.app,
+            method,
+            &uri,
+            body.map(|b| ("application/json", b.to_string())),
+        )
+        .await;
+        if let Err(why) = v.contract.check(template, &a) {
+            v.failures.push(why);
+        }
+        let want = if served.stored.is_empty() { 404 } else { 200 };
+        v.expect(a.status == want, || {
+            format!("{uri}: {} {}", a.status, a.text())
+        });
+        last = Some(a);
+    }
+    if let (Some(history), false) = (last, served.stored.is_empty()) {
+        let actions: Vec<String> = history.json().as_array().map_or(vec![], |h| {
+            h.iter()
+                .map(|e| e["action"].as_str().unwrap_or("").to_string())
+                .collect()
+        });
+        v.expect(actions == ["verify", "edit"], || {
+            format!("history of {id}: {actions:?}")
+        });
+    }
 }
 
 fn cases() -> u32 {
