@@ -577,9 +577,11 @@ pub struct Correction {
     pub event_type: Option<marsad_model::EventType>,
     /// When, and how precisely.
     pub date: Option<(Option<chrono::NaiveDate>, marsad_model::DatePrecision)>,
-    /// Where: a gazetteer place, or a point placed by hand, with how well
-    /// it stands for where it happened.
-    pub place: Option<(marsad_model::Place, marsad_model::GeoPrecision)>,
+    /// Where.
+    pub place: Option<Relocation>,
+    /// How well the place stands for where it happened (with a new place,
+    /// the place itself unless given).
+    pub geo_precision: Option<marsad_model::GeoPrecision>,
     /// Killed.
     pub killed: Option<Option<u32>>,
     /// Injured.
@@ -588,9 +590,25 @@ pub struct Correction {
     pub arrested: Option<Option<u32>>,
 }
 
+/// Where a correction puts an incident.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Relocation {
+    /// At a place of the gazetteer.
+    To(marsad_model::Place),
+    /// At a point moved on the map: the place keeps its names (a new
+    /// point has none).
+    Point {
+        /// Latitude.
+        lat: f64,
+        /// Longitude.
+        lon: f64,
+    },
+}
+
 impl Correction {
     /// The incident as corrected.
     fn apply(&self, mut i: marsad_model::Incident) -> marsad_model::Incident {
+        use marsad_model::GeoPrecision;
         if let Some(t) = self.event_type {
             i.event_type = t;
         }
@@ -599,9 +617,28 @@ impl Correction {
             i.date_precision = precision;
             i.date_text = None;
         }
-        if let Some((place, precision)) = &self.place {
-            i.place = Some(place.clone());
-            i.geo_precision = *precision;
+        match &self.place {
+            Some(Relocation::To(place)) => i.place = Some(place.clone()),
+            Some(Relocation::Point { lat, lon }) => {
+                let (lat, lon) = (*lat, *lon);
+                let mut place = i.place.take().unwrap_or(marsad_model::Place {
+                    id: String::new(),
+                    name_ar: String::new(),
+                    name_en: None,
+                    admin1: None,
+                    admin2: None,
+                    lat,
+                    lon,
+                });
+                (place.lat, place.lon) = (lat, lon);
+                i.place = Some(place);
+            }
+            None => {}
+        }
+        match (self.place.is_some(), self.geo_precision) {
+            (true, g) => i.geo_precision = g.unwrap_or(GeoPrecision::PLACE),
+            (false, Some(g)) if i.place.is_some() => i.geo_precision = g,
+            _ => {}
         }
         for (given, count) in [
             (self.killed, &mut i.counts.killed),
@@ -672,31 +709,16 @@ pub(crate) fn correct(
     let now = correction.apply(was.clone());
     let moment = Utc::now();
     let at = crate::sql::time_text(&moment);
-    let p = now.place.as_ref();
-    db.execute(
-        &CORRECT,
-        values![
-            id,
-            now.event_type.as_str(),
-            now.date,
-            now.date_precision.as_str(),
-            now.date_text.as_ref(),
-            p.map(|p| &p.id),
-            p.map(|p| &p.name_ar),
-            p.and_then(|p| p.name_en.as_ref()),
-            p.and_then(|p| p.admin1.as_ref()),
-            p.and_then(|p| p.admin2.as_ref()),
-            p.map(|p| p.lat),
-            p.map(|p| p.lon),
-            now.geo_precision.code(),
-            now.counts.killed,
-            now.counts.injured,
-            now.counts.arrested,
-            user,
-            at.as_str(),
-            moment,
-        ],
-    )?;
+    let mut params = crate::queries::what_and_where(&now);
+    params.extend_from_slice(values![
+        now.counts.killed,
+        now.counts.injured,
+        now.counts.arrested,
+        user,
+        at.as_str(),
+        moment,
+    ]);
+    db.execute(&CORRECT, &params)?;
     let review_after = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
     let (mut before, mut after) = changed(&was, &now)?;
     // The review's change goes with the fields'.

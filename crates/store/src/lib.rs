@@ -28,7 +28,8 @@ mod sqlite;
 mod store;
 
 pub use accounts::{
-    AuditEntry, Correction, Decision, NewToken, PeopleData, Review, SignedIn, TokenInfo, User,
+    AuditEntry, Correction, Decision, NewToken, PeopleData, Relocation, Review, SignedIn,
+    TokenInfo, User,
 };
 pub use error::{Error, Result};
 pub use feeds::{ArticleSummary, FeedState, SeenPage};

@@ -195,38 +195,51 @@ static INSERT_INCIDENT: Query = Query::new(concat!(
 
 /// Inserts a new incident, reported once.
 pub(crate) fn insert_incident(db: &mut dyn Db, inc: &Incident, at: DateTime<Utc>) -> Result<()> {
-    let p = inc.place.as_ref();
-    db.execute(
-        &INSERT_INCIDENT,
-        values![
-            inc.id.as_str(),
-            inc.event_type.as_str(),
-            inc.date,
-            inc.date_precision.as_str(),
-            inc.date_text.as_ref(),
-            p.map(|p| &p.id),
-            p.map(|p| &p.name_ar),
-            p.and_then(|p| p.name_en.as_ref()),
-            p.and_then(|p| p.admin1.as_ref()),
-            p.and_then(|p| p.admin2.as_ref()),
-            p.map(|p| p.lat),
-            p.map(|p| p.lon),
-            inc.geo_precision.code(),
-            to_json(&inc.actors, "actors")?.as_str(),
-            to_json(&inc.targets, "targets")?.as_str(),
-            to_json(&inc.people, "people")?.as_str(),
-            inc.counts.killed,
-            inc.counts.injured,
-            inc.counts.arrested,
-            to_json(&inc.counts.qualifiers(), "count_qualifiers")?.as_str(),
-            inc.confidence,
-            inc.source_count.max(1),
-            inc.reported,
-            inc.status.as_str(),
-            at,
-        ],
-    )?;
+    let (actors, targets) = (
+        to_json(&inc.actors, "actors")?,
+        to_json(&inc.targets, "targets")?,
+    );
+    let people = to_json(&inc.people, "people")?;
+    let qualifiers = to_json(&inc.counts.qualifiers(), "count_qualifiers")?;
+    let mut params = what_and_where(inc);
+    params.extend_from_slice(values![
+        actors.as_str(),
+        targets.as_str(),
+        people.as_str(),
+        inc.counts.killed,
+        inc.counts.injured,
+        inc.counts.arrested,
+        qualifiers.as_str(),
+        inc.confidence,
+        inc.source_count.max(1),
+        inc.reported,
+        inc.status.as_str(),
+        at,
+    ]);
+    db.execute(&INSERT_INCIDENT, &params)?;
     Ok(())
+}
+
+/// An incident's id, type, date and place: the first thirteen incident
+/// columns, as an insert and a correction write them alike.
+pub(crate) fn what_and_where(inc: &Incident) -> Vec<Value<'_>> {
+    let p = inc.place.as_ref();
+    values![
+        inc.id.as_str(),
+        inc.event_type.as_str(),
+        inc.date,
+        inc.date_precision.as_str(),
+        inc.date_text.as_ref(),
+        p.map(|p| &p.id),
+        p.map(|p| &p.name_ar),
+        p.and_then(|p| p.name_en.as_ref()),
+        p.and_then(|p| p.admin1.as_ref()),
+        p.and_then(|p| p.admin2.as_ref()),
+        p.map(|p| p.lat),
+        p.map(|p| p.lon),
+        inc.geo_precision.code(),
+    ]
+    .to_vec()
 }
 
 static UPDATE_INCIDENT: Query = Query::new(

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use marsad_model::{Action, DatePrecision, GeoPrecision, Place, RejectReason};
-use marsad_store::{Correction, Decision};
+use marsad_store::{Correction, Decision, Relocation};
 
 use super::types::{
     CorrectionBody, DecisionKind, HistoryEntry, PrecisionKind, ReviewBody, ReviewState,
@@ -70,11 +70,7 @@ pub async fn post(
     body: Result<Json<ReviewBody>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let caller = require(&state, &headers, Action::Review).await?;
-    let Json(body) = body.map_err(|e| AppError::BadRequest {
-        code: "invalid_body",
-        message: e.body_text(),
-    })?;
-    let decision = body.decision()?;
+    let decision = read_body(body)?.decision()?;
     let expected = if_match(&headers)?;
     let decided = id.clone();
     let review = state
@@ -118,11 +114,27 @@ pub async fn history(
     Ok(Json(entries.into_iter().map(HistoryEntry::from).collect()))
 }
 
-/// The review, with its version as a strong ETag.
+/// The review, with its version as the ETag.
 fn tagged(review: ReviewState) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", review.version))
-        .unwrap_or(HeaderValue::from_static("\"0\""));
-    ([(header::ETAG, etag)], Json(review)).into_response()
+    let version = review.version;
+    with_version(Json(review).into_response(), version)
+}
+
+/// An answer about an incident, with its version as a strong ETag: what
+/// `If-Match` names.
+fn with_version(mut resp: Response, version: u32) -> Response {
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        resp.headers_mut().insert(header::ETAG, etag);
+    }
+    resp
+}
+
+/// A JSON body, or a 400 saying what is wrong with it.
+fn read_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+    body.map(|Json(b)| b).map_err(|e| AppError::BadRequest {
+        code: "invalid_body",
+        message: e.body_text(),
+    })
 }
 
 /// The version `If-Match` names: `"3"`, `3` or `W/"3"`; `*` or none
@@ -206,40 +218,25 @@ pub async fn correct(
     body: Result<Json<CorrectionBody>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let caller = require(&state, &headers, Action::Edit).await?;
-    let Json(body) = body.map_err(|e| AppError::BadRequest {
-        code: "invalid_body",
-        message: e.body_text(),
-    })?;
+    let correction = correction(&state, read_body(body)?)?;
     let expected = if_match(&headers)?;
-    let current = {
-        let id = id.clone();
-        state.read(move |s| s.incident(&id)).await?
-    }
-    .ok_or_else(|| AppError::NotFound(format!("no incident {id:?}")))?;
-    let correction = correction(&state, body, &current)?;
     let corrected = id.clone();
     let (review, incident) = state
         .pipeline_write(move |s| s.correct(&corrected, &caller.user, &correction, expected))
         .await?;
     let pipeline = state.pipeline.clone();
     tokio::task::spawn_blocking(move || pipeline.reindex(&[id])).await??;
-    let etag = HeaderValue::from_str(&format!("\"{}\"", review.version))
-        .unwrap_or(HeaderValue::from_static("\"0\""));
     let feature = marsad_formats::incident_feature(&incident, None);
-    let mut resp =
-        crate::response::geojson(serde_json::to_string(&feature).unwrap_or_default(), None);
-    resp.headers_mut().insert(header::ETAG, etag);
-    Ok(resp)
+    Ok(with_version(
+        crate::response::geojson(serde_json::to_string(&feature).unwrap_or_default(), None),
+        review.version,
+    ))
 }
 
 /// The store's correction from the body: each field checked, the place
 /// looked up in the gazetteer; 400 for a malformed value, 422 for values
 /// that cannot go together or name nothing.
-fn correction(
-    state: &AppState,
-    body: CorrectionBody,
-    current: &marsad_model::Incident,
-) -> Result<Correction, AppError> {
+fn correction(state: &AppState, body: CorrectionBody) -> Result<Correction, AppError> {
     let mut c = Correction::default();
     if let Some(t) = &body.event_type {
         c.event_type = Some(
@@ -271,7 +268,7 @@ fn correction(
             },
         )),
     };
-    let precision = body
+    c.geo_precision = body
         .geo_precision
         .map(|g| {
             (1..=3)
@@ -297,7 +294,7 @@ fn correction(
                 )
             })?;
             let p = state.gaz.place(idx);
-            let place = Place {
+            Some(Relocation::To(Place {
                 id: p.id.clone(),
                 name_ar: p.name_ar.clone(),
                 name_en: Some(p.name_en.clone()).filter(|n| !n.is_empty()),
@@ -305,25 +302,12 @@ fn correction(
                 admin2: p.admin2.clone(),
                 lat: p.lat,
                 lon: p.lon,
-            };
-            Some((place, precision.unwrap_or(GeoPrecision::PLACE)))
+            }))
         }
-        (None, Some(lat), Some(lon)) => {
-            let lat = marsad_model::in_range(lat, -90.0, 90.0).map_err(|e| e.for_param("lat"))?;
-            let lon = marsad_model::in_range(lon, -180.0, 180.0).map_err(|e| e.for_param("lon"))?;
-            // The pin moves; the place keeps its names (a new point has none).
-            let mut place = current.place.clone().unwrap_or(Place {
-                id: String::new(),
-                name_ar: String::new(),
-                name_en: None,
-                admin1: None,
-                admin2: None,
-                lat,
-                lon,
-            });
-            (place.lat, place.lon) = (lat, lon);
-            Some((place, precision.unwrap_or(GeoPrecision::PLACE)))
-        }
+        (None, Some(lat), Some(lon)) => Some(Relocation::Point {
+            lat: marsad_model::in_range(lat, -90.0, 90.0).map_err(|e| e.for_param("lat"))?,
+            lon: marsad_model::in_range(lon, -180.0, 180.0).map_err(|e| e.for_param("lon"))?,
+        }),
         (None, Some(_), None) | (None, None, Some(_)) => {
             return Err(AppError::unprocessable(
                 "invalid_combination",
@@ -331,9 +315,7 @@ fn correction(
                 "a point moved on the map needs both lat and lon",
             ))
         }
-        (None, None, None) => precision
-            .map(|g| (current.place.clone(), g))
-            .and_then(|(p, g)| p.map(|p| (p, g))),
+        (None, None, None) => None,
     };
     c.killed = body.killed.map(Some);
     c.injured = body.injured.map(Some);
