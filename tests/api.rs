@@ -771,6 +771,11 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
     let c = Client::new();
     let (_, page) = get(&c, &s.url("/api/v1/incidents?limit=1"));
     let id = page["features"][0]["id"].as_str().unwrap().to_string();
+    let (_, one) = get(&c, &s.url(&format!("/api/v1/incidents/{id}")));
+    let article_id = one["properties"]["sources"][0]["article_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let revoked = add_user(&db, "gone", "editor");
     assert!(support::run(&["users", "revoke", "gone", "--db", &db])
         .status
@@ -824,6 +829,12 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
                 ),
             ),
             ("GET history", "viewer", with(c.get(&history))),
+            ("GET me", "viewer", with(c.get(s.url("/api/v1/me")))),
+            (
+                "GET article",
+                "viewer",
+                with(c.get(s.url(&format!("/api/v1/articles/{article_id}")))),
+            ),
             (
                 "PATCH incident",
                 "editor",
@@ -852,6 +863,32 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // A reviewer reads the evidence in its article; no article, no answer.
+    let read = |path: String| {
+        let r = c.get(s.url(&path)).bearer_auth("adm1n").send().unwrap();
+        (r.status().as_u16(), r.json::<Value>().unwrap())
+    };
+    let (status, stored) = read(format!("/api/v1/articles/{article_id}"));
+    assert_eq!(status, 200);
+    let evidence = one["properties"]["sources"][0]["evidence"]
+        .as_str()
+        .unwrap();
+    assert!(
+        stored["text"].as_str().unwrap().contains(evidence),
+        "{stored}"
+    );
+    assert_eq!(stored["id"], article_id.as_str());
+    let (status, missing) = read("/api/v1/articles/0000000000000000".into());
+    assert_eq!(
+        (status, &missing["error"]["code"]),
+        (404, &Value::from("not_found")),
+        "{missing}"
+    );
+    let (_, me) = read("/api/v1/me".into());
+    assert_eq!(
+        (&me["user"], &me["role"]),
+        (&Value::from("admin"), &Value::from("admin"))
+    );
     // Each decision is in the trail, by whom it was made, in order.
     let (status, trail) = {
         let r = c

@@ -5,56 +5,20 @@
 // Run: node --test map.test.mjs (scripts/test does, after building the binary).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { check } from "@placemarkio/check-geojson";
+import { freshDb, launchChromium, OUT, settle, startServer, tileProperty } from "./support.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const BIN = process.env.MARSAD_BIN || join(ROOT, "target/release/marsad");
-const OUT = join(ROOT, "test-output/e2e");
 const TOKEN = "e2e-token";
-mkdirSync(OUT, { recursive: true });
 
 let server;
 let base;
 let browser;
 
-function startServer() {
-  const db = join(mkdtempSync(join(tmpdir(), "marsad-e2e-")), "m.db");
-  const child = spawn(BIN, ["serve", "--db", db, "--addr", "127.0.0.1:0", "--examples", "--token", TOKEN], {
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn", XDG_DATA_HOME: join(tmpdir(), "marsad-e2e-none") },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((ok, fail) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) ok([child, m[1]]);
-      else fail(new Error(`unexpected first line: ${line}`));
-    });
-    child.once("exit", (code) => fail(new Error(`marsad serve exited with ${code}`)));
-  });
-}
-
 before(async () => {
-  [server, base] = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-      "--enable-unsafe-swiftshader",
-      "--use-angle=swiftshader",
-    ],
-  });
+  [server, base] = await startServer(freshDb(), ["--examples", "--token", TOKEN]);
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -74,15 +38,6 @@ async function openMap(hash = "") {
   return { page, errors };
 }
 
-/** Waits until the redraw has run, no count or histogram is being fetched and the tiles are in. */
-async function settle(page) {
-  await page.waitForFunction(
-    () => !window.__marsad.pending && window.__marsad.busy === 0 && window.__marsad.map.isSourceLoaded("incidents"),
-    null,
-    { timeout: 15000 },
-  );
-}
-
 /** Waits until every single incident in the loaded tiles has `name` equal to (`eq`) or at least (`ge`) `value` (tiles are swapped, not patched). */
 async function tilesWhere(page, name, op, value) {
   await page
@@ -99,9 +54,6 @@ async function tilesWhere(page, name, op, value) {
 }
 
 const shown = (page) => page.evaluate(() => window.__marsad.shown);
-/** A property of every single incident in the loaded tiles. */
-const tileProperty = (page, name) =>
-  page.evaluate((n) => window.__marsad.map.querySourceFeatures("incidents", { sourceLayer: "incidents" }).map((f) => f.properties[n]), name);
 const rendered = (page, layers) =>
   page.evaluate((ls) => window.__marsad.map.queryRenderedFeatures({ layers: ls }).length, layers);
 

@@ -1,11 +1,39 @@
-// The Marsad API as the map uses it. Errors carry the API's own message.
+// The Marsad API as the map uses it. Errors carry the API's own message
+// and status. Once someone signs in, every request carries their token.
+
+let bearer = null;
+
+/** Signs every later request in with `token` (null: anonymous again). */
+export function useToken(token) {
+  bearer = token || null;
+}
+
+/** The Authorization header of the signed-in user, if any. */
+export function authHeader() {
+  return bearer ? { authorization: `Bearer ${bearer}` } : {};
+}
+
+/** An API error: the server's message, with the HTTP status. */
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
 
 /** GET (or `init`) a JSON document; a non-2xx answer throws its message. */
-export async function getJson(url, init) {
-  const r = await fetch(url, init);
+export async function getJson(url, init = {}) {
+  const r = await fetch(url, { ...init, headers: { ...authHeader(), ...init.headers } });
   const body = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(body?.error?.message || `${r.status} ${r.statusText}`);
+  if (!r.ok) throw new ApiError(body?.error?.message || `${r.status} ${r.statusText}`, r.status);
   return body;
+}
+
+/** A JSON request with a body, `If-Match` naming the version read. */
+function send(method, url, body, version) {
+  const headers = { "content-type": "application/json" };
+  if (version != null) headers["if-match"] = `"${version}"`;
+  return getJson(url, { method, headers, body: JSON.stringify(body) });
 }
 
 /** The layers: one per event type (title, colour, icon, count), `all` and `places`. */
@@ -56,11 +84,54 @@ export function health() {
   return getJson("/api/v1/healthz");
 }
 
-/** Submits an article (`{text, url, published}`) with the write token. */
+/** Submits an article (`{text, url, published}`) with the write token (or the signed-in user's). */
 export function postArticle(article, token) {
   return getJson("/api/v1/articles", {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    // The form's token, else the signed-in user's.
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(article),
   });
+}
+
+/** Who `token` signs in: `{user, role}` (asked before it is used for anything else). */
+export function me(token) {
+  return getJson("/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
+}
+
+/** Incidents waiting for a person, in `sort` order, inside `bbox` if given: a page of the list. */
+export function queue(sort, bbox, limit = 100) {
+  const p = new URLSearchParams({ status: "unreviewed", sort, limit: String(limit), properties: "min" });
+  if (bbox) p.set("bbox", bbox.map((x) => x.toFixed(5)).join(","));
+  return getJson(`/api/v1/incidents?${p}`);
+}
+
+/** How many incidents wait for a person. */
+export async function unreviewedCount() {
+  return (await counts(new URLSearchParams({ status: "unreviewed" }))).total;
+}
+
+/** Where an incident stands: `{status, reason, note, reviewed_by, reviewed_at, version}`. */
+export function review(id) {
+  return getJson(`/api/v1/incidents/${encodeURIComponent(id)}/review`);
+}
+
+/** A decision (`{decision: verify|reject|reopen, reason, note}`) on the version read. */
+export function decide(id, decision, version) {
+  return send("POST", `/api/v1/incidents/${encodeURIComponent(id)}/review`, decision, version);
+}
+
+/** A correction (only the fields that change) on the version read; answers the incident as stored. */
+export function correct(id, fields, version) {
+  return send("PATCH", `/api/v1/incidents/${encodeURIComponent(id)}`, fields, version);
+}
+
+/** Every review action about an incident, oldest first. */
+export function history(id) {
+  return getJson(`/api/v1/incidents/${encodeURIComponent(id)}/history`);
+}
+
+/** A stored article with its text. */
+export function article(id) {
+  return getJson(`/api/v1/articles/${encodeURIComponent(id)}`);
 }

@@ -1,7 +1,7 @@
 // Marsad's web map: MapLibre GL JS over an offline basemap, incidents from
 // the server's vector tiles (counts and the time histogram from its
 // aggregates, details on click), a time slider, place search, a radius
-// tool, downloads and an article form. This module creates the state and the map and wires the
+// tool, downloads, an article form and a review mode. This module creates the state and the map and wires the
 // parts together; each part is a module of its own.
 import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
@@ -17,6 +17,7 @@ import { renderLegend } from "./legend.js";
 import { renderLatest } from "./latest.js";
 import { incidentPopup } from "./popup.js";
 import { radiusKm, renderRadius } from "./radius.js";
+import { initReview } from "./review.js";
 import { initSearch } from "./search.js";
 import { createState, formatHash, readHash } from "./state.js";
 import { labelField, mapStyle, typeColours } from "./style.js";
@@ -54,6 +55,10 @@ const map = new maplibregl.Map({
   style: mapStyle(state.lang, sourceTiles, api.tileUrl("places"), typeColours(state.layers)),
   center: initialView?.center ?? [40.3, 35.0],
   zoom: initialView?.zoom ?? 6.3,
+  // Tiles carry the signed-in user's token: under `--public verified` they
+  // see more than an anonymous reader.
+  transformRequest: (url) =>
+    url.startsWith(`${location.origin}/tiles/incidents/`) ? { url, headers: api.authHeader() } : { url },
   attributionControl: {
     customAttribution: "Natural Earth · Who's On First · GeoNames · OpenSyria/OCHA · CLDR",
   },
@@ -157,6 +162,7 @@ function setLanguage(lang) {
   $("lang").textContent = lang === "ar" ? "English" : "العربية";
   if (map.getLayer("labels")) map.setLayoutProperty("labels", "text-field", labelField(lang));
   if (state.latest) renderLatest($("latest-list"), state.latest, lang);
+  review.render();
   refresh();
 }
 
@@ -182,6 +188,7 @@ function applyBoot([layers, all]) {
 
 /** Layers and weeks again (the data changed); tiles, counts and the histogram follow. */
 async function reload() {
+  review.refreshCount();
   applyBoot(await fetchBoot());
   drawIcons();
   map.setPaintProperty("incidents", "circle-color", typeColours(state.layers));
@@ -261,9 +268,94 @@ function openListed(f) {
 
 function openClicked(e) {
   e.preventDefault();
+  if (picking) return;
   const f = e.features[0];
   showIncident(f.properties.id, f.geometry.coordinates).catch(report);
 }
+
+// ---------------------------------------------------------------- review
+
+/** What the next map click picks for the review's edit form, if it waits for one. */
+let picking = null;
+/** The incident the review shows, marked on the map. */
+const reviewMarker = new maplibregl.Marker({ color: "#d4145a" });
+// Only a sign: a click on it is a click on the map (moving the incident there).
+reviewMarker.getElement().style.pointerEvents = "none";
+
+/** A click's point, and the labelled place under it (within a few pixels) if there is one. */
+function pickedAt(e) {
+  const { x, y } = e.point;
+  const r = 12;
+  const near = map
+    .queryRenderedFeatures([[x - r, y - r], [x + r, y + r]], { layers: ["labels"] })
+    .filter((f) => f.properties.id)
+    .map((f) => {
+      const p = map.project(f.geometry.coordinates);
+      return [Math.hypot(p.x - x, p.y - y), f];
+    })
+    .sort((a, b) => a[0] - b[0])[0]?.[1];
+  if (!near) return { lat: e.lngLat.lat, lon: e.lngLat.lng, place: null };
+  const [lon, lat] = near.geometry.coordinates;
+  return { lat, lon, place: { ...near.properties } };
+}
+
+const review = initReview(
+  {
+    toggle: $("review-toggle"),
+    count: $("queue-count"),
+    section: $("review-section"),
+    signIn: $("signin-form"),
+    token: $("review-token"),
+    who: $("review-who"),
+    user: $("review-user"),
+    signOut: $("sign-out"),
+    body: $("review-body"),
+    order: $("queue-order"),
+    card: $("review-card"),
+    verify: $("rv-verify"),
+    reject: $("rv-reject"),
+    next: $("rv-next"),
+    undo: $("rv-undo"),
+    rejectForm: $("reject-form"),
+    rejectNote: $("reject-note"),
+    rejectConfirm: $("reject-confirm"),
+    editForm: $("edit-form"),
+    editType: $("edit-type"),
+    editDate: $("edit-date"),
+    editDatePrecision: $("edit-date-precision"),
+    editGeo: $("edit-geo"),
+    editPlace: $("edit-place"),
+    editSearch: $("edit-search"),
+    editMove: $("edit-move"),
+    editResults: $("edit-place-results"),
+    editWhere: $("edit-where"),
+    edit: { button: $("rv-edit"), killed: $("edit-killed"), injured: $("edit-injured"), arrested: $("edit-arrested") },
+    cancels: document.querySelectorAll("#review-section .cancel"),
+    message: $("review-message"),
+    article: $("review-article"),
+    addToken: $("add-token"),
+  },
+  state,
+  {
+    show(f) {
+      if (!f.geometry) return reviewMarker.remove();
+      reviewMarker.setLngLat(f.geometry.coordinates).addTo(map);
+      map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 10) });
+    },
+    pick(onPicked) {
+      picking = onPicked;
+      map.getCanvas().style.cursor = "crosshair";
+    },
+    bounds() {
+      const b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    },
+    // Signed in or out: what the map shows may differ (`--public verified`).
+    signedIn: () => reload().catch(report),
+    changed: () => reload().catch(report),
+  },
+);
+debug.review = review;
 
 // ---------------------------------------------------------------- wiring
 
@@ -303,11 +395,19 @@ initArticleForm($("add-form"), fields, $("add-result"), state, async (incidents)
 
 // A cluster opens two zoom levels closer, where the server cuts it finer.
 map.on("click", "clusters", (e) => {
+  if (picking) return;
   map.easeTo({ center: e.features[0].geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
 });
 map.on("click", "incident-icons", openClicked);
 map.on("click", "incidents", openClicked);
 map.on("click", (e) => {
+  if (picking) {
+    const done = picking;
+    picking = null;
+    map.getCanvas().style.cursor = "";
+    done(pickedAt(e));
+    return;
+  }
   if (e.defaultPrevented || !state.radiusOpen) return;
   if (map.queryRenderedFeatures(e.point, { layers: ["incidents", "clusters"] }).length) return;
   setRadius(e.lngLat.lat, e.lngLat.lng);

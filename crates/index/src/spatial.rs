@@ -848,6 +848,11 @@ impl SpatialIndex {
             }
             Sort::DateDesc => self.by_date(a.0, b.0, false),
             Sort::DateAsc => self.by_date(a.0, b.0, true),
+            Sort::Confidence => {
+                a.0.confidence
+                    .total_cmp(&b.0.confidence)
+                    .then_with(|| self.ids.get(a.0.key).cmp(self.ids.get(b.0.key)))
+            }
         };
         // Only the page needs ordering: select what comes before `end`
         // (linear), then what comes before `start` within it (linear), and
@@ -855,7 +860,7 @@ impl SpatialIndex {
         // the slice a full sort gives: a page deep in a large selection
         // costs two selections, not a sort of everything before it.
         if end < found.len() {
-            if sort == Sort::Distance {
+            if matches!(sort, Sort::Distance | Sort::Confidence) {
                 found.select_nth_unstable_by(end - 1, order);
                 found.truncate(end);
             } else {

@@ -236,7 +236,12 @@ fn every_page_is_its_slice_of_the_whole_order() {
     });
     for q in queries().iter().take(4) {
         for &region in &regions {
-            for sort in [Sort::Distance, Sort::DateDesc, Sort::DateAsc] {
+            for sort in [
+                Sort::Distance,
+                Sort::DateDesc,
+                Sort::DateAsc,
+                Sort::Confidence,
+            ] {
                 if sort == Sort::Distance && !matches!(region, Region::Radius { .. }) {
                     continue;
                 }

@@ -303,6 +303,8 @@ pub enum Sort {
     DateDesc,
     /// Oldest first; undated last.
     DateAsc,
+    /// Least confident first (a review queue: what most needs a person).
+    Confidence,
 }
 
 impl FromStr for Sort {
@@ -313,8 +315,9 @@ impl FromStr for Sort {
             "distance" => Ok(Sort::Distance),
             "date" => Ok(Sort::DateAsc),
             "-date" => Ok(Sort::DateDesc),
+            "confidence" => Ok(Sort::Confidence),
             other => Err(invalid(format!(
-                "{other:?} is not one of distance, date, -date"
+                "{other:?} is not one of distance, date, -date, confidence"
             ))),
         }
     }

@@ -61,12 +61,15 @@ pub fn fresh(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// Headers of an answer a client revalidates every time: its type, its
-/// tag, `Cache-Control: no-cache`. The answer is a 304 until an ingest
+/// tag, `Cache-Control: no-cache`, `Vary: Authorization`. The answer is a 304 until an ingest
 /// changes the index, and a map never shows yesterday's data.
 pub fn revalidated(ctype: &'static str, etag: &str) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A signed-in reader may see more than an anonymous one (`--public
+    // verified`): a cache keeps their answers apart.
+    h.insert(header::VARY, HeaderValue::from_static("authorization"));
     if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }

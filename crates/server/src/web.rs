@@ -148,6 +148,7 @@ pub(crate) fn labels_of(gaz: &'static Gazetteer) -> &'static [Label] {
         ranked_places(gaz)
             .iter()
             .map(|&(p, rank)| Label {
+                id: p.id.clone(),
                 lon: p.lon,
                 lat: p.lat,
                 name_ar: p.name_ar.clone(),

@@ -470,6 +470,13 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/incidents/fx-strike/history", status: 401, content_type: JSON, check: |a| {
             expect(a.json()["error"]["code"] == "unauthorized", || a.text())
         }},
+        Case { uri: "/api/v1/me", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
+        // Articles are third-party texts: the public map shows only evidence.
+        Case { uri: "/api/v1/articles/0123456789abcdef", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
         Case { uri: "/api/v1/incidents/fx-strike", status: 200, content_type: GEOJSON, check: |a| {
             let v = a.json();
             let p = &v["properties"];

@@ -1284,7 +1284,24 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
 async fn review(v: &mut Visit<'_>, served: &Served) {
     let id = served.stored.first().map_or("none", |i| i.id.as_str());
     let review = format!("/api/v1/incidents/{id}/review");
+    let article = served
+        .stored
+        .first()
+        .and_then(|i| i.sources.first())
+        .map_or("none", |s| s.article_id.as_str());
+    // Who signs in answers whatever the store holds.
+    let me = answer(v.app, Method::GET, "/api/v1/me", None).await;
+    if let Err(why) = v.contract.check("/api/v1/me", &me) {
+        v.failures.push(why);
+    }
+    v.expect(me.status == 200, || format!("/api/v1/me: {}", me.status));
     let asked = [
+        (
+            "/api/v1/articles/{id}",
+            Method::GET,
+            format!("/api/v1/articles/{article}"),
+            None,
+        ),
         (
             "/api/v1/incidents/{id}/review",
             Method::GET,

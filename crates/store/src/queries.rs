@@ -580,17 +580,28 @@ static ARTICLES: Query = Query::new(
 
 /// Every article as stored, oldest first.
 pub(crate) fn articles(db: &mut dyn Db) -> Result<Vec<StoredArticle>> {
-    db.rows(&ARTICLES, &[], |r| {
-        Ok(StoredArticle {
-            article: Article {
-                url: r.opt_string(0)?,
-                title: r.opt_string(1)?,
-                published: r.date(2)?,
-                text: r.string(4)?,
-                format: Format::Text,
-            },
-            ingested_at: r.time(3)?.unwrap_or_default(),
-        })
+    db.rows(&ARTICLES, &[], stored_article)
+}
+
+static ARTICLE: Query =
+    Query::new("SELECT url, title, published, ingested_at, text FROM articles WHERE id = $1");
+
+/// One article as stored, if there is one with this id.
+pub(crate) fn article(db: &mut dyn Db, id: &str) -> Result<Option<StoredArticle>> {
+    db.first(&ARTICLE, values![id], stored_article)
+}
+
+/// An article from the columns `url, title, published, ingested_at, text`.
+fn stored_article(r: &dyn Row) -> Result<StoredArticle> {
+    Ok(StoredArticle {
+        article: Article {
+            url: r.opt_string(0)?,
+            title: r.opt_string(1)?,
+            published: r.date(2)?,
+            text: r.string(4)?,
+            format: Format::Text,
+        },
+        ingested_at: r.time(3)?.unwrap_or_default(),
     })
 }
 

@@ -257,6 +257,12 @@ impl Store {
         self.read(queries::articles)
     }
 
+    /// One article as stored (its text, for a reviewer reading the
+    /// evidence in context), if there is one with this id.
+    pub fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        self.read(|db| queries::article(db, id))
+    }
+
     /// Every incident with its sources, newest first (for copies).
     pub fn incidents_with_sources(&self) -> Result<Vec<Incident>> {
         self.read(queries::incidents_with_sources)

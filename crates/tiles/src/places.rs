@@ -14,6 +14,8 @@ pub const PLACES: &str = "places";
 /// (villages, shown close in).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
+    /// The gazetteer place's id (what a map click on the label picks).
+    pub id: String,
     /// Longitude, degrees.
     pub lon: f64,
     /// Latitude, degrees.
@@ -53,6 +55,7 @@ pub fn encode_places<'a>(
             continue;
         };
         let mut feature = layer.into_feature(point(x, y)?);
+        feature.add_tag_string("id", &label.id);
         if !label.name_ar.is_empty() {
             feature.add_tag_string("name_ar", &label.name_ar);
         }

@@ -195,6 +195,7 @@ fn a_tile_without_incidents_is_empty() {
 
 fn label(name_ar: &str, lat: f64, lon: f64, rank: u8) -> Label {
     Label {
+        id: format!("test:{name_ar}"),
         lon,
         lat,
         name_ar: name_ar.into(),
@@ -215,6 +216,13 @@ fn a_place_tile_holds_the_labels_of_its_box_and_zoom() {
         decode(&encode_places(t, &labels).unwrap())
             .iter()
             .inspect(|f| assert_eq!(f.layer, PLACES))
+            // Each label names its place, so a click on it can pick it.
+            .inspect(|f| {
+                assert_eq!(
+                    f.string("id"),
+                    Some(format!("test:{}", f.string("name_ar").unwrap()).as_str())
+                )
+            })
             .map(|f| f.string("name_ar").unwrap().to_string())
             .collect()
     };

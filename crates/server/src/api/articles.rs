@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,8 +10,8 @@ use marsad_extract::Intake;
 use marsad_model::Article;
 use serde_json::{json, Map};
 
-use super::types::{ArticleBody, ArticleReceipt};
-use crate::openapi::{ArticleParams, ArticleText, WriteErrors};
+use super::types::{ArticleBody, ArticleReceipt, StoredArticleBody};
+use crate::openapi::{ArticleParams, ArticleText, SignedInErrors, WriteErrors};
 use crate::query::Params;
 use crate::{AppError, AppState};
 
@@ -209,4 +209,41 @@ fn not_utf8(offset: usize) -> AppError {
         code: "invalid_utf8",
         message: format!("the body is not valid UTF-8 (invalid byte at offset {offset})"),
     }
+}
+
+/// One stored article with its text, for reading an incident's evidence in
+/// context. Signed-in users only: articles are third-party texts, and the
+/// public map shows only the evidence sentences.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles/{id}",
+    operation_id = "getArticle",
+    tag = "articles",
+    params(("id" = String, Path, description = "The article's id (an incident source's `article_id`)")),
+    responses(
+        (status = 200, description = "The article", body = StoredArticleBody),
+        SignedInErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<StoredArticleBody>, AppError> {
+    crate::auth::require(&state, &headers, marsad_model::Action::Read).await?;
+    let lookup = id.clone();
+    let stored = state
+        .read(move |s| s.article(&lookup))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no article {id:?}")))?;
+    Ok(Json(StoredArticleBody {
+        outlet: stored.article.outlet(),
+        url: stored.article.url,
+        title: stored.article.title,
+        published: stored.article.published.map(|d| d.to_string()),
+        ingested_at: stored.ingested_at,
+        text: stored.article.text,
+        id,
+    }))
 }

@@ -10,7 +10,7 @@ use marsad_model::{Action, DatePrecision, GeoPrecision, Place, RejectReason};
 use marsad_store::{Correction, Decision, Relocation};
 
 use super::types::{
-    CorrectionBody, DecisionKind, HistoryEntry, PrecisionKind, ReviewBody, ReviewState,
+    CorrectionBody, DecisionKind, HistoryEntry, Me, PrecisionKind, ReviewBody, ReviewState,
 };
 use crate::auth::require;
 use crate::openapi::{
@@ -328,4 +328,25 @@ fn correction(state: &AppState, body: CorrectionBody) -> Result<Correction, AppE
         ));
     }
     Ok(c)
+}
+
+/// Who the bearer token signs in, and their role: what the web map asks
+/// when someone signs in, to show what they may do.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    operation_id = "getMe",
+    tag = "review",
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        SignedInErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Me>, AppError> {
+    let caller = require(&state, &headers, Action::Read).await?;
+    Ok(Json(Me {
+        user: caller.user,
+        role: caller.role.to_string(),
+    }))
 }

@@ -399,3 +399,33 @@ pub enum PrecisionKind {
     /// Unknown: no date.
     Unknown,
 }
+
+/// The signed-in caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// Their name, as the audit log records it.
+    pub user: String,
+    /// `viewer`, `reviewer`, `editor` or `admin`.
+    #[schema(example = "reviewer")]
+    pub role: String,
+}
+
+/// A stored article with its text: what a reviewer reads an incident's
+/// evidence in (sources give `start` and `end` into `text`, in code points).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoredArticleBody {
+    /// The article's id.
+    pub id: String,
+    /// Its address.
+    pub url: Option<String>,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Its outlet (from the address).
+    pub outlet: Option<String>,
+    /// Its publication date (YYYY-MM-DD).
+    pub published: Option<String>,
+    /// When it was stored (RFC 3339).
+    pub ingested_at: String,
+    /// Its text, as stored.
+    pub text: String,
+}

@@ -84,6 +84,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::incidents::one, api::review::correct))
         .routes(routes!(api::review::get, api::review::post))
         .routes(routes!(api::review::history))
+        .routes(routes!(api::review::me))
         .routes(routes!(api::layers::list))
         .routes(routes!(api::layers::download))
         .routes(routes!(api::exports::csv))
@@ -93,6 +94,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::stats::counts))
         .routes(routes!(api::stats::histogram))
         .routes(routes!(api::articles::post, api::feeds::latest))
+        .routes(routes!(api::articles::one))
         .routes(routes!(api::feeds::list))
         .routes(routes!(tiles::tilejson))
         .routes(routes!(web::admin))
@@ -286,7 +288,7 @@ impl IntoResponses for SignedInErrors {
         [
             ("401", unauthorized()),
             ("403", error("The token's role may not do this")),
-            ("404", error("No such incident")),
+            ("404", error("No such incident or article")),
             ("503", error("The answer took longer than the server allows")),
             ("500", error("The server failed (a bug): the body names the request_id to quote; the cause is logged")),
         ]

@@ -229,7 +229,7 @@ impl IntoParams for PageParams {
         vec![
             query("limit", "Page size (downloads: every incident unless given).", integer(0, MAX_LIMIT as u64)),
             query("offset", "Incidents to skip.", integer(0, MAX_OFFSET as u64)),
-            query("sort", "distance (radius queries; nearest first), date (oldest first) or -date (newest first). Default: distance around a centre, else -date.", one_of(&["distance", "date", "-date"])),
+            query("sort", "distance (radius queries; nearest first), date (oldest first), -date (newest first) or confidence (least confident first: a review queue). Default: distance around a centre, else -date.", one_of(&["distance", "date", "-date", "confidence"])),
             query("properties", "all (default) or min: only id, type, date, place names and confidence.", one_of(&["all", "min"])),
         ]
     }
