@@ -1258,4 +1258,59 @@ fn an_editor_corrects_an_incident_and_the_correction_outlasts_a_later_report() {
         near["numberMatched"], 1,
         "indexed where it was moved: {near}"
     );
+
+    // Who did it to whom, and how exact the toll is.
+    for (bad, field, status) in [
+        (serde_json::json!({"actors": ["martians"]}), "actors", 422),
+        (
+            serde_json::json!({"targets": ["sdf", "nobody"]}),
+            "targets",
+            422,
+        ),
+        (
+            serde_json::json!({"count_qualifiers": {"killed": "loads"}}),
+            "count_qualifiers",
+            400,
+        ),
+        (
+            serde_json::json!({"count_qualifiers": {"wounded": "approx"}}),
+            "count_qualifiers",
+            400,
+        ),
+    ] {
+        let (got, _, body) = patch(&lina, bad.clone(), None);
+        assert_eq!(got, status, "{bad}: {body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(field),
+            "{bad}: {body}"
+        );
+    }
+    let (status, _, parties) = patch(
+        &lina,
+        serde_json::json!({"actors": ["us_forces", "us_forces"], "targets": ["iran_backed"],
+            "count_qualifiers": {"killed": "at_least"}}),
+        None,
+    );
+    assert_eq!(status, 200, "{parties}");
+    let p = &parties["properties"];
+    assert_eq!(p["actors"][0]["id"], "us_forces");
+    assert_eq!(p["actors"].as_array().unwrap().len(), 1, "each actor once");
+    assert_eq!(p["targets"][0]["name_en"], "Iran-backed militias");
+    assert_eq!(p["count_qualifiers"]["killed"], "at_least");
+    // The actor filter sees the correction at once.
+    let (_, by_actor) = get(&c, &s.url("/api/v1/incidents?actor=us_forces&limit=100"));
+    assert!(
+        by_actor["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == id.as_str()),
+        "{by_actor}"
+    );
+    let (_, catalogue) = get(&c, &s.url("/api/v1/actors"));
+    assert!(catalogue
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == "us_forces" && a["kind"] == "foreign_state_force"));
 }

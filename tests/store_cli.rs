@@ -687,4 +687,61 @@ fn users_and_reviews_from_the_command_line() {
     );
     assert_eq!(rejected[0]["reason"], "not_an_event");
     assert!(ok(&["review", "export", "--since", "2999-01-01", "--db", db]).is_empty());
+
+    // Corrections: by editors only, checked as the API checks them.
+    let correct = |who: &str, more: &[&str]| -> Vec<String> {
+        let mut args = vec!["review", "correct", &ids[0], "--as", who, "--db", db];
+        args.extend_from_slice(more);
+        args.into_iter().map(String::from).collect()
+    };
+    fn argv(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    assert!(fails(&argv(&correct("sara", &["--killed", "4"]))).contains("editor"));
+    ok(&["users", "add", "lina", "--role", "editor", "--db", db]);
+    for (bad, says) in [
+        (vec!["--place", "nowhere:0"], "place_id"),
+        (vec!["--lat", "34.5"], "lat"),
+        (vec!["--type", "picnic"], "type"),
+        (vec!["--actors", "martians"], "actors"),
+        (vec!["--qualifier", "killed=loads"], "count_qualifiers"),
+        (vec![], "at least one field"),
+    ] {
+        assert!(
+            fails(&argv(&correct("lina", &bad))).contains(says),
+            "{bad:?}"
+        );
+    }
+    let corrected: Value = serde_json::from_str(&ok(&argv(&correct(
+        "lina",
+        &[
+            "--killed",
+            "4",
+            "--qualifier",
+            "killed=at_least",
+            "--actors",
+            "us_forces",
+            "--targets",
+            "",
+        ],
+    ))))
+    .unwrap();
+    let p = &corrected["properties"];
+    assert_eq!(p["killed"], 4);
+    assert_eq!(p["count_qualifiers"]["killed"], "at_least");
+    assert_eq!(p["actors"][0]["id"], "us_forces");
+    assert_eq!(p["targets"], serde_json::json!([]));
+    assert_eq!(corrected["review"]["status"], "verified");
+    let last: Value = serde_json::from_str(
+        ok(&["review", "log", "--incident", &ids[0], "--db", db])
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (&last["action"], &last["user"]),
+        (&Value::from("edit"), &Value::from("lina"))
+    );
+    assert_eq!(last["after"]["killed"], 4);
 }

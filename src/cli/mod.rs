@@ -132,7 +132,7 @@ enum Command {
         #[command(subcommand)]
         command: users::UsersCommand,
     },
-    /// Verifies or rejects incidents, and prints the review log.
+    /// Verifies, rejects and corrects incidents, and prints the review log.
     Review {
         #[command(subcommand)]
         command: users::ReviewCommand,
@@ -213,6 +213,6 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Gazetteer { command } => gazetteer::run(gaz, command),
         Command::Db { command } => db::run(command),
         Command::Users { command } => users::run_users(command),
-        Command::Review { command } => users::run_review(command),
+        Command::Review { command } => users::run_review(gaz, command),
     }
 }

@@ -121,6 +121,11 @@ pub(super) enum ReviewCommand {
     },
     /// Puts an incident back among the unreviewed (an undo).
     Reopen(DecideArgs),
+    /// Corrects an incident (an editor or above): the fields given replace
+    /// the machine's, the incident becomes verified, later reports add
+    /// their sources without overwriting it, and the log keeps the fields
+    /// before and after. Checked as `PATCH /api/v1/incidents/{id}` is.
+    Correct(Box<CorrectArgs>),
     /// Writes the incidents people reviewed, per article, as annotations in
     /// the development set's schema (JSON lines): verified and corrected
     /// incidents as gold incidents, rejected ones apart, so a team's
@@ -150,6 +155,96 @@ pub(super) enum ReviewCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+#[derive(Args)]
+pub(super) struct CorrectArgs {
+    #[command(flatten)]
+    who: DecideArgs,
+    /// What happened: an event type (see `/api/v1/layers`).
+    #[arg(long = "type", value_name = "TYPE")]
+    event_type: Option<String>,
+    /// When (YYYY-MM-DD).
+    #[arg(long)]
+    date: Option<String>,
+    /// How precisely; `unknown` alone clears the date.
+    #[arg(long, value_enum)]
+    date_precision: Option<PrecisionArg>,
+    /// Where: a gazetteer place id (see `marsad places search`).
+    #[arg(long = "place", value_name = "PLACE_ID")]
+    place_id: Option<String>,
+    /// Where: a point's latitude (with --lon).
+    #[arg(long, allow_negative_numbers = true)]
+    lat: Option<f64>,
+    /// Where: a point's longitude (with --lat).
+    #[arg(long, allow_negative_numbers = true)]
+    lon: Option<f64>,
+    /// 1 the place itself, 2 near it, 3 its district or region.
+    #[arg(long)]
+    geo_precision: Option<u32>,
+    /// Killed.
+    #[arg(long)]
+    killed: Option<u32>,
+    /// Injured.
+    #[arg(long)]
+    injured: Option<u32>,
+    /// Arrested or detained.
+    #[arg(long)]
+    arrested: Option<u32>,
+    /// How exact a toll is, as KIND=QUALIFIER (`killed=at_least`); repeatable.
+    #[arg(long = "qualifier", value_name = "KIND=QUALIFIER", value_parser = kind_and_qualifier)]
+    qualifiers: Vec<(String, String)>,
+    /// Who did it: actor ids, comma-separated (`--actors ''` for no one named).
+    #[arg(long, value_delimiter = ',')]
+    actors: Option<Vec<String>>,
+    /// To whom: actor ids, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    targets: Option<Vec<String>>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum PrecisionArg {
+    Day,
+    Week,
+    Month,
+    Unknown,
+}
+
+fn kind_and_qualifier(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, q)| (k.trim().to_string(), q.trim().to_string()))
+        .ok_or_else(|| format!("{s:?} is not KIND=QUALIFIER (killed=at_least)"))
+}
+
+impl CorrectArgs {
+    /// The request, as the API's body gives it.
+    fn request(&self) -> marsad_pipeline::CorrectionRequest {
+        use marsad_model::DatePrecision;
+        let ids = |v: &Option<Vec<String>>| {
+            v.as_ref()
+                .map(|v| v.iter().filter(|s| !s.is_empty()).cloned().collect())
+        };
+        marsad_pipeline::CorrectionRequest {
+            event_type: self.event_type.clone(),
+            date: self.date.clone(),
+            date_precision: self.date_precision.map(|p| match p {
+                PrecisionArg::Day => DatePrecision::Day,
+                PrecisionArg::Week => DatePrecision::Week,
+                PrecisionArg::Month => DatePrecision::Month,
+                PrecisionArg::Unknown => DatePrecision::Unknown,
+            }),
+            place_id: self.place_id.clone(),
+            lat: self.lat,
+            lon: self.lon,
+            geo_precision: self.geo_precision,
+            killed: self.killed,
+            injured: self.injured,
+            arrested: self.arrested,
+            count_qualifiers: self.qualifiers.iter().cloned().collect(),
+            actors: ids(&self.actors),
+            targets: ids(&self.targets),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -185,8 +280,9 @@ impl From<ReasonArg> for RejectReason {
     }
 }
 
-pub(super) fn run_review(command: ReviewCommand) -> Result<()> {
+pub(super) fn run_review(gaz: &super::GazetteerArgs, command: ReviewCommand) -> Result<()> {
     let (args, decision) = match command {
+        ReviewCommand::Correct(args) => return correct(gaz, &args),
         ReviewCommand::Log {
             incident,
             since,
@@ -207,20 +303,41 @@ pub(super) fn run_review(command: ReviewCommand) -> Result<()> {
         }
     };
     let mut store = open(&args.db)?;
+    may(&store, &args.user, marsad_model::Action::Review)?;
+    let review = store.decide(&args.id, &args.user, &decision, args.if_version)?;
+    println!("{}", serde_json::to_string(&review)?);
+    Ok(())
+}
+
+/// Whether `user` may do `action`: a one-line refusal if not.
+fn may(store: &Store, user: &str, action: marsad_model::Action) -> Result<()> {
     let role = store
         .users()?
         .into_iter()
-        .find(|u| u.name == args.user)
+        .find(|u| u.name == user)
         .map(|u| u.role)
-        .with_context(|| format!("no user {:?} (see `marsad users list`)", args.user))?;
-    if !role.may(marsad_model::Action::Review) {
+        .with_context(|| format!("no user {user:?} (see `marsad users list`)"))?;
+    if !role.may(action) {
         anyhow::bail!(
-            "{} is a {role}: reviewing needs the reviewer role or above",
-            args.user
+            "{user} is a {role}: this needs the {} role or above",
+            Role::least_for(action)
         );
     }
-    let review = store.decide(&args.id, &args.user, &decision, args.if_version)?;
-    println!("{}", serde_json::to_string(&review)?);
+    Ok(())
+}
+
+/// Checks and applies a correction, then prints the incident as stored.
+fn correct(gaz: &super::GazetteerArgs, args: &CorrectArgs) -> Result<()> {
+    let gazetteer = super::common::load_gazetteer(gaz)?;
+    let correction = args.request().check(&gazetteer)?;
+    let who = &args.who;
+    let mut store = open(&who.db)?;
+    may(&store, &who.user, marsad_model::Action::Edit)?;
+    let (review, incident) = store.correct(&who.id, &who.user, &correction, who.if_version)?;
+    let feature = marsad_formats::IncidentFeature::new(&incident, None);
+    let mut out = serde_json::to_value(feature)?;
+    out["review"] = serde_json::to_value(&review)?;
+    println!("{}", serde_json::to_string(&out)?);
     Ok(())
 }
 

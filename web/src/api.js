@@ -135,3 +135,8 @@ export function history(id) {
 export function article(id) {
   return getJson(`/api/v1/articles/${encodeURIComponent(id)}`);
 }
+
+/** The actors Marsad knows: `[{id, kind, name_ar, name_en}]`. */
+export function actors() {
+  return getJson("/api/v1/actors");
+}

@@ -2,11 +2,17 @@
 // incident's evidence sits in its article. Pure: no DOM, no requests.
 
 export const TOLLS = ["killed", "injured", "arrested"];
+export const QUALIFIERS = ["exact", "at_least", "at_most", "approx", "several", "tens", "hundreds", "thousands"];
+
+const ids = (actors) => (actors || []).map((a) => a.id);
+const sameSet = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
+const qualifierOf = (p, k) => p.count_qualifiers?.[k] || "exact";
 
 /**
  * The correction (a PATCH body) that takes incident properties `p` to the
  * form's `values` (`{type, date, date_precision, place_id, point:{lat,lon},
- * geo_precision, killed, injured, arrested}`, numbers as strings): only
+ * geo_precision, killed, injured, arrested, qualifiers:{killed…}, actors,
+ * targets}`, numbers as strings, actors as ids): only
  * what differs, so the audit log shows what the person changed. An empty
  * toll field leaves the toll as it is. `{}` when nothing changes.
  */
@@ -30,6 +36,15 @@ export function correctionOf(p, values) {
     const n = Number(v);
     if (n !== p[k]) out[k] = n;
   }
+  const qualifiers = {};
+  for (const k of TOLLS) {
+    const q = values.qualifiers?.[k];
+    if (q && q !== qualifierOf(p, k)) qualifiers[k] = q;
+  }
+  if (Object.keys(qualifiers).length) out.count_qualifiers = qualifiers;
+  for (const side of ["actors", "targets"]) {
+    if (values[side] && !sameSet(values[side], ids(p[side]))) out[side] = values[side];
+  }
   return out;
 }
 
@@ -52,6 +67,10 @@ export function undoOf(p, coordinates, fields) {
     out.geo_precision = p.geo_precision;
   } else if ("geo_precision" in fields) out.geo_precision = p.geo_precision;
   for (const k of TOLLS) if (k in fields && p[k] != null) out[k] = p[k];
+  if (fields.count_qualifiers) {
+    out.count_qualifiers = Object.fromEntries(Object.keys(fields.count_qualifiers).map((k) => [k, qualifierOf(p, k)]));
+  }
+  for (const side of ["actors", "targets"]) if (side in fields) out[side] = ids(p[side]);
   return out;
 }
 

@@ -3,10 +3,11 @@
 // current view), one at a time, with its evidence highlighted in its
 // article. Keyboard first: V verify, R reject (1–4 pick the reason), E edit,
 // N next, U undo, Esc closes a form. Editors correct type, date, place (a
-// gazetteer search, or a click on the map), geo precision and tolls.
+// gazetteer search, or a click on the map), geo precision, tolls and how
+// exact they are, actors and targets.
 // Article text and names are set as text, never as HTML.
 import * as api from "./api.js";
-import { correctionOf, evidenceIn, isShortcut, TOLLS, undoOf } from "./correction.js";
+import { correctionOf, evidenceIn, isShortcut, QUALIFIERS, TOLLS, undoOf } from "./correction.js";
 import { named, title, translate } from "./i18n.js";
 
 const TOKEN_KEY = "marsad-token";
@@ -29,7 +30,7 @@ export function initReview(els, state, map) {
     at: 0,
     current: null, // {feature, review}
     undo: [], // [{id, kind: "decision"|"correction", fields, before}]
-    articleOf: null,
+    actors: [], // the lexicon's, for the edit form
   };
   const t = (k) => translate(state.lang, k);
   const say = (text, error = false) => {
@@ -52,6 +53,7 @@ export function initReview(els, state, map) {
     }
     api.useToken(token);
     sessionStorage.setItem(TOKEN_KEY, token);
+    if (!r.actors.length) r.actors = await api.actors().catch(() => []);
     if (els.addToken && !els.addToken.value) els.addToken.value = token;
     render();
     map.signedIn();
@@ -212,12 +214,31 @@ export function initReview(els, state, map) {
     els.editDate.value = p.date || "";
     els.editDatePrecision.value = p.date_precision;
     els.editGeo.value = String(p.geo_precision);
-    for (const k of TOLLS) els.edit[k].value = p[k] ?? "";
+    for (const k of TOLLS) {
+      els.edit[k].value = p[k] ?? "";
+      fill(els.edit[`${k}Q`], QUALIFIERS.map((q) => [q, t(`q_${q}`)]), [p.count_qualifiers?.[k] || "exact"]);
+    }
+    const actorOptions = r.actors.map((a) => [a.id, named(a, state.lang)]);
+    fill(els.edit.actors, actorOptions, p.actors.map((a) => a.id));
+    fill(els.edit.targets, actorOptions, p.targets.map((a) => a.id));
     els.editPlace.value = "";
     picked = null;
     renderWhere();
     els.editForm.hidden = false;
     els.editDate.focus();
+  }
+
+  /** A select's options (`[value, label]`), those in `chosen` selected. */
+  function fill(select, options, chosen) {
+    select.replaceChildren(
+      ...options.map(([value, label]) => {
+        const o = document.createElement("option");
+        o.value = value;
+        o.textContent = label;
+        o.selected = chosen.includes(value);
+        return o;
+      }),
+    );
   }
 
   function fillTypes(current) {
@@ -243,7 +264,14 @@ export function initReview(els, state, map) {
     };
     if (picked?.place) values.place_id = picked.place.id;
     else if (picked) values.point = { lat: picked.lat, lon: picked.lon };
-    for (const k of TOLLS) values[k] = els.edit[k].value;
+    values.qualifiers = {};
+    for (const k of TOLLS) {
+      values[k] = els.edit[k].value;
+      values.qualifiers[k] = els.edit[`${k}Q`].value;
+    }
+    const chosen = (select) => [...select.selectedOptions].map((o) => o.value);
+    values.actors = chosen(els.edit.actors);
+    values.targets = chosen(els.edit.targets);
     return values;
   }
 

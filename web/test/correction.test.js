@@ -69,3 +69,12 @@ test("shortcuts go by key position, whatever the layout", () => {
   assert.ok(!isShortcut({ code: "KeyV", ctrlKey: true }, "V"));
   assert.ok(!isShortcut({ code: "KeyR" }, "V"));
 });
+
+test("parties and qualifiers: changes only, and undone", () => {
+  const p = { ...incident, actors: [{ id: "unknown" }], targets: [], count_qualifiers: { killed: "approx" } };
+  const same = form({ actors: ["unknown"], targets: [], qualifiers: { killed: "approx", injured: "exact" } });
+  assert.deepEqual(correctionOf(p, same), {});
+  const fields = correctionOf(p, form({ actors: ["us_forces"], targets: ["iran_backed"], qualifiers: { killed: "at_least" } }));
+  assert.deepEqual(fields, { count_qualifiers: { killed: "at_least" }, actors: ["us_forces"], targets: ["iran_backed"] });
+  assert.deepEqual(undoOf(p, null, fields), { count_qualifiers: { killed: "approx" }, actors: ["unknown"], targets: [] });
+});

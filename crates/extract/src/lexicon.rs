@@ -1,5 +1,7 @@
 //! Trigger and actor lexicons (`data/*.tsv`), loaded once.
 
+use std::sync::OnceLock;
+
 use marsad_arabic::normalize;
 use rustc_hash::FxHashMap;
 
@@ -104,4 +106,11 @@ impl Lexicon {
         }
         lex
     }
+}
+
+/// Every actor the lexicon knows, in its order: what a person may name
+/// when correcting an incident's actors and targets.
+pub fn actor_catalogue() -> &'static [Actor] {
+    static LIST: OnceLock<Vec<Actor>> = OnceLock::new();
+    LIST.get_or_init(|| Lexicon::load().actor_list)
 }

@@ -40,6 +40,7 @@ pub use confidence::{Features, Model, FEATURES};
 pub use dates::{find_dates, DateMention, DatePrecision};
 pub use error::{Error, Result};
 pub use extract::{Extraction, Extractor};
+pub use lexicon::actor_catalogue;
 pub use marsad_model::{Actor, ActorKind, Counts, EventType, Incident, Qualifier, Source};
 pub use numbers::{find_counts, CountKind, CountMention};
 pub use output::{ArticleOut, IncidentOut};

@@ -53,6 +53,38 @@ pub enum Qualifier {
 }
 
 impl Qualifier {
+    /// Every qualifier, in the order of [`Qualifier::NAMES`].
+    pub const ALL: [Qualifier; 8] = [
+        Qualifier::Exact,
+        Qualifier::AtLeast,
+        Qualifier::AtMost,
+        Qualifier::Approx,
+        Qualifier::Several,
+        Qualifier::Tens,
+        Qualifier::Hundreds,
+        Qualifier::Thousands,
+    ];
+
+    /// Their names as written in JSON.
+    pub const NAMES: [&'static str; 8] = [
+        "exact",
+        "at_least",
+        "at_most",
+        "approx",
+        "several",
+        "tens",
+        "hundreds",
+        "thousands",
+    ];
+
+    /// The qualifier a JSON name names.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Self::ALL[i])
+    }
+
     /// True for the qualifiers that stand for a number the text does not give.
     pub fn is_vague(self) -> bool {
         matches!(
@@ -172,5 +204,19 @@ pub(crate) struct QualifierMap<'a>(pub &'a Counts);
 impl Serialize for QualifierMap<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.0.printed_qualifiers().map(|(k, q)| (k.as_str(), q)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualifier_names_are_their_json() {
+        for (q, name) in Qualifier::ALL.into_iter().zip(Qualifier::NAMES) {
+            assert_eq!(serde_json::to_value(q).unwrap(), name);
+            assert_eq!(Qualifier::parse(name), Some(q));
+        }
+        assert_eq!(Qualifier::parse("loads"), None);
     }
 }

@@ -23,6 +23,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod correction;
 mod error;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -33,6 +34,7 @@ use marsad_index::{Hit, IncidentPoint, SpatialIndex};
 use marsad_model::{Article, Incident};
 use marsad_store::{IngestReport, Location, Store};
 
+pub use correction::CorrectionRequest;
 pub use error::{Error, Result};
 
 /// Extraction, the writing connection and the index, for ingesting

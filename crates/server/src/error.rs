@@ -156,6 +156,12 @@ impl From<marsad_pipeline::Error> for AppError {
     fn from(e: marsad_pipeline::Error) -> Self {
         match e {
             marsad_pipeline::Error::Store(e) => e.into(),
+            marsad_pipeline::Error::Invalid(e) => e.into(),
+            marsad_pipeline::Error::Unprocessable {
+                code,
+                field,
+                message,
+            } => AppError::unprocessable(code, field, message),
             other => AppError::Internal(other.to_string()),
         }
     }

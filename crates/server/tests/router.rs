@@ -470,6 +470,11 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/incidents/fx-strike/history", status: 401, content_type: JSON, check: |a| {
             expect(a.json()["error"]["code"] == "unauthorized", || a.text())
         }},
+        Case { uri: "/api/v1/actors", status: 200, content_type: JSON, check: |a| {
+            let v = a.json();
+            let ids: Vec<&str> = v.as_array().unwrap().iter().filter_map(|x| x["id"].as_str()).collect();
+            expect(ids.contains(&"sdf") && ids.contains(&"unknown"), || format!("{ids:?}"))
+        }},
         Case { uri: "/api/v1/me", status: 401, content_type: JSON, check: |a| {
             expect(a.json()["error"]["code"] == "unauthorized", || a.text())
         }},

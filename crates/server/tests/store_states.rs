@@ -842,6 +842,7 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
     v.plain("/ogc/api", 200, "application/json").await;
     v.plain("/metrics", 200, "text/plain").await;
     v.get("/api/v1/feeds", "/api/v1/feeds").await;
+    v.get("/api/v1/actors", "/api/v1/actors").await;
     let latest = v
         .get("/api/v1/articles", "/api/v1/articles?limit=100")
         .await

@@ -588,6 +588,12 @@ pub struct Correction {
     pub injured: Option<Option<u32>>,
     /// Arrested.
     pub arrested: Option<Option<u32>>,
+    /// How exact each toll is («at least», «about»…), for the kinds given.
+    pub qualifiers: Vec<(marsad_model::CountKind, marsad_model::Qualifier)>,
+    /// Who did it (from the actor lexicon).
+    pub actors: Option<Vec<marsad_model::Actor>>,
+    /// To whom.
+    pub targets: Option<Vec<marsad_model::Actor>>,
 }
 
 /// Where a correction puts an incident.
@@ -649,6 +655,15 @@ impl Correction {
                 *count = n;
             }
         }
+        for &(kind, q) in &self.qualifiers {
+            *i.counts.slot_mut(kind).1 = q;
+        }
+        if let Some(a) = &self.actors {
+            i.actors.clone_from(a);
+        }
+        if let Some(t) = &self.targets {
+            i.targets.clone_from(t);
+        }
         i
     }
 }
@@ -656,9 +671,9 @@ impl Correction {
 static CORRECT: Query = Query::new(
     "UPDATE incidents SET type = $2, date = $3, date_precision = $4, date_text = $5, place_id = $6, \
      place_ar = $7, place_en = $8, admin1 = $9, admin2 = $10, lat = $11, lon = $12, geo_precision = $13, \
-     killed = $14, injured = $15, arrested = $16, status = 'verified', reject_reason = NULL, \
-     review_note = NULL, reviewed_by = $17, reviewed_at = $18, updated_at = $19, version = version + 1, \
-     change_seq = @next_change WHERE id = $1",
+     killed = $14, injured = $15, arrested = $16, actors = $17, targets = $18, count_qualifiers = $19, \
+     status = 'verified', reject_reason = NULL, review_note = NULL, reviewed_by = $20, reviewed_at = $21, \
+     updated_at = $22, version = version + 1, change_seq = @next_change WHERE id = $1",
 );
 
 /// The fields of an incident's JSON that differ between `a` and `b`, as
@@ -709,11 +724,17 @@ pub(crate) fn correct(
     let now = correction.apply(was.clone());
     let moment = Utc::now();
     let at = crate::sql::time_text(&moment);
+    let actors = crate::columns::to_json(&now.actors, "actors")?;
+    let targets = crate::columns::to_json(&now.targets, "targets")?;
+    let qualifiers = crate::columns::to_json(&now.counts.qualifiers(), "count_qualifiers")?;
     let mut params = crate::queries::what_and_where(&now);
     params.extend_from_slice(values![
         now.counts.killed,
         now.counts.injured,
         now.counts.arrested,
+        actors.as_str(),
+        targets.as_str(),
+        qualifiers.as_str(),
         user,
         at.as_str(),
         moment,

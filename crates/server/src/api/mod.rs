@@ -1,6 +1,7 @@
 //! The API under `/api/v1`, one module per resource. Handlers are thin:
 //! take typed inputs, call the library crates, shape the response.
 
+pub(crate) mod actors;
 pub(crate) mod articles;
 pub(crate) mod exports;
 pub(crate) mod feeds;

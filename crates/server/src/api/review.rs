@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use marsad_model::{Action, DatePrecision, GeoPrecision, Place, RejectReason};
-use marsad_store::{Correction, Decision, Relocation};
+use marsad_model::{Action, DatePrecision, RejectReason};
+use marsad_store::{Correction, Decision};
 
 use super::types::{
     CorrectionBody, DecisionKind, HistoryEntry, Me, PrecisionKind, ReviewBody, ReviewState,
@@ -233,101 +233,31 @@ pub async fn correct(
     ))
 }
 
-/// The store's correction from the body: each field checked, the place
-/// looked up in the gazetteer; 400 for a malformed value, 422 for values
-/// that cannot go together or name nothing.
+/// The store's correction from the body: checked as every correction
+/// is (400 for a malformed value, 422 for values that cannot go together
+/// or name nothing).
 fn correction(state: &AppState, body: CorrectionBody) -> Result<Correction, AppError> {
-    let mut c = Correction::default();
-    if let Some(t) = &body.event_type {
-        c.event_type = Some(
-            t.parse()
-                .map_err(|e: marsad_model::Error| e.for_param("type"))?,
-        );
-    }
-    let day = body
-        .date
-        .as_deref()
-        .map(|d| marsad_model::parse_day(d).map_err(|e| e.for_param("date")))
-        .transpose()?;
-    c.date = match (day, body.date_precision) {
-        (None, None) => None,
-        (None, Some(PrecisionKind::Unknown)) => Some((None, DatePrecision::Unknown)),
-        (Some(_), Some(PrecisionKind::Unknown)) | (None, Some(_)) => {
-            return Err(AppError::unprocessable(
-                "invalid_combination",
-                "date_precision",
-                "a date goes with day, week or month; unknown alone clears the date",
-            ))
-        }
-        (Some(d), p) => Some((
-            Some(d),
-            match p {
-                Some(PrecisionKind::Week) => DatePrecision::Week,
-                Some(PrecisionKind::Month) => DatePrecision::Month,
-                _ => DatePrecision::Day,
-            },
-        )),
-    };
-    c.geo_precision = body
-        .geo_precision
-        .map(|g| {
-            (1..=3)
-                .contains(&g)
-                .then(|| GeoPrecision::new(g as u8))
-                .ok_or_else(|| AppError::param("geo_precision", format!("{g} is not 1, 2 or 3")))
-        })
-        .transpose()?;
-    c.place = match (body.place_id.as_deref(), body.lat, body.lon) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err(AppError::unprocessable(
-                "invalid_combination",
-                "place_id",
-                "give a gazetteer place or a point (lat, lon), not both",
-            ))
-        }
-        (Some(pid), None, None) => {
-            let idx = state.gaz.by_id(pid).ok_or_else(|| {
-                AppError::unprocessable(
-                    "unknown_place",
-                    "place_id",
-                    format!("{pid:?} is not in the gazetteer (see /api/v1/places)"),
-                )
-            })?;
-            let p = state.gaz.place(idx);
-            Some(Relocation::To(Place {
-                id: p.id.clone(),
-                name_ar: p.name_ar.clone(),
-                name_en: Some(p.name_en.clone()).filter(|n| !n.is_empty()),
-                admin1: p.admin1.clone(),
-                admin2: p.admin2.clone(),
-                lat: p.lat,
-                lon: p.lon,
-            }))
-        }
-        (None, Some(lat), Some(lon)) => Some(Relocation::Point {
-            lat: marsad_model::in_range(lat, -90.0, 90.0).map_err(|e| e.for_param("lat"))?,
-            lon: marsad_model::in_range(lon, -180.0, 180.0).map_err(|e| e.for_param("lon"))?,
+    let request = marsad_pipeline::CorrectionRequest {
+        event_type: body.event_type,
+        date: body.date,
+        date_precision: body.date_precision.map(|p| match p {
+            PrecisionKind::Day => DatePrecision::Day,
+            PrecisionKind::Week => DatePrecision::Week,
+            PrecisionKind::Month => DatePrecision::Month,
+            PrecisionKind::Unknown => DatePrecision::Unknown,
         }),
-        (None, Some(_), None) | (None, None, Some(_)) => {
-            return Err(AppError::unprocessable(
-                "invalid_combination",
-                "lat",
-                "a point moved on the map needs both lat and lon",
-            ))
-        }
-        (None, None, None) => None,
+        place_id: body.place_id,
+        lat: body.lat,
+        lon: body.lon,
+        geo_precision: body.geo_precision,
+        killed: body.killed,
+        injured: body.injured,
+        arrested: body.arrested,
+        count_qualifiers: body.count_qualifiers.unwrap_or_default(),
+        actors: body.actors,
+        targets: body.targets,
     };
-    c.killed = body.killed.map(Some);
-    c.injured = body.injured.map(Some);
-    c.arrested = body.arrested.map(Some);
-    if c == Correction::default() {
-        return Err(AppError::unprocessable(
-            "nothing_to_correct",
-            "body",
-            "give at least one field to correct (type, date, place_id or lat/lon, geo_precision, killed, injured, arrested)",
-        ));
-    }
-    Ok(c)
+    Ok(request.check(state.gaz)?)
 }
 
 /// Who the bearer token signs in, and their role: what the web map asks

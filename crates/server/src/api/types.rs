@@ -367,6 +367,17 @@ pub struct CorrectionBody {
     /// Arrested or detained.
     #[serde(default, deserialize_with = "whole")]
     pub arrested: Option<u32>,
+    /// How exact each toll is, by kind (`killed`, `injured`, `arrested`):
+    /// `exact`, `at_least`, `at_most`, `approx`, `several`, `tens`,
+    /// `hundreds` or `thousands`. Kinds not named stay as they are.
+    #[schema(value_type = Option<BTreeMap<String, String>>, example = json!({"killed": "at_least"}))]
+    pub count_qualifiers: Option<BTreeMap<String, String>>,
+    /// Who did it: actor ids (see `/api/v1/actors`); `[]` for no one named.
+    #[schema(example = json!(["us_forces"]))]
+    pub actors: Option<Vec<String>>,
+    /// To whom: actor ids (see `/api/v1/actors`).
+    #[schema(example = json!(["iran_backed"]))]
+    pub targets: Option<Vec<String>>,
 }
 
 /// A count: a whole number from 0 to 2³¹ − 1 (the schema's bounds),
@@ -428,4 +439,20 @@ pub struct StoredArticleBody {
     pub ingested_at: String,
     /// Its text, as stored.
     pub text: String,
+}
+
+/// An actor of the lexicon.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActorEntry {
+    /// Stable id (`sdf`, `irgc`, `us_forces`…).
+    #[schema(example = "sdf")]
+    pub id: String,
+    /// `state_force`, `foreign_state_force`, `militia`, `rebel`,
+    /// `jihadist`, `civilians` or `unknown`.
+    #[schema(value_type = String, example = "rebel")]
+    pub kind: marsad_model::ActorKind,
+    /// Arabic name.
+    pub name_ar: String,
+    /// English name.
+    pub name_en: String,
 }

@@ -81,6 +81,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document))
         .routes(routes!(api::incidents::list))
         .routes(routes!(api::incidents::near))
+        .routes(routes!(api::actors::list))
         .routes(routes!(api::incidents::one, api::review::correct))
         .routes(routes!(api::review::get, api::review::post))
         .routes(routes!(api::review::history))
