@@ -789,14 +789,16 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
         ("admin", Some(add_user(&db, "rami", "admin"))),
         ("server token", Some("adm1n".to_string())),
     ];
-    // Allowed (2xx), refused for the role (403), or not signed in (401).
-    let want = |who: &str, least: &str| -> &'static [u16] {
+    // Allowed (2xx; for a merge or split of nothing, the 422 past the
+    // role's check), refused for the role (403), or not signed in (401).
+    let want = |who: &str, least: &str, op: &str| -> &'static [u16] {
         let order = ["viewer", "reviewer", "editor", "admin", "server token"];
         match (
             order.iter().position(|r| *r == who),
             order.iter().position(|r| *r == least),
         ) {
             (None, _) => &[401],
+            (Some(w), Some(l)) if w >= l && op.contains("nothing") => &[422],
             (Some(w), Some(l)) if w >= l => &[200, 201],
             _ => &[403],
         }
@@ -843,18 +845,35 @@ fn each_role_may_do_what_it_may_and_no_more_over_http() {
                         .json(&serde_json::json!({"killed": 2})),
                 ),
             ),
+            (
+                "POST merge into nothing",
+                "editor",
+                with(
+                    c.post(s.url(&format!("/api/v1/incidents/{id}/merge")))
+                        .json(&serde_json::json!({"into": "0000000000000000"})),
+                ),
+            ),
+            (
+                "POST split of nothing",
+                "editor",
+                with(
+                    c.post(s.url(&format!("/api/v1/incidents/{id}/split")))
+                        .json(&serde_json::json!({"article_id": article_id, "start": 999_999})),
+                ),
+            ),
         ];
         for (op, least, request) in answers {
             let r = request.send().unwrap();
             let status = r.status().as_u16();
             let body: Value = r.json().unwrap_or(Value::Null);
-            if !want(who, least).contains(&status) {
+            if !want(who, least, op).contains(&status) {
                 failures.push(format!("{who} {op}: {status} {body}"));
             } else if status >= 400 {
-                let code = if status == 401 {
-                    "unauthorized"
-                } else {
-                    "forbidden"
+                let code = match status {
+                    401 => "unauthorized",
+                    403 => "forbidden",
+                    _ if op.contains("merge") => "cannot_merge",
+                    _ => "cannot_split",
                 };
                 if body["error"]["code"] != code {
                     failures.push(format!("{who} {op}: {body}"));
@@ -1313,4 +1332,159 @@ fn an_editor_corrects_an_incident_and_the_correction_outlasts_a_later_report() {
         .unwrap()
         .iter()
         .any(|a| a["id"] == "us_forces" && a["kind"] == "foreign_state_force"));
+}
+
+#[test]
+fn an_editor_merges_two_reports_of_one_event_and_splits_one_off_over_http() {
+    let (_dir, db, s) = examples_server_at(&["--token", "adm1n"]);
+    let c = Client::new();
+    let lina = add_user(&db, "lina", "editor");
+    let post = |text: &str, url: &str| -> (String, String, usize) {
+        let body = serde_json::json!({"url": url, "published": "2024-06-03", "text": text});
+        let r = c
+            .post(s.url("/api/v1/articles"))
+            .bearer_auth(&lina)
+            .json(&body)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().unwrap();
+        let id = v["incidents"]["features"][0]["id"].as_str().unwrap();
+        let (_, f) = get(&c, &s.url(&format!("/api/v1/incidents/{id}")));
+        let source = &f["properties"]["sources"][0];
+        (
+            id.to_string(),
+            source["article_id"].as_str().unwrap().to_string(),
+            source["start"].as_u64().unwrap() as usize,
+        )
+    };
+    // One strike, placed 40 km apart by two outlets: two incidents.
+    let (x, _, _) = post(
+        "قصفت طائرة مسيرة مجهولة سيارة في بلدة هجين فجر أمس الأحد، ما أدى إلى مقتل عنصرين.",
+        "https://one.example/strike",
+    );
+    let (y, y_article, y_start) = post(
+        "استهدفت غارة جوية سيارة عسكرية قرب مدينة البوكمال يوم الأحد، وقتل ثلاثة عناصر.",
+        "https://two.example/strike",
+    );
+    assert_ne!(x, y);
+    let send = |path: String, body: Value, if_match: Option<&str>| {
+        let mut r = c.post(s.url(&path)).bearer_auth(&lina).json(&body);
+        if let Some(v) = if_match {
+            r = r.header("if-match", v);
+        }
+        let r = r.send().unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, headers, r.json::<Value>().unwrap_or(Value::Null))
+    };
+    // Bad bodies are refused, naming what is wrong, and change nothing.
+    for (path, bad) in [
+        (
+            format!("/api/v1/incidents/{y}/merge"),
+            serde_json::json!({"into": 5}),
+        ),
+        (
+            format!("/api/v1/incidents/{y}/merge"),
+            serde_json::json!({}),
+        ),
+        (
+            format!("/api/v1/incidents/{y}/split"),
+            serde_json::json!({"article_id": y_article, "start": -1}),
+        ),
+    ] {
+        let (status, _, body) = send(path.clone(), bad.clone(), None);
+        assert_eq!(status, 400, "{path} {bad}: {body}");
+    }
+    let (status, _, body) = send(
+        format!("/api/v1/incidents/{y}/merge"),
+        serde_json::json!({"into": y}),
+        None,
+    );
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (422, &Value::from("cannot_merge"))
+    );
+
+    // y into x: x has both sources; y is a duplicate naming x.
+    let (status, headers, merged) = send(
+        format!("/api/v1/incidents/{y}/merge"),
+        serde_json::json!({"into": x}),
+        Some("\"1\""),
+    );
+    assert_eq!(status, 200, "{merged}");
+    assert_eq!(merged["id"], x.as_str());
+    assert_eq!(merged["properties"]["source_count"], 2);
+    assert!(headers.get("etag").is_some());
+    let review: Value = c
+        .get(s.url(&format!("/api/v1/incidents/{y}/review")))
+        .bearer_auth(&lina)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        (&review["status"], &review["reason"], &review["merged_into"]),
+        (
+            &Value::from("rejected"),
+            &Value::from("duplicate"),
+            &Value::from(x.as_str())
+        ),
+        "{review}"
+    );
+    let (_, rejected) = get(&c, &s.url("/api/v1/incidents?status=rejected&limit=100"));
+    assert!(
+        rejected["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == y.as_str()),
+        "the index knows y is rejected: {rejected}"
+    );
+
+    // y's report was another event after all: split it off x.
+    let (status, headers, child) = send(
+        format!("/api/v1/incidents/{x}/split"),
+        serde_json::json!({"article_id": y_article, "start": y_start}),
+        None,
+    );
+    assert_eq!(status, 201, "{child}");
+    let child_id = child["id"].as_str().unwrap();
+    assert_ne!(child_id, x);
+    assert_eq!(
+        headers.get("location").unwrap().to_str().unwrap(),
+        format!("/api/v1/incidents/{child_id}")
+    );
+    assert_eq!(child["properties"]["status"], "unreviewed");
+    let (_, now) = get(&c, &s.url(&format!("/api/v1/incidents/{x}")));
+    assert_eq!(now["properties"]["source_count"], 1, "{now}");
+    let (status, _, body) = send(
+        format!("/api/v1/incidents/{child_id}/split"),
+        serde_json::json!({"article_id": y_article, "start": y_start}),
+        None,
+    );
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (422, &Value::from("cannot_split")),
+        "the only source"
+    );
+    let trail: Value = c
+        .get(s.url(&format!("/api/v1/incidents/{x}/history")))
+        .bearer_auth(&lina)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let actions: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["merge", "split"], "{trail}");
+    assert!(trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["user"] == "lina"));
 }

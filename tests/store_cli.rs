@@ -744,4 +744,41 @@ fn users_and_reviews_from_the_command_line() {
         (&Value::from("edit"), &Value::from("lina"))
     );
     assert_eq!(last["after"]["killed"], 4);
+
+    // Merges and splits: editors only; the second incident into the first, then back out.
+    let merge = ["review", "merge", &ids[1], "--into", &ids[0], "--db", db];
+    assert!(fails(&[&merge[..], &["--as", "sara"]].concat()).contains("editor"));
+    let merged: Value =
+        serde_json::from_str(&ok(&[&merge[..], &["--as", "lina"]].concat())).unwrap();
+    assert_eq!(merged["id"], ids[0].as_str());
+    assert_eq!(merged["properties"]["source_count"], 2);
+    assert!(fails(&[&merge[..], &["--as", "lina"]].concat()).contains("merged already"));
+    let store = marsad_store::Store::open(std::path::Path::new(db)).unwrap();
+    let moved = store
+        .incident(&ids[0])
+        .unwrap()
+        .unwrap()
+        .sources
+        .into_iter()
+        .find(|s| store.incident(&ids[1]).unwrap().unwrap().sources[0].article_id == s.article_id)
+        .unwrap();
+    drop(store);
+    let start = moved.start.to_string();
+    let split = [
+        "review",
+        "split",
+        &ids[0],
+        "--article",
+        &moved.article_id,
+        "--start",
+        &start,
+        "--as",
+        "lina",
+        "--db",
+        db,
+    ];
+    let child: Value = serde_json::from_str(&ok(&split)).unwrap();
+    assert_eq!(child["review"]["split_from"], ids[0].as_str());
+    assert_eq!(child["review"]["status"], "unreviewed");
+    assert!(fails(&split).contains("no source"));
 }

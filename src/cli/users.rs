@@ -126,6 +126,28 @@ pub(super) enum ReviewCommand {
     /// their sources without overwriting it, and the log keeps the fields
     /// before and after. Checked as `PATCH /api/v1/incidents/{id}` is.
     Correct(Box<CorrectArgs>),
+    /// Merges an incident into another that tells the same event (an
+    /// editor or above): the other gains its sources; it is rejected as a
+    /// duplicate, and later reports of it go to the other.
+    Merge {
+        #[command(flatten)]
+        who: DecideArgs,
+        /// The incident it is merged into.
+        #[arg(long)]
+        into: String,
+    },
+    /// Splits a source off an incident (an editor or above): it tells
+    /// another event and becomes an unreviewed incident of its own.
+    Split {
+        #[command(flatten)]
+        who: DecideArgs,
+        /// The source's article id.
+        #[arg(long = "article")]
+        article_id: String,
+        /// Where its evidence starts (the source's `start`).
+        #[arg(long)]
+        start: usize,
+    },
     /// Writes the incidents people reviewed, per article, as annotations in
     /// the development set's schema (JSON lines): verified and corrected
     /// incidents as gold incidents, rejected ones apart, so a team's
@@ -283,6 +305,25 @@ impl From<ReasonArg> for RejectReason {
 pub(super) fn run_review(gaz: &super::GazetteerArgs, command: ReviewCommand) -> Result<()> {
     let (args, decision) = match command {
         ReviewCommand::Correct(args) => return correct(gaz, &args),
+        ReviewCommand::Merge { who, into } => {
+            let mut store = open(&who.db)?;
+            may(&store, &who.user, marsad_model::Action::Edit)?;
+            let (review, incident) = store.merge(&who.id, &into, &who.user, who.if_version)?;
+            return print_incident(&incident, &review);
+        }
+        ReviewCommand::Split {
+            who,
+            article_id,
+            start,
+        } => {
+            let mut store = open(&who.db)?;
+            may(&store, &who.user, marsad_model::Action::Edit)?;
+            let child = store.split(&who.id, &article_id, start, &who.user, who.if_version)?;
+            let review = store
+                .review(&child.id)?
+                .with_context(|| format!("no incident {:?}", child.id))?;
+            return print_incident(&child, &review);
+        }
         ReviewCommand::Log {
             incident,
             since,
@@ -334,9 +375,14 @@ fn correct(gaz: &super::GazetteerArgs, args: &CorrectArgs) -> Result<()> {
     let mut store = open(&who.db)?;
     may(&store, &who.user, marsad_model::Action::Edit)?;
     let (review, incident) = store.correct(&who.id, &who.user, &correction, who.if_version)?;
-    let feature = marsad_formats::IncidentFeature::new(&incident, None);
+    print_incident(&incident, &review)
+}
+
+/// Prints an incident as a GeoJSON Feature with its review, on one line.
+fn print_incident(incident: &marsad_model::Incident, review: &marsad_store::Review) -> Result<()> {
+    let feature = marsad_formats::IncidentFeature::new(incident, None);
     let mut out = serde_json::to_value(feature)?;
-    out["review"] = serde_json::to_value(&review)?;
+    out["review"] = serde_json::to_value(review)?;
     println!("{}", serde_json::to_string(&out)?);
     Ok(())
 }

@@ -143,6 +143,12 @@ impl From<marsad_store::Error> for AppError {
                     current,
                 }
             }
+            marsad_store::Error::CannotMerge { why } => {
+                return AppError::unprocessable("cannot_merge", "into", why)
+            }
+            marsad_store::Error::CannotSplit { why } => {
+                return AppError::unprocessable("cannot_split", "article_id", why)
+            }
             _ => {}
         }
         match e.unwritable() {

@@ -1296,57 +1296,80 @@ async fn review(v: &mut Visit<'_>, served: &Served) {
         v.failures.push(why);
     }
     v.expect(me.status == 200, || format!("/api/v1/me: {}", me.status));
+    let merge = format!(r#"{{"into":"{id}"}}"#);
+    let split = format!(r#"{{"article_id":"{article}","start":2147483647}}"#);
+    // (template, method, uri, body, the status with incidents stored).
     let asked = [
         (
             "/api/v1/articles/{id}",
             Method::GET,
             format!("/api/v1/articles/{article}"),
             None,
+            200,
         ),
         (
             "/api/v1/incidents/{id}/review",
             Method::GET,
             review.clone(),
             None,
+            200,
         ),
         (
             "/api/v1/incidents/{id}/review",
             Method::POST,
             review,
-            Some(r#"{"decision":"verify"}"#),
+            Some(r#"{"decision":"verify"}"#.to_string()),
+            200,
         ),
         (
             "/api/v1/incidents/{id}",
             Method::PATCH,
             format!("/api/v1/incidents/{id}"),
-            Some(r#"{"killed":0,"geo_precision":2}"#),
+            Some(r#"{"killed":0,"geo_precision":2}"#.to_string()),
+            200,
         ),
         (
             "/api/v1/incidents/{id}/history",
             Method::GET,
             format!("/api/v1/incidents/{id}/history"),
             None,
+            200,
+        ),
+        // Merged into itself, split of a source it does not have: refused.
+        (
+            "/api/v1/incidents/{id}/merge",
+            Method::POST,
+            format!("/api/v1/incidents/{id}/merge"),
+            Some(merge),
+            422,
+        ),
+        (
+            "/api/v1/incidents/{id}/split",
+            Method::POST,
+            format!("/api/v1/incidents/{id}/split"),
+            Some(split),
+            422,
         ),
     ];
-    let mut last = None;
-    for (template, method, uri, body) in asked {
-        let a = answer(
-            v.app,
-            method,
-            &uri,
-            body.map(|b| ("application/json", b.to_string())),
-        )
-        .await;
+    let mut history = None;
+    for (template, method, uri, body, stored) in asked {
+        let a = answer(v.app, method, &uri, body.map(|b| ("application/json", b))).await;
         if let Err(why) = v.contract.check(template, &a) {
             v.failures.push(why);
         }
-        let want = if served.stored.is_empty() { 404 } else { 200 };
+        let want = if served.stored.is_empty() {
+            404
+        } else {
+            stored
+        };
         v.expect(a.status == want, || {
             format!("{uri}: {} {}", a.status, a.text())
         });
-        last = Some(a);
+        if template.ends_with("/history") {
+            history = Some(a);
+        }
     }
-    if let (Some(history), false) = (last, served.stored.is_empty()) {
+    if let (Some(history), false) = (history, served.stored.is_empty()) {
         let actions: Vec<String> = history.json().as_array().map_or(vec![], |h| {
             h.iter()
                 .map(|e| e["action"].as_str().unwrap_or("").to_string())

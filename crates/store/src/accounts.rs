@@ -60,6 +60,11 @@ macro_rules! accounts_tables {
 }
 pub(crate) use accounts_tables;
 
+/// Migration 9, for either dialect: which incident a person merged one
+/// into, and which one they split one off.
+pub(crate) const MERGE_COLUMNS: &str = "ALTER TABLE incidents ADD COLUMN merged_into TEXT;
+    ALTER TABLE incidents ADD COLUMN split_from TEXT;";
+
 /// A user, as listed (no secret).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct User {
@@ -119,6 +124,12 @@ pub struct Review {
     pub reviewed_at: Option<String>,
     /// Grows with every change a person makes: what `If-Match` names.
     pub version: u32,
+    /// The incident a person merged this one into (it tells the same event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+    /// The incident a person split this one off (its source told another event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split_from: Option<String>,
 }
 
 /// A decision about an incident.
@@ -320,8 +331,8 @@ pub(crate) fn sign_in(db: &mut dyn Db, token: &str) -> Result<Option<SignedIn>> 
 }
 
 static REVIEW: Query = Query::new(
-    "SELECT status, reject_reason, review_note, reviewed_by, reviewed_at, version \
-     FROM incidents WHERE id = $1",
+    "SELECT status, reject_reason, review_note, reviewed_by, reviewed_at, version, merged_into, \
+     split_from FROM incidents WHERE id = $1",
 );
 
 /// An incident's review, if the incident exists.
@@ -342,6 +353,8 @@ pub(crate) fn review(db: &mut dyn Db, id: &str) -> Result<Option<Review>> {
             reviewed_by: r.opt_string(3)?,
             reviewed_at: r.opt_string(4)?,
             version: u32::try_from(r.count(5)?).unwrap_or(u32::MAX),
+            merged_into: r.opt_string(6)?,
+            split_from: r.opt_string(7)?,
         })
     })
 }
@@ -355,6 +368,46 @@ static LOG: Query = Query::new(
      VALUES ($1, $2, $3, $4, $5, $6, $7)",
 );
 
+/// Incident `id`'s review, refused if it is not at version `expected`
+/// (someone else changed it since it was read).
+pub(crate) fn at_version(db: &mut dyn Db, id: &str, expected: Option<u32>) -> Result<Review> {
+    let now = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
+    match expected.filter(|v| *v != now.version) {
+        Some(expected) => Err(Error::VersionConflict {
+            expected,
+            current: now.version,
+        }),
+        None => Ok(now),
+    }
+}
+
+/// Appends one action to the review log.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn append_log(
+    db: &mut dyn Db,
+    id: &str,
+    user: &str,
+    at: &str,
+    action: &str,
+    before: &impl serde::Serialize,
+    after: &impl serde::Serialize,
+    note: Option<&str>,
+) -> Result<()> {
+    db.execute(
+        &LOG,
+        values![
+            id,
+            user,
+            at,
+            action,
+            crate::columns::to_json(before, "before")?.as_str(),
+            crate::columns::to_json(after, "after")?.as_str(),
+            note,
+        ],
+    )?;
+    Ok(())
+}
+
 /// Records `user`'s decision about incident `id`, inside the transaction
 /// `db` is: refused if the incident is not at version `expected` (someone
 /// else changed it since it was read). Logs it, and returns the review now.
@@ -365,13 +418,7 @@ pub(crate) fn decide(
     decision: &Decision,
     expected: Option<u32>,
 ) -> Result<Review> {
-    let before = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
-    if let Some(expected) = expected.filter(|v| *v != before.version) {
-        return Err(Error::VersionConflict {
-            expected,
-            current: before.version,
-        });
-    }
+    let before = at_version(db, id, expected)?;
     let moment = Utc::now();
     let at = crate::sql::time_text(&moment);
     let (status, reason, note) = match decision {
@@ -392,17 +439,15 @@ pub(crate) fn decide(
         ],
     )?;
     let after = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
-    db.execute(
-        &LOG,
-        values![
-            id,
-            user,
-            at.as_str(),
-            decision.action(),
-            crate::columns::to_json(&before, "before")?.as_str(),
-            crate::columns::to_json(&after, "after")?.as_str(),
-            note.as_ref(),
-        ],
+    append_log(
+        db,
+        id,
+        user,
+        &at,
+        decision.action(),
+        &before,
+        &after,
+        note.as_deref(),
     )?;
     Ok(after)
 }
@@ -472,7 +517,7 @@ static ALL_TOKENS: Query = Query::new(
     "SELECT id, user_name, hash, created_at, revoked_at FROM tokens ORDER BY created_at, id",
 );
 static REVIEWED: Query =
-    Query::new("SELECT id FROM incidents WHERE status <> 'unreviewed' OR version > 1 ORDER BY id");
+    Query::new("SELECT id FROM incidents WHERE status <> 'unreviewed' OR version > 1 OR split_from IS NOT NULL ORDER BY id");
 static SENDERS: Query =
     Query::new("SELECT id, ingested_by FROM articles WHERE ingested_by IS NOT NULL ORDER BY id");
 
@@ -512,7 +557,7 @@ static RESTORE_TOKEN: Query = Query::new(
 );
 static RESTORE_REVIEW: Query = Query::new(
     "UPDATE incidents SET status = $2, reject_reason = $3, review_note = $4, reviewed_by = $5, \
-     reviewed_at = $6, version = $7 WHERE id = $1",
+     reviewed_at = $6, version = $7, merged_into = $8, split_from = $9 WHERE id = $1",
 );
 static RESTORE_SENDER: Query = Query::new("UPDATE articles SET ingested_by = $2 WHERE id = $1");
 
@@ -545,6 +590,8 @@ pub(crate) fn restore_people(db: &mut dyn Db, data: &PeopleData) -> Result<()> {
                 r.reviewed_by.as_ref(),
                 r.reviewed_at.as_ref(),
                 r.version,
+                r.merged_into.as_ref(),
+                r.split_from.as_ref(),
             ],
         )?;
     }
@@ -712,13 +759,7 @@ pub(crate) fn correct(
     correction: &Correction,
     expected: Option<u32>,
 ) -> Result<(Review, marsad_model::Incident)> {
-    let review_before = review(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
-    if let Some(expected) = expected.filter(|v| *v != review_before.version) {
-        return Err(Error::VersionConflict {
-            expected,
-            current: review_before.version,
-        });
-    }
+    let review_before = at_version(db, id, expected)?;
     let was =
         crate::queries::incident(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
     let now = correction.apply(was.clone());
@@ -745,18 +786,7 @@ pub(crate) fn correct(
     // The review's change goes with the fields'.
     before["review"] = crate::columns::to_json_value(&review_before)?;
     after["review"] = crate::columns::to_json_value(&review_after)?;
-    db.execute(
-        &LOG,
-        values![
-            id,
-            user,
-            at.as_str(),
-            "edit",
-            crate::columns::to_json(&before, "before")?.as_str(),
-            crate::columns::to_json(&after, "after")?.as_str(),
-            None::<&str>,
-        ],
-    )?;
+    append_log(db, id, user, &at, "edit", &before, &after, None)?;
     let stored =
         crate::queries::incident(db, id)?.ok_or_else(|| Error::UnknownIncident(id.to_string()))?;
     Ok((review_after, stored))

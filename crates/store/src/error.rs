@@ -93,6 +93,20 @@ pub enum Error {
     /// No incident with that id.
     #[error("no incident {0:?}")]
     UnknownIncident(String),
+    /// A merge a person asked for cannot be made (into itself, into
+    /// nothing, of an incident merged already).
+    #[error("{why}")]
+    CannotMerge {
+        /// Why.
+        why: String,
+    },
+    /// A split a person asked for cannot be made (no such source, or the
+    /// incident's only one).
+    #[error("{why}")]
+    CannotSplit {
+        /// Why.
+        why: String,
+    },
     /// The incident changed since the version the writer read.
     #[error("the incident is at version {current}, not {expected}: someone changed it since; read it again")]
     VersionConflict {

@@ -20,6 +20,7 @@ mod columns;
 mod error;
 mod feeds;
 mod location;
+mod merges;
 mod postgres;
 mod queries;
 mod schema;

@@ -117,7 +117,8 @@ const MIGRATIONS: &[&str] = &[
     BEGIN RAISE EXCEPTION 'the review log is append-only'; END $$;
     CREATE TRIGGER review_log_append_only BEFORE UPDATE OR DELETE ON review_log
         FOR EACH ROW EXECUTE FUNCTION marsad_append_only();"
-    ),
+    ),    // 9: which incident a person merged one into, or split one off.
+    crate::accounts::MERGE_COLUMNS,
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).

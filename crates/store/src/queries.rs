@@ -159,7 +159,11 @@ pub(crate) fn ingest(
     // What this article wrote: a later report of it never merges into it.
     let mut own = HashSet::new();
     for inc in incidents {
-        let id = match reported_before(db, inc, &own)? {
+        // A report of an incident a person merged goes to the one it was merged into.
+        let known = reported_before(db, inc, &own)?
+            .map(|k| crate::merges::survivor(db, k))
+            .transpose()?;
+        let id = match known {
             Some(known) if known.status != marsad_model::ReviewStatus::Unreviewed => {
                 // What a person decided stands: the report adds a source.
                 db.execute(&ADD_REPORT, values![known.id.as_str(), now])?;

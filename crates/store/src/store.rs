@@ -257,6 +257,43 @@ impl Store {
         self.read(queries::articles)
     }
 
+    /// Merges incident `id` into `into`: `user` decided they tell one
+    /// event. `into` gains `id`'s sources and the tolls it lacked; `id` is
+    /// rejected as a duplicate naming `into`, and later reports of it go to
+    /// `into`. Refused unless `id` is at version `expected`. Returns
+    /// `into`'s review and the incident as stored now.
+    pub fn merge(
+        &mut self,
+        id: &str,
+        into: &str,
+        user: &str,
+        expected: Option<u32>,
+    ) -> Result<(Review, Incident)> {
+        // PostgreSQL's text holds no NUL: such an id names nothing.
+        if let Some(nul) = [id, into].into_iter().find(|s| s.contains('\0')) {
+            return Err(crate::Error::UnknownIncident(nul.replace('\0', "\\0")));
+        }
+        self.write(|db| crate::merges::merge(db, id, into, user, expected))
+    }
+
+    /// Splits the source of article `article_id` starting at `start` off
+    /// incident `id`: `user` decided it tells another event. It becomes an
+    /// unreviewed incident of its own (returned), with `id`'s fields for a
+    /// person to correct. Refused unless `id` is at version `expected`.
+    pub fn split(
+        &mut self,
+        id: &str,
+        article_id: &str,
+        start: usize,
+        user: &str,
+        expected: Option<u32>,
+    ) -> Result<Incident> {
+        if let Some(nul) = [id, article_id].into_iter().find(|s| s.contains('\0')) {
+            return Err(crate::Error::UnknownIncident(nul.replace('\0', "\\0")));
+        }
+        self.write(|db| crate::merges::split(db, id, article_id, start, user, expected))
+    }
+
     /// One article as stored (its text, for a reviewer reading the
     /// evidence in context), if there is one with this id.
     pub fn article(&self, id: &str) -> Result<Option<StoredArticle>> {

@@ -728,3 +728,142 @@ fn a_copy_carries_users_decisions_and_the_log_across_backends() {
         assert_eq!(target.history("a").unwrap().len(), 1, "{name}");
     }
 }
+
+#[test]
+fn merges_and_splits_are_logged_and_later_reports_follow_them() {
+    use marsad_store::Error;
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        // Two outlets tell one strike, placed 25 km apart: the machine keeps them apart.
+        let first = article("report one", "https://a.example/1");
+        let second = article("report two", "https://b.example/2");
+        store
+            .ingest(&first, &[strike("a", "2024-03-05", 34.45, 40.92, 3)])
+            .unwrap();
+        store
+            .ingest(&second, &[strike("b", "2024-03-05", 34.60, 40.70, 5)])
+            .unwrap();
+        assert_eq!(store.count_incidents().unwrap(), 2, "{name}");
+
+        // What cannot be merged is refused and changes nothing.
+        for (id, into) in [("a", "a"), ("a", "zzz")] {
+            assert!(
+                matches!(
+                    store.merge(id, into, "lina", None),
+                    Err(Error::CannotMerge { .. })
+                ),
+                "{name}: {id} into {into}"
+            );
+        }
+        assert!(matches!(
+            store.merge("zzz", "a", "lina", None),
+            Err(Error::UnknownIncident(_))
+        ));
+        assert!(matches!(
+            store.merge("b", "a", "lina", Some(7)),
+            Err(Error::VersionConflict { .. })
+        ));
+
+        // b into a: a gains b's source, b is a duplicate naming a.
+        let (_, merged) = store.merge("b", "a", "lina", Some(1)).unwrap();
+        assert_eq!(
+            (
+                merged.id.as_str(),
+                merged.sources.len(),
+                merged.source_count
+            ),
+            ("a", 2, 2),
+            "{name}"
+        );
+        assert_eq!(merged.counts.killed, Some(3), "the survivor's toll stands");
+        let b = store.review("b").unwrap().unwrap();
+        assert_eq!(
+            (
+                b.status.as_str(),
+                b.reason.map(|r| r.as_str()),
+                b.merged_into.as_deref()
+            ),
+            ("rejected", Some("duplicate"), Some("a")),
+            "{name}"
+        );
+        assert!(matches!(
+            store.merge("b", "a", "lina", None),
+            Err(Error::CannotMerge { .. })
+        ));
+        // Into b is into what b went to: a, itself.
+        assert!(matches!(
+            store.merge("a", "b", "lina", None),
+            Err(Error::CannotMerge { .. })
+        ));
+
+        // A later report of b's event goes to a.
+        let third = article("report three", "https://c.example/3");
+        let again = store
+            .ingest(&third, &[strike("c", "2024-03-05", 34.601, 40.70, 5)])
+            .unwrap();
+        assert_eq!(again.incidents_merged, ["a"], "{name}");
+        assert_eq!(store.incident("a").unwrap().unwrap().sources.len(), 3);
+        assert_eq!(store.incident("b").unwrap().unwrap().sources.len(), 1);
+        assert_eq!(store.count_incidents().unwrap(), 2, "{name}");
+
+        // The third report was not the same strike: split it off.
+        assert!(matches!(
+            store.split("a", &third.id(), 99, "lina", None),
+            Err(Error::CannotSplit { .. })
+        ));
+        let child = store.split("a", &third.id(), 0, "lina", None).unwrap();
+        assert_ne!(child.id, "a");
+        assert_eq!(child.sources.len(), 1, "{name}");
+        assert_eq!(child.sources[0].article_id, third.id());
+        let r = store.review(&child.id).unwrap().unwrap();
+        assert_eq!(
+            (r.status.as_str(), r.split_from.as_deref()),
+            ("unreviewed", Some("a")),
+            "{name}"
+        );
+        let a = store.incident("a").unwrap().unwrap();
+        assert_eq!((a.sources.len(), a.source_count), (2, 2), "{name}");
+        assert!(matches!(
+            store.split(&child.id, &third.id(), 0, "lina", None),
+            Err(Error::CannotSplit { .. })
+        ));
+        // Sending the split-off article again changes nothing.
+        let resent = store
+            .ingest(&third, &[strike("c", "2024-03-05", 34.601, 40.70, 5)])
+            .unwrap();
+        assert!(!resent.new_article);
+        assert_eq!(store.incident("a").unwrap().unwrap().sources.len(), 2);
+        assert_eq!(store.count_incidents().unwrap(), 3, "{name}");
+
+        // Each step is in the log of each incident it touched.
+        let actions = |id: &str| -> Vec<String> {
+            store
+                .history(id)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.action)
+                .collect()
+        };
+        assert_eq!(actions("a"), ["merge", "split"], "{name}");
+        assert_eq!(actions("b"), ["merge"], "{name}");
+        assert_eq!(actions(&child.id), ["split"], "{name}");
+
+        // A copy keeps who was merged into and split off what.
+        let dir = tempfile::tempdir().unwrap();
+        let mut copy = Store::open(dir.path().join("copy.db")).unwrap();
+        copy.restore(
+            &store.articles().unwrap(),
+            &store.incidents_with_sources().unwrap(),
+            &mut || {},
+        )
+        .unwrap();
+        copy.restore_people(&store.people().unwrap()).unwrap();
+        for id in ["b", child.id.as_str()] {
+            assert_eq!(
+                copy.review(id).unwrap(),
+                store.review(id).unwrap(),
+                "{name} {id}"
+            );
+        }
+    }
+}

@@ -10,11 +10,13 @@ use marsad_model::{Action, DatePrecision, RejectReason};
 use marsad_store::{Correction, Decision};
 
 use super::types::{
-    CorrectionBody, DecisionKind, HistoryEntry, Me, PrecisionKind, ReviewBody, ReviewState,
+    CorrectionBody, DecisionKind, HistoryEntry, Me, MergeBody, PrecisionKind, ReviewBody,
+    ReviewState, SplitBody,
 };
 use crate::auth::require;
 use crate::openapi::{
-    CorrectionErrors, IfMatchParam, IncidentFeature, ReviewErrors, SignedInErrors,
+    CorrectionErrors, IfMatchParam, IncidentFeature, MergeErrors, ReviewErrors, SignedInErrors,
+    SplitErrors,
 };
 use crate::{AppError, AppState};
 
@@ -76,9 +78,7 @@ pub async fn post(
     let review = state
         .pipeline_write(move |s| s.decide(&decided, &caller.user, &decision, expected))
         .await?;
-    // The map and every filter see the decision at once.
-    let pipeline = state.pipeline.clone();
-    tokio::task::spawn_blocking(move || pipeline.reindex(&[id])).await??;
+    reindex(&state, vec![id]).await?;
     Ok(tagged(ReviewState::from(review)))
 }
 
@@ -224,13 +224,98 @@ pub async fn correct(
     let (review, incident) = state
         .pipeline_write(move |s| s.correct(&corrected, &caller.user, &correction, expected))
         .await?;
+    reindex(&state, vec![id]).await?;
+    Ok(with_version(feature(&incident), review.version))
+}
+
+/// Merges the incident into another that tells the same event (an editor
+/// or above): the other keeps its id and gains this one's sources and the
+/// tolls it lacked; this one is rejected as a duplicate naming it, keeps
+/// its sources for the record, and later reports of it go to the other.
+/// Logged on both. `If-Match` names this incident's version.
+#[utoipa::path(
+    post,
+    path = "/api/v1/incidents/{id}/merge",
+    operation_id = "mergeIncident",
+    tag = "review",
+    params(("id" = String, Path, description = "The incident merged (it disappears into the other)"), IfMatchParam),
+    request_body(content = MergeBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Merged: the incident merged into, as stored now; its version is the ETag", body = IncidentFeature, content_type = "application/geo+json"),
+        MergeErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn merge(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<MergeBody>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let caller = require(&state, &headers, Action::Edit).await?;
+    let into = read_body(body)?.into;
+    let expected = if_match(&headers)?;
+    let merged = id.clone();
+    let (review, incident) = state
+        .pipeline_write(move |s| s.merge(&merged, &into, &caller.user, expected))
+        .await?;
+    reindex(&state, vec![id, incident.id.clone()]).await?;
+    Ok(with_version(feature(&incident), review.version))
+}
+
+/// Splits a source off the incident (an editor or above): the source tells
+/// another event, and becomes an unreviewed incident of its own with this
+/// one's fields for a person to correct. Logged on both. `If-Match` names
+/// this incident's version.
+#[utoipa::path(
+    post,
+    path = "/api/v1/incidents/{id}/split",
+    operation_id = "splitIncident",
+    tag = "review",
+    params(("id" = String, Path, description = "The incident a source is split off"), IfMatchParam),
+    request_body(content = SplitBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Split: the new incident, as stored", body = IncidentFeature, content_type = "application/geo+json"),
+        SplitErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn split(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<SplitBody>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let caller = require(&state, &headers, Action::Edit).await?;
+    let SplitBody { article_id, start } = read_body(body)?;
+    let expected = if_match(&headers)?;
+    let parent = id.clone();
+    let child = state
+        .pipeline_write(move |s| {
+            s.split(&parent, &article_id, start as usize, &caller.user, expected)
+        })
+        .await?;
+    reindex(&state, vec![id, child.id.clone()]).await?;
+    let mut resp = feature(&child);
+    *resp.status_mut() = axum::http::StatusCode::CREATED;
+    if let Ok(at) = HeaderValue::from_str(&format!("/api/v1/incidents/{}", child.id)) {
+        resp.headers_mut().insert(header::LOCATION, at);
+    }
+    Ok(resp)
+}
+
+/// Puts the incidents as stored now in the index: the map and every filter
+/// see a person's change at once.
+async fn reindex(state: &AppState, ids: Vec<String>) -> Result<(), AppError> {
     let pipeline = state.pipeline.clone();
-    tokio::task::spawn_blocking(move || pipeline.reindex(&[id])).await??;
-    let feature = marsad_formats::incident_feature(&incident, None);
-    Ok(with_version(
-        crate::response::geojson(serde_json::to_string(&feature).unwrap_or_default(), None),
-        review.version,
-    ))
+    tokio::task::spawn_blocking(move || pipeline.reindex(&ids)).await??;
+    Ok(())
+}
+
+/// An incident as a GeoJSON Feature answer.
+fn feature(incident: &marsad_model::Incident) -> Response {
+    let feature = marsad_formats::incident_feature(incident, None);
+    crate::response::geojson(serde_json::to_string(&feature).unwrap_or_default(), None)
 }
 
 /// The store's correction from the body: checked as every correction

@@ -280,6 +280,12 @@ pub struct ReviewState {
     pub reviewed_at: Option<String>,
     /// Grows with every change a person makes: what `If-Match` names.
     pub version: u32,
+    /// The incident a person merged this one into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+    /// The incident a person split this one off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split_from: Option<String>,
 }
 
 impl From<marsad_store::Review> for ReviewState {
@@ -291,6 +297,8 @@ impl From<marsad_store::Review> for ReviewState {
             reviewed_by: r.reviewed_by,
             reviewed_at: r.reviewed_at,
             version: r.version,
+            merged_into: r.merged_into,
+            split_from: r.split_from,
         }
     }
 }
@@ -455,4 +463,32 @@ pub struct ActorEntry {
     pub name_ar: String,
     /// English name.
     pub name_en: String,
+}
+
+/// A merge: the incident of the path tells the same event as `into`.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The incident it is merged into (which keeps its id, gains its
+    /// sources and the tolls it lacked).
+    #[schema(min_length = 1, max_length = 64)]
+    pub into: String,
+}
+
+/// A split: one source of the incident of the path tells another event.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitBody {
+    /// The source's article (a `sources[].article_id` of the incident).
+    #[schema(min_length = 1, max_length = 64)]
+    pub article_id: String,
+    /// Where its evidence starts (the source's `start`).
+    #[schema(minimum = 0, maximum = 2147483647)]
+    #[serde(deserialize_with = "whole_start")]
+    pub start: u32,
+}
+
+/// A source's start: a whole number (`12` or `12.0`).
+fn whole_start<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    whole(d)?.ok_or_else(|| serde::de::Error::custom("start is a whole number"))
 }

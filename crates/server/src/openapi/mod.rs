@@ -85,6 +85,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::incidents::one, api::review::correct))
         .routes(routes!(api::review::get, api::review::post))
         .routes(routes!(api::review::history))
+        .routes(routes!(api::review::merge))
+        .routes(routes!(api::review::split))
         .routes(routes!(api::review::me))
         .routes(routes!(api::layers::list))
         .routes(routes!(api::layers::download))
@@ -341,7 +343,51 @@ impl IntoResponses for CorrectionErrors {
         );
         out.insert(
             "422".into(),
-            RefOr::T(error("Nothing to correct, a place the gazetteer lacks, lat without lon, or a date without a precision that has one")),
+            RefOr::T(error("Nothing to correct, a place the gazetteer lacks, an actor the lexicon lacks, lat without lon, or a date without a precision that has one")),
+        );
+        out
+    }
+}
+
+/// The answers of a merge.
+pub struct MergeErrors;
+
+impl IntoResponses for MergeErrors {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        let mut out = CorrectionErrors::responses();
+        out.insert(
+            "403".into(),
+            RefOr::T(error(
+                "The token's role may not merge incidents (an editor or above may)",
+            )),
+        );
+        out.insert(
+            "422".into(),
+            RefOr::T(error(
+                "No incident to merge into, the incident itself, or one merged already",
+            )),
+        );
+        out
+    }
+}
+
+/// The answers of a split.
+pub struct SplitErrors;
+
+impl IntoResponses for SplitErrors {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        let mut out = CorrectionErrors::responses();
+        out.insert(
+            "403".into(),
+            RefOr::T(error(
+                "The token's role may not split incidents (an editor or above may)",
+            )),
+        );
+        out.insert(
+            "422".into(),
+            RefOr::T(error(
+                "The incident has no such source, or it is its only one",
+            )),
         );
         out
     }
