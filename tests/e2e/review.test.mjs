@@ -1,7 +1,8 @@
 // The review mode in Chromium, on a map served with `--public verified`:
 // a reviewer verifies one incident and rejects another with the keyboard
 // (and takes back a third decision with U), an editor moves one to another
-// village by clicking the map and corrects its killed count; an anonymous
+// village by clicking the map, corrects its killed count and merges a
+// duplicate into an incident nearby with the keyboard; an anonymous
 // reader who watched all along then sees exactly the verified incidents,
 // without a reload, and each incident's history holds these actions with
 // before and after. Screenshots go to test-output/e2e/.
@@ -160,13 +161,24 @@ test("reviewers and editors decide in the map, and the public sees what they ver
   await rev.waitForFunction(() => /^4 /.test(document.querySelector("#review-card .tolls")?.textContent), null, {
     timeout: 15000,
   });
+  // N moves on; M lists the incidents nearby that week, and 1 merges into the first.
+  await rev.keyboard.press("n");
+  const duplicate = await nextAfter(rev, edited);
+  await rev.keyboard.press("m");
+  await rev.waitForSelector("#merge-candidates li[data-incident]", { timeout: 15000 });
+  const into = await rev.getAttribute("#merge-candidates li[data-incident]", "data-incident");
+  await rev.screenshot({ path: join(OUT, "13-review-merge.png") });
+  await rev.keyboard.press("1");
+  await nextAfter(rev, duplicate);
+  const [, merged] = await api(`/api/v1/incidents/${duplicate}/review`, "editor");
+  assert.deepEqual([merged.status, merged.reason, merged.merged_into], ["rejected", "duplicate", into]);
   const [, now] = await api(`/api/v1/incidents/${edited}`, "editor");
   assert.equal(now.properties.place_id, village.id);
   assert.equal(now.properties.place_ar, village.name);
   assert.equal(now.properties.killed, 4);
   assert.equal(now.properties.status, "verified");
   assert.deepEqual(revErrors, []);
-  await rev.screenshot({ path: join(OUT, "13-review-corrected.png") });
+  await rev.screenshot({ path: join(OUT, "13-review-after.png") });
 
   // The anonymous reader's map changed without a reload: exactly the verified incidents.
   const verified = new Set([first, edited]);

@@ -140,3 +140,13 @@ export function article(id) {
 export function actors() {
   return getJson("/api/v1/actors");
 }
+
+/** Merges incident `id` into `into` (read at `version`); answers `into` as stored. */
+export function merge(id, into, version) {
+  return send("POST", `/api/v1/incidents/${encodeURIComponent(id)}/merge`, { into }, version);
+}
+
+/** Splits a source (`{article_id, start}`) off incident `id`; answers the new incident. */
+export function split(id, source, version) {
+  return send("POST", `/api/v1/incidents/${encodeURIComponent(id)}/split`, source, version);
+}

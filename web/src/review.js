@@ -2,7 +2,8 @@
 // person has looked at (least confident first, newest first, or in the
 // current view), one at a time, with its evidence highlighted in its
 // article. Keyboard first: V verify, R reject (1–4 pick the reason), E edit,
-// N next, U undo, Esc closes a form. Editors correct type, date, place (a
+// M merge into a nearby incident (1–9 pick it), N next, U undo, Esc closes
+// a form. Editors split a source off, and correct type, date, place (a
 // gazetteer search, or a click on the map), geo precision, tolls and how
 // exact they are, actors and targets.
 // Article text and names are set as text, never as HTML.
@@ -107,9 +108,36 @@ export function initReview(els, state, map) {
     const [feature, review] = await Promise.all([api.incident(id), api.review(id)]);
     r.current = { feature, review };
     renderCard();
+    renderSources();
     map.show(feature);
     const source = feature.properties.sources?.[0];
     await showArticle(source);
+  }
+
+  /** The sources, each to read in its article and, when there are several, to split off. */
+  function renderSources() {
+    const sources = r.current?.feature.properties.sources || [];
+    els.sources.replaceChildren(
+      ...sources.map((s) => {
+        const li = document.createElement("li");
+        li.dataset.article = s.article_id;
+        li.append(document.createTextNode([s.outlet || s.article_id, s.published].filter(Boolean).join(" · ") + " "));
+        const read = document.createElement("button");
+        read.type = "button";
+        read.textContent = t("showArticle");
+        read.addEventListener("click", run(() => showArticle(s)));
+        li.append(read);
+        if (sources.length > 1 && r.me && MAY_EDIT.includes(r.me.role)) {
+          const off = document.createElement("button");
+          off.type = "button";
+          off.className = "split";
+          off.textContent = t("splitOff");
+          off.addEventListener("click", run(() => splitOff(s)));
+          li.append(" ", off);
+        }
+        return li;
+      }),
+    );
   }
 
   async function showArticle(source) {
@@ -164,6 +192,64 @@ export function initReview(els, state, map) {
     await show(feature.id);
   }
 
+  /** Nearby incidents of the same week that may tell the same event, to merge into. */
+  async function openMerge() {
+    if (!r.current || !may(MAY_EDIT)) return;
+    closeForms();
+    const f = r.current.feature;
+    els.mergePanel.hidden = false;
+    els.candidates.replaceChildren();
+    const c = f.geometry?.coordinates;
+    if (!c) return els.candidates.append(line(t("noCandidates")));
+    const p = new URLSearchParams({ lat: String(c[1]), lon: String(c[0]), radius_km: "40", limit: "9" });
+    p.set("status", "unreviewed,verified");
+    if (f.properties.date) {
+      const day = (d, n) => new Date(Date.parse(d) + n * 86400000).toISOString().slice(0, 10);
+      p.set("since", day(f.properties.date, -7));
+      p.set("until", day(f.properties.date, 7));
+    }
+    const near = (await api.near(p)).features.filter((n) => n.id !== f.id);
+    r.candidates = near;
+    if (!near.length) return els.candidates.append(line(t("noCandidates")));
+    near.forEach((n, i) => {
+      const li = document.createElement("li");
+      li.dataset.incident = n.id;
+      const q = n.properties;
+      const layer = state.layers.find((l) => l.id === q.type);
+      const km = q.distance_km != null ? ` · ${q.distance_km.toFixed(1)} ${t("km")}` : "";
+      li.append(kbd(String(i + 1)), ` ${layer ? title(layer, state.lang) : q.type} · ${named(q, state.lang, "place")} · ${q.date || "?"}${km}`);
+      li.tabIndex = 0;
+      li.addEventListener("click", run(() => mergeInto(n.id)));
+      els.candidates.append(li);
+    });
+  }
+
+  function kbd(text) {
+    const k = document.createElement("kbd");
+    k.textContent = text;
+    return k;
+  }
+
+  async function mergeInto(into) {
+    if (!r.current || !may(MAY_EDIT)) return;
+    const { feature, review } = r.current;
+    await api.merge(feature.id, into, review.version);
+    r.undo.push({ id: feature.id, kind: "merge", before: review.status });
+    say(t("merged"));
+    await advance();
+  }
+
+  async function splitOff(source) {
+    if (!r.current || !may(MAY_EDIT)) return;
+    const { feature, review } = r.current;
+    const child = await api.split(feature.id, { article_id: source.article_id, start: source.start }, review.version);
+    say(t("splitDone"));
+    map.changed();
+    // The new incident is next in the queue: it needs a person too.
+    r.queue.splice(r.at + 1, 0, child.id);
+    await show(feature.id);
+  }
+
   /** Takes back the last decision or correction: a reopen, or a correction that puts back what was. */
   async function undo() {
     const last = r.undo.pop();
@@ -173,7 +259,7 @@ export function initReview(els, state, map) {
       await api.correct(last.id, back, (await api.review(last.id)).version);
     }
     const now = await api.review(last.id);
-    const wasOpen = (last.kind === "decision" ? last.before : last.status) === "unreviewed";
+    const wasOpen = (last.kind === "correction" ? last.status : last.before) === "unreviewed";
     if (wasOpen && now.status !== "unreviewed") await api.decide(last.id, { decision: "reopen" }, now.version);
     if (!r.queue.includes(last.id)) r.queue.splice(r.at, 0, last.id);
     say(t("undone"));
@@ -191,6 +277,7 @@ export function initReview(els, state, map) {
   // ------------------------------------------------------------ forms
 
   function closeForms() {
+    els.mergePanel.hidden = true;
     els.rejectForm.hidden = true;
     els.editForm.hidden = true;
     els.editResults.replaceChildren();
@@ -318,6 +405,7 @@ export function initReview(els, state, map) {
     els.count.hidden = !signed;
     els.user.textContent = signed ? `${r.me.user} · ${t(`role_${r.me.role}`)}` : "";
     els.edit.button.disabled = !signed || !MAY_EDIT.includes(r.me.role);
+    els.merge.disabled = els.edit.button.disabled;
     for (const b of [els.verify, els.reject]) b.disabled = !signed || !MAY_REVIEW.includes(r.me.role);
     renderCard();
   }
@@ -377,6 +465,7 @@ export function initReview(els, state, map) {
   els.edit.button.addEventListener("click", run(openEdit));
   els.next.addEventListener("click", run(() => showAt(r.at + 1 < r.queue.length ? r.at + 1 : 0)));
   els.undo.addEventListener("click", run(undo));
+  els.merge.addEventListener("click", run(openMerge));
   els.rejectForm.addEventListener(
     "submit",
     run((e) => {
@@ -412,6 +501,14 @@ export function initReview(els, state, map) {
   document.addEventListener("keydown", (e) => {
     if (!r.me || els.section.hidden) return;
     if (e.key === "Escape") return closeForms();
+    if (!els.mergePanel.hidden && /^Digit[1-9]$/.test(e.code)) {
+      const pick = r.candidates?.[Number(e.code.slice(5)) - 1];
+      if (pick) {
+        e.preventDefault();
+        run(() => mergeInto(pick.id))();
+      }
+      return;
+    }
     if (!els.rejectForm.hidden && /^Digit[1-4]$/.test(e.code)) {
       e.preventDefault();
       const reason = REASONS[Number(e.code.slice(5)) - 1];
@@ -421,7 +518,7 @@ export function initReview(els, state, map) {
     }
     // Letters typed into a field are text, not commands.
     if (e.target.closest?.("input, textarea, select")) return;
-    const keys = { V: () => decide("verify"), R: openReject, E: openEdit, N: () => els.next.click(), U: undo };
+    const keys = { V: () => decide("verify"), R: openReject, E: openEdit, M: openMerge, N: () => els.next.click(), U: undo };
     for (const [key, act] of Object.entries(keys)) {
       if (isShortcut(e, key)) {
         e.preventDefault();

@@ -359,9 +359,12 @@ pub(crate) fn review(db: &mut dyn Db, id: &str) -> Result<Option<Review>> {
     })
 }
 
+/// A decision replaces a merge (which is a rejection as a duplicate): a
+/// merged incident reopened or verified stands on its own again.
 static SET_REVIEW: Query = Query::new(
     "UPDATE incidents SET status = $2, reject_reason = $3, review_note = $4, reviewed_by = $5, \
-     reviewed_at = $6, version = version + 1, updated_at = $7, change_seq = @next_change WHERE id = $1",
+     reviewed_at = $6, version = version + 1, updated_at = $7, merged_into = NULL, \
+     change_seq = @next_change WHERE id = $1",
 );
 static LOG: Query = Query::new(
     "INSERT INTO review_log (incident_id, user_name, at, action, before_state, after_state, note) \

@@ -848,6 +848,13 @@ fn merges_and_splits_are_logged_and_later_reports_follow_them() {
         assert_eq!(actions("b"), ["merge"], "{name}");
         assert_eq!(actions(&child.id), ["split"], "{name}");
 
+        // Reopened, the merged incident stands on its own again.
+        let reopened = store
+            .decide("b", "lina", &marsad_store::Decision::Reopen, None)
+            .unwrap();
+        assert_eq!(reopened.merged_into, None, "{name}");
+        store.merge("b", "a", "lina", None).unwrap();
+
         // A copy keeps who was merged into and split off what.
         let dir = tempfile::tempdir().unwrap();
         let mut copy = Store::open(dir.path().join("copy.db")).unwrap();
