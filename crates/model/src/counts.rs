@@ -77,6 +77,14 @@ impl Qualifier {
         "thousands",
     ];
 
+    /// Its name as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .position(|q| *q == self)
+            .map_or("exact", |i| Self::NAMES[i])
+    }
+
     /// The qualifier a JSON name names.
     pub fn parse(name: &str) -> Option<Self> {
         Self::NAMES
@@ -216,6 +224,7 @@ mod tests {
         for (q, name) in Qualifier::ALL.into_iter().zip(Qualifier::NAMES) {
             assert_eq!(serde_json::to_value(q).unwrap(), name);
             assert_eq!(Qualifier::parse(name), Some(q));
+            assert_eq!(q.as_str(), name);
         }
         assert_eq!(Qualifier::parse("loads"), None);
     }

@@ -378,8 +378,8 @@ pub struct CorrectionBody {
     /// How exact each toll is, by kind (`killed`, `injured`, `arrested`):
     /// `exact`, `at_least`, `at_most`, `approx`, `several`, `tens`,
     /// `hundreds` or `thousands`. Kinds not named stay as they are.
-    #[schema(value_type = Option<BTreeMap<String, String>>, example = json!({"killed": "at_least"}))]
-    pub count_qualifiers: Option<BTreeMap<String, String>>,
+    #[schema(example = json!({"killed": "at_least"}))]
+    pub count_qualifiers: Option<CountQualifiers>,
     /// Who did it: actor ids (see `/api/v1/actors`); `[]` for no one named.
     #[schema(example = json!(["us_forces"]))]
     pub actors: Option<Vec<String>>,
@@ -491,4 +491,70 @@ pub struct SplitBody {
 /// A source's start: a whole number (`12` or `12.0`).
 fn whole_start<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     whole(d)?.ok_or_else(|| serde::de::Error::custom("start is a whole number"))
+}
+
+/// How exact each toll is, by kind; kinds not named stay as they are.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountQualifiers {
+    /// The killed count's.
+    pub killed: Option<QualifierName>,
+    /// The injured count's.
+    pub injured: Option<QualifierName>,
+    /// The arrested count's.
+    pub arrested: Option<QualifierName>,
+}
+
+impl CountQualifiers {
+    /// Each kind given, with its qualifier's name.
+    pub fn named(&self) -> BTreeMap<String, String> {
+        [
+            ("killed", self.killed),
+            ("injured", self.injured),
+            ("arrested", self.arrested),
+        ]
+        .into_iter()
+        .filter_map(|(k, q)| q.map(|q| (k.to_string(), q.as_str().to_string())))
+        .collect()
+    }
+}
+
+/// How exact a toll is: as stated, «at least», «at most», «about», or no
+/// number but «several», «tens», «hundreds», «thousands».
+#[derive(Debug, Clone, Copy, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QualifierName {
+    /// As stated.
+    Exact,
+    /// «أكثر من», «ما لا يقل عن».
+    AtLeast,
+    /// «أقل من».
+    AtMost,
+    /// «حوالي», «نحو».
+    Approx,
+    /// «عدد من».
+    Several,
+    /// «عشرات».
+    Tens,
+    /// «مئات».
+    Hundreds,
+    /// «آلاف».
+    Thousands,
+}
+
+impl QualifierName {
+    fn as_str(self) -> &'static str {
+        use marsad_model::Qualifier as Q;
+        match self {
+            QualifierName::Exact => Q::Exact,
+            QualifierName::AtLeast => Q::AtLeast,
+            QualifierName::AtMost => Q::AtMost,
+            QualifierName::Approx => Q::Approx,
+            QualifierName::Several => Q::Several,
+            QualifierName::Tens => Q::Tens,
+            QualifierName::Hundreds => Q::Hundreds,
+            QualifierName::Thousands => Q::Thousands,
+        }
+        .as_str()
+    }
 }
