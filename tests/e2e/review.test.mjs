@@ -117,6 +117,12 @@ test("reviewers and editors decide in the map, and the public sees what they ver
   await rev.waitForFunction((n) => document.querySelector("#queue-count").textContent === String(n), open.total - 2, {
     timeout: 15000,
   });
+  // What a person rejected is off the map; «Show: rejected» brings it back.
+  await rev.waitForFunction((n) => window.__marsad.shown === n, all.total - 1, { timeout: 15000 });
+  await rev.selectOption("#show", "rejected");
+  await rev.waitForFunction(() => window.__marsad.shown === 1, null, { timeout: 15000 });
+  assert.match(await rev.evaluate(() => location.hash), /show=rejected/);
+  await rev.selectOption("#show", "standing");
   // A reviewer may not edit.
   assert.ok(await rev.isDisabled("#rv-edit"));
   assert.deepEqual(revErrors, []);

@@ -382,6 +382,11 @@ for (const el of [timeEls.from, timeEls.to]) {
 }
 timeEls.play.addEventListener("click", () => togglePlay(state, refresh));
 $("lang").addEventListener("click", () => setLanguage(state.lang === "ar" ? "en" : "ar"));
+$("show").value = state.show;
+$("show").addEventListener("change", () => {
+  state.show = $("show").value;
+  refresh();
+});
 initSearch($("search"), $("search-results"), state, (lat, lon) => {
   map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 10) });
   if (state.radiusOpen) setRadius(lat, lon);

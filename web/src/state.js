@@ -7,6 +7,7 @@ export function createState() {
   return {
     lang: "ar",
     hidden: new Set(), // event types switched off
+    show: "standing", // by review status: a key of filters.SHOWS
     from: null, // first day shown (null: from the start)
     to: null, // last day shown (null: to the end)
     radius: null, // {lat, lon, km}
@@ -21,7 +22,7 @@ export function createState() {
 }
 
 /**
- * Reads a hash (`#map=z/lat/lon&lang=en&hide=a,b&from=&to=&r=lat,lon,km&sel=`)
+ * Reads a hash (`#map=z/lat/lon&lang=en&hide=a,b&show=&from=&to=&r=lat,lon,km&sel=`)
  * into `state`; returns the map view it names, or null. Values that do not
  * parse are ignored, so an old or hand-edited link still opens.
  */
@@ -29,6 +30,7 @@ export function readHash(state, hash) {
   const p = new URLSearchParams(hash.replace(/^#/, ""));
   state.lang = p.get("lang") === "en" ? "en" : "ar";
   state.hidden = new Set((p.get("hide") || "").split(",").filter(Boolean));
+  state.show = SHOW_KEYS.includes(p.get("show")) ? p.get("show") : "standing";
   state.from = isoDate(p.get("from"));
   state.to = isoDate(p.get("to"));
   const r = numbers(p.get("r"), ",");
@@ -45,6 +47,7 @@ export function formatHash(state, view) {
   p.set("map", `${view.zoom.toFixed(2)}/${view.lat.toFixed(4)}/${view.lon.toFixed(4)}`);
   if (state.lang !== "ar") p.set("lang", state.lang);
   if (state.hidden.size) p.set("hide", [...state.hidden].join(","));
+  if (state.show !== "standing") p.set("show", state.show);
   if (state.from) p.set("from", state.from);
   if (state.to) p.set("to", state.to);
   const r = state.radius;
@@ -52,6 +55,9 @@ export function formatHash(state, view) {
   if (state.selected) p.set("sel", state.selected);
   return p.toString();
 }
+
+/** What `show=` may say (the keys of filters.SHOWS: this module stays free of imports). */
+const SHOW_KEYS = ["standing", "verified", "unreviewed", "rejected", "all"];
 
 function isoDate(s) {
   return s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null;

@@ -18,11 +18,11 @@ test("event types are the layers but all and places", () => {
 
 test("the map's tiles follow the type and time filters, not the radius", () => {
   const q = mapQuery(state({ from: "2024-03-11", hidden: new Set(["protest"]), radius: { lat: 34.45, lon: 40.92, km: 25 } }));
-  assert.equal(q.toString(), "since=2024-03-11&type=airstrike%2Cdrone_strike");
+  assert.equal(q.toString(), "status=unreviewed%2Cverified&since=2024-03-11&type=airstrike%2Cdrone_strike");
 });
 
 test("API parameters say what the map shows", () => {
-  assert.equal(filterQuery(state()).toString(), "");
+  assert.equal(filterQuery(state()).toString(), "status=unreviewed%2Cverified", "what a person rejected is off the map");
   const q = filterQuery(state({ from: "2024-03-11", to: "2024-03-24", hidden: new Set(["protest"]), radius: { lat: 34.45, lon: 40.92, km: 25 } }));
   assert.equal(q.get("since"), "2024-03-11");
   assert.equal(q.get("until"), "2024-03-24");
@@ -36,6 +36,16 @@ test("every type hidden still sends a type filter", () => {
 });
 
 test("download links carry the filters only when there are some", () => {
-  assert.equal(downloadUrl("/api/v1/export.csv", state()), "/api/v1/export.csv");
-  assert.equal(downloadUrl("/api/v1/export.csv", state({ from: "2024-03-11" })), "/api/v1/export.csv?since=2024-03-11");
+  assert.equal(downloadUrl("/api/v1/export.csv", state({ show: "all" })), "/api/v1/export.csv");
+  assert.equal(
+    downloadUrl("/api/v1/export.csv", state({ show: "all", from: "2024-03-11" })),
+    "/api/v1/export.csv?since=2024-03-11",
+  );
+});
+
+test("the map shows what stands by default, or one status, or everything", () => {
+  assert.equal(filterQuery(state({ show: "verified" })).get("status"), "verified");
+  assert.equal(filterQuery(state({ show: "rejected" })).get("status"), "rejected");
+  assert.equal(filterQuery(state({ show: "all" })).get("status"), null);
+  assert.equal(filterQuery(state({ show: "nonsense" })).get("status"), "unreviewed,verified");
 });

@@ -11,12 +11,13 @@ test("a permalink round-trips through the hash", () => {
     to: "2024-04-14",
     radius: { lat: 34.45, lon: 40.91861, km: 25 },
     selected: "a1b2",
+    show: "rejected",
   });
   const hash = formatHash(s, { zoom: 9, lat: 34.45, lon: 40.92 });
   const back = createState();
   const view = readHash(back, `#${hash}`);
   assert.deepEqual(view, { zoom: 9, center: [40.92, 34.45] });
-  for (const k of ["lang", "from", "to", "radius", "selected"]) assert.deepEqual(back[k], s[k], k);
+  for (const k of ["lang", "from", "to", "radius", "selected", "show"]) assert.deepEqual(back[k], s[k], k);
   assert.deepEqual([...back.hidden].sort(), ["protest", "visit_meeting"]);
   assert.equal(back.radiusOpen, true, "a shared radius opens the tool");
 });
@@ -27,7 +28,8 @@ test("the default view writes only the map position", () => {
 
 test("what does not parse is ignored, not fatal", () => {
   const s = createState();
-  const view = readHash(s, "#map=9/abc/40&lang=fr&from=yesterday&to=2024-02-30x&r=95,40,5&sel=");
+  const view = readHash(s, "#map=9/abc/40&lang=fr&from=yesterday&to=2024-02-30x&r=95,40,5&sel=&show=maybe");
+  assert.equal(s.show, "standing");
   assert.equal(view, null);
   assert.equal(s.lang, "ar");
   assert.equal(s.from, null);

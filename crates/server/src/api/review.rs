@@ -338,10 +338,7 @@ fn correction(state: &AppState, body: CorrectionBody) -> Result<Correction, AppE
         killed: body.killed,
         injured: body.injured,
         arrested: body.arrested,
-        count_qualifiers: body
-            .count_qualifiers
-            .map(|q| q.named())
-            .unwrap_or_default(),
+        count_qualifiers: body.count_qualifiers.map(|q| q.named()).unwrap_or_default(),
         actors: body.actors,
         targets: body.targets,
     };
