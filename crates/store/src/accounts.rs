@@ -61,9 +61,11 @@ macro_rules! accounts_tables {
 pub(crate) use accounts_tables;
 
 /// Migration 9, for either dialect: which incident a person merged one
-/// into, and which one they split one off.
+/// into, and which one they split one off (indexed where set: a later
+/// report looks for the incidents split off the one it matched).
 pub(crate) const MERGE_COLUMNS: &str = "ALTER TABLE incidents ADD COLUMN merged_into TEXT;
-    ALTER TABLE incidents ADD COLUMN split_from TEXT;";
+    ALTER TABLE incidents ADD COLUMN split_from TEXT;
+    CREATE INDEX incidents_split_off ON incidents(split_from) WHERE split_from IS NOT NULL;";
 
 /// A user, as listed (no secret).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

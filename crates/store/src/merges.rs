@@ -1,7 +1,8 @@
 //! People deciding which reports tell one event: merging an incident into
 //! another that tells the same event, and splitting a source off an
 //! incident it does not belong to. Both are logged like every review
-//! action, and later reports follow them (see [`survivor`]).
+//! action, and later reports follow them (see [`survivor`] and
+//! [`kept_apart`]).
 
 use chrono::Utc;
 use marsad_model::{Incident, RejectReason, ReviewStatus};
@@ -32,6 +33,28 @@ pub(crate) fn survivor(db: &mut dyn Db, inc: Incident) -> Result<Incident> {
         now = queries::incident(db, &into)?.ok_or(Error::UnknownIncident(into))?;
     }
     Ok(now)
+}
+
+static SPLIT_OFF_FROM: Query = Query::new(
+    "SELECT DISTINCT s.incident_id FROM incidents i JOIN incident_sources s ON s.incident_id = i.id \
+     JOIN articles a ON a.id = s.article_id WHERE i.split_from = $1 AND a.url = $2",
+);
+
+/// The incident that stands for `inc` for a report from the article at
+/// `url`: when a person split a source of that address off `inc`, the
+/// incident they made of it (a new version of an article goes where its
+/// first version was put); else `inc`.
+pub(crate) fn kept_apart(db: &mut dyn Db, inc: Incident, url: Option<&str>) -> Result<Incident> {
+    let Some(url) = url else {
+        return Ok(inc);
+    };
+    let split = db.first(&SPLIT_OFF_FROM, values![inc.id.as_str(), url], |r| {
+        r.string(0)
+    })?;
+    match split {
+        Some(id) => Ok(queries::incident(db, &id)?.unwrap_or(inc)),
+        None => Ok(inc),
+    }
 }
 
 static COPY_SOURCES: Query = Query::new(

@@ -159,9 +159,14 @@ pub(crate) fn ingest(
     // What this article wrote: a later report of it never merges into it.
     let mut own = HashSet::new();
     for inc in incidents {
-        // A report of an incident a person merged goes to the one it was merged into.
+        // A report of an incident a person merged goes to the one it was
+        // merged into; a new version of an article whose report a person
+        // split off goes to the incident they made of it.
         let known = reported_before(db, inc, &own)?
-            .map(|k| crate::merges::survivor(db, k))
+            .map(|k| {
+                let k = crate::merges::survivor(db, k)?;
+                crate::merges::kept_apart(db, k, article.url.as_deref())
+            })
             .transpose()?;
         let id = match known {
             Some(known) if known.status != marsad_model::ReviewStatus::Unreviewed => {

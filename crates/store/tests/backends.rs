@@ -827,12 +827,25 @@ fn merges_and_splits_are_logged_and_later_reports_follow_them() {
             store.split(&child.id, &third.id(), 0, "lina", None),
             Err(Error::CannotSplit { .. })
         ));
+        // A new version of the split-off article (the same address) goes
+        // where its first version was put, not back into a.
+        let updated = article("report three, updated", "https://c.example/3");
+        let again = store
+            .ingest(&updated, &[strike("c2", "2024-03-05", 34.601, 40.70, 6)])
+            .unwrap();
+        assert_eq!(
+            again.incidents_merged,
+            std::slice::from_ref(&child.id),
+            "{name}"
+        );
+        assert_eq!(store.incident("a").unwrap().unwrap().sources.len(), 2);
         // Sending the split-off article again changes nothing.
         let resent = store
             .ingest(&third, &[strike("c", "2024-03-05", 34.601, 40.70, 5)])
             .unwrap();
         assert!(!resent.new_article);
         assert_eq!(store.incident("a").unwrap().unwrap().sources.len(), 2);
+        assert_eq!(store.incident(&child.id).unwrap().unwrap().sources.len(), 2);
         assert_eq!(store.count_incidents().unwrap(), 3, "{name}");
 
         // Each step is in the log of each incident it touched.
