@@ -543,6 +543,15 @@ fn a_store_copies_between_backends_and_back() {
 #[test]
 fn users_and_reviews_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("m.db").to_str().unwrap().to_string();
+    for db in std::iter::once(sqlite).chain(support::postgres_database()) {
+        users_and_reviews_on(&db);
+    }
+}
+
+/// Every role against every review command, on the store at `db`.
+fn users_and_reviews_on(db: &str) {
+    let dir = tempfile::tempdir().unwrap();
     let arts = dir.path().join("articles");
     write_articles(
         &arts,
@@ -551,10 +560,21 @@ fn users_and_reviews_from_the_command_line() {
             ("b.txt", "داهمت قوات سوريا الديمقراطية منازل في بلدة الشحيل الاثنين واعتقلت عشرة أشخاص."),
         ],
     );
-    let db = dir.path().join("m.db");
-    let (lines, _) = ingest(&db, &["--published", "2024-03-07", arts.to_str().unwrap()]);
-    assert_eq!(lines.len(), 2);
-    let db = db.to_str().unwrap();
+    let out = run(&[
+        "ingest",
+        "--db",
+        db,
+        "--published",
+        "2024-03-07",
+        arts.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+    let location: marsad_store::Location = db.parse().unwrap();
     let ok = |args: &[&str]| -> String {
         let out = run(args);
         assert!(
@@ -594,7 +614,7 @@ fn users_and_reviews_from_the_command_line() {
     assert!(fails(&["users", "revoke", "nobody", "--db", db]).contains("no user"));
 
     // Decisions: by reviewers only, versioned, logged, exported.
-    let store = marsad_store::Store::open(std::path::Path::new(db)).unwrap();
+    let store = marsad_store::Store::open(&location).unwrap();
     let ids: Vec<String> = store
         .all_incidents()
         .unwrap()
@@ -753,7 +773,7 @@ fn users_and_reviews_from_the_command_line() {
     assert_eq!(merged["id"], ids[0].as_str());
     assert_eq!(merged["properties"]["source_count"], 2);
     assert!(fails(&[&merge[..], &["--as", "lina"]].concat()).contains("merged already"));
-    let store = marsad_store::Store::open(std::path::Path::new(db)).unwrap();
+    let store = marsad_store::Store::open(&location).unwrap();
     let moved = store
         .incident(&ids[0])
         .unwrap()
