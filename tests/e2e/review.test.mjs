@@ -224,11 +224,15 @@ test("the review panel speaks Arabic right to left and English left to right", a
   assert.equal(await direction(), "ltr");
   assert.equal((await page.textContent("#rv-verify span")).trim(), "Verify");
   assert.match(await page.textContent("#review-user"), /rita · reviewer/);
-  // A wrong token is refused with the server's message, and nothing is shown as signed in.
+  // Signed out: no count, no marker. A wrong token is refused with the
+  // server's message, and nothing is shown as signed in.
   await page.click("#sign-out");
+  assert.ok(await page.isHidden("#queue-count"));
+  assert.equal(await page.locator(".maplibregl-marker").count(), 0);
   await page.fill("#review-token", "mrsd_00000000_not-a-token");
   await page.click("#signin-form button[type=submit]");
   await page.waitForSelector("#review-message.error");
+  assert.match(await page.textContent("#review-message"), /^Could not sign in: /);
   assert.ok(await page.isHidden("#review-body"));
   assert.deepEqual(errors, []);
   await page.screenshot({ path: join(OUT, "15-review-english.png") });

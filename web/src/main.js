@@ -352,7 +352,7 @@ const review = initReview(
   state,
   {
     show(f) {
-      if (!f.geometry) return reviewMarker.remove();
+      if (!f?.geometry) return reviewMarker.remove();
       reviewMarker.setLngLat(f.geometry.coordinates).addTo(map);
       map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 10) });
     },

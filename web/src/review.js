@@ -19,7 +19,7 @@ const MAY_EDIT = ["editor", "admin"];
 /**
  * Wires the review panel. `els` holds its elements (see index.html);
  * `map` is what it needs of the map: `show(feature)` (fly to and mark
- * the incident), `pick(onPicked)` (the next click on the map, as
+ * the incident; null: unmark), `pick(onPicked)` (the next click on the map, as
  * `{lat, lon, place}`), `bounds()` (the view as a bbox), `signedIn()`
  * (the map's data again, as the user now sees it) and `changed()` (after
  * a decision: the map, counts and queue again).
@@ -38,7 +38,7 @@ export function initReview(els, state, map) {
     els.message.textContent = text;
     els.message.className = error ? "error" : "";
   };
-  const fail = (err) => say(`${t("failed")} ${err.message}`, true);
+  const fail = (err) => say(`${t(r.me ? "actionFailed" : "signInFailed")} ${err.message}`, true);
 
   // ------------------------------------------------------------ signing in
 
@@ -65,7 +65,9 @@ export function initReview(els, state, map) {
     api.useToken(null);
     sessionStorage.removeItem(TOKEN_KEY);
     Object.assign(r, { me: null, queue: [], at: 0, current: null, undo: [] });
+    closeForms();
     render();
+    map.show(null);
     map.signedIn();
   }
 
@@ -86,6 +88,8 @@ export function initReview(els, state, map) {
   async function refreshCount() {
     if (!r.me) return;
     const n = await api.unreviewedCount();
+    // Signed out meanwhile: no count to show.
+    if (!r.me) return;
     els.count.textContent = String(n);
     els.count.hidden = false;
     els.count.title = t("queueCount");
