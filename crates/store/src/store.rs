@@ -52,6 +52,15 @@ pub(crate) fn attach_sources(
     }
 }
 
+/// Refuses ids holding a NUL: PostgreSQL's text cannot hold one, so such an
+/// id names no incident on either backend.
+fn names_something(ids: &[&str]) -> Result<()> {
+    match ids.iter().find(|s| s.contains('\0')) {
+        Some(nul) => Err(crate::Error::UnknownIncident(nul.replace('\0', "\\0"))),
+        None => Ok(()),
+    }
+}
+
 /// A connection to the incident database, SQLite or PostgreSQL: the same
 /// semantics on both (one transaction per ingest, the same-incident rule,
 /// versioned migrations).
@@ -269,10 +278,7 @@ impl Store {
         user: &str,
         expected: Option<u32>,
     ) -> Result<(Review, Incident)> {
-        // PostgreSQL's text holds no NUL: such an id names nothing.
-        if let Some(nul) = [id, into].into_iter().find(|s| s.contains('\0')) {
-            return Err(crate::Error::UnknownIncident(nul.replace('\0', "\\0")));
-        }
+        names_something(&[id, into])?;
         self.write(|db| crate::merges::merge(db, id, into, user, expected))
     }
 
@@ -288,9 +294,7 @@ impl Store {
         user: &str,
         expected: Option<u32>,
     ) -> Result<Incident> {
-        if let Some(nul) = [id, article_id].into_iter().find(|s| s.contains('\0')) {
-            return Err(crate::Error::UnknownIncident(nul.replace('\0', "\\0")));
-        }
+        names_something(&[id, article_id])?;
         self.write(|db| crate::merges::split(db, id, article_id, start, user, expected))
     }
 
@@ -438,9 +442,7 @@ impl Store {
         decision: &Decision,
         expected: Option<u32>,
     ) -> Result<Review> {
-        if id.contains('\0') {
-            return Err(crate::Error::UnknownIncident(id.replace('\0', "\\0")));
-        }
+        names_something(&[id])?;
         self.write(|db| accounts::decide(db, id, user, decision, expected))
     }
 
@@ -482,9 +484,7 @@ impl Store {
         correction: &Correction,
         expected: Option<u32>,
     ) -> Result<(Review, Incident)> {
-        if id.contains('\0') {
-            return Err(crate::Error::UnknownIncident(id.replace('\0', "\\0")));
-        }
+        names_something(&[id])?;
         self.write(|db| accounts::correct(db, id, user, correction, expected))
     }
 
