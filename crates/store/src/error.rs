@@ -93,6 +93,9 @@ pub enum Error {
     /// No incident with that id.
     #[error("no incident {0:?}")]
     UnknownIncident(String),
+    /// No alert with that id.
+    #[error("no alert {0:?} (see `marsad alerts list`)")]
+    UnknownAlert(String),
     /// A merge a person asked for cannot be made (into itself, into
     /// nothing, of an incident merged already).
     #[error("{why}")]

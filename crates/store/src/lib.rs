@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod alerts;
 mod backup;
 mod columns;
 mod error;
@@ -32,6 +33,7 @@ pub use accounts::{
     AuditEntry, Correction, Decision, NewToken, PeopleData, Relocation, Review, SignedIn,
     TokenInfo, User,
 };
+pub use alerts::{moment, AlertMatch, AlertRecord, Delivered, MatchReport};
 pub use error::{Error, Result};
 pub use feeds::{ArticleSummary, FeedState, SeenPage};
 pub use location::Location;

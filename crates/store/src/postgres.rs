@@ -117,8 +117,12 @@ const MIGRATIONS: &[&str] = &[
     BEGIN RAISE EXCEPTION 'the review log is append-only'; END $$;
     CREATE TRIGGER review_log_append_only BEFORE UPDATE OR DELETE ON review_log
         FOR EACH ROW EXECUTE FUNCTION marsad_append_only();"
-    ),    // 9: which incident a person merged one into, or split one off.
+    ),
+    // 9: which incident a person merged one into, or split one off.
     crate::accounts::MERGE_COLUMNS,
+    // 10: standing alerts, their matches and deliveries (migration 10 on
+    // SQLite).
+    crate::alerts::ALERT_TABLES,
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).

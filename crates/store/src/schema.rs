@@ -173,8 +173,12 @@ const MIGRATIONS: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
     CREATE TRIGGER review_log_never_deleted BEFORE DELETE ON review_log
     BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;"
-    ),    // 9: which incident a person merged one into, or split one off.
+    ),
+    // 9: which incident a person merged one into, or split one off.
     crate::accounts::MERGE_COLUMNS,
+    // 10: standing alerts, their matches and deliveries, and how far
+    // incidents were matched.
+    crate::alerts::ALERT_TABLES,
 ];
 
 /// Days per unit of the R*Tree's time axis (migration 4).

@@ -5,6 +5,7 @@ use marsad_model::{Article, Incident};
 use crate::accounts::{
     self, AuditEntry, Correction, Decision, NewToken, PeopleData, Review, SignedIn, User,
 };
+use crate::alerts::{self, AlertMatch, AlertRecord, Delivered, MatchReport};
 use crate::feeds::{ArticleSummary, FeedState, SeenPage};
 use crate::postgres::Postgres;
 use crate::queries;
@@ -493,5 +494,77 @@ impl Store {
     /// review, oldest decision first: what `marsad review export` writes.
     pub fn reviewed_since(&self, since: &str) -> Result<Vec<(Incident, Review)>> {
         self.read(|db| accounts::reviewed_since(db, since))
+    }
+    /// Stores a new alert (its id must be new).
+    pub fn add_alert(&mut self, alert: &AlertRecord) -> Result<()> {
+        names_something(&[&alert.id, &alert.owner])?;
+        self.write(|db| alerts::add(db, alert))
+    }
+
+    /// Changes an alert's name, area, filters and webhook.
+    pub fn update_alert(&mut self, alert: &AlertRecord) -> Result<()> {
+        names_something(&[&alert.id])?;
+        self.write(|db| alerts::update(db, alert))
+    }
+
+    /// Removes an alert and its matches; false if there was none.
+    pub fn remove_alert(&mut self, id: &str) -> Result<bool> {
+        if id.contains('\0') {
+            return Ok(false);
+        }
+        self.write(|db| alerts::remove(db, id))
+    }
+
+    /// One alert.
+    pub fn alert(&self, id: &str) -> Result<Option<AlertRecord>> {
+        if id.contains('\0') {
+            return Ok(None);
+        }
+        self.read(|db| alerts::get(db, id))
+    }
+
+    /// Every alert, or one owner's, oldest first.
+    pub fn alerts(&self, owner: Option<&str>) -> Result<Vec<AlertRecord>> {
+        self.read(|db| alerts::list(db, owner))
+    }
+
+    /// A number that changes whenever an alert is added, changed or
+    /// removed (by any process).
+    pub fn alerts_version(&self) -> Result<i64> {
+        self.read(alerts::version)
+    }
+
+    /// Matches incidents changed since the last pass (at most `limit`)
+    /// against alerts, in one transaction: `find` names the alerts an
+    /// incident falls in, `payload` writes it as delivered. See
+    /// [`MatchReport`].
+    pub fn match_changes(
+        &mut self,
+        limit: usize,
+        find: &mut dyn FnMut(&Incident) -> Vec<String>,
+        payload: &mut dyn FnMut(&Incident) -> String,
+    ) -> Result<MatchReport> {
+        self.write(|db| alerts::match_changes(db, limit, &mut *find, &mut *payload))
+    }
+
+    /// Up to `limit` webhook deliveries due at `now`, leased until
+    /// `lease_until`, each with its alert.
+    pub fn take_due_deliveries(
+        &mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        lease_until: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> Result<Vec<(AlertMatch, AlertRecord)>> {
+        self.write(|db| alerts::take_due(db, now, lease_until, limit))
+    }
+
+    /// Records how a delivery went.
+    pub fn record_delivery(&mut self, m: &AlertMatch, outcome: &Delivered) -> Result<()> {
+        self.write(|db| alerts::record(db, m, outcome))
+    }
+
+    /// An alert's latest matches, newest first.
+    pub fn alert_matches(&self, alert_id: &str, limit: usize) -> Result<Vec<AlertMatch>> {
+        self.read(|db| alerts::matches(db, alert_id, limit))
     }
 }

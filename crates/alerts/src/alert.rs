@@ -1,0 +1,163 @@
+//! An alert: who watches what, for which incidents, told how.
+
+use marsad_model::{EventType, Incident, ReviewStatus};
+use serde::{Deserialize, Serialize};
+
+use crate::{Area, Error, Result};
+
+/// A standing alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Its id (`al_…`).
+    pub id: String,
+    /// The user who owns it.
+    pub owner: String,
+    /// What its owner calls it («مكتب الميادين», "Convoy road").
+    pub name: String,
+    /// Where it looks.
+    pub area: Area,
+    /// Which incidents count.
+    #[serde(default)]
+    pub filters: Filters,
+    /// Where matches are posted, if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<Webhook>,
+    /// The secret in its Atom feed's address (`?key=`).
+    #[serde(default)]
+    pub feed_key: String,
+}
+
+/// What incidents an alert counts: all of them unless narrowed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filters {
+    /// Only these types (none: every type).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<EventType>,
+    /// Only incidents at least this likely to be real events (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_confidence: Option<f32>,
+    /// Only incidents in these review states (none: any state but
+    /// rejected).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<ReviewStatus>,
+    /// Only incidents with at least this many killed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_killed: Option<u32>,
+}
+
+/// A webhook: where matches are posted and the secret that signs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Webhook {
+    /// An http(s) address.
+    pub url: String,
+    /// The HMAC-SHA256 key of the signature header (see [`crate::sign`]).
+    pub secret: String,
+}
+
+/// Why an incident is delivered to an alert again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The alert had not seen it.
+    New,
+    /// It changed (a correction, a new source with a new toll).
+    Updated,
+    /// A reviewer verified it.
+    Verified,
+}
+
+impl Event {
+    /// Its name, as sent and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::New => "new",
+            Event::Updated => "updated",
+            Event::Verified => "verified",
+        }
+    }
+
+    /// From its stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "new" => Some(Event::New),
+            "updated" => Some(Event::Updated),
+            "verified" => Some(Event::Verified),
+            _ => None,
+        }
+    }
+}
+
+impl Alert {
+    /// An alert on `area` with no filters and no webhook, and a new feed
+    /// key.
+    pub fn new(id: &str, owner: &str, name: &str, area: Area) -> Self {
+        Alert {
+            id: id.into(),
+            owner: owner.into(),
+            name: name.into(),
+            area,
+            filters: Filters::default(),
+            webhook: None,
+            feed_key: secret(),
+        }
+    }
+
+    /// Checks the name, the area and the filters, naming the field that is
+    /// wrong.
+    pub fn check(&self) -> Result<()> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.contains(char::is_control) {
+            return Err(Error::invalid(
+                "name",
+                "must be 1–200 characters, none of them control characters",
+            ));
+        }
+        self.area.check()?;
+        self.filters.check()
+    }
+
+    /// Whether `incident` is one this alert tells of: in its area, and
+    /// passing its filters.
+    pub(crate) fn admits(&self, incident: &Incident) -> bool {
+        self.filters.admits(incident)
+    }
+}
+
+impl Filters {
+    /// Checks the values, naming the field that is wrong.
+    pub fn check(&self) -> Result<()> {
+        if let Some(c) = self.min_confidence {
+            if !(0.0..=1.0).contains(&c) {
+                return Err(Error::invalid(
+                    "filters.min_confidence",
+                    format!("{c} is not between 0 and 1"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `incident` passes.
+    pub fn admits(&self, incident: &Incident) -> bool {
+        let status_ok = if self.status.is_empty() {
+            incident.status != ReviewStatus::Rejected
+        } else {
+            self.status.contains(&incident.status)
+        };
+        status_ok
+            && (self.types.is_empty() || self.types.contains(&incident.event_type))
+            && self.min_confidence.is_none_or(|c| incident.confidence >= c)
+            && self
+                .min_killed
+                .is_none_or(|k| incident.counts.killed.is_some_and(|n| n >= k))
+    }
+}
+
+/// A new random secret: 32 bytes, hex.
+pub fn secret() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    crate::sign::hex(&b)
+}
