@@ -55,6 +55,19 @@ pub(super) struct ServeArgs {
     /// 127.0.0.1:9464), off the public one.
     #[arg(long, env = "MARSAD_METRICS_ADDR")]
     metrics_addr: Option<String>,
+    /// Networks alerts' webhooks may reach although they are not public
+    /// (loopback, private, link-local are refused otherwise), e.g.
+    /// 10.0.0.0/8; repeat, or separate with commas.
+    #[arg(
+        long = "webhook-allow",
+        env = "MARSAD_WEBHOOK_ALLOW",
+        value_delimiter = ','
+    )]
+    webhook_allow: Vec<String>,
+    /// Seconds before a failed webhook delivery is tried again (doubling
+    /// each time, to an hour at most, for 24 hours).
+    #[arg(long, env = "MARSAD_WEBHOOK_RETRY", default_value_t = 30.0)]
+    webhook_retry: f64,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -78,6 +91,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
             PublicArg::All => marsad_server::Public::All,
             PublicArg::Verified => marsad_server::Public::Verified,
         },
+        webhooks: webhooks(&args.webhook_allow, args.webhook_retry)?,
     };
     if config.metrics != marsad_server::MetricsAt::Off {
         marsad_feeds::describe_metrics();
@@ -110,7 +124,24 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
     if let Some(list) = feeds {
         follow_feeds(list, &state, db)?;
     }
+    // Alerts are matched and delivered from the store: any replica may
+    // run them, and a restart resumes.
+    marsad_server::alert_jobs(db, state.config.webhooks.clone())?;
     serve(state, &args.addr, args.metrics_addr.as_deref())
+}
+
+/// Where webhooks may go and when they are tried again.
+fn webhooks(allow: &[String], retry_seconds: f64) -> Result<marsad_alerts::Courier> {
+    if !(retry_seconds.is_finite() && (0.05..=3600.0).contains(&retry_seconds)) {
+        anyhow::bail!("--webhook-retry {retry_seconds}: give seconds between 0.05 and 3600");
+    }
+    Ok(marsad_alerts::Courier {
+        policy: marsad_alerts::webhook::Policy::allowing(allow)?,
+        schedule: marsad_alerts::webhook::Schedule {
+            first: std::time::Duration::from_secs_f64(retry_seconds),
+            ..Default::default()
+        },
+    })
 }
 
 /// Follows the feeds on a thread of its own, through the server's pipeline

@@ -18,13 +18,14 @@
 
 mod alert;
 mod area;
+pub mod atom;
 mod error;
 mod index;
 mod service;
 pub mod sign;
 pub mod webhook;
 
-pub use alert::{Alert, Event, Filters, Webhook};
+pub use alert::{secret, Alert, Event, Filters, Webhook};
 pub use area::{Area, MAX_RADIUS_KM};
 pub use error::{Error, Result};
 pub use index::AlertIndex;

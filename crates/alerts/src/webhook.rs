@@ -26,6 +26,19 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// A policy allowing these networks (`10.0.0.0/8`, `127.0.0.1/32`).
+    pub fn allowing(networks: &[String]) -> Result<Self> {
+        let allow = networks
+            .iter()
+            .map(|n| {
+                n.parse::<IpNet>()
+                    .or_else(|_| n.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|e| Error::Destination(format!("--webhook-allow {n:?}: {e}")))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Policy { allow })
+    }
+
     /// Whether a connection to `ip` is allowed.
     pub fn permits(&self, ip: IpAddr) -> bool {
         let ip = match ip {

@@ -205,11 +205,20 @@ pub fn resync(store: &Store, index: &RwLock<SpatialIndex>) -> Result<i64> {
 /// Puts into `index` what was written to the store after change `since`
 /// (by this process or any other); returns the last change number. A
 /// server calls it every moment, so replicas over one database, or a
-/// `marsad ingest` next to a `marsad serve`, show every write.
-pub fn catch_up(store: &Store, index: &RwLock<SpatialIndex>, since: i64) -> Result<i64> {
+/// `marsad ingest` next to a `marsad serve`, show every write. `seen`
+/// hears each changed incident (the live stream).
+pub fn catch_up(
+    store: &Store,
+    index: &RwLock<SpatialIndex>,
+    since: i64,
+    seen: &mut dyn FnMut(&marsad_model::IncidentPoint),
+) -> Result<i64> {
     let (changed, last) = store.points_since(since)?;
     if !changed.is_empty() {
         let n = changed.len();
+        for p in &changed {
+            seen(p);
+        }
         let mut index = index.write().unwrap_or_else(|e| e.into_inner());
         for p in changed {
             index.upsert(p);

@@ -137,6 +137,9 @@ impl From<marsad_store::Error> for AppError {
             marsad_store::Error::UnknownIncident(id) => {
                 return AppError::NotFound(format!("no incident {id:?}"))
             }
+            marsad_store::Error::UnknownAlert(id) => {
+                return AppError::NotFound(format!("no alert {id:?}"))
+            }
             marsad_store::Error::VersionConflict { current, .. } => {
                 return AppError::Conflict {
                     message: e.to_string(),
@@ -169,6 +172,22 @@ impl From<marsad_pipeline::Error> for AppError {
                 message,
             } => AppError::unprocessable(code, field, message),
             other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<marsad_alerts::Error> for AppError {
+    fn from(e: marsad_alerts::Error) -> Self {
+        match e {
+            marsad_alerts::Error::Invalid { .. } => AppError::BadRequest {
+                code: "invalid_parameter",
+                message: e.to_string(),
+            },
+            marsad_alerts::Error::Destination(_) => AppError::Unprocessable {
+                code: "webhook_refused",
+                message: e.to_string(),
+            },
+            marsad_alerts::Error::Delivery(_) => AppError::Internal(e.to_string()),
         }
     }
 }

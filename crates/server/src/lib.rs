@@ -8,6 +8,7 @@
 //! [`router`] builds the whole application; `main` and the tests both call it.
 #![forbid(unsafe_code)]
 
+mod alerts;
 mod api;
 mod auth;
 mod cache;
@@ -26,6 +27,7 @@ mod state;
 mod tiles;
 mod web;
 
+pub use alerts::alert_jobs;
 pub use error::{AppError, ErrorBody};
 pub use guard::REQUEST_ID;
 pub use openapi::{document_json as openapi_document, spec as openapi_spec};

@@ -27,6 +27,9 @@ pub struct Config {
     pub metrics: MetricsAt,
     /// What readers who are not signed in see.
     pub public: Public,
+    /// Where alerts' webhooks may go, and when failed deliveries are
+    /// tried again.
+    pub webhooks: marsad_alerts::Courier,
 }
 
 /// What readers who are not signed in see (`--public`).
@@ -52,6 +55,10 @@ pub enum MetricsAt {
     /// binary serves with [`crate::metrics_router`].
     Separate,
 }
+
+/// Changes a slow live-stream client may fall behind by before it is told
+/// to reload.
+const CHANGES_KEPT: usize = 4096;
 
 /// Features kept at most (see [`AppState::features`]).
 const FEATURES_KEPT: usize = 250_000;
@@ -111,6 +118,7 @@ impl Default for Config {
             cors: Cors::Off,
             metrics: MetricsAt::Off,
             public: Public::All,
+            webhooks: marsad_alerts::Courier::default(),
         }
     }
 }
@@ -149,6 +157,9 @@ pub struct AppState {
     pub started: u128,
     /// The Prometheus recorder's handle, when metrics are on.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Every incident stored or changed, as the follower reads it (from
+    /// this process or any other): the live stream's source.
+    pub changes: tokio::sync::broadcast::Sender<std::sync::Arc<marsad_model::IncidentPoint>>,
 }
 
 /// The index's position in the store's changes, for `/healthz`.
@@ -236,6 +247,7 @@ impl AppState {
                 FEATURE_BYTES_KEPT,
             )),
             aggregates: Arc::default(),
+            changes: tokio::sync::broadcast::channel(CHANGES_KEPT).0,
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos()),
@@ -400,7 +412,10 @@ pub fn follow(state: AppState) -> std::io::Result<std::thread::JoinHandle<()>> {
                         if failing {
                             marsad_pipeline::resync(&store, &state.index)
                         } else {
-                            marsad_pipeline::catch_up(&store, &state.index, since)
+                            marsad_pipeline::catch_up(&store, &state.index, since, &mut |p| {
+                                // No stream open: nothing to tell.
+                                let _ = state.changes.send(Arc::new(p.clone()));
+                            })
                         }
                     })
                 };

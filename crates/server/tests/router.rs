@@ -478,6 +478,25 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/me", status: 401, content_type: JSON, check: |a| {
             expect(a.json()["error"]["code"] == "unauthorized", || a.text())
         }},
+        // Alerts are their owners': none without a token.
+        Case { uri: "/api/v1/alerts", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
+        Case { uri: "/api/v1/alerts/al_0000000000000000", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
+        Case { uri: "/api/v1/alerts/al_0000000000000000/matches", status: 401, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "unauthorized", || a.text())
+        }},
+        // A feed's key stands for the token: no alert, or not its key, is
+        // the same 404.
+        Case { uri: "/alerts/al_0000000000000000/feed.atom?key=x", status: 404, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["code"] == "not_found", || a.text())
+        }},
+        // The stream never ends; its parameters are checked before it starts.
+        Case { uri: "/api/v1/stream?bbox=40,34", status: 400, content_type: JSON, check: |a| {
+            expect(a.json()["error"]["message"].as_str().is_some_and(|m| m.starts_with("bbox")), || a.text())
+        }},
         // Articles are third-party texts: the public map shows only evidence.
         Case { uri: "/api/v1/articles/0123456789abcdef", status: 401, content_type: JSON, check: |a| {
             expect(a.json()["error"]["code"] == "unauthorized", || a.text())

@@ -1276,7 +1276,91 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
         )
     });
     review(&mut v, served).await;
+    alerts(&mut v).await;
     v.failures
+}
+
+/// A user's round of alerts, whatever the store holds: made, listed,
+/// read, changed, its matches and feed read, removed; and the live
+/// stream's parameters checked.
+async fn alerts(v: &mut Visit<'_>) {
+    let body =
+        r#"{"name":"office","area":{"kind":"circle","lat":35.0,"lon":40.45,"radius_km":15}}"#;
+    let made = answer(
+        v.app,
+        Method::POST,
+        "/api/v1/alerts",
+        Some(("application/json", body.into())),
+    )
+    .await;
+    if let Err(why) = v.contract.check("/api/v1/alerts", &made) {
+        v.failures.push(why);
+    }
+    v.expect(made.status == 201, || {
+        format!("POST /api/v1/alerts: {} {}", made.status, made.text())
+    });
+    let json = made.json();
+    let id = json["id"].as_str().unwrap_or("none").to_string();
+    let feed = json["feed_url"]
+        .as_str()
+        .unwrap_or("/alerts/none/feed.atom?key=x")
+        .to_string();
+    let one = format!("/api/v1/alerts/{id}");
+    let asked = [
+        (
+            "/api/v1/alerts",
+            Method::GET,
+            "/api/v1/alerts".to_string(),
+            None,
+            200,
+        ),
+        ("/api/v1/alerts/{id}", Method::GET, one.clone(), None, 200),
+        (
+            "/api/v1/alerts/{id}",
+            Method::PATCH,
+            one.clone(),
+            Some(r#"{"name":"renamed","filters":{"min_killed":1}}"#.to_string()),
+            200,
+        ),
+        (
+            "/api/v1/alerts/{id}/matches",
+            Method::GET,
+            format!("{one}/matches"),
+            None,
+            200,
+        ),
+        ("/alerts/{id}/feed.atom", Method::GET, feed, None, 200),
+        (
+            "/api/v1/alerts/{id}",
+            Method::DELETE,
+            one.clone(),
+            None,
+            204,
+        ),
+        ("/api/v1/alerts/{id}", Method::GET, one, None, 404),
+        (
+            "/api/v1/stream",
+            Method::GET,
+            "/api/v1/stream?bbox=40,34".to_string(),
+            None,
+            400,
+        ),
+    ];
+    for (template, method, uri, body, want) in asked {
+        let a = answer(
+            v.app,
+            method.clone(),
+            &uri,
+            body.map(|b| ("application/json", b)),
+        )
+        .await;
+        if let Err(why) = v.contract.check(template, &a) {
+            v.failures.push(why);
+        }
+        v.expect(a.status == want, || {
+            format!("{method} {uri}: {} {}", a.status, a.text())
+        });
+    }
 }
 
 /// A reviewer's round on the store's first incident (or on none): its

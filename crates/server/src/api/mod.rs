@@ -2,6 +2,7 @@
 //! take typed inputs, call the library crates, shape the response.
 
 pub(crate) mod actors;
+pub(crate) mod alerts;
 pub(crate) mod articles;
 pub(crate) mod exports;
 pub(crate) mod feeds;
@@ -11,6 +12,7 @@ pub(crate) mod layers;
 pub(crate) mod places;
 pub(crate) mod review;
 pub(crate) mod stats;
+pub(crate) mod stream;
 pub(crate) mod types;
 
 use marsad_formats::{IncidentCollectionWriter, IncidentFeature};

@@ -53,6 +53,7 @@ use crate::{api, ogc, tiles, web, AppState};
         (name = "places", description = "The gazetteer"),
         (name = "articles", description = "Submitting articles (bearer token)"),
         (name = "review", description = "Verifying and rejecting incidents, and the audit trail (bearer token; roles)"),
+        (name = "alerts", description = "Standing alerts on areas: webhooks, Atom feeds, the live stream (bearer token; a user's own alerts)"),
         (name = "ogc", description = "OGC API - Features"),
         (name = "service", description = "Health and this document"),
     )
@@ -88,6 +89,15 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::review::merge))
         .routes(routes!(api::review::split))
         .routes(routes!(api::review::me))
+        .routes(routes!(api::alerts::create, api::alerts::list))
+        .routes(routes!(
+            api::alerts::one,
+            api::alerts::update,
+            api::alerts::remove
+        ))
+        .routes(routes!(api::alerts::matches))
+        .routes(routes!(api::alerts::feed))
+        .routes(routes!(api::stream::stream))
         .routes(routes!(api::layers::list))
         .routes(routes!(api::layers::download))
         .routes(routes!(api::exports::csv))
@@ -344,6 +354,29 @@ impl IntoResponses for CorrectionErrors {
         out.insert(
             "422".into(),
             RefOr::T(error("Nothing to correct, a place the gazetteer lacks, an actor the lexicon lacks, lat without lon, or a date without a precision that has one")),
+        );
+        out
+    }
+}
+
+/// The answers of writing an alert.
+pub struct AlertErrors;
+
+impl IntoResponses for AlertErrors {
+    fn responses() -> BTreeMap<String, RefOr<Answer>> {
+        let mut out = SignedInErrors::responses();
+        out.insert(
+            "400".into(),
+            RefOr::T(error(
+                "The body is malformed, or a field is out of range (a radius over 500 km, a self-intersecting polygon, a line without a buffer); the message names the field",
+            )),
+        );
+        out.insert("403".into(), RefOr::T(error("The alert is another user's")));
+        out.insert(
+            "422".into(),
+            RefOr::T(error(
+                "A place the gazetteer lacks, or a webhook address the server may not call (loopback, private, link-local)",
+            )),
         );
         out
     }
