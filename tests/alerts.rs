@@ -540,3 +540,115 @@ fn bad_alerts_are_refused_naming_the_field() {
         401
     );
 }
+
+#[test]
+fn the_command_line_adds_lists_tests_and_removes_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db").display().to_string();
+    let article = dir.path().join("bomb.txt");
+    std::fs::write(&article, BOMB_NEAR_MAYADIN).unwrap();
+    assert!(run(&[
+        "ingest",
+        "--db",
+        &db,
+        "--published",
+        "2026-12-01",
+        article.to_str().unwrap()
+    ])
+    .status
+    .success());
+    // A road from Deir ez-Zor to Al-Mayadin, 3 km either side, for bombs,
+    // posting to a local receiver.
+    let road = dir.path().join("road.json");
+    std::fs::write(
+        &road,
+        r#"{"type":"LineString","coordinates":[[40.14,35.33],[40.45,35.02]]}"#,
+    )
+    .unwrap();
+    let port = free_port();
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    let add = run(&[
+        "alerts",
+        "add",
+        "--db",
+        &db,
+        "--name",
+        "convoy road",
+        "--geojson",
+        road.to_str().unwrap(),
+        "--buffer",
+        "3",
+        "--type",
+        "ied_explosion",
+        "--webhook",
+        &hook,
+        "--webhook-allow",
+        "127.0.0.1/32",
+    ]);
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let id = String::from_utf8_lossy(&add.stdout).trim().to_string();
+    let stderr = String::from_utf8_lossy(&add.stderr);
+    let secret = stderr
+        .lines()
+        .find_map(|l| l.split("): ").nth(1))
+        .unwrap()
+        .trim()
+        .to_string();
+    let list = run(&["alerts", "list", "--db", &db]);
+    assert!(String::from_utf8_lossy(&list.stdout)
+        .contains(&format!("{id}\tadmin\tconvoy road\tLineString + 3 km")));
+    // `test` lists the stored bomb and posts a signed test delivery.
+    let got = receiver(port, secret);
+    let test = run(&[
+        "alerts",
+        "test",
+        &id,
+        "--db",
+        &db,
+        "--webhook-allow",
+        "127.0.0.1",
+    ]);
+    assert!(
+        test.status.success(),
+        "{}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+    assert!(String::from_utf8_lossy(&test.stdout).contains("ied_explosion"));
+    let received = got.lock().unwrap();
+    assert_eq!((received.good.len(), received.bad), (1, 0));
+    assert_eq!(received.good[0], ("test".to_string(), "test".to_string()));
+    drop(received);
+    // Bad input: one line, exit 1, nothing stored.
+    for bad in [
+        vec!["--circle", "35,40,600"],
+        vec!["--circle", "35,40"],
+        vec!["--bbox", "41,34,40,35"],
+        vec!["--geojson", road.to_str().unwrap()],
+        vec!["--circle", "35,40,5", "--webhook", "http://10.0.0.1/x"],
+    ] {
+        let mut args = vec!["alerts", "add", "--db", &db, "--name", "x"];
+        args.extend(bad.iter().copied());
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("marsad: error: ") && err.trim().lines().count() == 1,
+            "{bad:?}: {err}"
+        );
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&run(&["alerts", "list", "--db", &db]).stdout)
+            .lines()
+            .count(),
+        1
+    );
+    assert!(run(&["alerts", "rm", &id, "--db", &db]).status.success());
+    assert_eq!(
+        run(&["alerts", "rm", &id, "--db", &db]).status.code(),
+        Some(1)
+    );
+}

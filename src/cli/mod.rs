@@ -1,5 +1,6 @@
 //! The command line: arguments, logging, and one module per command.
 
+mod alerts;
 mod common;
 mod db;
 mod export;
@@ -137,6 +138,11 @@ enum Command {
         #[command(subcommand)]
         command: users::ReviewCommand,
     },
+    /// Adds, lists, removes and tests standing alerts on areas.
+    Alerts {
+        #[command(subcommand)]
+        command: alerts::AlertsCommand,
+    },
     /// Builds or extends the gazetteer.
     Gazetteer {
         #[command(subcommand)]
@@ -214,5 +220,6 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Db { command } => db::run(command),
         Command::Users { command } => users::run_users(command),
         Command::Review { command } => users::run_review(gaz, command),
+        Command::Alerts { command } => alerts::run(gaz, command),
     }
 }
