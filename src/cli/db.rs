@@ -228,6 +228,13 @@ fn check_people(want: &marsad_store::PeopleData, target: &Store, to: &Location) 
     if users + reviewed + decisions > 0 {
         eprintln!("copied {users} user(s), {reviewed} reviewed incident(s), {decisions} logged decision(s)");
     }
+    let (alerts, matches) = want.alert_counts();
+    if target.people()?.alert_counts() != (alerts, matches) {
+        bail!("the copy's alerts differ from the original: {alerts} alert(s) and {matches} match(es) wanted in {to}");
+    }
+    if alerts > 0 {
+        eprintln!("copied {alerts} alert(s) and {matches} match(es)");
+    }
     Ok(())
 }
 

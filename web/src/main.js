@@ -18,6 +18,7 @@ import { renderLatest } from "./latest.js";
 import { incidentPopup } from "./popup.js";
 import { radiusKm, renderRadius } from "./radius.js";
 import { initReview } from "./review.js";
+import { followChanges } from "./live.js";
 import { initSearch } from "./search.js";
 import { createState, formatHash, readHash } from "./state.js";
 import { labelField, mapStyle, typeColours } from "./style.js";
@@ -210,26 +211,24 @@ function refreshLatest() {
   });
 }
 
-/** How often the map asks whether incidents were stored (by feeds, other clients). */
-const LIVE_EVERY_MS = 5000;
-let lastChange = null;
+/** Asks for the layers again, less and less often, when the first ask failed (a server restarting). */
+function retryBoot(waitMs = 1000) {
+  if (state.layers.length) return;
+  const again = () => retryBoot(Math.min(waitMs * 2, 10000));
+  setTimeout(() => reload().then(() => state.layers.length || again(), again), waitMs);
+}
 
-/** Reloads the data when the store changed since the last look: new incidents appear without a page reload. */
-async function followChanges() {
-  try {
-    const { last_change: change } = await api.health();
-    // Asked again when the store changed, or when the first ask failed.
-    if ((lastChange !== null && change !== lastChange) || !state.layers.length) {
-      await reload();
+/** Reloads the data when incidents are stored or changed (by feeds, other clients, other replicas): new incidents appear without a page reload. */
+function followStore() {
+  debug.live = {};
+  followChanges({
+    changed: () => {
+      reload().catch(report);
       refreshLatest();
-    }
-    lastChange = change;
-  } catch {
-    // A server restarting: try again at the next tick, quietly.
-    debug.liveErrors = (debug.liveErrors || 0) + 1;
-  } finally {
-    setTimeout(followChanges, LIVE_EVERY_MS);
-  }
+    },
+    health: () => api.health(),
+    status: debug.live,
+  });
 }
 
 async function showIncident(id, lngLat) {
@@ -443,7 +442,8 @@ map.once("style.load", () => {
   refresh();
   if (state.selected) showIncident(state.selected).catch(() => {});
   refreshLatest();
-  followChanges();
+  followStore();
+  retryBoot();
   const whenLoaded = () =>
     map.loaded() && map.isSourceLoaded("incidents") && !pending ? (debug.ready = true) : setTimeout(whenLoaded, 50);
   whenLoaded();

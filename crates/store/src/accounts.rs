@@ -503,6 +503,8 @@ pub struct PeopleData {
     reviews: Vec<(String, Review)>,
     log: Vec<AuditEntry>,
     senders: Vec<(String, String)>,
+    alerts: Vec<crate::AlertRecord>,
+    matches: Vec<crate::AlertMatch>,
 }
 
 impl PeopleData {
@@ -514,6 +516,11 @@ impl PeopleData {
             .filter(|(_, r)| r.reviewed_by.is_some())
             .count();
         (self.users.len(), reviewed, self.log.len())
+    }
+
+    /// How many alerts and alert matches it holds.
+    pub fn alert_counts(&self) -> (usize, usize) {
+        (self.alerts.len(), self.matches.len())
     }
 }
 
@@ -548,12 +555,16 @@ pub(crate) fn people(db: &mut dyn Db) -> Result<PeopleData> {
     }
     let log = log_since(db, 0, usize::MAX)?;
     let senders = db.rows(&SENDERS, &[], |r| Ok((r.string(0)?, r.string(1)?)))?;
+    let alerts = crate::alerts::list(db, None)?;
+    let matches = crate::alerts::all_matches(db)?;
     Ok(PeopleData {
         users,
         tokens,
         reviews,
         log,
         senders,
+        alerts,
+        matches,
     })
 }
 
@@ -618,7 +629,7 @@ pub(crate) fn restore_people(db: &mut dyn Db, data: &PeopleData) -> Result<()> {
     for (id, by) in &data.senders {
         db.execute(&RESTORE_SENDER, values![id, by])?;
     }
-    Ok(())
+    crate::alerts::restore(db, &data.alerts, &data.matches)
 }
 
 /// An editor's correction of an incident: each field given replaces the

@@ -495,3 +495,75 @@ static MATCHES_OF: Query = Query::new(concat!(
 pub(crate) fn matches(db: &mut dyn Db, alert_id: &str, limit: usize) -> Result<Vec<AlertMatch>> {
     db.rows(&MATCHES_OF, values![alert_id, limit], match_row)
 }
+
+static ALL_MATCHES: Query = Query::new(concat!(
+    "SELECT ",
+    match_columns!(),
+    " FROM alert_matches ORDER BY alert_id, matched_at, incident_id, version"
+));
+
+/// Every match of every alert (for copies).
+pub(crate) fn all_matches(db: &mut dyn Db) -> Result<Vec<AlertMatch>> {
+    db.rows(&ALL_MATCHES, &[], match_row)
+}
+
+static RESTORE_ALERT: Query = Query::new(
+    "INSERT INTO alerts (id, owner, name, area, filters, webhook_url, webhook_secret, feed_key, \
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+);
+static RESTORE_MATCH: Query = Query::new(concat!(
+    "INSERT INTO alert_matches (",
+    match_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+));
+// The copy's incidents were all numbered anew: none is a change to match.
+static CURSOR_AT_END: Query = Query::new(
+    "UPDATE alert_cursor SET last_change = (SELECT COALESCE(MAX(change_seq), 0) FROM incidents), \
+     alerts_version = alerts_version + 1 WHERE id = 1",
+);
+
+/// Writes alerts and their matches as a copy holds them, and moves the
+/// cursor past the incidents copied, so nothing is delivered again.
+pub(crate) fn restore(
+    db: &mut dyn Db,
+    alerts: &[AlertRecord],
+    matches: &[AlertMatch],
+) -> Result<()> {
+    for a in alerts {
+        db.execute(
+            &RESTORE_ALERT,
+            values![
+                a.id.as_str(),
+                a.owner.as_str(),
+                a.name.as_str(),
+                a.area.as_str(),
+                a.filters.as_str(),
+                a.webhook_url.as_ref(),
+                a.webhook_secret.as_ref(),
+                a.feed_key.as_str(),
+                a.created_at.as_str(),
+                a.updated_at.as_str(),
+            ],
+        )?;
+    }
+    for m in matches {
+        db.execute(
+            &RESTORE_MATCH,
+            values![
+                m.alert_id.as_str(),
+                m.incident_id.as_str(),
+                m.version,
+                m.event.as_str(),
+                m.matched_at.as_str(),
+                m.payload.as_str(),
+                m.delivery.as_str(),
+                m.attempts,
+                m.next_attempt.as_ref(),
+                m.last_error.as_ref(),
+                m.delivered_at.as_ref(),
+            ],
+        )?;
+    }
+    db.execute(&CURSOR_AT_END, &[])?;
+    Ok(())
+}
