@@ -652,3 +652,57 @@ fn the_command_line_adds_lists_tests_and_removes_alerts() {
         Some(1)
     );
 }
+
+#[test]
+fn a_copy_carries_alerts_and_their_matches_and_matches_nothing_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("m.db").display().to_string();
+    let add = run(&[
+        "alerts",
+        "add",
+        "--db",
+        &from,
+        "--name",
+        "office",
+        "--circle",
+        "35.0167,40.4525,20",
+    ]);
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    let id = String::from_utf8_lossy(&add.stdout).trim().to_string();
+    let s = Server::start(&from, &["--token", TOKEN]);
+    let c = Client::new();
+    post_article(&c, &s, STRIKE_AT_MAYADIN, "2026-11-30");
+    let matches = |s: &Server| -> Value {
+        c.get(s.url(&format!("/api/v1/alerts/{id}/matches")))
+            .bearer_auth(TOKEN)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    wait_for("the match", Duration::from_secs(10), || {
+        matches(&s).as_array().unwrap().len() == 1
+    });
+    drop(s);
+    let mut stores = vec![dir.path().join("copy.db").display().to_string()];
+    stores.extend(postgres_database());
+    for to in stores {
+        let out = run(&["db", "copy", "--from", &from, "--to", &to]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("copied 1 alert(s) and 1 match(es)"));
+        let copy = Server::start(&to, &["--token", TOKEN]);
+        // The copied incident is not a new change: still the one match.
+        std::thread::sleep(Duration::from_millis(1500));
+        let m = matches(&copy);
+        assert_eq!(m.as_array().unwrap().len(), 1, "{to}: {m}");
+        assert_eq!(m[0]["event"], "new");
+    }
+}
