@@ -193,6 +193,7 @@ fn area(gaz: &GazetteerArgs, a: &AddArgs) -> Result<Area> {
             radius_km: a.radius.unwrap_or(0.0),
             lat: Some(place.lat),
             lon: Some(place.lon),
+            name: Some(place.name_ar.clone()),
         });
     }
     if let Some(path) = &a.geojson {

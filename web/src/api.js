@@ -150,3 +150,27 @@ export function merge(id, into, version) {
 export function split(id, source, version) {
   return send("POST", `/api/v1/incidents/${encodeURIComponent(id)}/split`, source, version);
 }
+
+/** The signed-in user's alerts, oldest first. */
+export function alerts() {
+  return getJson("/api/v1/alerts");
+}
+
+/** Makes an alert: `{name, area, filters?, webhook_url?}`; the answer holds the webhook secret, once. */
+export function createAlert(body) {
+  return send("POST", "/api/v1/alerts", body);
+}
+
+/** Removes an alert. */
+export async function deleteAlert(id) {
+  const r = await fetch(`/api/v1/alerts/${encodeURIComponent(id)}`, { method: "DELETE", headers: authHeader() });
+  if (!r.ok) {
+    const body = await r.json().catch(() => ({}));
+    throw new ApiError(body?.error?.message || `${r.status} ${r.statusText}`, r.status);
+  }
+}
+
+/** An alert's latest matches, newest first, with where each delivery stands. */
+export function alertMatches(id, limit = 5) {
+  return getJson(`/api/v1/alerts/${encodeURIComponent(id)}/matches?limit=${limit}`);
+}

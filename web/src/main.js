@@ -9,6 +9,7 @@ import "maplibre-gl/dist/maplibre-gl.css";
 import "@fontsource/noto-sans-arabic/400.css";
 import "@fontsource/noto-sans-arabic/700.css";
 import * as api from "./api.js";
+import { initAlerts } from "./alerts.js";
 import { initArticleForm } from "./article.js";
 import { downloadUrl, filterQuery, mapQuery } from "./filters.js";
 import { addIcons } from "./icons.js";
@@ -225,6 +226,7 @@ function followStore() {
     changed: () => {
       reload().catch(report);
       refreshLatest();
+      alerts.refresh().catch(report);
     },
     health: () => api.health(),
     status: debug.live,
@@ -363,12 +365,76 @@ const review = initReview(
       const b = map.getBounds();
       return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     },
-    // Signed in or out: what the map shows may differ (`--public verified`).
-    signedIn: () => reload().catch(report),
+    // Signed in or out: what the map shows may differ (`--public verified`),
+    // and whose alerts are listed.
+    signedIn: () => {
+      reload().catch(report);
+      alerts?.refresh().catch(report);
+    },
     changed: () => reload().catch(report),
   },
 );
 debug.review = review;
+
+/** The area of the alert shown on the map, if any (a GeoJSON Feature). */
+function showAlertArea(feature) {
+  const empty = { type: "FeatureCollection", features: [] };
+  if (!map.getSource("alert-area")) {
+    map.addSource("alert-area", { type: "geojson", data: empty });
+    map.addLayer({ id: "alert-area-fill", type: "fill", source: "alert-area", paint: { "fill-color": "#c2410c", "fill-opacity": 0.08 } });
+    map.addLayer({ id: "alert-area-line", type: "line", source: "alert-area", paint: { "line-color": "#c2410c", "line-width": 2, "line-dasharray": [2, 1] } });
+  }
+  map.getSource("alert-area").setData(feature || empty);
+  if (!feature) return;
+  // Every position of the geometry, however deeply nested.
+  const pts = [feature.geometry.coordinates].flat(Infinity).reduce((acc, x, i) => {
+    if (i % 2 === 0) acc.push([x]);
+    else acc[acc.length - 1].push(x);
+    return acc;
+  }, []);
+  if (pts.length) {
+    const lons = pts.map((p) => p[0]);
+    const lats = pts.map((p) => p[1]);
+    map.fitBounds(
+      [
+        [Math.min(...lons), Math.min(...lats)],
+        [Math.max(...lons), Math.max(...lats)],
+      ],
+      { padding: 60, maxZoom: 12 },
+    );
+  }
+}
+
+const alerts = initAlerts(
+  {
+    toggle: $("alerts-toggle"),
+    section: $("alerts-section"),
+    signInFirst: $("alerts-signin"),
+    form: $("alert-form"),
+    name: $("alert-name"),
+    kind: $("alert-kind"),
+    placeRow: $("alert-place-row"),
+    placeSearch: $("alert-place"),
+    placeResults: $("alert-place-results"),
+    km: $("alert-km"),
+    types: $("alert-types"),
+    minConfidence: $("alert-min-confidence"),
+    webhook: $("alert-webhook"),
+    created: $("alert-created"),
+    message: $("alerts-message"),
+    list: $("alert-list"),
+  },
+  state,
+  {
+    radius: () => state.radius,
+    bounds() {
+      const b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    },
+    showArea: showAlertArea,
+  },
+);
+debug.alerts = alerts;
 
 // ---------------------------------------------------------------- wiring
 

@@ -43,6 +43,9 @@ pub enum Area {
         /// The place's longitude, as resolved.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         lon: Option<f64>,
+        /// The place's name, as resolved (for people reading the alert).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     /// Inside a polygon, or within `buffer_km` of a polygon, a line (a road
     /// a convoy takes) or a point: a GeoJSON geometry.
@@ -96,11 +99,12 @@ impl Area {
         }
     }
 
-    /// Fills in a place's point.
-    pub fn resolve_place(&mut self, at_lat: f64, at_lon: f64) {
-        if let Area::Place { lat, lon, .. } = self {
+    /// Fills in a place's point and name.
+    pub fn resolve_place(&mut self, at_lat: f64, at_lon: f64, called: &str) {
+        if let Area::Place { lat, lon, name, .. } = self {
             *lat = Some(at_lat);
             *lon = Some(at_lon);
+            *name = Some(called.to_string());
         }
     }
 

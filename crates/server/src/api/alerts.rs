@@ -500,8 +500,8 @@ fn area(state: &AppState, v: serde_json::Value) -> Result<Area, AppError> {
                     format!("the gazetteer has no place {id:?} (see GET /api/v1/places?q=)"),
                 )
             })?;
-        let (lat, lon) = (place.lat, place.lon);
-        area.resolve_place(lat, lon);
+        let (lat, lon, name) = (place.lat, place.lon, place.name_ar.clone());
+        area.resolve_place(lat, lon, &name);
     }
     area.check()?;
     Ok(area)
