@@ -261,6 +261,61 @@ mod tests {
         assert!(e.to_string().contains("password"), "{e}");
     }
 
+    /// A receiver on loopback that answers every request with `answer`,
+    /// counting them.
+    fn receiver(at: &str, answer: String) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind((at, 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = hits.clone();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(answer.as_bytes());
+            }
+        });
+        (port, hits)
+    }
+
+    #[test]
+    fn a_redirect_into_a_network_not_allowed_is_not_followed() {
+        // The receiver is allowed (127.0.0.1 alone); it redirects to
+        // another loopback address, which is not.
+        let (inner, inner_hits) = receiver(
+            "127.0.0.2",
+            "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n".into(),
+        );
+        let (port, _) = receiver("127.0.0.1", format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.2:{inner}/x\r\nContent-Length: 0\r\n\r\n"
+        ));
+        let p = Policy::allowing(&["127.0.0.1/32".into()]).unwrap();
+        let e = p
+            .post(
+                &format!("http://127.0.0.1:{port}/hook"),
+                &[],
+                b"{}",
+                Duration::from_secs(5),
+            )
+            .unwrap_err();
+        assert!(matches!(e, Error::Destination(_)), "{e}");
+        assert!(e.to_string().contains("127.0.0.2"), "{e}");
+        assert_eq!(inner_hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // Allowed, the redirect is followed to its answer.
+        let p = Policy::allowing(&["127.0.0.0/8".into()]).unwrap();
+        let status = p
+            .post(
+                &format!("http://127.0.0.1:{port}/hook"),
+                &[],
+                b"{}",
+                Duration::from_secs(5),
+            )
+            .unwrap();
+        assert_eq!(status, 204);
+    }
+
     #[test]
     fn waits_double_up_to_the_longest() {
         let s = Schedule::default();
