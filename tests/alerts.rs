@@ -455,29 +455,31 @@ fn bad_alerts_are_refused_naming_the_field() {
             400,
             "area.lat",
         ),
+        // In range, but not usable as given: 422.
         (
             json!({"name": "x", "area": {"kind": "bbox", "bbox": [41, 34, 40, 35]}}),
-            400,
+            422,
             "area.bbox",
         ),
         (
             json!({"name": "x", "area": {"kind": "shape", "geometry": {"type": "Polygon",
             "coordinates": [[[40, 34], [41, 35], [41, 34], [40, 35], [40, 34]]]}}}),
-            400,
+            422,
             "area.geometry",
         ),
         (
             json!({"name": "x", "area": {"kind": "shape", "geometry": {"type": "Polygon", "coordinates": "no"}}}),
-            400,
+            422,
             "area",
         ),
         (
             json!({"name": "x", "area": {"kind": "shape", "geometry": {"type": "LineString",
             "coordinates": [[40, 34], [41, 35]]}}}),
-            400,
+            422,
             "area.buffer_km",
         ),
         (json!({"name": "", "area": circle(5.0)}), 400, "name"),
+        (json!({"name": "  ", "area": circle(5.0)}), 422, "name"),
         (
             json!({"name": "x", "area": circle(5.0), "filters": {"min_confidence": 2}}),
             400,

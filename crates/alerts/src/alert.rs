@@ -107,10 +107,13 @@ impl Alert {
     /// wrong.
     pub fn check(&self) -> Result<()> {
         let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.contains(char::is_control) {
-            return Err(Error::invalid(
+        if self.name.is_empty() || self.name.chars().count() > 200 {
+            return Err(Error::invalid("name", "must be 1–200 characters"));
+        }
+        if name.is_empty() || name.contains(char::is_control) {
+            return Err(Error::unusable(
                 "name",
-                "must be 1–200 characters, none of them control characters",
+                "must hold more than spaces, and no control characters",
             ));
         }
         self.area.check()?;

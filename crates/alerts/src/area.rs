@@ -135,7 +135,7 @@ impl Area {
                 lon_lat(s, w, "area.bbox")?;
                 lon_lat(n, e, "area.bbox")?;
                 if !(w < e && s < n) {
-                    return Err(Error::invalid(
+                    return Err(Error::unusable(
                         "area.bbox",
                         "must be [west, south, east, north] with west < east and south < north",
                     ));
@@ -239,7 +239,7 @@ fn shape(geometry: &geojson::Geometry, buffer_km: f64) -> Result<Prepared> {
         V::Polygon(_) | V::MultiPolygon(_) => true,
         V::LineString(_) | V::MultiLineString(_) | V::Point(_) => false,
         other => {
-            return Err(Error::invalid(
+            return Err(Error::unusable(
                 FIELD,
                 format!(
                     "a {} cannot be watched: give a Polygon, MultiPolygon, LineString, MultiLineString or Point",
@@ -249,13 +249,13 @@ fn shape(geometry: &geojson::Geometry, buffer_km: f64) -> Result<Prepared> {
         }
     };
     if !has_area && buffer_km <= 0.0 {
-        return Err(Error::invalid(
+        return Err(Error::unusable(
             "area.buffer_km",
             "a line or a point needs a buffer greater than 0 km",
         ));
     }
     let shape: geo::Geometry = geo::Geometry::try_from(geometry.clone())
-        .map_err(|e| Error::invalid(FIELD, e.to_string()))?;
+        .map_err(|e| Error::unusable(FIELD, e.to_string()))?;
     let mut bounds: Option<([f64; 2], [f64; 2])> = None;
     for c in geo::CoordsIter::coords_iter(&shape) {
         if !c.x.is_finite() || !c.y.is_finite() {
@@ -267,10 +267,10 @@ fn shape(geometry: &geojson::Geometry, buffer_km: f64) -> Result<Prepared> {
         b.1 = [b.1[0].max(c.x), b.1[1].max(c.y)];
     }
     let Some(bounds) = bounds else {
-        return Err(Error::invalid(FIELD, "the geometry has no coordinates"));
+        return Err(Error::unusable(FIELD, "the geometry has no coordinates"));
     };
     if let Err(e) = shape.check_validation() {
-        return Err(Error::invalid(FIELD, format!("not a valid geometry: {e}")));
+        return Err(Error::unusable(FIELD, format!("not a valid geometry: {e}")));
     }
     Ok(Prepared {
         test: Test::Near {

@@ -13,6 +13,16 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A field whose value is in range but cannot be used as it is (a box
+    /// whose west is east of its east, a self-intersecting polygon, a line
+    /// without a buffer, a blank name).
+    #[error("{field}: {message}")]
+    Unusable {
+        /// The field, as the API names it.
+        field: &'static str,
+        /// Why it cannot be used.
+        message: String,
+    },
     /// The webhook's address may not be called: not http(s), or it
     /// resolves to a loopback, link-local or private address the operator
     /// did not allow.
@@ -24,6 +34,13 @@ pub enum Error {
 }
 
 impl Error {
+    pub(crate) fn unusable(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Unusable {
+            field,
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Error::Invalid {
             field,

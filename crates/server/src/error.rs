@@ -183,6 +183,10 @@ impl From<marsad_alerts::Error> for AppError {
                 code: "invalid_parameter",
                 message: e.to_string(),
             },
+            marsad_alerts::Error::Unusable { .. } => AppError::Unprocessable {
+                code: "unusable_value",
+                message: e.to_string(),
+            },
             marsad_alerts::Error::Destination(_) => AppError::Unprocessable {
                 code: "webhook_refused",
                 message: e.to_string(),

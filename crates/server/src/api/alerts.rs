@@ -2,7 +2,7 @@
 //! and each alert's Atom feed.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,30 +10,100 @@ use marsad_alerts::{Alert, Area, Filters, Webhook};
 use marsad_model::{Action, Role};
 use marsad_store::{AlertMatch, AlertRecord};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::auth::{require, Caller};
-use crate::openapi::{AlertErrors, SignedInErrors};
+use crate::openapi::{
+    AlertErrors, AlertListParams, AlertMatchParams, FeedKeyParams, SignedInErrors,
+};
+use crate::query::Params;
 use crate::{AppError, AppState};
+
+/// Matches listed at most.
+pub const MAX_MATCHES: usize = 1000;
+
+/// Where an alert looks (the schema of `marsad_alerts::Area`).
+#[derive(ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(dead_code)] // a schema only: bodies are read as `marsad_alerts::Area`
+pub enum AreaSchema {
+    /// Within `radius_km` of a point.
+    Circle {
+        /// Latitude of the centre.
+        #[schema(minimum = -90, maximum = 90)]
+        lat: f64,
+        /// Longitude of the centre.
+        #[schema(minimum = -180, maximum = 180)]
+        lon: f64,
+        /// How far, km.
+        #[schema(exclusive_minimum = 0, maximum = 500)]
+        radius_km: f64,
+    },
+    /// Inside a box; west < east and south < north, else 422.
+    Bbox {
+        /// `[west, south, east, north]`.
+        #[schema(schema_with = crate::openapi::bbox_field)]
+        bbox: [f64; 4],
+    },
+    /// Within `radius_km` of a gazetteer place (422 if it has none of that id).
+    Place {
+        /// The place's id.
+        #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00]*$")]
+        place_id: String,
+        /// How far, km.
+        #[schema(exclusive_minimum = 0, maximum = 500)]
+        radius_km: f64,
+    },
+    /// Inside, or within `buffer_km` of, a GeoJSON Polygon, MultiPolygon,
+    /// LineString, MultiLineString or Point (a line or point needs a
+    /// buffer; a geometry that is not valid is 422).
+    Shape {
+        /// The GeoJSON geometry.
+        #[schema(value_type = Object)]
+        geometry: serde_json::Value,
+        /// How far around it, km (default 0).
+        #[schema(minimum = 0, maximum = 500)]
+        buffer_km: Option<f64>,
+    },
+}
+
+/// Which incidents an alert counts (the schema of `marsad_alerts::Filters`).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // a schema only
+pub struct FiltersSchema {
+    /// Only these types.
+    #[schema(schema_with = crate::openapi::event_types_field)]
+    types: Option<Vec<String>>,
+    /// Only incidents at least this likely.
+    #[schema(minimum = 0, maximum = 1)]
+    min_confidence: Option<f32>,
+    /// Only these review states (default: any but rejected).
+    #[schema(schema_with = crate::openapi::review_states_field)]
+    status: Option<Vec<String>>,
+    /// Only incidents with at least this many killed.
+    #[schema(minimum = 0)]
+    min_killed: Option<u32>,
+}
 
 /// A new alert.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertBody {
-    /// What to call it (1–200 characters).
-    #[schema(example = "Al-Mayadin office")]
+    /// What to call it (1–200 characters, not only spaces).
+    #[schema(example = "Al-Mayadin office", min_length = 1, max_length = 200)]
     pub name: String,
     /// Where to look: `{"kind": "circle", "lat", "lon", "radius_km"}`,
     /// `{"kind": "bbox", "bbox": [w, s, e, n]}`, `{"kind": "place",
     /// "place_id", "radius_km"}` or `{"kind": "shape", "geometry": GeoJSON
     /// Polygon | MultiPolygon | LineString | MultiLineString | Point,
     /// "buffer_km"}`. Radii and buffers up to 500 km.
-    #[schema(value_type = Object, example = json!({"kind": "circle", "lat": 35.0167, "lon": 40.4525, "radius_km": 15}))]
+    #[schema(value_type = AreaSchema, example = json!({"kind": "circle", "lat": 35.0167, "lon": 40.4525, "radius_km": 15}))]
     pub area: serde_json::Value,
     /// Which incidents count: `types`, `min_confidence`, `status`
     /// (review states; default any but rejected), `min_killed`.
     #[serde(default)]
-    #[schema(value_type = Object, example = json!({"types": ["airstrike", "drone_strike"], "min_confidence": 0.8}))]
+    #[schema(value_type = Option<FiltersSchema>, example = json!({"types": ["airstrike", "drone_strike"], "min_confidence": 0.8}))]
     pub filters: Option<serde_json::Value>,
     /// Where to post matches (http or https; signed, see the README).
     #[serde(default)]
@@ -47,14 +117,15 @@ pub struct AlertBody {
 pub struct AlertPatch {
     /// A new name.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// A new area (as in `AlertBody`).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<AreaSchema>)]
     pub area: Option<serde_json::Value>,
     /// New filters (as in `AlertBody`).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<FiltersSchema>)]
     pub filters: Option<serde_json::Value>,
     /// A new webhook address, or `null` for none.
     #[serde(default, deserialize_with = "some_or_null")]
@@ -171,10 +242,10 @@ fn view(r: &AlertRecord, show_secret: bool) -> Result<AlertView, AppError> {
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Json<AlertBody>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let caller = require(&state, &headers, Action::Read).await?;
-    let body = read_body(body)?;
+    let body: AlertBody = read_body(body)?;
     let mut alert = Alert::new(
         &new_id(),
         &caller.user,
@@ -206,16 +277,6 @@ pub async fn create(
         .into_response())
 }
 
-/// Which alerts `list` gives.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Whose alerts: the caller's by default; an admin may name another
-    /// user, or `*` for everyone's.
-    #[serde(default)]
-    pub owner: Option<String>,
-}
-
 /// The caller's alerts (an admin may ask for another user's with
 /// `owner=NAME`, or everyone's with `owner=*`).
 #[utoipa::path(
@@ -223,7 +284,7 @@ pub struct ListParams {
     path = "/api/v1/alerts",
     operation_id = "listAlerts",
     tag = "alerts",
-    params(ListParams),
+    params(AlertListParams),
     responses(
         (status = 200, description = "The alerts, oldest first", body = Vec<AlertView>),
         SignedInErrors,
@@ -233,10 +294,17 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<ListParams>,
+    params: Params,
 ) -> Result<Json<Vec<AlertView>>, AppError> {
     let caller = require(&state, &headers, Action::Read).await?;
-    let owner = match params.owner {
+    let asked = params.text("owner")?.map(str::to_string);
+    if asked.as_deref().is_some_and(|o| o.contains('\0')) {
+        return Err(AppError::param(
+            "owner",
+            "holds a NUL, which no user name has",
+        ));
+    }
+    let owner = match asked {
         Some(o) if o != caller.user && caller.role != Role::Admin => {
             return Err(AppError::Forbidden(format!(
                 "{} may list only their own alerts (an admin may list others')",
@@ -295,10 +363,10 @@ pub async fn update(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    body: Result<Json<AlertPatch>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<AlertView>, AppError> {
     let caller = require(&state, &headers, Action::Read).await?;
-    let patch = read_body(body)?;
+    let patch: AlertPatch = read_body(body)?;
     let r = owned(&state, &caller, id).await?;
     let mut alert = Alert::from_record(&r).map_err(|e| AppError::Internal(e.to_string()))?;
     if let Some(name) = patch.name {
@@ -356,22 +424,13 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// How many matches to list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MatchParams {
-    /// At most this many, newest first (1–1000, default 100).
-    #[serde(default)]
-    pub limit: Option<usize>,
-}
-
 /// An alert's latest matches and where each delivery stands.
 #[utoipa::path(
     get,
     path = "/api/v1/alerts/{id}/matches",
     operation_id = "alertMatches",
     tag = "alerts",
-    params(("id" = String, Path, description = "The alert's id"), MatchParams),
+    params(("id" = String, Path, description = "The alert's id"), AlertMatchParams),
     responses(
         (status = 200, description = "Matches, newest first", body = Vec<MatchView>),
         SignedInErrors,
@@ -382,27 +441,16 @@ pub async fn matches(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(params): Query<MatchParams>,
+    params: Params,
 ) -> Result<Json<Vec<MatchView>>, AppError> {
     let caller = require(&state, &headers, Action::Read).await?;
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(AppError::param(
-            "limit",
-            format!("{limit} is not in 1–1000"),
-        ));
+    let limit = params.count("limit", MAX_MATCHES)?.unwrap_or(100);
+    if limit == 0 {
+        return Err(AppError::param("limit", "must be at least 1"));
     }
     let r = owned(&state, &caller, id).await?;
     let rows = state.read(move |s| s.alert_matches(&r.id, limit)).await?;
     Ok(Json(rows.into_iter().map(MatchView::from).collect()))
-}
-
-/// The feed's key.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FeedParams {
-    /// The alert's feed key (in its `feed_url`).
-    pub key: String,
 }
 
 /// An alert's latest 50 matches as an Atom feed with GeoRSS points, for a
@@ -412,7 +460,7 @@ pub struct FeedParams {
     path = "/alerts/{id}/feed.atom",
     operation_id = "alertFeed",
     tag = "alerts",
-    params(("id" = String, Path, description = "The alert's id"), FeedParams),
+    params(("id" = String, Path, description = "The alert's id"), FeedKeyParams),
     responses(
         (status = 200, description = "The feed", content_type = "application/atom+xml", body = String),
         (status = 404, description = "No such alert, or not its key", body = crate::ErrorBody),
@@ -421,9 +469,13 @@ pub struct FeedParams {
 pub async fn feed(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(params): Query<FeedParams>,
+    params: Params,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let key = params
+        .text("key")?
+        .ok_or_else(|| AppError::param("key", "is required: the alert's feed key"))?
+        .to_string();
     let lookup = id.clone();
     let found = state
         .read(move |s| {
@@ -439,7 +491,7 @@ pub async fn feed(
         .filter(|(a, _)| {
             bool::from(subtle::ConstantTimeEq::ct_eq(
                 a.feed_key.as_bytes(),
-                params.key.as_bytes(),
+                key.as_bytes(),
             ))
         })
         .ok_or_else(|| AppError::NotFound(format!("no alert {id:?} with that key")))?;
@@ -478,16 +530,27 @@ async fn owned(state: &AppState, caller: &Caller, id: String) -> Result<AlertRec
     Ok(r)
 }
 
-fn read_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
-    body.map(|Json(b)| b).map_err(|e| AppError::BadRequest {
+/// The body, which must be a JSON object of `T`'s fields.
+fn read_body<T: serde::de::DeserializeOwned>(
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<T, AppError> {
+    let invalid = |message: String| AppError::BadRequest {
         code: "invalid_body",
-        message: e.body_text(),
-    })
+        message,
+    };
+    let Json(v) = body.map_err(|e| invalid(e.body_text()))?;
+    if !v.is_object() {
+        return Err(invalid("the body must be a JSON object".into()));
+    }
+    serde_json::from_value(v).map_err(|e| invalid(e.to_string()))
 }
 
 /// The area given, with a place's point filled in from the gazetteer.
 fn area(state: &AppState, v: serde_json::Value) -> Result<Area, AppError> {
-    let mut area: Area = serde_json::from_value(v).map_err(|e| AppError::param("area", e))?;
+    // A well-formed area the alerts crate cannot read (a GeoJSON geometry
+    // of the wrong shape): 422, as the schema cannot say it.
+    let mut area: Area = serde_json::from_value(v)
+        .map_err(|e| AppError::unprocessable("unusable_value", "area", e))?;
     if let Some(id) = area.unresolved_place() {
         let place = state
             .gaz

@@ -4,27 +4,15 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use marsad_model::{BBox, EventType, IncidentPoint, ReviewStatus};
-use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
-use utoipa::IntoParams;
 
+use crate::openapi::StreamParams;
+use crate::query::Params;
 use crate::{AppError, AppState};
-
-/// What the stream carries.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StreamParams {
-    /// Only incidents inside `min_lon,min_lat,max_lon,max_lat`.
-    #[serde(default)]
-    pub bbox: Option<String>,
-    /// Only incidents of these types (comma-separated).
-    #[serde(default, rename = "type")]
-    pub types: Option<String>,
-}
 
 /// Incidents as they are stored or changed, by any writer, within a
 /// second: each an `incident` event whose data is a GeoJSON Feature (id,
@@ -40,28 +28,20 @@ pub struct StreamParams {
     responses(
         (status = 200, description = "An endless text/event-stream", content_type = "text/event-stream", body = String),
         (status = 400, description = "A malformed bbox or type", body = crate::ErrorBody),
+        (status = 422, description = "A bbox whose min_lat is above its max_lat", body = crate::ErrorBody),
     )
 )]
 pub async fn stream(
     State(state): State<AppState>,
-    Query(params): Query<StreamParams>,
+    params: Params,
     public: Option<axum::Extension<crate::contract::PublicOnly>>,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>, AppError> {
     let bbox = params
-        .bbox
-        .as_deref()
+        .text("bbox")?
         .map(|b| crate::query::bbox(b, false))
         .transpose()?;
-    let types = params
-        .types
-        .as_deref()
-        .map(|t| {
-            t.split(',')
-                .map(|s| s.trim().parse::<EventType>())
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()
-        .map_err(|e| AppError::param("type", e))?;
+    let types: Vec<EventType> = params.filters()?.types;
+    let types = (!types.is_empty()).then_some(types);
     let filter = Filter {
         bbox,
         types,

@@ -24,13 +24,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) use params::{
-    article_text, article_title, article_url, day_field, event_type_field, latitude_field,
-    longitude_field,
+    article_text, article_title, article_url, bbox_field, day_field, event_type_field,
+    event_types_field, latitude_field, longitude_field, review_states_field,
 };
 pub(crate) use params::{
-    AreaParams, ArticleParams, BinParams, CollectionParam, FilterParams, IfMatchParam,
-    LatestParams, LayerFileParam, OgcFormatParam, OgcItemsParams, PageParams, PlaceSearchParams,
-    TileParams, TileVersionParam,
+    AlertListParams, AlertMatchParams, AreaParams, ArticleParams, BinParams, CollectionParam,
+    FeedKeyParams, FilterParams, IfMatchParam, LatestParams, LayerFileParam, OgcFormatParam,
+    OgcItemsParams, PageParams, PlaceSearchParams, StreamParams, TileParams, TileVersionParam,
 };
 pub(crate) use schemas::*;
 

@@ -446,3 +446,81 @@ impl IntoParams for OgcFormatParam {
         )]
     }
 }
+
+/// Whose alerts a list gives.
+pub struct AlertListParams;
+
+impl IntoParams for AlertListParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query(
+            "owner",
+            "Whose alerts: the caller's by default; an admin may name another user, or `*` for everyone's (403 for anyone else).",
+            text(1, 200).pattern(Some(NO_NUL)),
+        )]
+    }
+}
+
+/// How many of an alert's matches.
+pub struct AlertMatchParams;
+
+impl IntoParams for AlertMatchParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query(
+            "limit",
+            "At most this many, newest first (default 100).",
+            integer(1, crate::api::alerts::MAX_MATCHES as u64),
+        )]
+    }
+}
+
+/// An alert feed's key.
+pub struct FeedKeyParams;
+
+impl IntoParams for FeedKeyParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut key = query(
+            "key",
+            "The alert's feed key, as in its `feed_url`: it stands for a token.",
+            text(1, 200).pattern(Some(NO_NUL)),
+        );
+        key.required = Required::True;
+        vec![key]
+    }
+}
+
+/// What the live stream carries.
+pub struct StreamParams;
+
+impl IntoParams for StreamParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+        vec![
+            bbox("Only incidents inside min_lon,min_lat,max_lon,max_lat (WGS 84); min_lat above max_lat is refused with 422."),
+            repeated("type", "Only these event types: repeated, or comma-separated in one value.", one_of(&types)),
+        ]
+    }
+}
+
+/// A list of event types (an alert's filter).
+pub(crate) fn event_types_field() -> ArrayBuilder {
+    let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+    ArrayBuilder::new().items(RefOr::T(Schema::from(one_of(&types))))
+}
+
+/// A list of review states (an alert's filter).
+pub(crate) fn review_states_field() -> ArrayBuilder {
+    ArrayBuilder::new().items(RefOr::T(Schema::from(one_of(&[
+        "unreviewed",
+        "verified",
+        "rejected",
+    ]))))
+}
+
+/// An alert's box: `[west, south, east, north]`.
+pub(crate) fn bbox_field() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .prefix_items(vec![longitude(), latitude(), longitude(), latitude()])
+        .items(ArrayItems::False)
+        .min_items(Some(4))
+        .max_items(Some(4))
+}
