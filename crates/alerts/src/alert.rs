@@ -27,6 +27,9 @@ pub struct Alert {
     pub feed_key: String,
 }
 
+/// The largest `min_killed` an alert may ask for: more than any toll.
+pub const MAX_KILLED: u32 = 100_000;
+
 /// What incidents an alert counts: all of them unless narrowed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,8 +45,27 @@ pub struct Filters {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<ReviewStatus>,
     /// Only incidents with at least this many killed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_number"
+    )]
     pub min_killed: Option<u32>,
+}
+
+/// A count written as JSON may carry a zero fraction (`3.0`): JSON Schema's
+/// integers do, so the count is read from any number that is whole.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let Some(x) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+        Ok(Some(x as u32))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{x} is not a whole number of people"
+        )))
+    }
 }
 
 /// A webhook: where matches are posted and the secret that signs them.
@@ -130,6 +152,12 @@ impl Alert {
 impl Filters {
     /// Checks the values, naming the field that is wrong.
     pub fn check(&self) -> Result<()> {
+        if let Some(k) = self.min_killed.filter(|&k| k > MAX_KILLED) {
+            return Err(Error::invalid(
+                "filters.min_killed",
+                format!("{k} is more than {MAX_KILLED}"),
+            ));
+        }
         if let Some(c) = self.min_confidence {
             if !(0.0..=1.0).contains(&c) {
                 return Err(Error::invalid(
@@ -163,4 +191,19 @@ pub fn secret() -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
     crate::sign::hex(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_count_may_be_written_with_a_fraction_of_zero() {
+        let f: Filters = serde_json::from_str(r#"{"min_killed": 3.0}"#).unwrap();
+        assert_eq!(f.min_killed, Some(3));
+        assert!(serde_json::from_str::<Filters>(r#"{"min_killed": 2.5}"#).is_err());
+        assert!(serde_json::from_str::<Filters>(r#"{"min_killed": -1}"#).is_err());
+        let f: Filters = serde_json::from_str(r#"{"min_killed": null}"#).unwrap();
+        assert_eq!(f.min_killed, None);
+    }
 }

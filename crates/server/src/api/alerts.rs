@@ -82,7 +82,7 @@ pub struct FiltersSchema {
     #[schema(schema_with = crate::openapi::review_states_field)]
     status: Option<Vec<String>>,
     /// Only incidents with at least this many killed.
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 100000)]
     min_killed: Option<u32>,
 }
 
@@ -298,10 +298,13 @@ pub async fn list(
 ) -> Result<Json<Vec<AlertView>>, AppError> {
     let caller = require(&state, &headers, Action::Read).await?;
     let asked = params.text("owner")?.map(str::to_string);
-    if asked.as_deref().is_some_and(|o| o.contains('\0')) {
+    if asked
+        .as_deref()
+        .is_some_and(|o| o.contains('\0') || o.chars().count() > 200)
+    {
         return Err(AppError::param(
             "owner",
-            "holds a NUL, which no user name has",
+            "is no user name (1–200 characters, no NUL)",
         ));
     }
     let owner = match asked {
