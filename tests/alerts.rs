@@ -241,11 +241,43 @@ fn alerts_end_to_end(db: &str, dir: &std::path::Path) {
         "{m}"
     );
 
-    // The Atom feed, read back by a feed parser: two entries, each with a
+    // A reviewer verifies the strike, then an editor corrects its toll:
+    // each is told again, as `verified` then `updated`, under the
+    // incident's new version.
+    let review = c
+        .post(second.url(&format!("/api/v1/incidents/{}/review", strike[0])))
+        .bearer_auth(TOKEN)
+        .json(&json!({"decision": "verify"}))
+        .send()
+        .unwrap();
+    assert_eq!(review.status(), 200);
+    wait_for("the verified event", Duration::from_secs(20), || {
+        got.lock().unwrap().good.len() >= 3
+    });
+    let corrected = c
+        .patch(second.url(&format!("/api/v1/incidents/{}", strike[0])))
+        .bearer_auth(TOKEN)
+        .json(&json!({"killed": 5}))
+        .send()
+        .unwrap();
+    assert_eq!(corrected.status(), 200);
+    wait_for("the updated event", Duration::from_secs(20), || {
+        got.lock().unwrap().good.len() >= 4
+    });
+    let later: Vec<(String, String)> = got.lock().unwrap().good[2..].to_vec();
+    assert_eq!(
+        later,
+        [
+            (format!("{}:2", strike[0]), "verified".to_string()),
+            (format!("{}:3", strike[0]), "updated".to_string()),
+        ]
+    );
+
+    // The Atom feed, read back by a feed parser: every match, each with a
     // GeoRSS point near Al-Mayadin.
     let xml = c.get(second.url(&feed_url)).send().unwrap().text().unwrap();
     let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
-    assert_eq!(feed.entries.len(), 2, "{xml}");
+    assert_eq!(feed.entries.len(), 4, "{xml}");
     assert!(feed.title.unwrap().content.contains("مكتب الميادين"));
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let points: Vec<(f64, f64)> = doc
@@ -261,7 +293,7 @@ fn alerts_end_to_end(db: &str, dir: &std::path::Path) {
             (t[0], t[1])
         })
         .collect();
-    assert_eq!(points.len(), 2, "{xml}");
+    assert_eq!(points.len(), 4, "{xml}");
     assert!(
         points
             .iter()

@@ -75,6 +75,9 @@ export function areaShape(area) {
   }
 }
 
+/** How often an open list of alerts is read again. */
+const LIST_EVERY_MS = 3000;
+
 /** Wires the alerts panel. `map` gives `radius()`, `bounds()` and `showArea(geojson|null)`. */
 export function initAlerts(els, state, map) {
   const t = (k) => translate(state.lang, k);
@@ -85,27 +88,42 @@ export function initAlerts(els, state, map) {
     els.message.className = error ? "error" : "";
   };
 
+  // What the list shows, to redraw it only when it changed.
+  let shown = null;
+
   async function refresh() {
     const signedIn = Object.keys(api.authHeader()).length > 0;
     els.signInFirst.hidden = signedIn;
     els.form.hidden = !signedIn;
-    els.list.replaceChildren();
     if (!signedIn) {
       mine = [];
+      shown = null;
+      els.list.replaceChildren();
       map.showArea(null);
       return;
     }
+    let matches;
     try {
       mine = await api.alerts();
+      matches = await Promise.all(mine.map((a) => api.alertMatches(a.id, 5).catch(() => [])));
     } catch (err) {
       say(`${t("actionFailed")} ${err.message}`, true);
       return;
     }
-    for (const a of mine) els.list.append(await item(a));
+    const now = JSON.stringify([state.lang, mine, matches]);
+    if (now === shown) return;
+    shown = now;
+    els.list.replaceChildren(...mine.map((a, i) => item(a, matches[i])));
     els.list.dataset.count = String(mine.length);
   }
 
-  async function item(a) {
+  // Matches are recorded, and deliveries made or failed, after the change
+  // that caused them: the open list is read again every few seconds.
+  setInterval(() => {
+    if (!els.section.hidden) refresh().catch(() => {});
+  }, LIST_EVERY_MS);
+
+  function item(a, found) {
     const li = document.createElement("li");
     li.dataset.alert = a.id;
     const name = document.createElement("strong");
@@ -119,7 +137,6 @@ export function initAlerts(els, state, map) {
     hook.textContent = a.webhook_url ? `${t("webhook")}: ${a.webhook_url}` : t("noWebhook");
     const matches = document.createElement("ol");
     matches.className = "alert-matches";
-    const found = await api.alertMatches(a.id, 5).catch(() => []);
     if (!found.length) {
       const none = document.createElement("li");
       none.textContent = t("noMatchYet");

@@ -189,12 +189,19 @@ static BUMP: Query =
 
 static INSERT_ALERT: Query = Query::new(
     "INSERT INTO alerts (id, owner, name, area, filters, webhook_url, webhook_secret, feed_key, \
-     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
 );
 
-/// Stores a new alert.
+/// Stores a new alert, made now.
 pub(crate) fn add(db: &mut dyn Db, a: &AlertRecord) -> Result<()> {
     let now = moment(Utc::now());
+    insert(db, a, &now, &now)?;
+    db.execute(&BUMP, &[])?;
+    Ok(())
+}
+
+/// Writes an alert's row with the dates given.
+fn insert(db: &mut dyn Db, a: &AlertRecord, created: &str, updated: &str) -> Result<()> {
     db.execute(
         &INSERT_ALERT,
         values![
@@ -206,10 +213,10 @@ pub(crate) fn add(db: &mut dyn Db, a: &AlertRecord) -> Result<()> {
             a.webhook_url.as_ref(),
             a.webhook_secret.as_ref(),
             a.feed_key.as_str(),
-            now.as_str(),
+            created,
+            updated,
         ],
     )?;
-    db.execute(&BUMP, &[])?;
     Ok(())
 }
 
@@ -297,10 +304,11 @@ static LOCK_CURSOR: Query =
 static CURSOR: Query = Query::new("SELECT last_change FROM alert_cursor WHERE id = 1");
 static MOVE_CURSOR: Query = Query::new("UPDATE alert_cursor SET last_change = $1 WHERE id = 1");
 
-static CHANGED: Query = Query::new(
-    "SELECT id, version, change_seq FROM incidents WHERE change_seq > $1 \
-     ORDER BY change_seq LIMIT $2",
-);
+static CHANGED: Query = Query::new(concat!(
+    "SELECT ",
+    crate::columns::incident_columns!(),
+    ", change_seq, version FROM incidents WHERE change_seq > $1 ORDER BY change_seq LIMIT $2"
+));
 
 static EVENTS_OF: Query =
     Query::new("SELECT event FROM alert_matches WHERE alert_id = $1 AND incident_id = $2");
@@ -325,8 +333,9 @@ pub(crate) fn match_changes(
 ) -> Result<MatchReport> {
     db.execute(&LOCK_CURSOR, &[])?;
     let since = db.first(&CURSOR, &[], |r| r.i64(0))?.unwrap_or(0);
+    // The incidents as rows, without sources: only a match reads those.
     let changed = db.rows(&CHANGED, values![since, limit], |r| {
-        Ok((r.string(0)?, r.i64(1)?, r.i64(2)?))
+        Ok((crate::queries::incident_row(r)?, r.i64(24)?, r.i64(25)?))
     })?;
     let mut report = MatchReport {
         incidents: changed.len(),
@@ -334,15 +343,14 @@ pub(crate) fn match_changes(
         last_change: since,
     };
     let now = moment(Utc::now());
-    for (id, version, seq) in changed {
+    for (mut incident, seq, version) in changed {
         report.last_change = report.last_change.max(seq);
-        let Some(incident) = crate::queries::incident(db, &id)? else {
-            continue;
-        };
         let alerts = find(&incident);
         if alerts.is_empty() {
             continue;
         }
+        let id = incident.id.clone();
+        incident.sources = crate::queries::sources_of(db, &id)?;
         let body = payload(&incident);
         for alert_id in alerts {
             let seen = db.rows(&EVENTS_OF, values![alert_id.as_str(), id.as_str()], |r| {
@@ -507,10 +515,6 @@ pub(crate) fn all_matches(db: &mut dyn Db) -> Result<Vec<AlertMatch>> {
     db.rows(&ALL_MATCHES, &[], match_row)
 }
 
-static RESTORE_ALERT: Query = Query::new(
-    "INSERT INTO alerts (id, owner, name, area, filters, webhook_url, webhook_secret, feed_key, \
-     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-);
 static RESTORE_MATCH: Query = Query::new(concat!(
     "INSERT INTO alert_matches (",
     match_columns!(),
@@ -530,21 +534,7 @@ pub(crate) fn restore(
     matches: &[AlertMatch],
 ) -> Result<()> {
     for a in alerts {
-        db.execute(
-            &RESTORE_ALERT,
-            values![
-                a.id.as_str(),
-                a.owner.as_str(),
-                a.name.as_str(),
-                a.area.as_str(),
-                a.filters.as_str(),
-                a.webhook_url.as_ref(),
-                a.webhook_secret.as_ref(),
-                a.feed_key.as_str(),
-                a.created_at.as_str(),
-                a.updated_at.as_str(),
-            ],
-        )?;
+        insert(db, a, &a.created_at, &a.updated_at)?;
     }
     for m in matches {
         db.execute(

@@ -24,7 +24,7 @@ use crate::{schema, Error, IngestReport, Result, StoredArticle};
 
 /// An incident (without sources) from the [`incident_columns`] starting at
 /// column 0.
-fn incident_row(r: &dyn Row) -> Result<Incident> {
+pub(crate) fn incident_row(r: &dyn Row) -> Result<Incident> {
     Columns {
         id: r.string(0)?,
         event_type: r.string(1)?,
@@ -421,6 +421,11 @@ static SOURCES_OF: Query = Query::new(concat!(
 ));
 
 /// One incident with all its sources.
+/// An incident's sources, in the order it lists them.
+pub(crate) fn sources_of(db: &mut dyn Db, id: &str) -> Result<Vec<marsad_model::Source>> {
+    db.rows(&SOURCES_OF, values![id], |r| source_row(r, 0))
+}
+
 pub(crate) fn incident(db: &mut dyn Db, id: &str) -> Result<Option<Incident>> {
     let Some(mut inc) = db.first(&INCIDENT, values![id], incident_row)? else {
         return Ok(None);
