@@ -128,12 +128,7 @@ pub(super) fn run(gaz: &GazetteerArgs, command: AlertsCommand) -> Result<()> {
 
 fn add(gaz: &GazetteerArgs, a: AddArgs) -> Result<()> {
     let area = area(gaz, &a)?;
-    let mut alert = Alert::new(
-        &format!("al_{}", &marsad_alerts::secret()[..16]),
-        &a.user,
-        &a.name,
-        area,
-    );
+    let mut alert = Alert::new(&marsad_alerts::new_id(), &a.user, &a.name, area);
     alert.filters = Filters {
         types: a.types,
         min_confidence: a.min_confidence,
@@ -289,15 +284,7 @@ fn test(store: &Store, id: &str, limit: usize, allow: &[String]) -> Result<()> {
         "idempotency_key": "test",
         "incident": sample,
     }))?;
-    let now = chrono::Utc::now().timestamp();
-    let headers = [
-        (
-            marsad_alerts::sign::HEADER,
-            marsad_alerts::sign::sign(secret, now, &body),
-        ),
-        ("Idempotency-Key", "test".to_string()),
-        ("Marsad-Event", "test".to_string()),
-    ];
+    let headers = marsad_alerts::sign::delivery_headers(secret, &body, "test", "test");
     let policy = marsad_alerts::webhook::Policy::allowing(allow)?;
     let status = policy.post(url, &headers, &body, marsad_alerts::DELIVERY_TIMEOUT)?;
     if (200..300).contains(&status) {

@@ -185,6 +185,11 @@ impl Filters {
     }
 }
 
+/// A new alert id: `al_` and 16 random hex digits.
+pub fn new_id() -> String {
+    format!("al_{}", &secret()[..16])
+}
+
 /// A new random secret: 32 bytes, hex.
 pub fn secret() -> String {
     use rand::RngCore;

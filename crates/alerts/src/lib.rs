@@ -25,7 +25,7 @@ mod service;
 pub mod sign;
 pub mod webhook;
 
-pub use alert::{secret, Alert, Event, Filters, Webhook};
+pub use alert::{new_id, secret, Alert, Event, Filters, Webhook};
 pub use area::{Area, MAX_RADIUS_KM};
 pub use error::{Error, Result};
 pub use index::AlertIndex;

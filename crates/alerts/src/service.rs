@@ -180,11 +180,7 @@ impl Courier {
         };
         let body = webhook_body(m, alert);
         let now = Utc::now();
-        let headers = [
-            (sign::HEADER, sign::sign(secret, now.timestamp(), &body)),
-            ("Idempotency-Key", idempotency_key(m)),
-            ("Marsad-Event", m.event.clone()),
-        ];
+        let headers = sign::delivery_headers(secret, &body, &idempotency_key(m), &m.event);
         let error = match self.policy.post(url, &headers, &body, DELIVERY_TIMEOUT) {
             Ok(status) if (200..300).contains(&status) => return Delivered::Yes,
             Ok(status) => format!("the receiver answered {status}"),

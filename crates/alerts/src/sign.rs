@@ -19,6 +19,24 @@ pub fn sign(secret: &str, unix_seconds: i64, body: &[u8]) -> String {
     format!("t={unix_seconds},v1={}", hex(&mac.finalize().into_bytes()))
 }
 
+/// The headers of a delivery of `body`, sent now: the signature, the
+/// idempotency key and the event.
+pub fn delivery_headers(
+    secret: &str,
+    body: &[u8],
+    key: &str,
+    event: &str,
+) -> [(&'static str, String); 3] {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    [
+        (HEADER, sign(secret, now, body)),
+        ("Idempotency-Key", key.to_string()),
+        ("Marsad-Event", event.to_string()),
+    ]
+}
+
 /// Whether `header` signs `body` with `secret`, at a time within
 /// `tolerance_seconds` of `now`.
 pub fn verify(secret: &str, header: &str, body: &[u8], now: i64, tolerance_seconds: i64) -> bool {

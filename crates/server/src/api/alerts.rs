@@ -247,7 +247,7 @@ pub async fn create(
     let caller = require(&state, &headers, Action::Read).await?;
     let body: AlertBody = read_body(body)?;
     let mut alert = Alert::new(
-        &new_id(),
+        &marsad_alerts::new_id(),
         &caller.user,
         &body.name,
         area(&state, body.area)?,
@@ -589,8 +589,4 @@ async fn webhook(state: &AppState, url: String) -> Result<Webhook, AppError> {
         url,
         secret: marsad_alerts::secret(),
     })
-}
-
-fn new_id() -> String {
-    format!("al_{}", &marsad_alerts::secret()[..16])
 }
