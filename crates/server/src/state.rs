@@ -413,8 +413,10 @@ pub fn follow(state: AppState) -> std::io::Result<std::thread::JoinHandle<()>> {
                             marsad_pipeline::resync(&store, &state.index)
                         } else {
                             marsad_pipeline::catch_up(&store, &state.index, since, &mut |p| {
-                                // No stream open: nothing to tell.
-                                let _ = state.changes.send(Arc::new(p.clone()));
+                                // No stream open: nothing to copy or tell.
+                                if state.changes.receiver_count() > 0 {
+                                    let _ = state.changes.send(Arc::new(p.clone()));
+                                }
                             })
                         }
                     })
