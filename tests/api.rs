@@ -441,7 +441,8 @@ fn a_replica_that_lost_the_database_rebuilds_its_index_and_goes_on() {
     let b = Server::start(&db, &["--token", "t0ken"]);
     let c = Client::new();
     let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
-    // Once both listen for changes…
+    // Once both listen for changes (each server listens twice: its index
+    // follower and its alert matcher)…
     let listening = |admin: &mut postgres::Client| -> i64 {
         admin
             .query_one(
@@ -453,9 +454,10 @@ fn a_replica_that_lost_the_database_rebuilds_its_index_and_goes_on() {
             .get(0)
     };
     let start = std::time::Instant::now();
-    while listening(&mut admin) < 2 && start.elapsed().as_secs() < 10 {
+    while listening(&mut admin) < 4 && start.elapsed().as_secs() < 10 {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    assert_eq!(listening(&mut admin), 4, "two listeners per server");
     // …end every server session, as a database restart or failover would.
     let cut: i64 = admin
         .query_one(
