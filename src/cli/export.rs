@@ -1,7 +1,9 @@
-//! `marsad export`: incidents as GeoJSON or ACLED-style CSV, newest first,
-//! streamed: the index selects them, their records are read and written a
-//! thousand at a time, so a store of millions exports in the memory of a
-//! chunk. A file is written beside its name and moved into place when
+//! `marsad export`: incidents as GeoJSON, ACLED-style CSV, GeoParquet or
+//! FlatGeobuf, newest first, streamed: the index selects them, their
+//! records are read and written a thousand at a time, so a store of
+//! millions exports in the memory of a chunk (a GeoParquet row group; a
+//! FlatGeobuf file gathers its features in a temporary file until its
+//! index is built). A file is written beside its name and moved into place when
 //! whole: a failed export leaves no partial file.
 
 use std::io::Write;
@@ -10,7 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use marsad_formats::{AcledWriter, IncidentCollectionWriter, IncidentFeature};
+use marsad_formats::{
+    AcledWriter, FgbFile, IncidentCollectionWriter, IncidentFeature, ParquetWriter,
+};
 use marsad_index::{Region, Sort};
 use marsad_store::Store;
 
@@ -23,13 +27,17 @@ const CHUNK: usize = 1000;
 enum Format {
     Geojson,
     Csv,
+    /// GeoParquet 1.1.
+    Parquet,
+    /// FlatGeobuf, with its spatial index.
+    Fgb,
 }
 
 #[derive(Args)]
 pub(super) struct ExportArgs {
     #[command(flatten)]
     db: DbArgs,
-    /// geojson or csv.
+    /// geojson, csv, parquet (GeoParquet) or fgb (FlatGeobuf).
     #[arg(long, default_value = "geojson")]
     format: Format,
     #[command(flatten)]
@@ -59,7 +67,11 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
         bar.inc(hits.len() as u64);
         anyhow::Ok(records)
     });
-    let write = |out: &mut dyn Write| -> Result<()> {
+    let sources = |chunk: &[(marsad_model::Incident, Option<f64>)]| {
+        let ids: Vec<String> = chunk.iter().map(|(r, _)| r.id.clone()).collect();
+        store.first_sources_of(&ids)
+    };
+    let write = |out: &mut (dyn Write + Send)| -> Result<()> {
         match args.format {
             Format::Geojson => {
                 let mut w = IncidentCollectionWriter::start(out, &serde_json::Map::new())?;
@@ -73,9 +85,8 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
             Format::Csv => {
                 let mut w = AcledWriter::start(out)?;
                 for chunk in chunks {
-                    let chunk: Vec<_> = chunk?;
-                    let ids: Vec<String> = chunk.iter().map(|(r, _)| r.id.clone()).collect();
-                    let first = store.first_sources_of(&ids)?;
+                    let chunk = chunk?;
+                    let first = sources(&chunk)?;
                     for (r, _) in &chunk {
                         let source = first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str()));
                         w.write(r, source)?;
@@ -83,12 +94,33 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
                 }
                 w.finish()?;
             }
+            Format::Parquet => {
+                let mut w = ParquetWriter::start(out)?;
+                for chunk in chunks {
+                    let chunk = chunk?;
+                    let first = sources(&chunk)?;
+                    for (r, _) in &chunk {
+                        let source = first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str()));
+                        w.write(r, source)?;
+                    }
+                }
+                w.finish()?;
+            }
+            Format::Fgb => {
+                let mut fgb = FgbFile::new()?;
+                for chunk in chunks {
+                    for (r, _) in &chunk? {
+                        fgb.add(r)?;
+                    }
+                }
+                fgb.write(out)?;
+            }
         }
         Ok(())
     };
     match &args.output {
         Some(path) => write_whole(path, write)?,
-        None => write(&mut std::io::BufWriter::new(std::io::stdout().lock()))?,
+        None => write(&mut std::io::BufWriter::new(std::io::stdout()))?,
     }
     bar.finish_and_clear();
     Ok(())
@@ -96,7 +128,10 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
 
 /// Writes `path` through `write` into a file beside it, moved into place
 /// only once written whole.
-fn write_whole(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+fn write_whole(
+    path: &Path,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<()>,
+) -> Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);

@@ -112,7 +112,7 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Incidents near a place or point, as GeoJSON.
     Query(query::QueryArgs),
-    /// Writes incidents as GeoJSON or ACLED-style CSV.
+    /// Writes incidents as GeoJSON, ACLED-style CSV, GeoParquet or FlatGeobuf.
     Export(export::ExportArgs),
     /// Finds and resolves the place names in Arabic text; prints JSON.
     Geocode(geocode::GeocodeArgs),

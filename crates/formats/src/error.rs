@@ -10,6 +10,21 @@ pub enum Error {
     /// Serialising JSON failed.
     #[error("writing JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Building the Arrow columns failed.
+    #[error("writing Arrow columns: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+    /// The Parquet writer failed.
+    #[error("writing Parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// The FlatGeobuf writer failed.
+    #[error("writing FlatGeobuf: {0}")]
+    FlatGeobuf(#[from] flatgeobuf::Error),
+    /// A feature's geometry or properties could not be written.
+    #[error("writing a FlatGeobuf feature: {0}")]
+    Feature(#[from] flatgeobuf::geozero::error::GeozeroError),
+    /// A point could not be written as WKB.
+    #[error("writing WKB: {0}")]
+    Wkb(#[from] wkb::error::WkbError),
     /// The output could not be written (a closed pipe, a client gone).
     #[error("writing: {0}")]
     Io(#[from] std::io::Error),

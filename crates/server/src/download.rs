@@ -131,6 +131,27 @@ impl Download {
     }
 }
 
+impl Download {
+    /// Calls `each` with every record in order and its first report
+    /// (source, evidence sentence), as the CSV and GeoParquet carry it.
+    pub(crate) fn for_each_with_sources(
+        self,
+        mut each: impl FnMut(&Incident, Option<(&str, &str)>) -> Result<(), AppError>,
+    ) -> Result<(), AppError> {
+        self.for_each_chunk(|state, records| {
+            let ids: Vec<String> = records.iter().map(|(r, _)| r.id.clone()).collect();
+            let first = {
+                let store = state.readers.lock();
+                store.first_sources_of(&ids)?
+            };
+            for (r, _) in &records {
+                each(r, first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str())))?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// A response body written by `write` on a blocking thread, sent to the
 /// client in pieces as it is written. If `write` fails the body is cut
 /// short, so a client never takes a partial file for a whole one.

@@ -15,6 +15,7 @@ mod cache;
 mod contract;
 mod download;
 mod error;
+mod fgb;
 mod guard;
 mod log;
 pub mod metrics;

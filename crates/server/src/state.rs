@@ -148,6 +148,10 @@ pub struct AppState {
     /// id, for the index as it is: a new page over incidents shown before
     /// is assembled from them instead of read and written again.
     pub features: Arc<crate::cache::GenerationCache<String, bytes::Bytes>>,
+    /// FlatGeobuf downloads made for the index as it is, by path and query
+    /// (files on disk: a few kept, so a client's range requests find the
+    /// file they read the index of).
+    pub fgb_files: Arc<crate::cache::GenerationCache<String, Arc<crate::fgb::Made>>>,
     /// Aggregates (stats, layers) for the index as it is, by path and query.
     pub aggregates: Arc<crate::cache::GenerationCache<String, serde_json::Value>>,
     /// The write rate limit (see [`Config::writes_per_second`]).
@@ -242,6 +246,7 @@ impl AppState {
             config: Arc::new(config),
             tiles: Arc::default(),
             pages: Arc::default(),
+            fgb_files: Arc::new(crate::cache::GenerationCache::with_limits(8, usize::MAX)),
             features: Arc::new(crate::cache::GenerationCache::with_limits(
                 FEATURES_KEPT,
                 FEATURE_BYTES_KEPT,

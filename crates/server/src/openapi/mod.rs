@@ -102,6 +102,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::layers::download))
         .routes(routes!(api::exports::csv))
         .routes(routes!(api::exports::geojson))
+        .routes(routes!(api::exports::parquet))
+        .routes(routes!(api::exports::fgb))
         .routes(routes!(api::places::search))
         .routes(routes!(api::places::one))
         .routes(routes!(api::stats::counts))
