@@ -85,6 +85,10 @@ struct FilterArgs {
     /// (repeat or comma-separate).
     #[arg(long = "status", value_delimiter = ',')]
     statuses: Vec<marsad_model::ReviewStatus>,
+    /// Only incidents a CQL2-text expression admits, as OGC API's `filter`
+    /// takes it (e.g. "type IN ('airstrike','drone_strike') AND date >= DATE('2024-06-01')").
+    #[arg(long)]
+    filter: Option<String>,
 }
 
 impl FilterArgs {
@@ -98,6 +102,12 @@ impl FilterArgs {
             min_confidence: self.min_confidence,
             max_geo_precision: None,
             statuses: self.statuses.clone(),
+            condition: match &self.filter {
+                Some(text) => Some(std::sync::Arc::new(
+                    marsad_filter::parse(text).map_err(|e| anyhow::anyhow!("--filter: {e}"))?,
+                )),
+                None => None,
+            },
         })
     }
 }

@@ -103,6 +103,8 @@ pub(crate) struct Filter {
     statuses: u8,
     /// For each actor set, whether it holds an asked actor (`None`: any).
     actor_sets: Option<Vec<bool>>,
+    /// An expression (an OGC API `filter`), checked after the rest.
+    condition: Option<std::sync::Arc<marsad_model::Condition>>,
 }
 
 impl Filter {
@@ -133,6 +135,7 @@ impl Filter {
                 q.statuses.iter().fold(0, |m, &s| m | 1 << status_of(s))
             },
             actor_sets: (!q.actors.is_empty()).then(|| actors.holding_any(&q.actors)),
+            condition: q.condition.clone(),
         }
     }
 
@@ -145,6 +148,7 @@ impl Filter {
             && self.max_precision == u8::MAX
             && self.statuses == u8::MAX
             && self.actor_sets.is_none()
+            && self.condition.is_none()
     }
 
     #[inline]
@@ -159,6 +163,28 @@ impl Filter {
                 .actor_sets
                 .as_ref()
                 .is_none_or(|s| s.get(e.actors as usize).copied().unwrap_or(false))
+            && self.condition.as_ref().is_none_or(|c| c.admits(e))
+    }
+}
+
+impl marsad_model::condition::Attributes for Entry {
+    fn event_type(&self) -> EventType {
+        Entry::event_type(self)
+    }
+    fn date(&self) -> Option<NaiveDate> {
+        date_of(self.day)
+    }
+    fn confidence(&self) -> f32 {
+        self.confidence
+    }
+    fn geo_precision(&self) -> u8 {
+        self.precision
+    }
+    fn status(&self) -> ReviewStatus {
+        Entry::status(self)
+    }
+    fn point(&self) -> Option<geo::Point<f64>> {
+        Some(geo::Point::new(self.lon, self.lat))
     }
 }
 

@@ -30,4 +30,4 @@ mod ids;
 mod spatial;
 
 pub use marsad_model::{IncidentPoint, IncidentQuery, Sort};
-pub use spatial::{Extent, Found, Hit, Page, Region, Selected, SpatialIndex};
+pub use spatial::{After, Extent, Found, Hit, Page, Region, Selected, SpatialIndex};

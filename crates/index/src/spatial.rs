@@ -54,12 +54,27 @@ pub enum Region {
 /// The incidents a query selects, in order, as the index's numbers for
 /// them: 4 bytes each, so a selection of a million takes 4 MB while its
 /// records are read and written a chunk at a time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Selected {
     keys: Vec<u32>,
     centre: Option<(f64, f64)>,
     /// The index the numbers belong to.
     index: u64,
+    /// The order they are in.
+    sort: Sort,
+    /// Their days, in a date order: what finds a place in it.
+    days: Vec<i32>,
+}
+
+/// Where a page of a selection in a date order ends: the last incident's
+/// date and id. The next page starts after it, wherever the selection put
+/// it meanwhile (a keyset, not an offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    /// Its date (`None`: undated, which sort last).
+    pub date: Option<chrono::NaiveDate>,
+    /// Its id.
+    pub id: String,
 }
 
 impl Selected {
@@ -71,6 +86,47 @@ impl Selected {
     /// True when none were.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// Where the selection's incidents that come after `after` start, in
+    /// its date order; `None` if it is in another order or `ix` is not the
+    /// index that made it. A binary search: the cost of a page does not
+    /// grow with its depth.
+    pub fn position_after(&self, ix: &SpatialIndex, after: &After) -> Option<usize> {
+        let asc = match self.sort {
+            Sort::DateAsc => true,
+            Sort::DateDesc => false,
+            Sort::Distance | Sort::Confidence => return None,
+        };
+        if ix.identity != self.index {
+            return None;
+        }
+        let day = day_of(after.date);
+        // The first position whose incident comes after `after`.
+        let (mut lo, mut hi) = (0, self.keys.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let here = (self.days[mid], ix.ids.get(self.keys[mid]));
+            if date_order(here, (day, &after.id), asc) == Ordering::Greater {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Some(lo)
+    }
+
+    /// The last incident of `range` as [`After`] names it (for a `next`
+    /// link); `None` for an empty range or another order.
+    pub fn after_at(&self, ix: &SpatialIndex, position: usize) -> Option<After> {
+        if ix.identity != self.index || self.days.is_empty() {
+            return None;
+        }
+        let key = *self.keys.get(position)?;
+        Some(After {
+            date: date_of(self.days[position]),
+            id: ix.ids.get(key).to_string(),
+        })
     }
 
     /// Hits `range` of the selection (clamped to it), with distances from
@@ -94,6 +150,16 @@ impl Selected {
             })
             .collect();
         Some(hits)
+    }
+}
+
+/// The date orders on (day, id): by day, undated last, ids breaking ties.
+fn date_order(a: (i32, &str), b: (i32, &str), asc: bool) -> Ordering {
+    match (a.0 != NO_DAY, b.0 != NO_DAY) {
+        (true, true) => if asc { a.0.cmp(&b.0) } else { b.0.cmp(&a.0) }.then_with(|| a.1.cmp(b.1)),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => a.1.cmp(b.1),
     }
 }
 
@@ -808,18 +874,11 @@ impl SpatialIndex {
     }
 
     fn by_date(&self, a: &Entry, b: &Entry, asc: bool) -> Ordering {
-        let ids = || self.ids.get(a.key).cmp(self.ids.get(b.key));
-        match (a.day != NO_DAY, b.day != NO_DAY) {
-            (true, true) => if asc {
-                a.day.cmp(&b.day)
-            } else {
-                b.day.cmp(&a.day)
-            }
-            .then_with(ids),
-            (true, false) => Ordering::Less,
-            (false, true) => Ordering::Greater,
-            (false, false) => ids(),
-        }
+        date_order(
+            (a.day, self.ids.get(a.key)),
+            (b.day, self.ids.get(b.key)),
+            asc,
+        )
     }
 
     /// Places `start..end` of `found` in `sort` order. Distances missing
@@ -1032,15 +1091,17 @@ impl SpatialIndex {
     /// at a time, with [`Selected::hits`].
     pub fn select(&self, region: Region, filter: &IncidentQuery, sort: Sort) -> Selected {
         let (found, centre) = self.find(region, filter);
-        let keys = self
-            .ordered(found, centre, sort, 0, usize::MAX)
-            .into_iter()
-            .map(|(e, _)| e.key)
-            .collect();
+        let ordered = self.ordered(found, centre, sort, 0, usize::MAX);
+        let days = match sort {
+            Sort::DateAsc | Sort::DateDesc => ordered.iter().map(|(e, _)| e.day).collect(),
+            Sort::Distance | Sort::Confidence => Vec::new(),
+        };
         Selected {
-            keys,
+            keys: ordered.into_iter().map(|(e, _)| e.key).collect(),
             centre,
             index: self.identity,
+            sort,
+            days,
         }
     }
 

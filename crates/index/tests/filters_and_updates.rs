@@ -263,3 +263,46 @@ fn every_page_is_its_slice_of_the_whole_order() {
         }
     }
 }
+
+#[test]
+fn a_keyset_page_starts_after_the_last_one_shown_even_after_changes() {
+    use marsad_index::{After, Region};
+    let mut rng = StdRng::seed_from_u64(13);
+    let mut ix = SpatialIndex::bulk_load(points(3000, &mut rng));
+    let q = IncidentQuery::default();
+    for sort in [Sort::DateDesc, Sort::DateAsc] {
+        let sel = ix.select(Region::All, &q, sort);
+        // Walking by keysets gives the whole order, undated last.
+        let (mut walked, mut at) = (Vec::new(), 0);
+        while at < sel.len() {
+            let end = (at + 97).min(sel.len());
+            walked.extend(sel.hits(&ix, at..end).unwrap());
+            let last = sel.after_at(&ix, end - 1).unwrap();
+            at = sel.position_after(&ix, &last).unwrap();
+            assert_eq!(at, end, "{sort:?}");
+        }
+        assert_eq!(walked, ix.query(Region::All, &q, sort, usize::MAX, 0).hits);
+        // Distance orders have no keyset.
+        let near = ix.select(Region::All, &q, Sort::Distance);
+        assert!(near.after_at(&ix, 0).is_none());
+    }
+    // A page after one that names an incident since moved in the order, or
+    // one no longer there, starts where that key would sort.
+    let sel = ix.select(Region::All, &q, Sort::DateDesc);
+    let last = sel.after_at(&ix, 999).unwrap();
+    let mut moved = ix.get(&last.id).unwrap();
+    moved.date = NaiveDate::from_ymd_opt(2030, 1, 1);
+    ix.upsert(moved);
+    let again = ix.select(Region::All, &q, Sort::DateDesc);
+    let from = again.position_after(&ix, &last).unwrap();
+    let next = again.hits(&ix, from..from + 1).unwrap();
+    let expected = sel.hits(&ix, 1000..1001).unwrap();
+    assert_eq!(next, expected);
+    let gone = After {
+        date: last.date,
+        // No incident's id, sorting just after the last one's.
+        id: format!("{}-", last.id),
+    };
+    let from = again.position_after(&ix, &gone).unwrap();
+    assert_eq!(again.hits(&ix, from..from + 1).unwrap(), expected);
+}

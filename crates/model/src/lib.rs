@@ -19,6 +19,7 @@
 
 mod actor;
 mod article;
+pub mod condition;
 mod counts;
 mod dates;
 mod error;
@@ -31,6 +32,7 @@ mod review;
 
 pub use actor::{Actor, ActorKind};
 pub use article::{fnv1a, Article, Format};
+pub use condition::Condition;
 pub use counts::{CountKind, Counts, Qualifier};
 pub use dates::{parse_date, parse_day, DatePrecision};
 pub use error::{Error, Result};

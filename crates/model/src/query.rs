@@ -339,6 +339,8 @@ pub struct IncidentQuery {
     pub max_geo_precision: Option<GeoPrecision>,
     /// Only incidents in one of these review states (empty: all).
     pub statuses: Vec<crate::ReviewStatus>,
+    /// Only incidents this expression admits (an OGC API `filter`).
+    pub condition: Option<std::sync::Arc<crate::Condition>>,
 }
 
 impl IncidentQuery {
@@ -417,14 +419,15 @@ impl IncidentQuery {
 
     /// Whether an incident passes.
     pub fn accepts(&self, i: &crate::Incident) -> bool {
-        self.admits(
-            i.event_type,
-            i.date,
-            i.confidence,
-            i.geo_precision,
-            i.status,
-            i.actors.iter().chain(&i.targets).map(|a| a.id.as_str()),
-        )
+        self.condition.as_ref().is_none_or(|c| c.admits(i))
+            && self.admits(
+                i.event_type,
+                i.date,
+                i.confidence,
+                i.geo_precision,
+                i.status,
+                i.actors.iter().chain(&i.targets).map(|a| a.id.as_str()),
+            )
     }
 
     /// The same query, for one type only.
