@@ -33,6 +33,13 @@ impl Weigh for serde_json::Value {
     }
 }
 
+impl Weigh for std::sync::Arc<marsad_index::Selected> {
+    /// Its numbers and days.
+    fn weight(&self) -> usize {
+        self.len() * 8
+    }
+}
+
 /// Locks that keep two requests from making the same value at once.
 const STRIPES: usize = 16;
 

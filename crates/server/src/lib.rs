@@ -63,7 +63,6 @@ pub fn router(state: AppState) -> Router {
         .route("/tiles/incidents/{z}/{x}/{y}", get(tiles::incident_tile))
         .route("/tiles/places/{z}/{x}/{y}", get(tiles::place_tile))
         .route("/ogc/", get(ogc::landing))
-        .route("/ogc/api", get(openapi::document))
         // Only on the routes above: a path no route matches has no
         // operation to check against, and gets its 404.
         .route_layer(axum::middleware::from_fn_with_state(

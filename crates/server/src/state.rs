@@ -152,6 +152,10 @@ pub struct AppState {
     /// (files on disk: a few kept, so a client's range requests find the
     /// file they read the index of).
     pub fgb_files: Arc<crate::cache::GenerationCache<String, Arc<crate::fgb::Made>>>,
+    /// Selections of OGC items (4 bytes an incident and its day) for the
+    /// index as it is, by area and filters: a client walking the pages of
+    /// one query pays for the selection once.
+    pub selections: Arc<crate::cache::GenerationCache<String, Arc<marsad_index::Selected>>>,
     /// Aggregates (stats, layers) for the index as it is, by path and query.
     pub aggregates: Arc<crate::cache::GenerationCache<String, serde_json::Value>>,
     /// The write rate limit (see [`Config::writes_per_second`]).
@@ -246,6 +250,7 @@ impl AppState {
             config: Arc::new(config),
             tiles: Arc::default(),
             pages: Arc::default(),
+            selections: Arc::new(crate::cache::GenerationCache::with_limits(64, 256 << 20)),
             fgb_files: Arc::new(crate::cache::GenerationCache::with_limits(8, usize::MAX)),
             features: Arc::new(crate::cache::GenerationCache::with_limits(
                 FEATURES_KEPT,

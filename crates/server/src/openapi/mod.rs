@@ -120,6 +120,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ogc::collection))
         .routes(routes!(ogc::items))
         .routes(routes!(ogc::item))
+        .routes(routes!(ogc::queryables))
+        .routes(routes!(ogc::api))
 }
 
 /// The document as registered.

@@ -301,6 +301,21 @@ impl IntoParams for OgcItemsParams {
                 "incidents: review states (unreviewed, verified, rejected); repeated, or comma-separated in one value. Readers who are not signed in on a server started with `--public verified` see verified incidents only.",
                 one_of(&["unreviewed", "verified", "rejected"]),
             ),
+            query(
+                "filter",
+                "incidents: a CQL2-text expression over the queryables (/ogc/collections/incidents/queryables): comparisons, AND/OR/NOT, BETWEEN, IN, LIKE, IS NULL, S_INTERSECTS(geometry, BBOX(…) or WKT), T_INTERSECTS(date, DATE(…) or INTERVAL(…)). 400 with the line and column where it does not parse.",
+                text(1, 8192),
+            ),
+            query(
+                "filter-lang",
+                "The filter's language: cql2-text (cql-text, as GDAL writes it, is read as cql2-text).",
+                one_of(&["cql2-text", "cql-text"]),
+            ),
+            query(
+                "cursor",
+                "incidents: where the previous page ended, as its `next` link gives it (a keyset: a page deep in the collection costs what the first does).",
+                text(3, 512).pattern(Some(crate::ogc::CURSOR_PATTERN)),
+            ),
         ]
     }
 }
