@@ -12,8 +12,8 @@ use serde_json::{json, Map, Value};
 
 use crate::api::records;
 use crate::openapi::{
-    CollectionParam, Conformance, ItemErrors, ItemQueryErrors, OgcCollections, OgcDocument,
-    OgcFeature, OgcFormatParam, OgcItems, OgcItemsParams, Unavailable,
+    CollectionParam, Conformance, ItemErrors, ItemQueryErrors, OgcApiDefinition, OgcCollections,
+    OgcDocument, OgcFeature, OgcFormatParam, OgcItems, OgcItemsParams, Queryables, Unavailable,
 };
 use crate::query::{bbox, Area, Params, MAX_LIMIT, MAX_OFFSET};
 use crate::response::base;
@@ -222,8 +222,8 @@ const OAS30: &str = "application/vnd.oai.openapi+json;version=3.0";
     params(OgcFormatParam, CollectionParam),
     responses(
         (status = 200, description = "The queryables, as a JSON Schema", content(
-            (OgcDocument = "application/schema+json"),
-            (OgcDocument = "application/json"),
+            (Queryables = "application/schema+json"),
+            (Queryables = "application/json"),
         )),
         ItemErrors,
     )
@@ -290,8 +290,8 @@ pub async fn queryables(headers: HeaderMap, Path(cid): Path<String>) -> Result<R
     operation_id = "getOgcApi",
     tag = "ogc",
     params(OgcFormatParam),
-    responses((status = 200, description = "The definition", body = OgcDocument,
-        content_type = "application/vnd.oai.openapi+json;version=3.0"), Unavailable)
+    responses((status = 200, description = "The definition (served as `;version=3.0` of this type)", body = OgcApiDefinition,
+        content_type = "application/vnd.oai.openapi+json"), Unavailable)
 )]
 pub async fn api(headers: HeaderMap) -> Response {
     let b = base(&headers);

@@ -532,6 +532,13 @@ fn cases() -> Vec<Case> {
         Case { uri: "/api/v1/export.csv?since=2024-01-01", status: 200, content_type: "text/csv", check: |a| {
             expect(a.text().lines().count() == 4, || a.text())
         }},
+        Case { uri: "/api/v1/export.parquet?since=2024-01-01", status: 200, content_type: "application/vnd.apache.parquet", check: |a| {
+            // Parquet's magic at both ends.
+            expect(a.body.starts_with(b"PAR1") && a.body.ends_with(b"PAR1"), || format!("{} bytes", a.body.len()))
+        }},
+        Case { uri: "/api/v1/export.fgb?type=raid_arrest", status: 200, content_type: "application/flatgeobuf", check: |a| {
+            expect(a.body.starts_with(b"fgb\x03"), || format!("{} bytes", a.body.len()))
+        }},
         Case { uri: "/api/v1/places?q=Deir%20Ezzor", status: 200, content_type: GEOJSON, check: |a| {
             expect(ids(&a.json()).first() == Some(&"wof:421202167"), || format!("{:?}", ids(&a.json())))
         }},
@@ -576,7 +583,22 @@ fn cases() -> Vec<Case> {
             expect(labels.iter().any(|&(_, r)| r == 4), || format!("{labels:?}"))
         }},
         Case { uri: "/ogc", status: 200, content_type: JSON, check: |a| {
-            expect(a.json()["links"].as_array().map(Vec::len) == Some(4), || a.text())
+            expect(a.json()["links"].as_array().map(Vec::len) == Some(5), || a.text())
+        }},
+        Case { uri: "/ogc/api", status: 200, content_type: "application/vnd.oai.openapi+json;version=3.0", check: |a| {
+            // Where GDAL (3.8 and later) and QGIS find the page size.
+            let v = a.json();
+            let limit = &v["components"]["parameters"]["limit"]["schema"];
+            let by_ref = &v["paths"]["/collections/incidents/items"]["get"]["parameters"][0]["$ref"];
+            expect(limit["maximum"] == 10000 && by_ref == "#/components/parameters/limit", || a.text())
+        }},
+        Case { uri: "/ogc/collections/incidents/queryables", status: 200, content_type: JSON, check: |a| {
+            expect(a.json()["properties"]["type"]["enum"].as_array().is_some_and(|t| t.len() > 5), || a.text())
+        }},
+        Case { uri: "/ogc/collections/incidents/items?limit=1&filter=type%20IN%20(%27airstrike%27,%27raid_arrest%27)", status: 200, content_type: GEOJSON, check: |a| {
+            let v = a.json();
+            let next = v["links"].as_array().and_then(|l| l.iter().find(|l| l["rel"] == "next")).map(|l| l["href"].to_string());
+            expect(v["numberMatched"] == 2 && next.is_some_and(|n| n.contains("cursor=") && n.contains("filter=")), || format!("{v}"))
         }},
         Case { uri: "/ogc/conformance", status: 200, content_type: JSON, check: ok },
         Case { uri: "/ogc/collections", status: 200, content_type: JSON, check: |a| {

@@ -839,7 +839,14 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
         );
     }
     v.get("/api/v1/openapi.json", "/api/v1/openapi.json").await;
-    v.plain("/ogc/api", 200, "application/json").await;
+    v.get("/ogc/api", "/ogc/api").await;
+    for cid in ["incidents", "places", "nothing"] {
+        v.get(
+            "/ogc/collections/{cid}/queryables",
+            &format!("/ogc/collections/{cid}/queryables"),
+        )
+        .await;
+    }
     v.plain("/metrics", 200, "text/plain").await;
     v.get("/api/v1/feeds", "/api/v1/feeds").await;
     v.get("/api/v1/actors", "/api/v1/actors").await;
@@ -931,6 +938,36 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
             .count() as u64;
         v.expect(Some(rows) == total, || {
             format!("{same}: {rows} CSV rows, stats {total:?}")
+        });
+    }
+    // The columnar downloads hold what the CSV holds, an empty store's as
+    // valid files of no rows.
+    let parquet = v
+        .get(
+            "/api/v1/export.parquet",
+            &format!("/api/v1/export.parquet{same}"),
+        )
+        .await;
+    if parquet.status == 200 {
+        let rows = parquet::file::reader::SerializedFileReader::new(bytes::Bytes::from(
+            parquet.body.clone(),
+        ))
+        .map(|r| {
+            use parquet::file::reader::FileReader;
+            r.metadata().file_metadata().num_rows() as u64
+        });
+        v.expect(rows.as_ref().ok() == total.as_ref(), || {
+            format!("{same}: GeoParquet rows {rows:?}, stats {total:?}")
+        });
+    }
+    let fgb = v
+        .get("/api/v1/export.fgb", &format!("/api/v1/export.fgb{same}"))
+        .await;
+    if fgb.status == 200 {
+        let count = flatgeobuf::FgbReader::open(std::io::Cursor::new(&fgb.body))
+            .map(|r| r.header().features_count());
+        v.expect(count.as_ref().ok() == total.as_ref(), || {
+            format!("{same}: FlatGeobuf features {count:?}, stats {total:?}")
         });
     }
     let features = |a: &Answer| a.json()["features"].as_array().map(|f| f.len() as u64);
@@ -1236,6 +1273,56 @@ async fn visit(served: &Served, ask: &Ask, contract: &Contract) -> Vec<String> {
             &format!("/ogc/collections/{cid}/items{}", query(&ogc_q)),
         )
         .await;
+    }
+    // The same types as a CQL2 filter, walked page by page along the
+    // `next` links: every incident the stats count, once.
+    let types: Vec<String> = ask
+        .filters
+        .iter()
+        .filter(|(k, _)| *k == "type")
+        .flat_map(|(_, v)| v.split(',').map(|t| format!("'{t}'")))
+        .collect();
+    if !types.is_empty() && ask.filters.iter().all(|(k, _)| *k == "type") {
+        let filter = format!("type IN ({})", types.join(","));
+        let mut uri = format!(
+            "/ogc/collections/incidents/items?limit=40&filter={}",
+            form_urlencoded::byte_serialize(filter.as_bytes()).collect::<String>()
+        );
+        let (mut walked, mut matched) = (std::collections::HashSet::new(), None);
+        for _ in 0..1000 {
+            let page = v.get("/ogc/collections/{cid}/items", &uri).await;
+            if page.status != 200 {
+                break;
+            }
+            let doc = page.json();
+            matched = matched.or(number(&doc, "numberMatched"));
+            for f in doc["features"].as_array().into_iter().flatten() {
+                walked.insert(f["id"].to_string());
+            }
+            let next = doc["links"].as_array().and_then(|l| {
+                l.iter()
+                    .find(|l| l["rel"] == "next")
+                    .and_then(|l| l["href"].as_str())
+                    .map(|h| h.trim_start_matches("http://localhost").to_string())
+            });
+            match next {
+                Some(n) => uri = n,
+                None => break,
+            }
+        }
+        let all_types = v
+            .get(
+                "/api/v1/stats/counts",
+                &format!("/api/v1/stats/counts{}", ask.with(&[])),
+            )
+            .await;
+        let want = number(&all_types.json(), "total");
+        v.expect(matched == want && Some(walked.len() as u64) == want, || {
+            format!(
+                "{filter}: matched {matched:?}, walked {}, stats {want:?}",
+                walked.len()
+            )
+        });
     }
     v.get(
         "/ogc/collections/{cid}/items/{fid}",

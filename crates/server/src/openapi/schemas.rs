@@ -243,6 +243,27 @@ component!(
     OgcDocument = object().property("links", array(link())).required("links")
 );
 component!(
+    /// What a filter may ask of a collection: a JSON Schema of its
+    /// queryables (OGC API - Features Part 3), with the same names as a
+    /// list, as GDAL before 3.13 reads them.
+    Queryables = object()
+        .property("type", string())
+        .property("properties", object())
+        .property("queryables", array(object().property("id", string()).required("id")))
+        .required("type")
+        .required("properties")
+        .required("queryables")
+);
+component!(
+    /// An OpenAPI 3.0 document: this OGC service's own definition.
+    OgcApiDefinition = object()
+        .property("openapi", string())
+        .property("paths", object())
+        .property("components", object())
+        .required("openapi")
+        .required("paths")
+);
+component!(
     /// The collections the OGC API serves.
     OgcCollections = object()
         .property("collections", array(object().property("id", string()).property("links", array(link())).required("id").required("links")))
