@@ -167,6 +167,17 @@ test("downloads return valid GeoJSON and CSV matching the view", async () => {
   const csvIds = lines.slice(1).map((l) => l.split(",")[0]);
   assert.equal(csvIds.length, ids.size);
   assert.ok(csvIds.every((id) => ids.has(id)));
+  // The columnar files take the same filters: the view's query string.
+  const query = geoHref.split("?")[1] ?? "";
+  for (const [id, path, magic] of [
+    ["#dl-parquet", "/api/v1/export.parquet", "PAR1"],
+    ["#dl-fgb", "/api/v1/export.fgb", "fgb"],
+  ]) {
+    const href = await page.getAttribute(id, "href");
+    assert.equal(href, query ? `${path}?${query}` : path);
+    const bytes = Buffer.from(await (await fetch(`${base}${href}`)).arrayBuffer());
+    assert.equal(bytes.subarray(0, magic.length).toString("latin1"), magic);
+  }
   await page.screenshot({ path: join(OUT, "06-downloads.png") });
   await page.close();
 });

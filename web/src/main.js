@@ -150,6 +150,8 @@ function refresh() {
     renderTimeline(timeEls, state);
     $("dl-geojson").href = downloadUrl("/api/v1/export.geojson", state);
     $("dl-csv").href = downloadUrl("/api/v1/export.csv", state);
+    $("dl-parquet").href = downloadUrl("/api/v1/export.parquet", state);
+    $("dl-fgb").href = downloadUrl("/api/v1/export.fgb", state);
     $("radius-section").hidden = !state.radiusOpen;
     renderRadius(map, $("near-list"), state, openListed)
       .then((ids) => ids && (debug.near = ids))
