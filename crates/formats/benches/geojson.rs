@@ -1,10 +1,12 @@
-//! GeoJSON and CSV serialisation of incidents as a listing reads them:
-//! `cargo bench -p marsad-formats --bench geojson`. Throughput is in
-//! bytes of output.
+//! GeoJSON, CSV, GeoParquet and FlatGeobuf serialisation of incidents as a
+//! listing reads them: `cargo bench -p marsad-formats --bench geojson`.
+//! Throughput is in incidents (the files' sizes differ tenfold).
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use marsad_formats::{AcledWriter, IncidentCollectionWriter, IncidentFeature};
+use marsad_formats::{
+    AcledWriter, FgbFile, IncidentCollectionWriter, IncidentFeature, ParquetWriter,
+};
 
 #[path = "support/sample.rs"]
 mod sample;
@@ -24,13 +26,42 @@ fn geojson(incidents: &[marsad_model::Incident], minimal: bool) -> Vec<u8> {
 fn csv(incidents: &[marsad_model::Incident]) -> Vec<u8> {
     let mut w = AcledWriter::start(Vec::with_capacity(16 << 20)).expect("a Vec takes the bytes");
     for i in incidents {
-        w.write(
-            i,
-            Some(("https://example.org/a", "قصفت طائرة مسيّرة موقعاً.")),
-        )
-        .expect("a Vec takes the bytes");
+        w.write(i, Some(SOURCE)).expect("a Vec takes the bytes");
     }
     w.finish().expect("a Vec takes the bytes")
+}
+
+const SOURCE: (&str, &str) = ("https://example.org/a", "قصفت طائرة مسيّرة موقعاً.");
+
+fn parquet(incidents: &[marsad_model::Incident]) -> Vec<u8> {
+    let mut w = ParquetWriter::start(Vec::with_capacity(4 << 20)).expect("a Vec takes the bytes");
+    for i in incidents {
+        w.write(i, Some(SOURCE)).expect("a Vec takes the bytes");
+    }
+    w.finish().expect("a Vec takes the bytes")
+}
+
+fn fgb(incidents: &[marsad_model::Incident]) -> Vec<u8> {
+    let mut f = FgbFile::new().expect("a temporary file");
+    for i in incidents {
+        f.add(i).expect("a temporary file takes the feature");
+    }
+    let mut out = Vec::with_capacity(8 << 20);
+    f.write(&mut out).expect("a Vec takes the bytes");
+    out
+}
+
+/// Every format over the same incidents, per incident.
+fn formats(c: &mut Criterion) {
+    let incidents: Vec<_> = (0..100_000).map(sample::incident).collect();
+    let mut g = c.benchmark_group("formats_100k");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(incidents.len() as u64));
+    g.bench_function("geojson", |b| b.iter(|| geojson(&incidents, false)));
+    g.bench_function("csv", |b| b.iter(|| csv(&incidents)));
+    g.bench_function("geoparquet", |b| b.iter(|| parquet(&incidents)));
+    g.bench_function("flatgeobuf", |b| b.iter(|| fgb(&incidents)));
+    g.finish();
 }
 
 fn serialise(c: &mut Criterion) {
@@ -56,5 +87,5 @@ fn serialise(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, serialise);
+criterion_group!(benches, serialise, formats);
 criterion_main!(benches);
