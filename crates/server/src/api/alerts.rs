@@ -574,6 +574,11 @@ fn area(state: &AppState, v: serde_json::Value) -> Result<Area, AppError> {
 }
 
 fn filters(v: serde_json::Value) -> Result<Filters, AppError> {
+    // serde reads a struct from an array too (its fields in order): the
+    // contract says an object.
+    if !v.is_object() {
+        return Err(AppError::param("filters", "must be an object"));
+    }
     let f: Filters = serde_json::from_value(v).map_err(|e| AppError::param("filters", e))?;
     f.check()?;
     Ok(f)
