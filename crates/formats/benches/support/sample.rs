@@ -25,7 +25,7 @@ pub fn incident(i: usize) -> Incident {
     ];
     let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
         .and_then(|d| d.checked_add_days(chrono::Days::new((i % 700) as u64)));
-    let place = (i % 7 != 0).then(|| Place {
+    let place = (!i.is_multiple_of(7)).then(|| Place {
         id: format!("wof:{}", 890_000_000 + i % 5000),
         name_ar: "البوكمال".into(),
         name_en: Some("Abu Kamal".into()),
@@ -39,7 +39,7 @@ pub fn incident(i: usize) -> Incident {
         event_type: types[i % types.len()],
         date: day,
         date_precision: DatePrecision::Day,
-        date_text: (i % 2 == 0).then(|| "فجر اليوم الثلاثاء".into()),
+        date_text: i.is_multiple_of(2).then(|| "فجر اليوم الثلاثاء".into()),
         place,
         geo_precision: GeoPrecision::PLACE,
         actors: vec![actor(
@@ -57,9 +57,9 @@ pub fn incident(i: usize) -> Incident {
         people: vec![],
         counts: Counts {
             killed: Some((i % 9) as u32),
-            injured: (i % 2 == 0).then_some(3),
+            injured: i.is_multiple_of(2).then_some(3),
             arrested: None,
-            killed_q: if i % 3 == 0 {
+            killed_q: if i.is_multiple_of(3) {
                 Qualifier::AtLeast
             } else {
                 Qualifier::Exact
