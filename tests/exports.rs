@@ -187,7 +187,7 @@ fn the_cli_writes_geoparquet_and_flatgeobuf_whole_or_not_at_all() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let summary = ogrinfo(&["-ro", "-so", fgb.to_str().unwrap(), "incidents"]);
+    let summary = support::ogrinfo(&["-ro", "-so", fgb.to_str().unwrap(), "incidents"]);
     assert!(
         summary.contains(&format!("Feature Count: {}", stored.len())),
         "{summary}"
@@ -234,21 +234,6 @@ fn the_cli_writes_geoparquet_and_flatgeobuf_whole_or_not_at_all() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(&std::fs::read(&pq).unwrap()[..4], b"PAR1");
-}
-
-/// `ogrinfo` with `args`: its output; fails on an error.
-fn ogrinfo(args: &[&str]) -> String {
-    let out = Command::new("ogrinfo")
-        .args(args)
-        .output()
-        .expect("ogrinfo from gdal-bin (scripts/test installs it)");
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(out.status.success(), "ogrinfo {args:?}: {o}{e}");
-    assert!(!e.contains("ERROR"), "ogrinfo {args:?} complained: {e}");
-    o + &e
 }
 
 #[test]

@@ -373,7 +373,7 @@ fn query_and_export_from_the_command_line() {
 fn gdal_opens_the_ogc_api_and_the_downloads() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path().join("m.db"), &["--examples"]);
-    let ogr = ogrinfo;
+    let ogr = support::ogrinfo;
     let src = format!("OAPIF:{}", s.url("/ogc"));
     let layers = ogr(&["-ro", &src]);
     assert!(
@@ -429,24 +429,6 @@ fn gdal_opens_the_ogc_api_and_the_downloads() {
     );
 }
 
-/// `ogrinfo` with `args`: its output; fails on an error or a warning.
-fn ogrinfo(args: &[&str]) -> String {
-    let out = std::process::Command::new("ogrinfo")
-        .args(args)
-        .output()
-        .expect("ogrinfo from gdal-bin (scripts/test installs it)");
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(out.status.success(), "ogrinfo {args:?}: {o}{e}");
-    assert!(
-        !e.contains("Warning") && !e.contains("ERROR"),
-        "ogrinfo {args:?} complained: {e}"
-    );
-    o
-}
-
 /// As a new user met it: articles ingested without a publication date (so
 /// no incident has one), served, opened in GDAL. The collection's extent
 /// then has a box and no time, and GDAL reads the layer.
@@ -479,7 +461,7 @@ fn gdal_opens_a_store_where_no_incident_has_a_date() {
     );
     let collections = c.get(s.url("/ogc/collections")).send().unwrap();
     assert_eq!(collections.status().as_u16(), 200);
-    let summary = ogrinfo(&[
+    let summary = support::ogrinfo(&[
         "-ro",
         "-so",
         &format!("OAPIF:{}", s.url("/ogc")),

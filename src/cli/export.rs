@@ -16,6 +16,7 @@ use marsad_formats::{
     AcledWriter, FgbFile, IncidentCollectionWriter, IncidentFeature, ParquetWriter,
 };
 use marsad_index::{Region, Sort};
+use marsad_model::Incident;
 use marsad_store::Store;
 
 use super::{DbArgs, FilterArgs};
@@ -67,15 +68,24 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
         bar.inc(hits.len() as u64);
         anyhow::Ok(records)
     });
-    let sources = |chunk: &[(marsad_model::Incident, Option<f64>)]| {
-        let ids: Vec<String> = chunk.iter().map(|(r, _)| r.id.clone()).collect();
-        store.first_sources_of(&ids)
+    // Every record in order with its first report (source, evidence), as
+    // the CSV and GeoParquet carry it.
+    let with_sources = |each: &mut dyn FnMut(&Incident, Option<(&str, &str)>) -> Result<()>| {
+        for chunk in chunks.clone() {
+            let chunk = chunk?;
+            let ids: Vec<String> = chunk.iter().map(|(r, _)| r.id.clone()).collect();
+            let first = store.first_sources_of(&ids)?;
+            for (r, _) in &chunk {
+                each(r, first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str())))?;
+            }
+        }
+        anyhow::Ok(())
     };
     let write = |out: &mut (dyn Write + Send)| -> Result<()> {
         match args.format {
             Format::Geojson => {
                 let mut w = IncidentCollectionWriter::start(out, &serde_json::Map::new())?;
-                for chunk in chunks {
+                for chunk in chunks.clone() {
                     for (r, _) in &chunk? {
                         w.write(&IncidentFeature::new(r, None))?;
                     }
@@ -84,31 +94,17 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
             }
             Format::Csv => {
                 let mut w = AcledWriter::start(out)?;
-                for chunk in chunks {
-                    let chunk = chunk?;
-                    let first = sources(&chunk)?;
-                    for (r, _) in &chunk {
-                        let source = first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str()));
-                        w.write(r, source)?;
-                    }
-                }
+                with_sources(&mut |r, source| Ok(w.write(r, source)?))?;
                 w.finish()?;
             }
             Format::Parquet => {
                 let mut w = ParquetWriter::start(out)?;
-                for chunk in chunks {
-                    let chunk = chunk?;
-                    let first = sources(&chunk)?;
-                    for (r, _) in &chunk {
-                        let source = first.get(&r.id).map(|(s, e)| (s.as_str(), e.as_str()));
-                        w.write(r, source)?;
-                    }
-                }
+                with_sources(&mut |r, source| Ok(w.write(r, source)?))?;
                 w.finish()?;
             }
             Format::Fgb => {
                 let mut fgb = FgbFile::new()?;
-                for chunk in chunks {
+                for chunk in chunks.clone() {
                     for (r, _) in &chunk? {
                         fgb.add(r)?;
                     }

@@ -163,3 +163,21 @@ pub fn postgres_database() -> Option<String> {
         .unwrap();
     Some(format!("{}/{name}", url.rsplit_once('/').unwrap().0))
 }
+
+/// `ogrinfo` with `args`: its output; fails on an error or a warning.
+pub fn ogrinfo(args: &[&str]) -> String {
+    let out = std::process::Command::new("ogrinfo")
+        .args(args)
+        .output()
+        .expect("ogrinfo from gdal-bin (scripts/test installs it)");
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "ogrinfo {args:?}: {o}{e}");
+    assert!(
+        !e.contains("Warning") && !e.contains("ERROR"),
+        "ogrinfo {args:?} complained: {e}"
+    );
+    o
+}

@@ -497,6 +497,10 @@ pub async fn items(
     ))
 }
 
+/// The longest `filter` taken, in characters: percent-encoded, the longest
+/// is about 48 KB, within what the HTTP server takes as a request line.
+pub(crate) const MAX_FILTER: usize = 4096;
+
 /// The `filter` of a request, in the language `filter-lang` names:
 /// CQL2-text (`cql-text`, as GDAL names it, is read as CQL2-text). A
 /// filter that does not parse is a 400 that says where.
@@ -510,9 +514,18 @@ fn filter(p: &Params) -> Result<Option<marsad_model::Condition>, AppError> {
             ))
         }
     }
-    p.text("filter")?
-        .map(|text| marsad_filter::parse(text).map_err(|e| AppError::param("filter", e)))
-        .transpose()
+    let Some(text) = p.text("filter")? else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_FILTER {
+        return Err(AppError::param(
+            "filter",
+            format!("is longer than {MAX_FILTER} characters"),
+        ));
+    }
+    marsad_filter::parse(text)
+        .map(Some)
+        .map_err(|e| AppError::param("filter", e))
 }
 
 /// Where a page starts in the selection.

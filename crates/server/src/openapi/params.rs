@@ -304,7 +304,7 @@ impl IntoParams for OgcItemsParams {
             query(
                 "filter",
                 "incidents: a CQL2-text expression over the queryables (/ogc/collections/incidents/queryables): comparisons, AND/OR/NOT, BETWEEN, IN, LIKE, IS NULL, S_INTERSECTS(geometry, BBOX(…) or WKT), T_INTERSECTS(date, DATE(…) or INTERVAL(…)). 400 with the line and column where it does not parse.",
-                text(1, 8192),
+                text(1, crate::ogc::MAX_FILTER),
             ),
             query(
                 "filter-lang",
