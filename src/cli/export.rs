@@ -70,7 +70,7 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
     });
     // Every record in order with its first report (source, evidence), as
     // the CSV and GeoParquet carry it.
-    let with_sources = |each: &mut dyn FnMut(&Incident, Option<(&str, &str)>) -> Result<()>| {
+    let with_sources = |each: &mut WithSource<'_>| {
         for chunk in chunks.clone() {
             let chunk = chunk?;
             let ids: Vec<String> = chunk.iter().map(|(r, _)| r.id.clone()).collect();
@@ -121,6 +121,9 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
     bar.finish_and_clear();
     Ok(())
 }
+
+/// What takes each record with its first report (source, evidence).
+type WithSource<'a> = dyn FnMut(&Incident, Option<(&str, &str)>) -> Result<()> + 'a;
 
 /// Writes `path` through `write` into a file beside it, moved into place
 /// only once written whole.
