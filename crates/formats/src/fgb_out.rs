@@ -52,7 +52,6 @@ impl GeozeroGeometry for Point {
 /// Gathers incidents, then writes the FlatGeobuf file whole.
 pub struct FgbFile<'a> {
     fgb: FgbWriter<'a>,
-    features: usize,
 }
 
 impl FgbFile<'_> {
@@ -71,7 +70,7 @@ impl FgbFile<'_> {
         for (name, kind) in COLUMNS {
             fgb.add_column(name, kind, |_, c| c.nullable = true);
         }
-        Ok(FgbFile { fgb, features: 0 })
+        Ok(FgbFile { fgb })
     }
 
     /// Adds one incident (one without a place has no point and is left
@@ -125,21 +124,7 @@ impl FgbFile<'_> {
                 }
             }
         })?;
-        if let Some(e) = failed {
-            return Err(e.into());
-        }
-        self.features += 1;
-        Ok(())
-    }
-
-    /// How many incidents were added.
-    pub fn len(&self) -> usize {
-        self.features
-    }
-
-    /// True when none were.
-    pub fn is_empty(&self) -> bool {
-        self.features == 0
+        failed.map_or(Ok(()), |e| Err(e.into()))
     }
 
     /// Writes the file: header, index, features.

@@ -23,4 +23,4 @@ pub use geojson_out::{
     collection, incident_feature, place_feature, recorded_place_feature, IncidentCollectionWriter,
     IncidentFeature, MINIMAL_PROPERTIES,
 };
-pub use parquet_out::{ParquetWriter, ROW_GROUP};
+pub use parquet_out::ParquetWriter;

@@ -22,7 +22,7 @@ use serde_json::json;
 
 /// Rows per row group: a reader skips whole groups by their statistics,
 /// and the writer holds one group in memory.
-pub const ROW_GROUP: usize = 64 * 1024;
+const ROW_GROUP: usize = 64 * 1024;
 
 /// The columns, in order: the GeoJSON properties, the first report (as the
 /// CSV has it), and the point.

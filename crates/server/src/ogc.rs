@@ -430,7 +430,7 @@ pub async fn items(
     let condition = filter(&p)?;
     let cursor = p.text("cursor")?.map(Cursor::parse).transpose()?;
     let base = format!("{}/ogc/collections/{cid}/items", base(&headers));
-    let (features, matched, links) = match cid.as_str() {
+    let page = match cid.as_str() {
         "incidents" => {
             let query = IncidentQuery {
                 dates: dates.unwrap_or_default(),
@@ -442,19 +442,7 @@ pub async fn items(
                 Some(c) => Start::After(c.0.clone()),
                 None => Start::Offset(offset),
             };
-            let page = incidents_page(&state, bbox, query, start, limit).await?;
-            let links = PageLinks {
-                base,
-                keep: kept_params(&p),
-                limit,
-                offset: page.offset,
-                returned: page.features.len(),
-                matched: page.matched,
-                next: page.next,
-                keyset: cursor.is_some(),
-            }
-            .links();
-            (page.features, page.matched, links)
+            incidents_page(&state, bbox, query, start, limit).await?
         }
         "places" => {
             if condition.is_some() || cursor.is_some() {
@@ -464,18 +452,12 @@ pub async fn items(
                 ));
             }
             let (features, matched) = places_page(&state, bbox, limit, offset);
-            let links = PageLinks {
-                base,
-                keep: kept_params(&p),
-                limit,
-                offset,
-                returned: features.len(),
+            ItemsPage {
+                features,
                 matched,
+                offset,
                 next: None,
-                keyset: false,
             }
-            .links();
-            (features, matched, links)
         }
         _ => {
             return Err(AppError::NotFound(format!(
@@ -483,6 +465,18 @@ pub async fn items(
             )))
         }
     };
+    let links = PageLinks {
+        base,
+        keep: kept_params(&p),
+        limit,
+        offset: page.offset,
+        returned: page.features.len(),
+        matched: page.matched,
+        next: page.next,
+        keyset: cursor.is_some(),
+    }
+    .links();
+    let (features, matched) = (page.features, page.matched);
     let mut m = Map::new();
     m.insert("numberMatched".into(), json!(matched));
     m.insert("numberReturned".into(), json!(features.len()));
@@ -566,9 +560,9 @@ impl Cursor {
     }
 }
 
-/// A page of incidents: the features, how many matched, its offset in
-/// the selection and where the next starts.
-struct IncidentsPage {
+/// A page of items: the features, how many matched, its offset in the
+/// selection and where the next starts (incidents only).
+struct ItemsPage {
     features: Vec<Feature>,
     matched: usize,
     offset: usize,
@@ -586,7 +580,7 @@ async fn incidents_page(
     query: IncidentQuery,
     start: Start,
     limit: usize,
-) -> Result<IncidentsPage, AppError> {
+) -> Result<ItemsPage, AppError> {
     let area = bbox.map_or(Area::All, Area::Bbox);
     let key = format!("{area:?} {query:?}");
     let (_, selected) = state
@@ -626,7 +620,7 @@ async fn incidents_page(
         .iter()
         .map(|(r, _)| incident_feature(r, None))
         .collect();
-    Ok(IncidentsPage {
+    Ok(ItemsPage {
         features,
         matched: hits.total,
         offset,
