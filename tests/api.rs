@@ -505,6 +505,81 @@ fn an_ingest_next_to_a_running_server_reaches_its_map() {
     assert!(took < 2.0, "after {took:.2} s");
 }
 
+/// Every incident the server lists, by id.
+fn listed(c: &Client, server: &Server) -> Vec<String> {
+    let (_, fc) = get(c, &server.url("/api/v1/incidents?limit=10000"));
+    let mut ids: Vec<String> = ids(&fc).iter().map(|v| v.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_restarted_server_reads_its_index_snapshot_and_never_a_damaged_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let snapshot = dir.path().join("m.db.index");
+    let c = Client::new();
+    let start = |name: &str, extra: &[&str]| {
+        let log = std::fs::File::create(dir.path().join(name)).unwrap();
+        Server::start_logging(&db, extra, &log)
+    };
+    let logged = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+
+    // Built from the store, then written at shutdown.
+    let first = start("1.log", &["--examples"]);
+    let examples = listed(&c, &first);
+    assert!(examples.len() >= 20);
+    assert!(first.stop(), "a clean exit");
+    assert!(logged("1.log").contains("index built from the store"));
+    assert!(snapshot.exists(), "{}", logged("1.log"));
+
+    // An article ingested while no server runs is caught up from the store.
+    let file = dir.path().join("hajin.txt");
+    std::fs::write(&file, HAJIN_STRIKE).unwrap();
+    let db_arg = db.to_str().unwrap();
+    let out = support::run(&[
+        "ingest",
+        "--db",
+        db_arg,
+        "--published",
+        "2024-06-03",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second = start("2.log", &[]);
+    let now = listed(&c, &second);
+    assert_eq!(now.len(), examples.len() + 1);
+    assert!(second.stop());
+    let log = logged("2.log");
+    assert!(
+        log.contains("index read from its snapshot") && log.contains("caught_up=1"),
+        "{log}"
+    );
+
+    // Cut short: never read, the index is rebuilt and answers the same.
+    let bytes = std::fs::read(&snapshot).unwrap();
+    std::fs::write(&snapshot, &bytes[..bytes.len() / 3]).unwrap();
+    let third = start("3.log", &[]);
+    assert_eq!(listed(&c, &third), now);
+    drop(third);
+    let log = logged("3.log");
+    assert!(
+        log.contains("index snapshot not used") && log.contains("index built from the store"),
+        "{log}"
+    );
+
+    // And with none kept, none is written or read.
+    std::fs::remove_file(&snapshot).unwrap();
+    let fourth = start("4.log", &["--no-index-snapshot"]);
+    assert_eq!(listed(&c, &fourth), now);
+    assert!(fourth.stop());
+    assert!(!snapshot.exists());
+}
+
 #[test]
 fn the_log_holds_no_token_query_or_article_text() {
     let dir = tempfile::tempdir().unwrap();

@@ -68,6 +68,19 @@ pub(super) struct ServeArgs {
     /// each time, to an hour at most, for 24 hours).
     #[arg(long, env = "MARSAD_WEBHOOK_RETRY", default_value_t = 30.0)]
     webhook_retry: f64,
+    /// Where to keep the index between runs, so a start reads it instead of
+    /// every incident (default: beside an SQLite database, `DB.index`; none
+    /// for PostgreSQL unless given). A snapshot that is damaged or of
+    /// another store is never used: the index is rebuilt from the store.
+    #[arg(
+        long,
+        env = "MARSAD_INDEX_SNAPSHOT",
+        conflicts_with = "no_index_snapshot"
+    )]
+    index_snapshot: Option<std::path::PathBuf>,
+    /// Keep no index snapshot: build the index from the store at each start.
+    #[arg(long, env = "MARSAD_NO_INDEX_SNAPSHOT")]
+    no_index_snapshot: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -92,6 +105,16 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
             PublicArg::Verified => marsad_server::Public::Verified,
         },
         webhooks: webhooks(&args.webhook_allow, args.webhook_retry)?,
+        index_snapshot: match (&args.index_snapshot, &args.db.db) {
+            _ if args.no_index_snapshot => None,
+            (Some(path), _) => Some(path.clone()),
+            (None, marsad_store::Location::Sqlite(db)) => {
+                let mut name = db.as_os_str().to_owned();
+                name.push(".index");
+                Some(name.into())
+            }
+            (None, marsad_store::Location::Postgres(_)) => None,
+        },
     };
     if config.metrics != marsad_server::MetricsAt::Off {
         marsad_feeds::describe_metrics();
@@ -106,7 +129,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
     // The gazetteer and the index load side by side, each on a core.
     let (gaz, index) = std::thread::scope(|s| {
         let gaz = s.spawn(|| load_gazetteer(gaz));
-        let index = marsad_server::AppState::load_index(db);
+        let index = marsad_server::AppState::load_index(db, config.index_snapshot.as_deref());
         (gaz.join(), index)
     });
     // The server's state borrows the gazetteer for as long as the process.
@@ -229,9 +252,12 @@ fn serve(state: marsad_server::AppState, addr: &str, metrics_addr: Option<&str>)
         // Writes made by other processes (replicas, `marsad ingest`) reach
         // this server's index through the store's change sequence.
         marsad_server::follow(state.clone())?;
-        axum::serve(listener, marsad_server::router(state))
+        marsad_server::keep_snapshot(state.clone())?;
+        axum::serve(listener, marsad_server::router(state.clone()))
             .with_graceful_shutdown(shutdown)
             .await?;
+        // The next start reads the index as it is now.
+        tokio::task::spawn_blocking(move || state.save_snapshot()).await??;
         Ok(())
     })
 }

@@ -106,6 +106,15 @@ impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
+
+    /// Stops the server as a service manager does (SIGTERM) and waits for
+    /// it to finish what it does at shutdown; whether it exited cleanly.
+    #[allow(dead_code)] // not every test binary stops its servers
+    pub fn stop(mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        sent.is_ok_and(|s| s.success()) && self.child.wait().is_ok_and(|s| s.success())
+    }
 }
 
 impl Drop for Server {

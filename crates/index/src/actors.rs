@@ -24,6 +24,22 @@ impl ActorSets {
         n
     }
 
+    /// Every set, in number order (for a snapshot).
+    pub(crate) fn sets(&self) -> &[Arc<[Arc<str>]>] {
+        &self.sets
+    }
+
+    /// The sets of [`ActorSets::sets`] again, numbered as they were;
+    /// `None` if one is there twice.
+    pub(crate) fn from_sets(sets: Vec<Vec<String>>) -> Option<Self> {
+        let mut out = ActorSets::default();
+        for (n, set) in sets.into_iter().enumerate() {
+            let set: Arc<[Arc<str>]> = set.into_iter().map(Arc::from).collect();
+            (out.intern(&set) as usize == n).then_some(())?;
+        }
+        Some(out)
+    }
+
     /// The set numbered `n`.
     pub(crate) fn get(&self, n: u32) -> Arc<[Arc<str>]> {
         self.sets

@@ -11,7 +11,7 @@ use crate::actors::ActorSets;
 pub(crate) const NO_DAY: i32 = i32::MIN;
 
 /// One incident in the tree: 40 bytes.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Entry {
     pub(crate) lon: f64,
     pub(crate) lat: f64,

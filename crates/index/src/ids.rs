@@ -54,6 +54,25 @@ impl Ids {
         key
     }
 
+    /// The ids as one text and where each ends (for a snapshot).
+    pub(crate) fn parts(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
+    /// The ids of [`Ids::parts`] again; `None` if one is there twice.
+    pub(crate) fn from_parts(text: String, ends: Vec<u32>) -> Option<Self> {
+        let mut table = HashTable::with_capacity(ends.len());
+        for key in 0..ends.len() as u32 {
+            let id = id_at(&text, &ends, key);
+            let h = hash(id);
+            if table.find(h, |&k| id_at(&text, &ends, k) == id).is_some() {
+                return None;
+            }
+            table.insert_unique(h, key, |&k| hash(id_at(&text, &ends, k)));
+        }
+        Some(Ids { text, ends, table })
+    }
+
     /// Gives back the room grown for ids that never came (after a bulk load).
     pub(crate) fn shrink(&mut self) {
         self.text.shrink_to_fit();

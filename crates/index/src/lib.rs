@@ -10,6 +10,7 @@
 //! The tree keeps a compact entry per incident (40 bytes: coordinates, an
 //! interned id and actor set, type and precision as small integers, the
 //! date as a day number, the confidence); the records stay in the store.
+//! A [`snapshot`] of it on disk lets a server start without reading them.
 //!
 //! ```
 //! use marsad_index::{IncidentPoint, IncidentQuery, SpatialIndex, Sort};
@@ -27,7 +28,9 @@
 mod actors;
 mod entry;
 mod ids;
+pub mod snapshot;
 mod spatial;
 
 pub use marsad_model::{IncidentPoint, IncidentQuery, Sort};
+pub use snapshot::Stamp;
 pub use spatial::{After, Extent, Found, Hit, Page, Region, Selected, SpatialIndex};

@@ -711,6 +711,40 @@ impl SpatialIndex {
         ix
     }
 
+    /// What a snapshot keeps: the tree, the ids (text and ends), where each
+    /// incident is, the actor sets.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn parts(
+        &self,
+    ) -> (
+        &RTree<Entry, Params>,
+        &str,
+        &[u32],
+        &[[f64; 2]],
+        &[std::sync::Arc<[std::sync::Arc<str>]>],
+    ) {
+        let (text, ends) = self.ids.parts();
+        (&self.tree, text, ends, &self.at, self.actors.sets())
+    }
+
+    /// The index of a snapshot's parts (checked by the caller); `None` if
+    /// an id or an actor set is there twice.
+    pub(crate) fn from_parts(
+        tree: RTree<Entry, Params>,
+        ids_text: String,
+        ids_ends: Vec<u32>,
+        at: Vec<[f64; 2]>,
+        actor_sets: Vec<Vec<String>>,
+    ) -> Option<Self> {
+        Some(SpatialIndex {
+            tree,
+            ids: Ids::from_parts(ids_text, ids_ends)?,
+            at,
+            actors: ActorSets::from_sets(actor_sets)?,
+            ..SpatialIndex::default()
+        })
+    }
+
     /// The entry of a point, interning its id and actors.
     fn entry(&mut self, p: &IncidentPoint) -> Entry {
         Entry {

@@ -7,6 +7,9 @@ pub enum Error {
     /// The store failed; nothing of the article was written.
     #[error(transparent)]
     Store(#[from] marsad_store::Error),
+    /// An index snapshot could not be written.
+    #[error("index snapshot: {0}")]
+    Snapshot(#[from] marsad_index::snapshot::Error),
     /// A correction's value is malformed (a type outside the taxonomy, a
     /// day that does not exist, a negative toll); the message names the
     /// field.

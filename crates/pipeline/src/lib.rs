@@ -26,10 +26,12 @@
 mod correction;
 mod error;
 
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use marsad_extract::Extractor;
 use marsad_gazetteer::Gazetteer;
+
 use marsad_index::{Hit, IncidentPoint, SpatialIndex};
 use marsad_model::{Article, Incident};
 use marsad_store::{IngestReport, Location, Store};
@@ -184,6 +186,88 @@ pub fn load_index(store: &Store) -> Result<(SpatialIndex, i64)> {
     let mut last = Ok(0);
     let index = SpatialIndex::build(|add| last = store.for_each_point_since(0, add));
     Ok((index, last?))
+}
+
+/// How a server came by its index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// From a snapshot, then the changes written since it was taken.
+    Snapshot {
+        /// How many incidents changed since.
+        caught_up: usize,
+    },
+    /// From every incident in the store: there was no snapshot, or it
+    /// could not be used (`why`).
+    Rebuilt {
+        /// Why the snapshot was not used, if there was one.
+        why: Option<String>,
+    },
+}
+
+/// The index of `store` and its last change number: read from the snapshot
+/// at `snapshot` when that is whole and of this store, and brought up to
+/// date with the changes since; else rebuilt from every incident (a
+/// snapshot that cannot be used is logged, never trusted).
+pub fn open_index(store: &Store, snapshot: Option<&Path>) -> Result<(SpatialIndex, i64, Opened)> {
+    let why = match snapshot.filter(|p| p.exists()) {
+        None => None,
+        Some(path) => match index_from_snapshot(store, path) {
+            Ok(Ok((index, last, caught_up))) => {
+                return Ok((index, last, Opened::Snapshot { caught_up }))
+            }
+            Ok(Err(why)) => Some(why),
+            Err(e) => return Err(e),
+        },
+    };
+    if let (Some(why), Some(path)) = (&why, snapshot) {
+        tracing::warn!(snapshot = %path.display(), %why, "index snapshot not used; rebuilding the index from the store");
+    }
+    let (index, last) = load_index(store)?;
+    Ok((index, last, Opened::Rebuilt { why }))
+}
+
+/// The snapshot's index caught up with the store, or why it cannot be used
+/// (the outer error is the store failing).
+fn index_from_snapshot(
+    store: &Store,
+    path: &Path,
+) -> Result<std::result::Result<(SpatialIndex, i64, usize), String>> {
+    let (mut index, stamp) = match SpatialIndex::load(path) {
+        Ok(loaded) => loaded,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    if stamp.store != store.identity()? {
+        return Ok(Err("it is of another store".into()));
+    }
+    if let Some((seq, id)) = &stamp.witness {
+        if !store.holds_change(*seq, id)? {
+            return Ok(Err(format!(
+                "the store's history differs from the snapshot's (incident {id} is not at change {seq})"
+            )));
+        }
+    }
+    let (changed, last) = store.points_since(stamp.last_change)?;
+    let caught_up = changed.len();
+    for p in changed {
+        index.upsert(p);
+    }
+    Ok(Ok((index, last, caught_up)))
+}
+
+/// Saves `index`, which holds every change of `store` up to `last_change`,
+/// as a snapshot at `path` (see [`open_index`]); returns its size.
+pub fn save_index(
+    store: &Store,
+    index: &SpatialIndex,
+    last_change: i64,
+    path: &Path,
+) -> Result<u64> {
+    let stamp = marsad_index::Stamp {
+        store: store.identity()?,
+        last_change,
+        witness: store.witness(last_change)?,
+    };
+    Ok(index.save(path, &stamp)?)
 }
 
 /// Rebuilds `index` from the whole store; returns the last change number.

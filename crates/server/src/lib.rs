@@ -24,6 +24,7 @@ mod openapi;
 mod query;
 mod readers;
 mod response;
+mod snapshot;
 mod state;
 mod tiles;
 mod web;
@@ -33,7 +34,10 @@ pub use error::{AppError, ErrorBody};
 pub use guard::REQUEST_ID;
 pub use openapi::{document_json as openapi_document, spec as openapi_spec};
 pub use query::{Area, Params, Selection, MAX_LIMIT};
-pub use state::{follow, AppState, Config, Cors, Follow, MetricsAt, Public, FOLLOW_EVERY};
+pub use snapshot::{keep_snapshot, SNAPSHOT_EVERY};
+pub use state::{
+    follow, AppState, Config, Cors, Follow, LoadedIndex, MetricsAt, Public, FOLLOW_EVERY,
+};
 
 use axum::routing::get;
 use axum::Router;

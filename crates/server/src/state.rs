@@ -30,6 +30,10 @@ pub struct Config {
     /// Where alerts' webhooks may go, and when failed deliveries are
     /// tried again.
     pub webhooks: marsad_alerts::Courier,
+    /// Where the index is kept on disk between runs (see
+    /// [`marsad_index::snapshot`]); `None`: rebuilt from the store at
+    /// every start.
+    pub index_snapshot: Option<std::path::PathBuf>,
 }
 
 /// What readers who are not signed in see (`--public`).
@@ -119,6 +123,7 @@ impl Default for Config {
             metrics: MetricsAt::Off,
             public: Public::All,
             webhooks: marsad_alerts::Courier::default(),
+            index_snapshot: None,
         }
     }
 }
@@ -168,6 +173,21 @@ pub struct AppState {
     /// Every incident stored or changed, as the follower reads it (from
     /// this process or any other): the live stream's source.
     pub changes: tokio::sync::broadcast::Sender<std::sync::Arc<marsad_model::IncidentPoint>>,
+    /// The change number the index snapshot on disk holds, if it is this
+    /// index's (see [`crate::snapshot`]).
+    pub(crate) snapshot_at: Arc<Mutex<Option<i64>>>,
+}
+
+/// An index loaded for a server, and how far in the store's changes it is.
+#[derive(Debug)]
+pub struct LoadedIndex {
+    /// The index.
+    pub index: SpatialIndex,
+    /// The last change it holds.
+    pub last_change: i64,
+    /// Whether the snapshot on disk holds that change already (nothing
+    /// to save until another comes).
+    pub snapshot_current: bool,
 }
 
 /// The index's position in the store's changes, for `/healthz`.
@@ -182,8 +202,8 @@ pub struct Follow {
     /// How many times the index was rebuilt after losing the database.
     pub resyncs: AtomicU64,
     /// A connection of the follower's own, so waiting for changes never
-    /// holds up the handlers' reads.
-    store: Mutex<Store>,
+    /// holds up the handlers' reads (the snapshot's writer uses it too).
+    pub(crate) store: Mutex<Store>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -201,16 +221,44 @@ impl AppState {
         db: &Location,
         config: Config,
     ) -> marsad_pipeline::Result<Self> {
-        Self::with_index(gaz, db, config, Self::load_index(db)?)
+        let index = Self::load_index(db, config.index_snapshot.as_deref())?;
+        Self::with_index(gaz, db, config, index)
     }
 
     /// The index of every incident in the database and its last change
     /// number (for [`AppState::with_index`]; a server loads the gazetteer
-    /// meanwhile).
-    pub fn load_index(db: &Location) -> marsad_pipeline::Result<(SpatialIndex, i64)> {
+    /// meanwhile): from the snapshot at `snapshot` if it is whole and of
+    /// this store, else from every incident.
+    pub fn load_index(
+        db: &Location,
+        snapshot: Option<&std::path::Path>,
+    ) -> marsad_pipeline::Result<LoadedIndex> {
+        let started = Instant::now();
         // Through a connection of its own, closed after, so the page cache
-        // the full scan fills does not stay resident.
-        marsad_pipeline::load_index(&Store::open(db)?)
+        // a full scan fills does not stay resident.
+        let (index, last_change, opened) =
+            marsad_pipeline::open_index(&Store::open(db)?, snapshot)?;
+        let (incidents, seconds) = (index.len(), started.elapsed().as_secs_f64());
+        let snapshot_current = match &opened {
+            marsad_pipeline::Opened::Snapshot { caught_up } => {
+                tracing::info!(
+                    incidents,
+                    caught_up,
+                    seconds,
+                    "index read from its snapshot"
+                );
+                *caught_up == 0
+            }
+            marsad_pipeline::Opened::Rebuilt { .. } => {
+                tracing::info!(incidents, seconds, "index built from the store");
+                false
+            }
+        };
+        Ok(LoadedIndex {
+            index,
+            last_change,
+            snapshot_current,
+        })
     }
 
     /// Opens the database (a writer and a reader) around an index loaded
@@ -219,8 +267,13 @@ impl AppState {
         gaz: &'static Gazetteer,
         db: &Location,
         config: Config,
-        (index, last_change): (SpatialIndex, i64),
+        loaded: LoadedIndex,
     ) -> marsad_pipeline::Result<Self> {
+        let LoadedIndex {
+            index,
+            last_change,
+            snapshot_current,
+        } = loaded;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let readers = crate::readers::Readers::open(db, cores.clamp(2, 8))?;
         let index = Arc::new(RwLock::new(index));
@@ -258,6 +311,7 @@ impl AppState {
             )),
             aggregates: Arc::default(),
             changes: tokio::sync::broadcast::channel(CHANGES_KEPT).0,
+            snapshot_at: Arc::new(Mutex::new(snapshot_current.then_some(last_change))),
             started: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos()),

@@ -76,6 +76,10 @@ pub enum Error {
     /// A copy was asked into a store that already holds data.
     #[error("the target database is not empty: copy into a new one")]
     NotEmpty,
+    /// The connection was lost during a restore of incidents read as they
+    /// came: they cannot be read again, and nothing was written.
+    #[error("the connection to the database was lost during the restore; nothing was written: run it again")]
+    RestoreInterrupted,
     /// A value given to the store is not one it keeps.
     #[error("{field}: {message}")]
     Invalid {

@@ -123,6 +123,9 @@ const MIGRATIONS: &[&str] = &[
     // 10: standing alerts, their matches and deliveries (migration 10 on
     // SQLite).
     crate::alerts::ALERT_TABLES,
+    // 11: the store's identity (migration 11 on SQLite).
+    "CREATE TABLE store_identity (one integer PRIMARY KEY CHECK (one = 1), name text NOT NULL);
+    INSERT INTO store_identity VALUES (1, md5(random()::text || clock_timestamp()::text));",
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).

@@ -571,6 +571,39 @@ pub(crate) fn points_since(
     Ok(last)
 }
 
+static IDENTITY: Query = Query::new("SELECT name FROM store_identity");
+static RENAME: Query = Query::new("UPDATE store_identity SET name = $1");
+static WITNESS: Query = Query::new(
+    "SELECT change_seq, id FROM incidents WHERE change_seq <= $1 ORDER BY change_seq DESC LIMIT 1",
+);
+static AT_CHANGE: Query = Query::new("SELECT id FROM incidents WHERE change_seq = $1");
+
+/// The store's identity (made with it; see migration 11).
+pub(crate) fn identity(db: &mut dyn Db) -> Result<String> {
+    db.first(&IDENTITY, &[], |r| r.string(0))?
+        .ok_or(Error::Corrupt {
+            column: "store_identity",
+            message: "no identity".into(),
+        })
+}
+
+/// Gives the store a new identity (a restored copy is another store).
+pub(crate) fn rename(db: &mut dyn Db, name: &str) -> Result<()> {
+    db.execute(&RENAME, values![name])?;
+    Ok(())
+}
+
+/// The incident last changed at or before change `change`, with its number.
+pub(crate) fn witness(db: &mut dyn Db, change: i64) -> Result<Option<(i64, String)>> {
+    db.first(&WITNESS, values![change], |r| Ok((r.i64(0)?, r.string(1)?)))
+}
+
+/// Whether incident `id` was last changed at change `seq`.
+pub(crate) fn holds_change(db: &mut dyn Db, seq: i64, id: &str) -> Result<bool> {
+    let ids = db.rows(&AT_CHANGE, values![seq], |r| r.string(0))?;
+    Ok(ids.iter().any(|i| i == id))
+}
+
 static COUNT_INCIDENTS: Query = Query::new("SELECT COUNT(*) FROM incidents");
 static COUNT_ARTICLES: Query = Query::new("SELECT COUNT(*) FROM articles");
 
@@ -651,7 +684,7 @@ static STORED: Query =
 pub(crate) fn restore(
     db: &mut dyn Db,
     articles: &[StoredArticle],
-    incidents: &[Incident],
+    incidents: &mut dyn Iterator<Item = std::borrow::Cow<'_, Incident>>,
     written: &mut dyn FnMut(),
 ) -> Result<()> {
     if db.first(&STORED, &[], |r| r.count(0))?.unwrap_or(0) > 0 {
@@ -669,7 +702,7 @@ pub(crate) fn restore(
     }
     let now = Utc::now();
     for inc in incidents {
-        insert_incident(db, inc, now)?;
+        insert_incident(db, &inc, now)?;
         for s in &inc.sources {
             insert_source(db, &inc.id, &s.article_id, s)?;
         }

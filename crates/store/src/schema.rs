@@ -4,6 +4,22 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{Error, Result};
 
+/// Puts every placed incident with a date (or a reported day) in the merge
+/// lookup's R*Tree, as migration 6's insert trigger puts each new one: the
+/// bulk load ([`crate::sqlite`]) fills it this way after the rows.
+macro_rules! fill_where_when {
+    () => {
+        "INSERT INTO incidents_where_when
+        SELECT rowid, lat, lat, lon, lon,
+            (julianday(COALESCE(date, reported)) - 2451545.0) / 620.0,
+            (julianday(COALESCE(date, reported)) - 2451545.0) / 620.0
+        FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL AND COALESCE(date, reported) IS NOT NULL"
+    };
+}
+
+/// [`fill_where_when`], for the bulk load.
+pub(crate) const FILL_WHERE_WHEN: &str = fill_where_when!();
+
 /// Each entry moves the schema from version i to i + 1.
 const MIGRATIONS: &[&str] = &[
     // 1: articles, incidents, sources.
@@ -133,6 +149,7 @@ const MIGRATIONS: &[&str] = &[
     // publication date), and the R*Tree's time axis at the date, else at
     // that day: an undated report is then found by the reports of other
     // outlets about the same days.
+    concat!(
     "ALTER TABLE incidents ADD COLUMN reported TEXT;
     UPDATE incidents SET reported = (
         SELECT MIN(a.published) FROM incident_sources s JOIN articles a ON a.id = s.article_id
@@ -140,11 +157,9 @@ const MIGRATIONS: &[&str] = &[
     DROP TRIGGER incidents_where_when_insert;
     DROP TRIGGER incidents_where_when_update;
     DELETE FROM incidents_where_when;
-    INSERT INTO incidents_where_when
-        SELECT rowid, lat, lat, lon, lon,
-            (julianday(COALESCE(date, reported)) - 2451545.0) / 620.0,
-            (julianday(COALESCE(date, reported)) - 2451545.0) / 620.0
-        FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL AND COALESCE(date, reported) IS NOT NULL;
+    ",
+    fill_where_when!(),
+    ";
     CREATE TRIGGER incidents_where_when_insert AFTER INSERT ON incidents
         WHEN NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND COALESCE(NEW.date, NEW.reported) IS NOT NULL
     BEGIN
@@ -160,7 +175,7 @@ const MIGRATIONS: &[&str] = &[
                 (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0,
                 (julianday(COALESCE(NEW.date, NEW.reported)) - 2451545.0) / 620.0
             WHERE NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL AND COALESCE(NEW.date, NEW.reported) IS NOT NULL;
-    END;",
+    END;"),
     // 7: the sources' offsets named as on PostgreSQL (where `end` is
     // reserved), so that both backends run one text of every query.
     "ALTER TABLE incident_sources RENAME COLUMN start TO start_at;
@@ -179,6 +194,11 @@ const MIGRATIONS: &[&str] = &[
     // 10: standing alerts, their matches and deliveries, and how far
     // incidents were matched.
     crate::alerts::ALERT_TABLES,
+    // 11: the store's identity, a random name made with it (and anew for a
+    // restored copy): an index snapshot is used only for the store it was
+    // taken of.
+    "CREATE TABLE store_identity (one INTEGER PRIMARY KEY CHECK (one = 1), name TEXT NOT NULL);
+    INSERT INTO store_identity VALUES (1, lower(hex(randomblob(16))));",
 ];
 
 /// Days per unit of the R*Tree's time axis (migration 4).

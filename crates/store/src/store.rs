@@ -136,7 +136,12 @@ impl Store {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Self> {
         crate::backup::restore(from, to, progress)?;
-        Store::open(to)
+        let mut store = Store::open(to)?;
+        // A copy put back is another store from here on: snapshots of the
+        // index taken of the original must not be read for it.
+        let name = format!("{:032x}", rand::random::<u128>());
+        store.write(|db| queries::rename(db, &name))?;
+        Ok(store)
     }
 
     /// Opens the store at `location` (an SQLite file path, or a
@@ -320,10 +325,34 @@ impl Store {
         incidents: &[Incident],
         written: &mut dyn FnMut(),
     ) -> Result<()> {
+        self.restore_from(
+            articles,
+            &mut incidents.iter().map(std::borrow::Cow::Borrowed),
+            written,
+        )
+    }
+
+    /// [`Store::restore`] of incidents as they come (from a generator, or
+    /// a reader of another store), one held at a time. On SQLite the merge
+    /// lookup's R*Tree and the secondary indexes are built after the rows.
+    pub fn restore_from(
+        &mut self,
+        articles: &[StoredArticle],
+        incidents: &mut dyn Iterator<Item = std::borrow::Cow<'_, Incident>>,
+        written: &mut dyn FnMut(),
+    ) -> Result<()> {
         match &mut self.0 {
             Backend::Sqlite(s) => s.restore(articles, incidents, written),
             Backend::Postgres(p) => {
-                p.write(|db| queries::restore(db, articles, incidents, written))
+                // A lost connection is tried again once; incidents already
+                // taken from the iterator cannot be, so that is an error.
+                let mut tried = false;
+                p.write(|db| {
+                    if std::mem::replace(&mut tried, true) {
+                        return Err(crate::Error::RestoreInterrupted);
+                    }
+                    queries::restore(db, articles, &mut *incidents, written)
+                })
             }
         }
     }
@@ -340,6 +369,24 @@ impl Store {
             }
             Backend::Postgres(p) => p.wait_for_changes(timeout),
         }
+    }
+
+    /// The store's identity: a random name made with it, and anew when a
+    /// backup is restored (what an index snapshot is checked against).
+    pub fn identity(&self) -> Result<String> {
+        self.read(queries::identity)
+    }
+
+    /// The incident last changed at or before change `change`, and the
+    /// number of that change: a witness of the store's history up to it.
+    pub fn witness(&self, change: i64) -> Result<Option<(i64, String)>> {
+        self.read(|db| queries::witness(db, change))
+    }
+
+    /// Whether incident `id` was last changed at change `seq`, as a
+    /// [`Store::witness`] said: false if the store's history differs.
+    pub fn holds_change(&self, seq: i64, id: &str) -> Result<bool> {
+        self.read(|db| queries::holds_change(db, seq, id))
     }
 
     /// Number of incidents.

@@ -64,6 +64,11 @@ pub fn incident(prefix: &str, i: usize, rng: &mut Uniform) -> Incident {
 
 /// `n` incidents, the same every run.
 pub fn incidents(n: usize) -> Vec<Incident> {
+    stream(n).collect()
+}
+
+/// [`incidents`] made one at a time.
+pub fn stream(n: usize) -> impl Iterator<Item = Incident> {
     let mut rng = Uniform::new(0x9e37_79b9_7f4a_7c15);
-    (0..n).map(|i| incident("s", i, &mut rng)).collect()
+    (0..n).map(move |i| incident("s", i, &mut rng))
 }
