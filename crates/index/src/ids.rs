@@ -59,18 +59,37 @@ impl Ids {
         (&self.text, &self.ends)
     }
 
-    /// The ids of [`Ids::parts`] again; `None` if one is there twice.
+    /// The ids of [`Ids::parts`] again; `None` if they are cut wrongly
+    /// (ends out of order, past the text or inside a character) or one is
+    /// there twice.
     pub(crate) fn from_parts(text: String, ends: Vec<u32>) -> Option<Self> {
+        let cut_right = ends.windows(2).all(|w| w[0] <= w[1])
+            && ends.last().is_none_or(|&e| e as usize == text.len())
+            && ends.iter().all(|&e| text.is_char_boundary(e as usize));
+        if !cut_right {
+            return None;
+        }
         let mut table = HashTable::with_capacity(ends.len());
-        for key in 0..ends.len() as u32 {
+        for key in 0..u32::try_from(ends.len()).ok()? {
             let id = id_at(&text, &ends, key);
-            let h = hash(id);
-            if table.find(h, |&k| id_at(&text, &ends, k) == id).is_some() {
-                return None;
+            let entry = table.entry(
+                hash(id),
+                |&k| id_at(&text, &ends, k) == id,
+                |&k| hash(id_at(&text, &ends, k)),
+            );
+            match entry {
+                hashbrown::hash_table::Entry::Occupied(_) => return None,
+                hashbrown::hash_table::Entry::Vacant(v) => {
+                    v.insert(key);
+                }
             }
-            table.insert_unique(h, key, |&k| hash(id_at(&text, &ends, k)));
         }
         Some(Ids { text, ends, table })
+    }
+
+    /// How many ids there are.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
     }
 
     /// Gives back the room grown for ids that never came (after a bulk load).

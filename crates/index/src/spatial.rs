@@ -711,8 +711,8 @@ impl SpatialIndex {
         ix
     }
 
-    /// What a snapshot keeps: the tree, the ids (text and ends), where each
-    /// incident is, the actor sets.
+    /// What a snapshot keeps: the tree, the ids (text and ends), the actor
+    /// sets (where each incident is, it finds in the tree).
     #[allow(clippy::type_complexity)]
     pub(crate) fn parts(
         &self,
@@ -720,25 +720,23 @@ impl SpatialIndex {
         &RTree<Entry, Params>,
         &str,
         &[u32],
-        &[[f64; 2]],
         &[std::sync::Arc<[std::sync::Arc<str>]>],
     ) {
         let (text, ends) = self.ids.parts();
-        (&self.tree, text, ends, &self.at, self.actors.sets())
+        (&self.tree, text, ends, self.actors.sets())
     }
 
     /// The index of a snapshot's parts (checked by the caller); `None` if
-    /// an id or an actor set is there twice.
+    /// an actor set is there twice.
     pub(crate) fn from_parts(
         tree: RTree<Entry, Params>,
-        ids_text: String,
-        ids_ends: Vec<u32>,
+        ids: Ids,
         at: Vec<[f64; 2]>,
         actor_sets: Vec<Vec<String>>,
     ) -> Option<Self> {
         Some(SpatialIndex {
             tree,
-            ids: Ids::from_parts(ids_text, ids_ends)?,
+            ids,
             at,
             actors: ActorSets::from_sets(actor_sets)?,
             ..SpatialIndex::default()

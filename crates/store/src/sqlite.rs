@@ -149,9 +149,6 @@ impl Sqlite {
         incidents: &mut dyn Iterator<Item = std::borrow::Cow<'_, marsad_model::Incident>>,
         written: &mut dyn FnMut(),
     ) -> Result<()> {
-        if !self.mapped {
-            self.map_reads()?;
-        }
         // Sorting for the indexes built after needs room: in memory, and
         // 256 MiB of page cache, until the load is done.
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -193,12 +190,15 @@ impl Sqlite {
 
 /// Drops what a bulk load builds after the rows (the secondary indexes of
 /// incidents and sources, the R*Tree's insert trigger) and returns the
-/// statements that make them again, as the schema has them.
+/// statements that make them again, as the schema has them. The change
+/// sequence's index stays: each insert takes the next number from it
+/// (without it, a scan of every row so far).
 fn defer_indexes(tx: &rusqlite::Transaction<'_>) -> Result<Vec<String>> {
     let mut found = tx.prepare(
         "SELECT type, name, sql FROM sqlite_schema
          WHERE tbl_name IN ('incidents', 'incident_sources') AND sql IS NOT NULL
-           AND (type = 'index' OR (type = 'trigger' AND name = 'incidents_where_when_insert'))",
+           AND ((type = 'index' AND name != 'incidents_by_change')
+                OR (type = 'trigger' AND name = 'incidents_where_when_insert'))",
     )?;
     let deferred = found
         .query_map([], |r| {
