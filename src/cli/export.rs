@@ -52,7 +52,7 @@ pub(super) fn run(args: ExportArgs) -> Result<()> {
     let db = &args.db.db;
     let store = Store::open(db).with_context(|| db.to_string())?;
     let query = args.filters.query()?;
-    let (index, _) = marsad_pipeline::load_index(&store)?;
+    let index = args.db.index(&store)?;
     let selected = index.select(Region::All, &query, Sort::DateDesc);
     // indicatif draws nothing when stderr is not a terminal.
     let bar = ProgressBar::new(selected.len() as u64);

@@ -56,6 +56,32 @@ struct DbArgs {
     db: marsad_store::Location,
 }
 
+impl DbArgs {
+    /// Where a server keeps the index of an SQLite store by default
+    /// (`marsad.db.index`); none for PostgreSQL, whose replicas each name
+    /// their own.
+    fn default_snapshot(&self) -> Option<std::path::PathBuf> {
+        match &self.db {
+            marsad_store::Location::Sqlite(db) => {
+                let mut name = db.as_os_str().to_owned();
+                name.push(".index");
+                Some(name.into())
+            }
+            marsad_store::Location::Postgres(_) => None,
+        }
+    }
+
+    /// The store's index: from the server's snapshot when it has a usable
+    /// one (read, never written), else from every incident.
+    fn index(
+        &self,
+        store: &marsad_store::Store,
+    ) -> marsad_pipeline::Result<marsad_index::SpatialIndex> {
+        let snapshot = self.default_snapshot();
+        Ok(marsad_pipeline::open_index(store, snapshot.as_deref())?.0)
+    }
+}
+
 fn confidence(s: &str) -> Result<f32, marsad_model::Error> {
     let x: f64 = s
         .trim()

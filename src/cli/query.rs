@@ -30,7 +30,7 @@ pub(super) fn run(gaz: &GazetteerArgs, args: QueryArgs) -> Result<()> {
     let query = args.filters.query()?;
     let db = &args.db.db;
     let store = marsad_store::Store::open(db).with_context(|| db.to_string())?;
-    let (index, _) = marsad_pipeline::load_index(&store)?;
+    let index = args.db.index(&store)?;
     let page = index.radius(
         centre.lat,
         centre.lon,

@@ -105,15 +105,10 @@ pub(super) fn run(gaz: &GazetteerArgs, args: ServeArgs) -> Result<()> {
             PublicArg::Verified => marsad_server::Public::Verified,
         },
         webhooks: webhooks(&args.webhook_allow, args.webhook_retry)?,
-        index_snapshot: match (&args.index_snapshot, &args.db.db) {
+        index_snapshot: match &args.index_snapshot {
             _ if args.no_index_snapshot => None,
-            (Some(path), _) => Some(path.clone()),
-            (None, marsad_store::Location::Sqlite(db)) => {
-                let mut name = db.as_os_str().to_owned();
-                name.push(".index");
-                Some(name.into())
-            }
-            (None, marsad_store::Location::Postgres(_)) => None,
+            Some(path) => Some(path.clone()),
+            None => args.db.default_snapshot(),
         },
     };
     if config.metrics != marsad_server::MetricsAt::Off {

@@ -195,6 +195,8 @@ mod tests {
     #[test]
     fn an_entry_is_small() {
         assert_eq!(std::mem::size_of::<Entry>(), 40);
+        // In the tree each is a node: what an incident costs there.
+        assert_eq!(std::mem::size_of::<rstar::RTreeNode<Entry>>(), 56);
     }
 
     #[test]

@@ -887,3 +887,128 @@ fn merges_and_splits_are_logged_and_later_reports_follow_them() {
         }
     }
 }
+
+/// The schema's indexes and triggers, and the merge lookup's R*Tree by
+/// incident id, of an SQLite store.
+fn sqlite_shape(path: &std::path::Path) -> (Vec<(String, String)>, Vec<String>) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut schema = conn
+        .prepare("SELECT name, COALESCE(sql, '') FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY name")
+        .unwrap();
+    let schema = schema
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    let mut boxes = conn
+        .prepare(
+            "SELECT i.id || ' ' || w.min_lat || ' ' || w.max_lon || ' ' || w.min_when
+             FROM incidents_where_when w JOIN incidents i ON i.rowid = w.incident_rowid ORDER BY i.id",
+        )
+        .unwrap();
+    let boxes = boxes
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    (schema, boxes)
+}
+
+#[test]
+fn a_bulk_restore_leaves_the_indexes_and_the_merge_lookup_as_ingests_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let mut a = Store::open(a_path.as_path()).unwrap();
+    for i in 0..40u32 {
+        let mut inc = strike(
+            &format!("s{i}"),
+            &format!("2024-03-{:02}", 1 + i % 28),
+            34.0 + f64::from(i) * 0.1,
+            40.0 + f64::from(i % 7) * 0.1,
+            i,
+        );
+        // Undated ones, and one without a place, are in the states ingests leave.
+        if i % 9 == 0 {
+            inc.date = None;
+        }
+        if i == 13 {
+            inc.place = None;
+        }
+        let art = article(&format!("نص {i}"), &format!("https://a.example/{i}"));
+        a.ingest(&art, &[inc]).unwrap();
+    }
+    let mut b = Store::open(b_path.as_path()).unwrap();
+    let incidents = a.incidents_with_sources().unwrap();
+    b.restore_from(
+        &a.articles().unwrap(),
+        &mut incidents.iter().map(std::borrow::Cow::Borrowed),
+        &mut || {},
+    )
+    .unwrap();
+    let (want, got) = (sqlite_shape(&a_path), sqlite_shape(&b_path));
+    assert_eq!(
+        got.0, want.0,
+        "the same indexes and triggers, as the schema defines them"
+    );
+    assert_eq!(got.1, want.1, "the same boxes in the merge lookup");
+    assert!(got.1.len() >= 30);
+    // The lookup works: a second report of s5 merges into it.
+    let again = b
+        .ingest(
+            &article("نص آخر", "https://b.example/5"),
+            &[strike("other", "2024-03-06", 34.5, 40.5, 5)],
+        )
+        .unwrap();
+    assert_eq!(again.incidents_merged.len(), 1, "{again:?}");
+    assert_eq!(b.count_incidents().unwrap(), 40);
+}
+
+#[test]
+fn each_store_has_an_identity_and_witnesses_its_changes() {
+    for (name, location, _keep) in backends() {
+        let mut store = Store::open(&location).unwrap();
+        let me = store.identity().unwrap();
+        assert_eq!(
+            Store::open(&location).unwrap().identity().unwrap(),
+            me,
+            "{name}"
+        );
+        assert_eq!(store.witness(i64::MAX).unwrap(), None, "{name}: empty");
+        for i in 0..3 {
+            store
+                .ingest(
+                    &article(&format!("نص {i}"), &format!("https://w.example/{i}")),
+                    &[strike(
+                        &format!("w{i}"),
+                        "2024-03-05",
+                        34.0 + f64::from(i),
+                        40.0,
+                        1,
+                    )],
+                )
+                .unwrap();
+        }
+        let (seq, id) = store.witness(i64::MAX).unwrap().unwrap();
+        assert_eq!(id, "w2", "{name}");
+        assert!(store.holds_change(seq, "w2").unwrap(), "{name}");
+        assert!(!store.holds_change(seq, "w1").unwrap(), "{name}");
+        let (earlier, first) = store.witness(seq - 1).unwrap().unwrap();
+        assert!(
+            earlier < seq && first == "w1",
+            "{name}: {first} at {earlier}"
+        );
+        // A decision moves w1 past every change: it no longer witnesses its old one.
+        store
+            .add_user("huda", marsad_model::Role::Reviewer)
+            .unwrap();
+        store
+            .decide("w1", "huda", &marsad_store::Decision::Verify, None)
+            .unwrap();
+        assert!(!store.holds_change(earlier, "w1").unwrap(), "{name}");
+    }
+    let (a, b) = (backends(), backends());
+    assert_ne!(
+        Store::open(&a[0].1).unwrap().identity().unwrap(),
+        Store::open(&b[0].1).unwrap().identity().unwrap()
+    );
+}
