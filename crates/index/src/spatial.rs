@@ -605,6 +605,11 @@ fn collect_in_box<'a>(
 /// of entries counts by its length.
 fn count_all(node: &ParentNode<Entry>, filter: &Filter) -> usize {
     let all = filter.admits_all();
+    // An R-tree keeps every entry at one depth: a node holds entries only
+    // or nodes only, and one of entries counts by its length.
+    if all && matches!(node.children().first(), Some(RTreeNode::Leaf(_))) {
+        return node.children().len();
+    }
     node.children()
         .iter()
         .map(|child| match child {
@@ -1094,15 +1099,17 @@ impl SpatialIndex {
         offset: usize,
     ) -> Page {
         let whole = Region::Radius { lat, lon, km };
-        let (found, centre) = self.find(whole, filter);
-        let total = found.len();
+        // Counted, not collected: at ten million incidents a 25 km circle
+        // holds 140,000, and collecting them to count them was half of a
+        // radius page's time (nodes wholly inside count by their length).
+        let total = self.count(whole, filter);
         let end = offset.saturating_add(limit).min(total);
         // Few hits (a narrow filter): measuring them all costs less than
-        // a second walk.
+        // guessing a smaller circle.
         if total <= end.saturating_mul(4) {
+            let (found, centre) = self.find(whole, filter);
             return self.page(found, centre, Sort::Distance, limit, offset);
         }
-        drop(found);
         let mut r = km * ((end as f64 * 1.3 + 8.0) / total.max(1) as f64).sqrt();
         loop {
             if r >= km {
