@@ -11,6 +11,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::sql::Db;
 use crate::{queries, schema, Error, Result};
 
+/// A connection's page cache, as SQLite's `cache_size` takes it (negative:
+/// KiB): 64 MiB.
+const PAGE_CACHE: i64 = -65536;
+
 /// A connection to an SQLite database file.
 #[derive(Debug)]
 pub(crate) struct Sqlite {
@@ -44,7 +48,7 @@ impl Sqlite {
             conn.pragma_update(None, "foreign_keys", "ON")?;
             // 64 MiB of page cache (the default is 2): the upper levels of
             // the tables, indexes and R*Tree of a large store stay in memory.
-            conn.pragma_update(None, "cache_size", -65536)?;
+            conn.pragma_update(None, "cache_size", PAGE_CACHE)?;
             // Checkpoint every 40 MB of WAL, not 4: in a large store each
             // ingest dirties pages all over the file, and copying them back
             // a thousand at a time cost a quarter of an ingest.
@@ -134,7 +138,7 @@ impl Sqlite {
         }
         let done = queries::points_since(&mut self.db(), since, f);
         if full {
-            self.conn.pragma_update(None, "cache_size", -65536)?;
+            self.conn.pragma_update(None, "cache_size", PAGE_CACHE)?;
         }
         done
     }
@@ -171,7 +175,7 @@ impl Sqlite {
             Ok(())
         })();
         self.conn.pragma_update(None, "temp_store", "DEFAULT")?;
-        self.conn.pragma_update(None, "cache_size", -65536)?;
+        self.conn.pragma_update(None, "cache_size", PAGE_CACHE)?;
         restored
     }
     /// Copies the store to a new file at `to` as it is now, while others
