@@ -94,17 +94,17 @@ impl PointDistance for Entry {
 #[derive(Debug)]
 pub(crate) struct Filter {
     /// Bit `kind` set for each admitted type.
-    types: u32,
-    first_day: i32,
-    last_day: i32,
-    min_confidence: Option<f32>,
-    max_precision: u8,
+    pub(crate) types: u32,
+    pub(crate) first_day: i32,
+    pub(crate) last_day: i32,
+    pub(crate) min_confidence: Option<f32>,
+    pub(crate) max_precision: u8,
     /// Bit `status` set for each admitted review status.
-    statuses: u8,
+    pub(crate) statuses: u8,
     /// For each actor set, whether it holds an asked actor (`None`: any).
-    actor_sets: Option<Vec<bool>>,
+    pub(crate) actor_sets: Option<Vec<bool>>,
     /// An expression (an OGC API `filter`), checked after the rest.
-    condition: Option<std::sync::Arc<marsad_model::Condition>>,
+    pub(crate) condition: Option<std::sync::Arc<marsad_model::Condition>>,
 }
 
 impl Filter {

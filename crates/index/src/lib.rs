@@ -28,9 +28,11 @@
 mod actors;
 mod entry;
 mod ids;
+pub mod pyramid;
 pub mod snapshot;
 mod spatial;
 
 pub use marsad_model::{IncidentPoint, IncidentQuery, Sort};
+pub use pyramid::{world_xy, Tally};
 pub use snapshot::Stamp;
 pub use spatial::{After, Extent, Found, Hit, Page, Region, Selected, SpatialIndex};

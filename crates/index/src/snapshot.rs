@@ -203,13 +203,16 @@ impl SpatialIndex {
             ids_ends,
             actor_sets,
         } = read;
-        // The ids' table and the tree's check, side by side: each is about
-        // a second at ten million incidents.
-        let (ids, at) = std::thread::scope(|s| {
+        // The ids' table, the tree's check and the tiles' counts side by
+        // side: each is about a second at ten million incidents. The counts
+        // of a tree the check refuses are dropped.
+        let (ids, at, pyramid) = std::thread::scope(|s| {
             let ids = s.spawn(|| crate::ids::Ids::from_parts(ids_text, ids_ends));
+            let pyramid = s.spawn(|| crate::pyramid::Pyramid::build(&tree));
             let at = places(&tree, actor_sets.len());
-            (ids.join(), at)
+            (ids.join(), at, pyramid.join())
         });
+        let pyramid = pyramid.map_err(|_| Error::Inconsistent("the tree could not be counted"))?;
         let ids = ids
             .map_err(|_| Error::Inconsistent("the ids could not be read"))?
             .ok_or(Error::Inconsistent("the ids are cut wrongly or repeated"))?;
@@ -217,7 +220,7 @@ impl SpatialIndex {
         if at.len() != ids.len() {
             return Err(Error::Inconsistent("the tree and the ids differ in number"));
         }
-        let ix = SpatialIndex::from_parts(tree, ids, at, actor_sets)
+        let ix = SpatialIndex::from_parts(tree, ids, at, actor_sets, pyramid)
             .ok_or(Error::Inconsistent("an actor set is repeated"))?;
         Ok((ix, stamp))
     }

@@ -1,4 +1,5 @@
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use geo::{Distance, Haversine, Point};
 use rstar::{
@@ -12,6 +13,7 @@ use marsad_model::{EventType, GeoPrecision, IncidentQuery, Sort};
 use crate::actors::ActorSets;
 use crate::entry::{date_of, day_of, kind_of, Entry, Filter, NO_DAY};
 use crate::ids::Ids;
+use crate::pyramid::{Grouped, Pyramid, Tally};
 use crate::IncidentPoint;
 
 /// One result.
@@ -234,6 +236,8 @@ pub struct SpatialIndex {
     ids: Ids,
     at: Vec<[f64; 2]>,
     actors: ActorSets,
+    /// Counts by cell for tiles at low zooms, kept with the tree.
+    pyramid: Pyramid,
 }
 
 impl Default for SpatialIndex {
@@ -245,6 +249,7 @@ impl Default for SpatialIndex {
             ids: Ids::default(),
             at: Vec::new(),
             actors: ActorSets::default(),
+            pyramid: Pyramid::default(),
         }
     }
 }
@@ -711,6 +716,7 @@ impl SpatialIndex {
         });
         ix.at = entries.iter().map(|e| [e.lon, e.lat]).collect();
         ix.tree = RTree::bulk_load_with_params(entries);
+        ix.pyramid = Pyramid::build(&ix.tree);
         ix.ids.shrink();
         ix.generation = next_generation();
         ix
@@ -731,15 +737,17 @@ impl SpatialIndex {
         (&self.tree, text, ends, self.actors.sets())
     }
 
-    /// The index of a snapshot's parts (checked by the caller); `None` if
-    /// an actor set is there twice.
+    /// The index of a snapshot's parts (checked by the caller) and the
+    /// pyramid of its tree; `None` if an actor set is there twice.
     pub(crate) fn from_parts(
         tree: RTree<Entry, Params>,
         ids: Ids,
         at: Vec<[f64; 2]>,
         actor_sets: Vec<Vec<String>>,
+        pyramid: Pyramid,
     ) -> Option<Self> {
         Some(SpatialIndex {
+            pyramid,
             tree,
             ids,
             at,
@@ -778,12 +786,17 @@ impl SpatialIndex {
         let e = self.entry(&p);
         let key = e.key as usize;
         if let Some(point) = self.at.get(key).copied() {
-            self.tree
+            let old = self
+                .tree
                 .remove_with_selection_function(AtKey { point, key: e.key });
+            if let Some(old) = old {
+                self.pyramid.remove(&old);
+            }
             self.at[key] = [e.lon, e.lat];
         } else {
             self.at.push([e.lon, e.lat]);
         }
+        self.pyramid.add(&e);
         self.tree.insert(e);
         self.generation = next_generation();
     }
@@ -795,14 +808,15 @@ impl SpatialIndex {
         self.generation
     }
 
+    /// The entry of an incident by number.
+    fn entry_of(&self, key: u32) -> Option<&Entry> {
+        let point = *self.at.get(key as usize)?;
+        self.tree.locate_all_at_point(&point).find(|e| e.key == key)
+    }
+
     /// The point of an incident.
     pub fn get(&self, id: &str) -> Option<IncidentPoint> {
-        let key = self.ids.find(id)?;
-        let point = *self.at.get(key as usize)?;
-        let e = self
-            .tree
-            .locate_all_at_point(&point)
-            .find(|e| e.key == key)?;
+        let e = self.entry_of(self.ids.find(id)?)?;
         Some(IncidentPoint {
             id: id.into(),
             lon: e.lon,
@@ -873,6 +887,41 @@ impl SpatialIndex {
         for (e, _) in self.find(region, filter).0 {
             f(self.found(e));
         }
+    }
+
+    /// What the incidents that pass the filter add up to in each cell of
+    /// the Web Mercator grid at `level` in a window of `cols` × `rows`
+    /// (row by row), with each cell's only incident when it has one:
+    /// summed from the [`pyramid`](crate::pyramid) without visiting the
+    /// incidents. `None` when it cannot answer: a level finer than
+    /// [`pyramid::LEVEL`](crate::pyramid::LEVEL), a window of more than
+    /// 65,536 cells, or a filter by actor, by expression or by a
+    /// confidence between hundredths; the caller then visits the points.
+    pub fn grid(
+        &self,
+        level: u32,
+        cols: Range<u32>,
+        rows: Range<u32>,
+        filter: &IncidentQuery,
+    ) -> Option<Vec<(Tally, Option<Found<'_>>)>> {
+        let cells = cols.len().checked_mul(rows.len())?;
+        if level > crate::pyramid::LEVEL || cells > 1 << 16 {
+            return None;
+        }
+        let grouped = Grouped::new(&Filter::new(filter, &self.actors))?;
+        let mut tallies = vec![(Tally::default(), 0u32); cells];
+        self.pyramid
+            .shares(level, &cols, &rows, &grouped, &self.at, |s| {
+                let (t, xor) = &mut tallies[s.at];
+                t.add(s.kind, s.count, s.sum_x, s.sum_y);
+                *xor ^= s.xor;
+            });
+        let only = |(t, xor): &(Tally, u32)| {
+            (t.count == 1)
+                .then(|| self.entry_of(*xor).map(|e| self.found(e)))
+                .flatten()
+        };
+        Some(tallies.iter().map(|c| (c.0, only(c))).collect())
     }
 
     /// Counts of points per event type that pass a filter.

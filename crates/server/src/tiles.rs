@@ -76,10 +76,7 @@ pub async fn incident_tile(
     }
     let (generation, body) = state
         .cached(&state.tiles, key.clone(), move |ix| {
-            let mut tile_of = marsad_tiles::TileEncoder::new(tile);
-            ix.for_each(Some(tile.bbox()), &query, |f| tile_of.add(f));
-            tile_of
-                .finish()
+            marsad_tiles::cut(ix, tile, &query)
                 .map(bytes::Bytes::from)
                 .map_err(|e| AppError::Internal(e.to_string()))
         })

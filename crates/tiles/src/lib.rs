@@ -17,7 +17,9 @@ mod error;
 mod places;
 mod tile;
 
-pub use encode::{encode, TileEncoder, CELL, CLUSTERS, CLUSTER_BELOW, EXTENT, INCIDENTS};
+pub use encode::{
+    cut, cut_from_points, encode, TileEncoder, CELL, CLUSTERS, CLUSTER_BELOW, EXTENT, INCIDENTS,
+};
 pub use error::{Error, Result};
 pub use places::{encode_places, max_label_rank, Label, PLACES};
 pub use tile::TileId;

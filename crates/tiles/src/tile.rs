@@ -41,6 +41,32 @@ impl TileId {
         [sw.lon_deg(), sw.lat_deg(), ne.lon_deg(), ne.lat_deg()]
     }
 
+    /// Whether a point at `(x, y)` on the fixed-point world plane
+    /// ([`marsad_index::world_xy`]) is in the tile.
+    pub(crate) fn holds(self, (x, y): (u32, u32)) -> bool {
+        let shift = 32 - self.z;
+        u64::from(x) >> shift == u64::from(self.x) && u64::from(y) >> shift == u64::from(self.y)
+    }
+
+    /// The tile units of a fixed-point world x (0 to [`EXTENT`] inside the
+    /// tile): exact, both being powers of two.
+    pub(crate) fn unit_x(self, x: f64) -> f64 {
+        x * 2f64.powi(self.z as i32 - 20) - f64::from(self.x) * f64::from(EXTENT)
+    }
+
+    /// [`TileId::unit_x`] for y.
+    pub(crate) fn unit_y(self, y: f64) -> f64 {
+        y * 2f64.powi(self.z as i32 - 20) - f64::from(self.y) * f64::from(EXTENT)
+    }
+
+    /// A box a little larger than the tile's, to find every point that
+    /// [`TileId::holds`] despite the rounding of the box's degrees.
+    pub(crate) fn scan_box(self) -> [f64; 4] {
+        const MARGIN: f64 = 1e-9;
+        let [w, s, e, n] = self.bbox();
+        [w - MARGIN, s - MARGIN, e + MARGIN, n + MARGIN]
+    }
+
     /// A point's position in tile units (0 to [`EXTENT`] inside the tile).
     pub(crate) fn project(self, lon: f64, lat: f64) -> (f64, f64) {
         let t = MapGrid::default().peg_transform(self.peg);
