@@ -35,4 +35,4 @@ mod spatial;
 pub use marsad_model::{IncidentPoint, IncidentQuery, Sort};
 pub use pyramid::{world_xy, Tally};
 pub use snapshot::Stamp;
-pub use spatial::{After, Extent, Found, Hit, Page, Region, Selected, SpatialIndex};
+pub use spatial::{After, DayCounts, Extent, Found, Hit, Page, Region, Selected, SpatialIndex};

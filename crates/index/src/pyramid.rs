@@ -172,6 +172,15 @@ fn cell((x, y): (u32, u32)) -> u32 {
     (x >> (32 - LEVEL)) << 16 | y >> (32 - LEVEL)
 }
 
+/// The groups of incidents beyond the Mercator plane's latitudes: in no
+/// tile, but in every count.
+const OUTSIDE: u32 = u32::MAX;
+
+/// An entry's cell and place on the plane (nowhere for [`OUTSIDE`]).
+fn placed(e: &Entry) -> (u32, (u32, u32)) {
+    world_xy(e.lon, e.lat).map_or((OUTSIDE, (0, 0)), |xy| (cell(xy), xy))
+}
+
 /// A filter as groups can apply it: every part but actors, expressions
 /// and confidences between hundredths.
 pub(crate) struct Grouped {
@@ -180,6 +189,8 @@ pub(crate) struct Grouped {
     max_precision: u8,
     min_step: Option<u8>,
     undated: bool,
+    /// The dates' days.
+    days: std::ops::RangeInclusive<i64>,
     /// Codes of the weeks wholly inside the dates.
     weeks: Range<u64>,
     /// Days of the dates in weeks partly outside them.
@@ -210,6 +221,7 @@ impl Grouped {
             max_precision: f.max_precision,
             min_step,
             undated: f.first_day == NO_DAY,
+            days: first..=last,
             weeks: if w0 > w1 {
                 0..0
             } else {
@@ -249,11 +261,9 @@ impl Pyramid {
         let mut groups: FxHashMap<(u32, u64), Group> = FxHashMap::default();
         let mut per_day: FxHashMap<i32, usize> = FxHashMap::default();
         for e in tree.iter() {
-            let Some(xy) = world_xy(e.lon, e.lat) else {
-                continue;
-            };
+            let (c, xy) = placed(e);
             let rank = rank(e);
-            let g = groups.entry((cell(xy), rank)).or_insert(Group {
+            let g = groups.entry((c, rank)).or_insert(Group {
                 rank,
                 count: 0,
                 xor: 0,
@@ -273,13 +283,11 @@ impl Pyramid {
             .map(|(day, n)| (day, Vec::with_capacity(n)))
             .collect();
         for e in tree.iter().filter(|e| e.day != NO_DAY) {
-            if world_xy(e.lon, e.lat).is_some() {
-                if let Some(dated) = days.get_mut(&e.day) {
-                    dated.push(Dated {
-                        key: e.key,
-                        what: what(e),
-                    });
-                }
+            if let Some(dated) = days.get_mut(&e.day) {
+                dated.push(Dated {
+                    key: e.key,
+                    what: what(e),
+                });
             }
         }
         let mut sorted: Vec<(u32, Group)> = groups.into_iter().map(|((c, _), g)| (c, g)).collect();
@@ -293,11 +301,9 @@ impl Pyramid {
 
     /// Counts an incident in.
     pub(crate) fn add(&mut self, e: &Entry) {
-        let Some(xy) = world_xy(e.lon, e.lat) else {
-            return;
-        };
+        let (c, xy) = placed(e);
         let rank = rank(e);
-        let groups = self.cells.entry(cell(xy)).or_default();
+        let groups = self.cells.entry(c).or_default();
         let i = match groups.binary_search_by_key(&rank, |g| g.rank) {
             Ok(i) => i,
             Err(i) => {
@@ -327,10 +333,7 @@ impl Pyramid {
 
     /// Counts an incident out (as it was counted in).
     pub(crate) fn remove(&mut self, e: &Entry) {
-        let Some(xy) = world_xy(e.lon, e.lat) else {
-            return;
-        };
-        let c = cell(xy);
+        let (c, xy) = placed(e);
         if let Some(groups) = self.cells.get_mut(&c) {
             if let Ok(i) = groups.binary_search_by_key(&rank(e), |g| g.rank) {
                 let g = &mut groups[i];
@@ -374,7 +377,7 @@ impl Pyramid {
                 .then(|| (y - rows.start) as usize * width + (x - cols.start) as usize)
         };
         let up = LEVEL - level;
-        for (&c, groups) in &self.cells {
+        for (&c, groups) in self.cells.iter().filter(|&(&c, _)| c != OUTSIDE) {
             let Some(at) = place((c >> 16) >> up, (c & 0xffff) >> up) else {
                 continue;
             };
@@ -420,6 +423,33 @@ impl Pyramid {
                         sum_x: u64::from(x),
                         sum_y: u64::from(y),
                     });
+                }
+            }
+        }
+    }
+}
+
+impl Pyramid {
+    /// Hands `add` the number of incidents the filter admits of each type:
+    /// the undated (day `None`) from the groups, the dated from the list by
+    /// day, everywhere.
+    pub(crate) fn by_day(&self, f: &Grouped, mut add: impl FnMut(Option<i32>, usize, usize)) {
+        if f.undated {
+            for groups in self.cells.values() {
+                let undated = &groups[..groups.partition_point(|g| g.rank >> 32 == UNDATED)];
+                for g in undated.iter().filter(|g| f.admits(g.rank as u16)) {
+                    add(None, kind_in(g.rank as u16), g.count as usize);
+                }
+            }
+        }
+        for (&day, dated) in &self.days {
+            if f.days.contains(&i64::from(day)) {
+                let mut by_type = [0; EventType::ALL.len()];
+                for d in dated.iter().filter(|d| f.admits(d.what)) {
+                    by_type[kind_in(d.what)] += 1;
+                }
+                for (kind, &n) in by_type.iter().enumerate().filter(|&(_, &n)| n > 0) {
+                    add(Some(day), kind, n);
                 }
             }
         }

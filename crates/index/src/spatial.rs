@@ -217,6 +217,16 @@ impl std::fmt::Debug for Found<'_> {
     }
 }
 
+/// Incidents by type (place in [`EventType::ALL`]): the undated, and the
+/// dated by day, in date order (days without any left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    /// Undated incidents by type.
+    pub undated: [usize; EventType::ALL.len()],
+    /// Dated incidents by day and type.
+    pub dated: Vec<(chrono::NaiveDate, [usize; EventType::ALL.len()])>,
+}
+
 /// Where and when the indexed incidents are.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Extent {
@@ -869,6 +879,17 @@ impl SpatialIndex {
         }
     }
 
+    /// Calls `f` with the longitude and latitude of every incident that
+    /// passes the filter: [`SpatialIndex::for_each`] everywhere without
+    /// making each a [`Found`] (whose date alone was a third of a count of
+    /// distinct places).
+    pub fn for_each_point(&self, filter: &IncidentQuery, mut f: impl FnMut(f64, f64)) {
+        let flt = Filter::new(filter, &self.actors);
+        for e in self.tree.iter().filter(|e| flt.admits(e)) {
+            f(e.lon, e.lat);
+        }
+    }
+
     /// Calls `f` for every incident within `radius_km` (geodesic) of
     /// (lat, lon) that passes the filter, in no particular order.
     pub fn for_each_near<'a>(
@@ -924,12 +945,38 @@ impl SpatialIndex {
         Some(tallies.iter().map(|c| (c.0, only(c))).collect())
     }
 
+    /// The incidents that pass the filter, everywhere, by type and day,
+    /// counted from the [`pyramid`](crate::pyramid) without visiting them;
+    /// `None` for a filter it cannot apply (an actor, an expression, a
+    /// confidence between hundredths).
+    pub fn day_counts(&self, filter: &IncidentQuery) -> Option<DayCounts> {
+        let grouped = Grouped::new(&Filter::new(filter, &self.actors))?;
+        let mut undated = [0; EventType::ALL.len()];
+        let mut days: FxHashMap<i32, [usize; EventType::ALL.len()]> = FxHashMap::default();
+        self.pyramid.by_day(&grouped, |day, kind, n| match day {
+            None => undated[kind] += n,
+            Some(d) => days.entry(d).or_default()[kind] += n,
+        });
+        let mut dated: Vec<_> = days
+            .into_iter()
+            .filter_map(|(d, n)| Some((date_of(d)?, n)))
+            .collect();
+        dated.sort_unstable_by_key(|&(d, _)| d);
+        Some(DayCounts { undated, dated })
+    }
+
     /// Counts of points per event type that pass a filter.
     pub fn counts_by_type(&self, filter: &IncidentQuery) -> FxHashMap<EventType, usize> {
-        let f = Filter::new(filter, &self.actors);
         let mut counts = [0usize; EventType::ALL.len()];
-        for e in self.tree.iter().filter(|e| f.admits(e)) {
-            counts[usize::from(e.kind)] += 1;
+        if let Some(c) = self.day_counts(filter) {
+            for n in c.dated.iter().map(|(_, n)| n).chain([&c.undated]) {
+                counts.iter_mut().zip(n).for_each(|(sum, n)| *sum += n);
+            }
+        } else {
+            let f = Filter::new(filter, &self.actors);
+            for e in self.tree.iter().filter(|e| f.admits(e)) {
+                counts[usize::from(e.kind)] += 1;
+            }
         }
         EventType::ALL
             .iter()

@@ -306,3 +306,79 @@ fn a_keyset_page_starts_after_the_last_one_shown_even_after_changes() {
     let from = again.position_after(&ix, &gone).unwrap();
     assert_eq!(again.hits(&ix, from..from + 1).unwrap(), expected);
 }
+
+/// What a scan of the points gives for [`SpatialIndex::day_counts`].
+fn scanned_day_counts(pts: &[IncidentPoint], q: &IncidentQuery) -> marsad_index::DayCounts {
+    let mut out = marsad_index::DayCounts::default();
+    let mut days = std::collections::BTreeMap::new();
+    for p in pts.iter().filter(|p| passes(q, p)) {
+        let kind = p.event_type.index();
+        match p.date {
+            None => out.undated[kind] += 1,
+            Some(d) => {
+                days.entry(d).or_insert([0; EventType::ALL.len()])[kind] += 1;
+            }
+        }
+    }
+    out.dated = days.into_iter().collect();
+    out
+}
+
+#[test]
+fn counts_by_day_from_the_grid_match_a_scan_before_and_after_updates() {
+    let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+    let mut rng = StdRng::seed_from_u64(9);
+    let mut pts = points(6_000, &mut rng);
+    // Some beyond the Mercator plane's latitudes: in no tile, in every count.
+    for p in pts.iter_mut().step_by(97) {
+        p.lat = 88.5;
+    }
+    let mut qs = queries();
+    qs.extend([
+        // Dates starting and ending inside weeks, one day, an open end.
+        IncidentQuery {
+            dates: DateRange::new(d("2023-03-02"), d("2023-05-17")).unwrap(),
+            min_confidence: Some(0.3),
+            ..Default::default()
+        },
+        IncidentQuery {
+            dates: DateRange::new(d("2023-04-05"), d("2023-04-05")).unwrap(),
+            ..Default::default()
+        },
+        IncidentQuery {
+            dates: DateRange::new(d("2023-10-11"), None).unwrap(),
+            max_geo_precision: Some(GeoPrecision::PLACE),
+            ..Default::default()
+        },
+    ]);
+    let mut ix = SpatialIndex::bulk_load(pts.clone());
+    let check = |ix: &SpatialIndex, pts: &[IncidentPoint]| {
+        for q in &qs {
+            match ix.day_counts(q) {
+                Some(c) => assert_eq!(c, scanned_day_counts(pts, q), "{q:?}"),
+                // Only actors keep the grid out.
+                None => assert!(!q.actors.is_empty(), "{q:?}"),
+            }
+            let by_type = ix.counts_by_type(q);
+            let want = scanned_day_counts(pts, q);
+            for t in EventType::ALL {
+                let n = want.undated[t.index()]
+                    + want.dated.iter().map(|(_, n)| n[t.index()]).sum::<usize>();
+                assert_eq!(by_type.get(&t).copied().unwrap_or(0), n, "{t:?} {q:?}");
+            }
+        }
+    };
+    check(&ix, &pts);
+    let others = points(6_000, &mut rng);
+    for _ in 0..2_000 {
+        let i = rng.gen_range(0..pts.len());
+        let mut p = others[rng.gen_range(0..others.len())].clone();
+        if rng.gen_bool(0.05) {
+            p.lat = -87.0;
+        }
+        p.id = pts[i].id.clone();
+        pts[i] = p.clone();
+        ix.upsert(p);
+    }
+    check(&ix, &pts);
+}

@@ -67,11 +67,18 @@ pub async fn list(
                     )
                 });
             }
-            // Places: distinct points (to 1 m), counted from the index alone.
-            let mut places = rustc_hash::FxHashSet::default();
-            ix.for_each(None, &sel.query, |f| {
-                places.insert(((f.lat * 1e5).round() as i64, (f.lon * 1e5).round() as i64));
+            // Places: distinct points (to 1 m), counted from the index alone,
+            // each as one integer, sorted rather than hashed: ten million
+            // distinct points took 3 s in a hash set of pairs.
+            let mut places = Vec::new();
+            ix.for_each_point(&sel.query, |lon, lat| {
+                // Rounded to 1e-5 degrees, made positive.
+                let lat = ((lat * 1e5).round() as i64 + 9_000_000) as u64;
+                let lon = ((lon * 1e5).round() as i64 + 18_000_000) as u64;
+                places.push(lat << 26 | lon);
             });
+            radsort::sort(&mut places);
+            places.dedup();
             out.push(layer(
                 "places",
                 "الأماكن",

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::types::{Counts, Histogram, HistogramBin};
 use crate::openapi::{AreaParams, BinParams, FilterParams, QueryErrors};
-use crate::query::{Params, Selection};
+use crate::query::{Area, Params, Selection};
 use crate::{AppError, AppState};
 
 /// How many incidents pass the filters in the area: in all, per type, and
@@ -37,10 +37,22 @@ pub async fn counts(
         .aggregate(uri.to_string(), move |ix| {
             let mut by_type = [0usize; EventType::ALL.len()];
             let mut undated = 0;
-            sel.for_each(ix, area, |f| {
-                by_type[f.event_type.index()] += 1;
-                undated += usize::from(f.date.is_none());
-            });
+            match day_counts(ix, area, &sel) {
+                Some(c) => {
+                    for (_, n) in &c.dated {
+                        by_type.iter_mut().zip(n).for_each(|(sum, n)| *sum += n);
+                    }
+                    by_type
+                        .iter_mut()
+                        .zip(&c.undated)
+                        .for_each(|(sum, n)| *sum += n);
+                    undated = c.undated.iter().sum();
+                }
+                None => sel.for_each(ix, area, |f| {
+                    by_type[f.event_type.index()] += 1;
+                    undated += usize::from(f.date.is_none());
+                }),
+            }
             Counts {
                 total: by_type.iter().sum::<usize>(),
                 undated,
@@ -120,10 +132,16 @@ pub async fn histogram(
             let mut days: FxHashMap<NaiveDate, [usize; EventType::ALL.len()]> =
                 FxHashMap::default();
             let mut undated = 0;
-            sel.for_each(ix, area, |f| match f.date {
-                Some(d) => days.entry(d).or_default()[f.event_type.index()] += 1,
-                None => undated += 1,
-            });
+            match day_counts(ix, area, &sel) {
+                Some(c) => {
+                    undated = c.undated.iter().sum();
+                    days.extend(c.dated);
+                }
+                None => sel.for_each(ix, area, |f| match f.date {
+                    Some(d) => days.entry(d).or_default()[f.event_type.index()] += 1,
+                    None => undated += 1,
+                }),
+            }
             let mut bins: BTreeMap<NaiveDate, [usize; EventType::ALL.len()]> = BTreeMap::new();
             for (d, counts) in days {
                 let b = bins.entry(bin.start(d)).or_default();
@@ -144,6 +162,18 @@ pub async fn histogram(
             }
         })
         .await
+}
+
+/// Counts by day from the index's grid of counts, without visiting the
+/// incidents, when the area is everywhere and the grid applies the filter.
+fn day_counts(
+    ix: &marsad_index::SpatialIndex,
+    area: Area,
+    sel: &Selection,
+) -> Option<marsad_index::DayCounts> {
+    matches!(area, Area::All)
+        .then(|| ix.day_counts(&sel.query))
+        .flatten()
 }
 
 /// `{type: count}` for the types present.
