@@ -10,7 +10,7 @@ use marsad_model::{Article, Incident};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 
-use crate::sql::{Db, Query};
+use crate::sql::{Db, Query, Value};
 use crate::{queries, Error, IngestReport, Result};
 
 /// Each entry moves the schema from version i to i + 1.
@@ -126,6 +126,11 @@ const MIGRATIONS: &[&str] = &[
     // 11: the store's identity (migration 11 on SQLite).
     "CREATE TABLE store_identity (one integer PRIMARY KEY CHECK (one = 1), name text NOT NULL);
     INSERT INTO store_identity VALUES (1, md5(random()::text || clock_timestamp()::text));",
+    // 12: sources numbered as they are written, SQLite's `rowid`: what
+    // settles the order of an incident's sources whose articles tie on
+    // publication and ingest time (a sort otherwise leaves ties in any
+    // order, and a copy between backends then differs).
+    "ALTER TABLE incident_sources ADD COLUMN seq bigserial;",
 ];
 
 /// Grid cells per degree of the merge lookup's index (migration 4).
@@ -249,6 +254,47 @@ impl Postgres {
         })
     }
 
+    /// [`queries::restore`] as a bulk load, in one transaction: the
+    /// articles as usual; the secondary indexes of incidents and sources
+    /// dropped; incidents and then their sources sent with `COPY`, a
+    /// thousand incidents at a time; the indexes made again from their
+    /// definitions; the change sequence moved past the numbers given. A
+    /// lost connection is an error: the incidents already taken from
+    /// `incidents` cannot be read again.
+    pub(crate) fn restore(
+        &self,
+        articles: &[crate::StoredArticle],
+        incidents: &mut dyn Iterator<Item = std::borrow::Cow<'_, Incident>>,
+        written: &mut dyn FnMut(),
+    ) -> Result<()> {
+        let mut tried = false;
+        self.run(|client| {
+            if std::mem::replace(&mut tried, true) {
+                return Err(Error::RestoreInterrupted);
+            }
+            let mut tx = client.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&INGEST_LOCK])?;
+            queries::restore_articles(&mut crate::sql::Postgres(&mut tx), articles, written)?;
+            let deferred = defer_indexes(&mut tx)?;
+            let first: i64 = tx
+                .query_one("SELECT nextval('incident_changes')", &[])?
+                .get(0);
+            let copied = copy_incidents(&mut tx, &mut *incidents, first, written)?;
+            for sql in deferred {
+                tx.batch_execute(&sql)?;
+            }
+            if copied > 0 {
+                tx.execute(
+                    "SELECT setval('incident_changes', $1)",
+                    &[&(first + copied - 1)],
+                )?;
+                tx.batch_execute("SELECT pg_notify('marsad_changes', '')")?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     /// Waits until another process commits a change, or `timeout` passes;
     /// true if one did. A dropped listening connection is opened again.
     pub(crate) fn wait_for_changes(&self, timeout: std::time::Duration) -> Result<bool> {
@@ -268,6 +314,116 @@ impl Postgres {
         }
         woke
     }
+}
+
+/// Drops the secondary indexes of incidents and sources (not their keys,
+/// which the sources' references need) and returns the statements that
+/// make them again.
+fn defer_indexes(tx: &mut postgres::Transaction<'_>) -> Result<Vec<String>> {
+    let found = tx.query(
+        "SELECT c.relname::text, pg_get_indexdef(c.oid) FROM pg_index x \
+         JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+         WHERE t.relname IN ('incidents', 'incident_sources') \
+           AND t.relnamespace = current_schema()::regnamespace \
+           AND NOT x.indisprimary AND NOT x.indisunique",
+        &[],
+    )?;
+    let mut deferred = Vec::new();
+    for r in found {
+        let (name, sql): (String, String) = (r.get(0), r.get(1));
+        tx.batch_execute(&format!("DROP INDEX \"{name}\""))?;
+        deferred.push(sql);
+    }
+    Ok(deferred)
+}
+
+/// Incidents at a time between a `COPY` of incidents and one of their
+/// sources (the sources refer to the incidents, and one connection runs
+/// one `COPY` at a time).
+const COPY_CHUNK: usize = 1000;
+
+/// Copies `incidents` and their sources, numbering their changes from
+/// `first`; how many were copied.
+fn copy_incidents(
+    tx: &mut postgres::Transaction<'_>,
+    incidents: &mut dyn Iterator<Item = std::borrow::Cow<'_, Incident>>,
+    first: i64,
+    written: &mut dyn FnMut(),
+) -> Result<i64> {
+    const INCIDENT_COLUMNS: &str = concat!(
+        crate::columns::incident_columns!(),
+        ", created_at, updated_at, change_seq"
+    );
+    const SOURCE_COLUMNS: &str = "incident_id, article_id, start_at, end_at, evidence";
+    let incident_sql = format!("COPY incidents ({INCIDENT_COLUMNS}) FROM STDIN (FORMAT binary)");
+    let source_sql = format!("COPY incident_sources ({SOURCE_COLUMNS}) FROM STDIN (FORMAT binary)");
+    let incident_types = column_types(tx, "incidents", INCIDENT_COLUMNS)?;
+    let source_types = column_types(tx, "incident_sources", SOURCE_COLUMNS)?;
+    let now = chrono::Utc::now();
+    let mut seq = first;
+    loop {
+        let chunk: Vec<_> = (&mut *incidents).take(COPY_CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(seq - first);
+        }
+        let mut rows = postgres::binary_copy::BinaryCopyInWriter::new(
+            tx.copy_in(&incident_sql)?,
+            &incident_types,
+        );
+        for inc in &chunk {
+            queries::with_incident_values(inc, now, |v| {
+                let n = Value::Int(seq);
+                let mut row: Vec<&(dyn postgres::types::ToSql + Sync)> = v
+                    .iter()
+                    .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                row.push(&v[v.len() - 1]);
+                row.push(&n);
+                rows.write(&row)?;
+                Ok(())
+            })?;
+            seq += 1;
+        }
+        rows.finish()?;
+        let mut rows =
+            postgres::binary_copy::BinaryCopyInWriter::new(tx.copy_in(&source_sql)?, &source_types);
+        for inc in &chunk {
+            // A source given twice is kept once, as the insert's
+            // `ON CONFLICT DO NOTHING` keeps it.
+            let mut seen = rustc_hash::FxHashSet::default();
+            for s in inc
+                .sources
+                .iter()
+                .filter(|s| seen.insert((&s.article_id, s.start)))
+            {
+                let v = crate::sql::values![
+                    inc.id.as_str(),
+                    s.article_id.as_str(),
+                    s.start,
+                    s.end,
+                    s.evidence.as_str()
+                ];
+                let row: Vec<&(dyn postgres::types::ToSql + Sync)> = v
+                    .iter()
+                    .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                rows.write(&row)?;
+            }
+            written();
+        }
+        rows.finish()?;
+    }
+}
+
+/// The types of `columns` of `table`, as the server has them: what a
+/// binary `COPY` writes each value as.
+fn column_types(
+    tx: &mut postgres::Transaction<'_>,
+    table: &str,
+    columns: &str,
+) -> Result<Vec<postgres::types::Type>> {
+    let stmt = tx.prepare(&format!("SELECT {columns} FROM {table} LIMIT 0"))?;
+    Ok(stmt.columns().iter().map(|c| c.type_().clone()).collect())
 }
 
 /// Waits up to `timeout` for a notification, then takes any others already

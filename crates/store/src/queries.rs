@@ -77,11 +77,12 @@ fn source_row(r: &dyn Row, at: usize) -> Result<Source> {
 }
 
 /// Sources in the order an incident lists them: by publication (the
-/// undated first), then as stored. SQLite's ingest times tie within a
-/// second, so its row order settles them; PostgreSQL's do not.
+/// undated first), then as stored. Ingest times tie within a second (and
+/// always in a copy), so the order the sources were written in settles
+/// them: SQLite's `rowid`, PostgreSQL's `seq` (migration 12).
 macro_rules! source_order {
     () => {
-        "a.published NULLS FIRST, a.ingested_at, @rowid_or(s.rowid, s.incident_id), s.start_at"
+        "a.published NULLS FIRST, a.ingested_at, @rowid_or(s.rowid, s.seq), s.start_at"
     };
 }
 
@@ -204,6 +205,20 @@ static INSERT_INCIDENT: Query = Query::new(concat!(
 
 /// Inserts a new incident, reported once.
 pub(crate) fn insert_incident(db: &mut dyn Db, inc: &Incident, at: DateTime<Utc>) -> Result<()> {
+    with_incident_values(inc, at, |params| {
+        db.execute(&INSERT_INCIDENT, params)?;
+        Ok(())
+    })
+}
+
+/// Calls `f` with an incident's values as [`INSERT_INCIDENT`] takes them:
+/// the columns of [`incident_columns`], then the moment (of both
+/// `created_at` and `updated_at`).
+pub(crate) fn with_incident_values<T>(
+    inc: &Incident,
+    at: DateTime<Utc>,
+    f: impl FnOnce(&[Value<'_>]) -> Result<T>,
+) -> Result<T> {
     let (actors, targets) = (
         to_json(&inc.actors, "actors")?,
         to_json(&inc.targets, "targets")?,
@@ -225,8 +240,7 @@ pub(crate) fn insert_incident(db: &mut dyn Db, inc: &Incident, at: DateTime<Utc>
         inc.status.as_str(),
         at,
     ]);
-    db.execute(&INSERT_INCIDENT, &params)?;
-    Ok(())
+    f(&params)
 }
 
 /// An incident's id, type, date and place: the first thirteen incident
@@ -687,6 +701,25 @@ pub(crate) fn restore(
     incidents: &mut dyn Iterator<Item = std::borrow::Cow<'_, Incident>>,
     written: &mut dyn FnMut(),
 ) -> Result<()> {
+    restore_articles(db, articles, written)?;
+    let now = Utc::now();
+    for inc in incidents {
+        insert_incident(db, &inc, now)?;
+        for s in &inc.sources {
+            insert_source(db, &inc.id, &s.article_id, s)?;
+        }
+        written();
+    }
+    Ok(())
+}
+
+/// The first part of [`restore`]: refuses a store that is not empty, then
+/// writes the articles.
+pub(crate) fn restore_articles(
+    db: &mut dyn Db,
+    articles: &[StoredArticle],
+    written: &mut dyn FnMut(),
+) -> Result<()> {
     if db.first(&STORED, &[], |r| r.count(0))?.unwrap_or(0) > 0 {
         return Err(Error::NotEmpty);
     }
@@ -698,14 +731,6 @@ pub(crate) fn restore(
             })?
             .with_timezone(&Utc);
         insert_article(db, &s.article, &s.article.id(), at, None)?;
-        written();
-    }
-    let now = Utc::now();
-    for inc in incidents {
-        insert_incident(db, &inc, now)?;
-        for s in &inc.sources {
-            insert_source(db, &inc.id, &s.article_id, s)?;
-        }
         written();
     }
     Ok(())

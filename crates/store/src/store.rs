@@ -333,8 +333,9 @@ impl Store {
     }
 
     /// [`Store::restore`] of incidents as they come (from a generator, or
-    /// a reader of another store), one held at a time. On SQLite the merge
-    /// lookup's R*Tree and the secondary indexes are built after the rows.
+    /// a reader of another store), one held at a time. The secondary
+    /// indexes (and SQLite's R*Tree of the merge lookup) are built after
+    /// the rows; PostgreSQL takes the rows with `COPY`.
     pub fn restore_from(
         &mut self,
         articles: &[StoredArticle],
@@ -343,17 +344,7 @@ impl Store {
     ) -> Result<()> {
         match &mut self.0 {
             Backend::Sqlite(s) => s.restore(articles, incidents, written),
-            Backend::Postgres(p) => {
-                // A lost connection is tried again once; incidents already
-                // taken from the iterator cannot be, so that is an error.
-                let mut tried = false;
-                p.write(|db| {
-                    if std::mem::replace(&mut tried, true) {
-                        return Err(crate::Error::RestoreInterrupted);
-                    }
-                    queries::restore(db, articles, &mut *incidents, written)
-                })
-            }
+            Backend::Postgres(p) => p.restore(articles, incidents, written),
         }
     }
 

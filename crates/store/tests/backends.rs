@@ -1012,3 +1012,99 @@ fn each_store_has_an_identity_and_witnesses_its_changes() {
         Store::open(&b[0].1).unwrap().identity().unwrap()
     );
 }
+
+/// Indexes of incidents and sources as PostgreSQL defines them.
+fn postgres_indexes(location: &Location) -> Vec<(String, String)> {
+    let mut c = postgres::Client::connect(&location.to_string(), postgres::NoTls).unwrap();
+    c.query(
+        "SELECT indexname::text, indexdef FROM pg_indexes \
+         WHERE tablename IN ('incidents', 'incident_sources') ORDER BY 1",
+        &[],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+#[test]
+fn a_postgres_bulk_restore_copies_every_row_and_leaves_the_schema_as_ingests_do() {
+    let Ok(url) = std::env::var("MARSAD_TEST_POSTGRES") else {
+        eprintln!("PostgreSQL not tested: MARSAD_TEST_POSTGRES is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Store::open(dir.path().join("a.db").as_path()).unwrap();
+    // More incidents than one chunk of the copy, undated ones, one without
+    // a place, one reported twice (two sources, its tolls raised).
+    for i in 0..2_500u32 {
+        let mut inc = strike(
+            &format!("s{i}"),
+            &format!("2024-03-{:02}", 1 + i % 28),
+            33.0 + f64::from(i % 50) * 0.1,
+            38.0 + f64::from(i / 50) * 0.1,
+            i % 7,
+        );
+        if i % 9 == 0 {
+            inc.date = None;
+        }
+        if i == 13 {
+            inc.place = None;
+        }
+        let art = article(&format!("نص {i}"), &format!("https://a.example/{i}"));
+        a.ingest(&art, &[inc]).unwrap();
+    }
+    let again = a
+        .ingest(
+            &article("نص ثان", "https://a.example/again"),
+            &[strike("x", "2024-03-06", 33.5, 38.0, 9)],
+        )
+        .unwrap();
+    assert_eq!(again.incidents_merged.len(), 1, "{again:?}");
+    let mut incidents = a.incidents_with_sources().unwrap();
+    let mut given = incidents.clone();
+    // A source given twice is kept once.
+    let twice = given[0].sources[0].clone();
+    given[0].sources.push(twice);
+
+    let location = fresh_database(&url);
+    let mut b = Store::open(&location).unwrap();
+    let mut written = 0;
+    b.restore_from(
+        &a.articles().unwrap(),
+        &mut given.iter().map(std::borrow::Cow::Borrowed),
+        &mut || written += 1,
+    )
+    .unwrap();
+    assert_eq!(written, a.count_articles().unwrap() + 2_500);
+    let mut copied = b.incidents_with_sources().unwrap();
+    incidents.sort_by(|x, y| x.id.cmp(&y.id));
+    copied.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(copied, incidents);
+
+    let fresh = fresh_database(&url);
+    Store::open(&fresh).unwrap();
+    assert_eq!(
+        postgres_indexes(&location),
+        postgres_indexes(&fresh),
+        "the same indexes, as the schema defines them"
+    );
+    let mut c = postgres::Client::connect(&location.to_string(), postgres::NoTls).unwrap();
+    let unplaced: i64 = c
+        .query_one("SELECT count(*) FROM incidents WHERE geog IS NULL", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(unplaced, 1, "every placed incident has its geography");
+    // Changes are numbered 1 to 2,500, and the next ingest takes 2,501.
+    let (last, _) = b.witness(i64::MAX).unwrap().unwrap();
+    assert_eq!(last, 2_500);
+    let later = b
+        .ingest(
+            &article("نص آخر", "https://b.example/5"),
+            &[strike("other", "2024-03-06", 33.5, 38.0, 5)],
+        )
+        .unwrap();
+    assert_eq!(later.incidents_merged.len(), 1, "the merge lookup works");
+    assert_eq!(b.witness(i64::MAX).unwrap().unwrap().0, 2_501);
+    assert_eq!(b.count_incidents().unwrap(), 2_500);
+}
