@@ -10,6 +10,9 @@
 //! incident when the group holds one. A coarser cell is the sum of its
 //! groups. A date range that starts or ends inside a week takes those
 //! days' incidents from a list by day, so every date filter is exact.
+//! Incidents beyond the projection's latitudes, in no tile, are kept in a
+//! cell of their own, so the same groups and days also count everything
+//! by type and day (the map's legend and timeline).
 
 use std::ops::Range;
 use std::sync::LazyLock;

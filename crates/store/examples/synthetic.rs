@@ -1,6 +1,7 @@
 //! Fills a new database with random incidents over eastern Syria, for load
 //! tests of the API and the web map:
-//! `cargo run --release -p marsad-store --example synthetic -- big.db 1000000`.
+//! `cargo run --release -p marsad-store --example synthetic -- big.db 1000000`
+//! (or a `postgres://` URL for DB).
 //! Written in one transaction as a copy is (no merge lookups: the
 //! incidents are distinct), made one at a time and bulk-loaded (the rows,
 //! then the indexes), so ten million take minutes in a few MB of memory.
@@ -24,7 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         format: Format::Text,
     };
     let started = std::time::Instant::now();
-    let mut store = Store::open(std::path::Path::new(&db))?;
+    // A file, or a PostgreSQL URL.
+    let location: marsad_store::Location = db.parse()?;
+    let mut store = Store::open(&location)?;
     let article = StoredArticle {
         article,
         ingested_at: "2024-01-01T00:00:00Z".into(),

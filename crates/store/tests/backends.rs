@@ -914,20 +914,15 @@ fn sqlite_shape(path: &std::path::Path) -> (Vec<(String, String)>, Vec<String>) 
     (schema, boxes)
 }
 
-#[test]
-fn a_bulk_restore_leaves_the_indexes_and_the_merge_lookup_as_ingests_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
-    let mut a = Store::open(a_path.as_path()).unwrap();
-    for i in 0..40u32 {
-        let mut inc = strike(
-            &format!("s{i}"),
-            &format!("2024-03-{:02}", 1 + i % 28),
-            34.0 + f64::from(i) * 0.1,
-            40.0 + f64::from(i % 7) * 0.1,
-            i,
-        );
-        // Undated ones, and one without a place, are in the states ingests leave.
+/// An SQLite store at `path` of `n` strikes, one article each, the `i`th
+/// at `at(i)`, in the states ingests leave: every ninth undated, the
+/// fourteenth without a place.
+fn ingested(path: &std::path::Path, n: u32, at: impl Fn(u32) -> (f64, f64)) -> Store {
+    let mut store = Store::open(path).unwrap();
+    for i in 0..n {
+        let (lat, lon) = at(i);
+        let date = format!("2024-03-{:02}", 1 + i % 28);
+        let mut inc = strike(&format!("s{i}"), &date, lat, lon, i % 7);
         if i % 9 == 0 {
             inc.date = None;
         }
@@ -935,8 +930,18 @@ fn a_bulk_restore_leaves_the_indexes_and_the_merge_lookup_as_ingests_do() {
             inc.place = None;
         }
         let art = article(&format!("نص {i}"), &format!("https://a.example/{i}"));
-        a.ingest(&art, &[inc]).unwrap();
+        store.ingest(&art, &[inc]).unwrap();
     }
+    store
+}
+
+#[test]
+fn a_bulk_restore_leaves_the_indexes_and_the_merge_lookup_as_ingests_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a_path, b_path) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let a = ingested(&a_path, 40, |i| {
+        (34.0 + f64::from(i) * 0.1, 40.0 + f64::from(i % 7) * 0.1)
+    });
     let mut b = Store::open(b_path.as_path()).unwrap();
     let incidents = a.incidents_with_sources().unwrap();
     b.restore_from(
@@ -1034,26 +1039,14 @@ fn a_postgres_bulk_restore_copies_every_row_and_leaves_the_schema_as_ingests_do(
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let mut a = Store::open(dir.path().join("a.db").as_path()).unwrap();
     // More incidents than one chunk of the copy, undated ones, one without
     // a place, one reported twice (two sources, its tolls raised).
-    for i in 0..2_500u32 {
-        let mut inc = strike(
-            &format!("s{i}"),
-            &format!("2024-03-{:02}", 1 + i % 28),
+    let mut a = ingested(&dir.path().join("a.db"), 2_500, |i| {
+        (
             33.0 + f64::from(i % 50) * 0.1,
             38.0 + f64::from(i / 50) * 0.1,
-            i % 7,
-        );
-        if i % 9 == 0 {
-            inc.date = None;
-        }
-        if i == 13 {
-            inc.place = None;
-        }
-        let art = article(&format!("نص {i}"), &format!("https://a.example/{i}"));
-        a.ingest(&art, &[inc]).unwrap();
-    }
+        )
+    });
     let again = a
         .ingest(
             &article("نص ثان", "https://a.example/again"),
