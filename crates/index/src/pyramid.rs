@@ -93,12 +93,49 @@ struct Group {
     sum_y: u64,
 }
 
+impl Group {
+    fn empty(rank: u64) -> Self {
+        Group {
+            rank,
+            count: 0,
+            xor: 0,
+            sum_x: 0,
+            sum_y: 0,
+        }
+    }
+
+    /// Counts in incident `key` at `(x, y)`.
+    fn count_in(&mut self, key: u32, (x, y): (u32, u32)) {
+        self.count += 1;
+        self.xor ^= key;
+        self.sum_x += u64::from(x);
+        self.sum_y += u64::from(y);
+    }
+
+    /// Counts out what [`Group::count_in`] counted in.
+    fn count_out(&mut self, key: u32, (x, y): (u32, u32)) {
+        self.count -= 1;
+        self.xor ^= key;
+        self.sum_x -= u64::from(x);
+        self.sum_y -= u64::from(y);
+    }
+}
+
 /// A dated incident in the list by day: 6 bytes.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(2))]
 struct Dated {
     key: u32,
     what: u16,
+}
+
+impl Dated {
+    fn of(e: &Entry) -> Self {
+        Dated {
+            key: e.key,
+            what: what(e),
+        }
+    }
 }
 
 /// The groups by cell and the dated incidents by day.
@@ -266,17 +303,10 @@ impl Pyramid {
         for e in tree.iter() {
             let (c, xy) = placed(e);
             let rank = rank(e);
-            let g = groups.entry((c, rank)).or_insert(Group {
-                rank,
-                count: 0,
-                xor: 0,
-                sum_x: 0,
-                sum_y: 0,
-            });
-            g.count += 1;
-            g.xor ^= e.key;
-            g.sum_x += u64::from(xy.0);
-            g.sum_y += u64::from(xy.1);
+            groups
+                .entry((c, rank))
+                .or_insert_with(|| Group::empty(rank))
+                .count_in(e.key, xy);
             if e.day != NO_DAY {
                 *per_day.entry(e.day).or_default() += 1;
             }
@@ -287,10 +317,7 @@ impl Pyramid {
             .collect();
         for e in tree.iter().filter(|e| e.day != NO_DAY) {
             if let Some(dated) = days.get_mut(&e.day) {
-                dated.push(Dated {
-                    key: e.key,
-                    what: what(e),
-                });
+                dated.push(Dated::of(e));
             }
         }
         let mut sorted: Vec<(u32, Group)> = groups.into_iter().map(|((c, _), g)| (c, g)).collect();
@@ -310,27 +337,13 @@ impl Pyramid {
         let i = match groups.binary_search_by_key(&rank, |g| g.rank) {
             Ok(i) => i,
             Err(i) => {
-                let empty = Group {
-                    rank,
-                    count: 0,
-                    xor: 0,
-                    sum_x: 0,
-                    sum_y: 0,
-                };
-                groups.insert(i, empty);
+                groups.insert(i, Group::empty(rank));
                 i
             }
         };
-        let g = &mut groups[i];
-        g.count += 1;
-        g.xor ^= e.key;
-        g.sum_x += u64::from(xy.0);
-        g.sum_y += u64::from(xy.1);
+        groups[i].count_in(e.key, xy);
         if e.day != NO_DAY {
-            self.days.entry(e.day).or_default().push(Dated {
-                key: e.key,
-                what: what(e),
-            });
+            self.days.entry(e.day).or_default().push(Dated::of(e));
         }
     }
 
@@ -340,10 +353,7 @@ impl Pyramid {
         if let Some(groups) = self.cells.get_mut(&c) {
             if let Ok(i) = groups.binary_search_by_key(&rank(e), |g| g.rank) {
                 let g = &mut groups[i];
-                g.count -= 1;
-                g.xor ^= e.key;
-                g.sum_x -= u64::from(xy.0);
-                g.sum_y -= u64::from(xy.1);
+                g.count_out(e.key, xy);
                 if g.count == 0 {
                     groups.remove(i);
                 }

@@ -227,6 +227,17 @@ pub struct DayCounts {
     pub dated: Vec<(chrono::NaiveDate, [usize; EventType::ALL.len()])>,
 }
 
+impl DayCounts {
+    /// Incidents by type, dated and undated together.
+    pub fn by_type(&self) -> [usize; EventType::ALL.len()] {
+        let mut sum = self.undated;
+        for (_, n) in &self.dated {
+            sum.iter_mut().zip(n).for_each(|(s, n)| *s += n);
+        }
+        sum
+    }
+}
+
 /// Where and when the indexed incidents are.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Extent {
@@ -967,17 +978,17 @@ impl SpatialIndex {
 
     /// Counts of points per event type that pass a filter.
     pub fn counts_by_type(&self, filter: &IncidentQuery) -> FxHashMap<EventType, usize> {
-        let mut counts = [0usize; EventType::ALL.len()];
-        if let Some(c) = self.day_counts(filter) {
-            for n in c.dated.iter().map(|(_, n)| n).chain([&c.undated]) {
-                counts.iter_mut().zip(n).for_each(|(sum, n)| *sum += n);
-            }
-        } else {
-            let f = Filter::new(filter, &self.actors);
-            for e in self.tree.iter().filter(|e| f.admits(e)) {
-                counts[usize::from(e.kind)] += 1;
-            }
-        }
+        let counts = self.day_counts(filter).map_or_else(
+            || {
+                let f = Filter::new(filter, &self.actors);
+                let mut counts = [0usize; EventType::ALL.len()];
+                for e in self.tree.iter().filter(|e| f.admits(e)) {
+                    counts[usize::from(e.kind)] += 1;
+                }
+                counts
+            },
+            |c| c.by_type(),
+        );
         EventType::ALL
             .iter()
             .zip(counts)

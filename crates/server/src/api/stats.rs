@@ -39,13 +39,7 @@ pub async fn counts(
             let mut undated = 0;
             match day_counts(ix, area, &sel) {
                 Some(c) => {
-                    for (_, n) in &c.dated {
-                        by_type.iter_mut().zip(n).for_each(|(sum, n)| *sum += n);
-                    }
-                    by_type
-                        .iter_mut()
-                        .zip(&c.undated)
-                        .for_each(|(sum, n)| *sum += n);
+                    by_type = c.by_type();
                     undated = c.undated.iter().sum();
                 }
                 None => sel.for_each(ix, area, |f| {
