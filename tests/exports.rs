@@ -1,6 +1,7 @@
 //! The columnar downloads and OGC API filtering against the real binary,
-//! read as analysts' tools read them: GeoParquet in pyarrow and GeoPandas
-//! (a virtual environment `./scripts/test` makes, named by
+//! read as analysts' tools read them: GeoParquet validated by
+//! geoparquet-validator and read in pyarrow and GeoPandas (a virtual
+//! environment `./scripts/test` makes, named by
 //! `MARSAD_TEST_GEOPYTHON`), FlatGeobuf in GDAL, whole and a box of it
 //! over HTTP range requests, CQL2 filters against a scan of the store,
 //! and GDAL's OAPIF driver pushing `-where` down as a filter.
@@ -89,16 +90,25 @@ fn geopython() -> Option<String> {
     py
 }
 
-/// Reads `parquet` in pyarrow and GeoPandas and holds it against the
-/// GeoJSON download `geojson` of the same query.
+/// Validates `parquet` (geoparquet-validator), reads it in pyarrow and
+/// GeoPandas and holds it against the GeoJSON download `geojson` of the
+/// same query.
 const SAME_AS_GEOJSON: &str = r#"
 import json, sys
 import pyarrow.parquet as pq
 import pyarrow as pa
 import geopandas
+import geoparquet_validator
 import shapely
 
 parquet, geojson = sys.argv[1], sys.argv[2]
+# The specification's own tests of a GeoParquet 1.1 file (its metadata
+# against the JSON schema, the WKB, the types, the bbox, the CRS).
+report = geoparquet_validator.check(parquet)
+assert report["version"] == "1.1.0", report["version"]
+assert geoparquet_validator.conformant(report, "core"), geoparquet_validator.failed(report)
+passed = {o["id"] for o in report["outcomes"] if o["status"] == "pass"}
+assert {"/conf/core/geo-metadata", "/conf/core/wkb", "/conf/core/bbox-extent"} <= passed, passed
 table = pq.read_table(parquet)
 meta = json.loads(table.schema.metadata[b"geo"])
 # GeoParquet 1.1's required members, as its schema states them.
