@@ -57,7 +57,7 @@ fn sources(dir: &Path) {
     write(
         dir,
         "curated/features.tsv",
-        &format!("{header}cur:omar_oil_field\tحقل العمر النفطي\tحقل العمر\tAl-Omar oil field\tOmar field\toil_field\t35.09\t40.53\t\t8\tDays Az Zawr\t[c] test\ncur:nowhere\tبادية ما\t\tNowhere\t\tregion\t\t\t\t\t\tnone\n"),
+        &format!("{header}cur:omar_oil_field\tحقل العمر النفطي\tحقل العمر\tAl-Omar oil field\tOmar field\toil_field\t35.09\t40.53\t\t8\tDays Az Zawr\t[c] test\ncur:rif_bukamal\tريف البوكمال\t\tAl-Bukamal countryside\t\tregion\t34.52\t40.58\t39.8,34.1,41.2,35.1\t50\tDays Az Zawr\t[c] test\ncur:nowhere\tبادية ما\t\tNowhere\t\tregion\t\t\t\t\t\tnone\n"),
     );
     write(
         dir,
@@ -74,7 +74,7 @@ fn sources(dir: &Path) {
     write(
         dir,
         "editorial/corrections.tsv",
-        "id\taction\tvalue\treason\ngn:168535\tremove_name\tالكشكية\twrong alternate\n",
+        "id\taction\tvalue\treason\ngn:168535\tremove_name\tالكشكية\twrong alternate\ncur:rif_bukamal\tplaced_at\twof:890449891\tnamed after the town\n",
     );
 }
 
@@ -106,6 +106,13 @@ fn builds_and_handles_known_defects() {
     );
 
     let bukamal = get("wof:890449891").expect("Abu Kamal");
+    let countryside = get("cur:rif_bukamal").expect("the countryside");
+    assert_eq!(
+        (countryside.lat, countryside.lon),
+        (bukamal.lat, bukamal.lon),
+        "a region placed at the town it is named after"
+    );
+    assert!(countryside.bbox.is_some(), "and its extent kept");
     assert!(bukamal.xref.contains(&"gn:174448".to_string()));
     assert_eq!(
         bukamal.kind,

@@ -44,7 +44,9 @@ pub(super) fn absorb_duplicates(
 }
 
 /// `corrections.tsv`: id, action, value, reason. Actions: `remove_name`
-/// (a wrong alternate name), `drop` (a wrong record).
+/// (a wrong alternate name), `drop` (a wrong record), `placed_at` (a
+/// region named after a town, its countryside or desert, is shown at that
+/// town, the place whose id is the value; it keeps its own extent).
 pub(super) fn correct(
     places: &mut Vec<Place>,
     editorial: &Path,
@@ -79,6 +81,18 @@ pub(super) fn correct(
             "remove_name" => places[at].remove_name(f[2]),
             "drop" => {
                 places.remove(at);
+            }
+            "placed_at" => {
+                let Some(town) = places.iter().find(|p| p.id == f[2]) else {
+                    return Err(Error::parse(
+                        &path,
+                        i + 1,
+                        format!("no place with id {}", f[2]),
+                    ));
+                };
+                let (lat, lon) = (town.lat, town.lon);
+                places[at].lat = lat;
+                places[at].lon = lon;
             }
             other => {
                 return Err(Error::parse(
