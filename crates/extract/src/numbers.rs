@@ -1231,7 +1231,17 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             i += 1;
             continue;
         };
-        let (_, after) = p.qualifier_after(ph.end, ph.qualifier);
+        let (_, mut after) = p.qualifier_after(ph.end, ph.qualifier);
+        // «13 مدنياً بينهم صحفي حياتهم»: who is among them comes between
+        // the count and its verb.
+        if matches!(p.word(after), "بينهم" | "منهم" | "بينهما" | "بينهن") {
+            if let Some(k) = (after + 1..after + 5)
+                .take_while(|&k| p.joined(k))
+                .find(|&k| lookup(AFTER_VERBS, p.word(k)).is_some())
+            {
+                after = k;
+            }
+        }
         let verb = lookup(AFTER_VERBS, p.word(after)).filter(|_| p.joined(after));
         match (ph.kind, verb) {
             (Some(kind), _) => {
@@ -1328,6 +1338,11 @@ mod tests {
         assert_eq!(
             counts("خسر ثلاثة مدنيين حياتهم بالقصف"),
             vec![(Killed, Some(3), Exact)]
+        );
+        // Who is among them, between the count and the life lost.
+        assert_eq!(
+            counts("أدى القصف إلى فقدان سبعة مدنيين بينهم طفلان حياتهم"),
+            vec![(Killed, Some(7), Exact)]
         );
         // «واحد» is a number, not «و» and a word.
         assert_eq!(

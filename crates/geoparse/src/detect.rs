@@ -690,7 +690,17 @@ impl<'g> Geoparser<'g> {
                 break;
             }
             m[j] = true;
-            if follow < 3 || j > i + 1 {
+            // A country in an outlet's name («موقع تلفزيون سوريا») is
+            // nobody's family name: masked here, a place elsewhere.
+            let country = || {
+                let stems: Vec<&str> = peels[j]
+                    .iter()
+                    .filter(|p| !p.article_removed)
+                    .map(|p| p.stem.as_str())
+                    .collect();
+                self.names_country(&stems)
+            };
+            if (follow < 3 || j > i + 1) && !country() {
                 people.insert(toks[j].text.clone());
             }
             j += 1;
