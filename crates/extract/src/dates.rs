@@ -308,6 +308,13 @@ fn relative(
             ),
             None => (span(2), None, DatePrecision::Unknown, true),
         },
+        // «في اليوم ذاته», «في نفس اليوم»: the day last stated, not today.
+        ("اليوم", Some("ذاته" | "نفسه")) | ("ذات" | "نفس", Some("اليوم")) => {
+            match previous {
+                Some(p) => (span(2), Some(p), DatePrecision::Day, true),
+                None => (span(2), None, DatePrecision::Unknown, true),
+            }
+        }
         ("اليوم", _) if j > i => pub_rel(0, span(1), DatePrecision::Day),
         ("الليله", Some("الماضيه")) => pub_rel(1, span(2), DatePrecision::Day),
         ("الاسبوع", Some("الماضي")) | ("الاسبوع", Some("المنصرم")) => {
@@ -470,5 +477,20 @@ mod tests {
         assert!(f[0].relative_to_previous);
         let f = find_dates("في 9 من تشرين الأول 2023 ثم في اليوم التالي", None, None);
         assert_eq!(f[1].date, Some(d(2023, 10, 10)));
+    }
+
+    #[test]
+    fn the_same_day_is_the_previous_date_not_today() {
+        let today = Some(d(2023, 10, 12));
+        for text in [
+            "في اليوم ذاته",
+            "وفي اليوم نفسه",
+            "في ذات اليوم",
+            "في نفس اليوم",
+        ] {
+            let f = find_dates(text, today, Some(d(2023, 10, 9)));
+            assert_eq!(f[0].date, Some(d(2023, 10, 9)), "{text}");
+            assert!(f[0].relative_to_previous, "{text}");
+        }
     }
 }

@@ -726,6 +726,9 @@ pub(crate) struct Carry {
     pub last_date: Option<NaiveDate>,
     /// The last attack reported and the unit it was in.
     pub recent_attack: Option<(EventType, usize)>,
+    /// The first air or drone strike the article named by its own word
+    /// («غارات», «طائرة مسيرة»), in its headline, a tally or an event.
+    pub air_weapon: Option<EventType>,
 }
 
 /// «هجمات مماثلة لتلك التي تعرضت لها القاعدة في 15 آب», «مثل تلك التي
@@ -809,6 +812,18 @@ impl Extractor<'_> {
             since,
             toponyms: unit_toponyms(toponyms, s.start, s.end).collect(),
         };
+        if carry.air_weapon.is_none() && !s.furniture {
+            // Typed as its strikes are: «ضربات جوية», «غارة نفذتها طائرة
+            // مسيرة».
+            let hits = self.triggers(&toks);
+            let air = |t: &EventType| matches!(t, EventType::Airstrike | EventType::DroneStrike);
+            if hits
+                .iter()
+                .any(|h| matches!(h.1, Trigger::Event(t) if air(&t)))
+            {
+                carry.air_weapon = Some(attack_type(&toks, &hits, None, None, false)).filter(air);
+            }
+        }
         if s.furniture
             || s.headline
             || is_aggregate(&words)
@@ -856,7 +871,7 @@ impl Extractor<'_> {
             .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
             .map(|(t, _)| t);
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
-        let typed = self.event_type(toks, &triggers, recent, air_force);
+        let typed = self.event_type(toks, &triggers, recent, carry.air_weapon, air_force);
         let killing = typed.is_none() && a_killing_told(words, reading, carry);
         let (event_type, anchor) =
             typed.or(killing.then_some((EventType::AssassinationKilling, 0)))?;
@@ -1026,6 +1041,7 @@ impl Extractor<'_> {
         toks: &[Token],
         hits: &[(usize, Trigger, u8)],
         recent_attack: Option<EventType>,
+        article_air: Option<EventType>,
         air_force: bool,
     ) -> Option<(EventType, usize)> {
         // Only background words («في ظل انتشار …», «بعد الزيارة»): the unit
@@ -1034,7 +1050,10 @@ impl Extractor<'_> {
         if let Some(t) = fam {
             return Some((t, at));
         }
-        Some((attack_type(toks, hits, recent_attack, air_force), at))
+        Some((
+            attack_type(toks, hits, recent_attack, article_air, air_force),
+            at,
+        ))
     }
 
     /// Where: the specific places of the sentence, not containers of other
@@ -1508,11 +1527,13 @@ fn strongest_family(
 }
 
 /// Attacks are typed by the weapon named with them, else as the attack just
-/// reported, else by the bare attack word.
+/// reported, else by the bare attack word; a bare «قصف» in an article that
+/// named its strikes' aircraft or drones is one of those strikes.
 fn attack_type(
     toks: &[Token],
     hits: &[(usize, Trigger, u8)],
     recent_attack: Option<EventType>,
+    article_air: Option<EventType>,
     air_force: bool,
 ) -> EventType {
     use EventType::*;
@@ -1528,8 +1549,18 @@ fn attack_type(
             .filter(|h| !any_main || main(h) || h.2 >= 2)
             .any(|h| h.1 == Trigger::Event(t) && h.2 >= min)
     };
+    // Missiles are fired from the air as from launchers: with no other
+    // artillery word, an article's strikes from the air fired them.
+    let missiles_only = hits.iter().all(|h| {
+        h.1 != Trigger::Event(Shelling) || {
+            let w = toks[h.0].text.trim_start_matches(['و', 'ب']);
+            w.contains("صاروخ") || w.contains("صواريخ")
+        }
+    });
     if has(DroneStrike, 1) {
         DroneStrike
+    } else if let Some(t) = article_air.filter(|_| has(Shelling, 2) && missiles_only) {
+        t
     } else if has(Airstrike, 2) || has(Airstrike, 1) && hits.iter().any(|h| h.1 == Trigger::Attack)
     {
         Airstrike
@@ -1548,7 +1579,10 @@ fn attack_type(
         // «واستهدفت …» right after a strike report: the same kind of strike.
         t
     } else {
-        bare_attack_type(toks, hits, air_force)
+        match bare_attack_type(toks, hits, air_force) {
+            Shelling => article_air.unwrap_or(Shelling),
+            t => t,
+        }
     }
 }
 
