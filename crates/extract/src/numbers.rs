@@ -343,6 +343,10 @@ const PEOPLE: &[(&str, bool)] = &[
     ("ابن", true),
     ("شقيق", true),
     ("وجيه", true),
+    // «القبض على المدعو …»: one person, named.
+    ("مدعو", false),
+    ("مدعوه", false),
+    ("مشتبه", false),
 ];
 
 /// Plural people nouns (broken plurals and the sound plurals above).
@@ -1338,6 +1342,11 @@ mod tests {
         assert_eq!(
             counts("خسر ثلاثة مدنيين حياتهم بالقصف"),
             vec![(Killed, Some(3), Exact)]
+        );
+        // A person named: «المدعو …».
+        assert_eq!(
+            counts("ألقت دورية القبض على المدعو سالم الأحمد في السوق"),
+            vec![(Arrested, Some(1), Exact)]
         );
         // Who is among them, between the count and the life lost.
         assert_eq!(
