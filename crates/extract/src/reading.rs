@@ -120,6 +120,12 @@ fn is_aggregate(w: &[&str]) -> bool {
             .filter(|r| r.chars().count() > 2)
             .unwrap_or(x);
         (x == "منذ" && matches!(at(i + 1), "بدايه" | "مطلع" | "اوايل" | "بدء"))
+            // «منذ سنوات», «منذ عدة أشهر»: for years, a habit; «منذ ثلاثة
+            // أيام» (a count) is «ago» and dates one event.
+            || (x == "منذ" && {
+                let n = if at(i + 1) == "عده" { at(i + 2) } else { at(i + 1) };
+                matches!(n, "سنوات" | "اعوام" | "عقود" | "اشهر" | "شهور")
+            })
             || (x == "خلال"
                 && matches!(
                     at(i + 1),
