@@ -119,13 +119,14 @@ fn is_aggregate(w: &[&str]) -> bool {
             .strip_prefix('و')
             .filter(|r| r.chars().count() > 2)
             .unwrap_or(x);
-        (x == "منذ" && matches!(at(i + 1), "بدايه" | "مطلع" | "اوايل" | "بدء"))
-            // «منذ سنوات», «منذ عدة أشهر»: for years, a habit; «منذ ثلاثة
-            // أيام» (a count) is «ago» and dates one event.
-            || (x == "منذ" && {
-                let n = if at(i + 1) == "عده" { at(i + 2) } else { at(i + 1) };
-                matches!(n, "سنوات" | "اعوام" | "عقود" | "اشهر" | "شهور")
-            })
+        (x == "منذ"
+            && (matches!(at(i + 1), "بدايه" | "مطلع" | "اوايل" | "بدء")
+                // «منذ سنوات», «منذ عدة أشهر»: for years, a habit; «منذ
+                // ثلاثة أيام» (a count) is «ago» and dates one event.
+                || {
+                    let n = if at(i + 1) == "عده" { at(i + 2) } else { at(i + 1) };
+                    matches!(n, "سنوات" | "اعوام" | "عقود" | "اشهر" | "شهور")
+                }))
             || (x == "خلال"
                 && matches!(
                     at(i + 1),
@@ -818,10 +819,15 @@ impl Extractor<'_> {
             since,
             toponyms: unit_toponyms(toponyms, s.start, s.end).collect(),
         };
-        if carry.air_weapon.is_none() && !s.furniture {
+        // Event words, read once: for the article's strikes and the event.
+        let hits = if s.furniture {
+            Vec::new()
+        } else {
+            self.triggers(&toks)
+        };
+        if carry.air_weapon.is_none() {
             // Typed as its strikes are: «ضربات جوية», «غارة نفذتها طائرة
             // مسيرة».
-            let hits = self.triggers(&toks);
             let air = |t: &EventType| matches!(t, EventType::Airstrike | EventType::DroneStrike);
             if hits
                 .iter()
@@ -842,7 +848,7 @@ impl Extractor<'_> {
         // The unit's own characters: its tokens' offsets count from its start.
         let unit: Vec<char> = body.chars().collect();
         (reading.counts, reading.updated) = self.counts(&toks, &unit);
-        reading.event = self.mention(ui, s, &toks, &words, chars, toponyms, carry, &reading);
+        reading.event = self.mention(ui, s, &toks, &words, hits, chars, toponyms, carry, &reading);
         if let Some(m) = &reading.event {
             if m.one_victim
                 && reading.counts.killed.is_none()
@@ -865,13 +871,14 @@ impl Extractor<'_> {
         s: &Sentence,
         toks: &[Token],
         words: &[&str],
+        hits: Vec<(usize, Trigger, u8)>,
         chars: &[char],
         toponyms: &[Toponym],
         carry: &Carry,
         reading: &Reading,
     ) -> Option<Mention> {
         let (named, _, name_spans) = self.actors(toks, EventType::Other);
-        let triggers = self.unit_triggers(ui, toks, &name_spans);
+        let triggers = self.unit_triggers(ui, toks, hits, &name_spans);
         let recent = carry
             .recent_attack
             .filter(|&(_, at)| ui <= at + 1 && reading.follows_on)
@@ -930,9 +937,9 @@ impl Extractor<'_> {
         &self,
         ui: usize,
         toks: &[Token],
+        mut triggers: Vec<(usize, Trigger, u8)>,
         name_spans: &[(usize, usize)],
     ) -> Vec<(usize, Trigger, u8)> {
-        let mut triggers = self.triggers(toks);
         triggers.retain(|h| {
             matches!(
                 h.1,
