@@ -935,8 +935,14 @@ impl Geoparser<'_> {
         // دير الزور» place X inside the unit named right after it.
         if let Some(q) = apposed.map(|c| self.gaz.place(c)) {
             if pointlike {
-                let inside = q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon))
-                    || q.admin1.is_some() && p.admin1 == q.admin1;
+                // A region («بريف دير الزور الغربي») is a part of its
+                // governorate: its extent decides, not the governorate.
+                let boxed = q.bbox.is_some_and(|b| in_box(&b, p.lat, p.lon));
+                let inside = if q.kind == PlaceKind::Region && q.bbox.is_some() {
+                    boxed
+                } else {
+                    boxed || q.admin1.is_some() && p.admin1 == q.admin1
+                };
                 bonus += if inside { 0.5 } else { -0.3 };
             }
         }
