@@ -518,6 +518,12 @@ fn bad_alerts_are_refused_naming_the_field() {
             "filters.min_confidence",
         ),
         (
+            // Below zero by less than an f32 can tell.
+            json!({"name": "x", "area": circle(5.0), "filters": {"min_confidence": -1.6e-84}}),
+            400,
+            "filters.min_confidence",
+        ),
+        (
             json!({"name": "x", "area": circle(5.0), "filters": {"types": ["picnic"]}}),
             400,
             "filters",

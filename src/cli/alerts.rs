@@ -89,7 +89,7 @@ pub(super) struct AddArgs {
     types: Vec<EventType>,
     /// Only incidents at least this likely (0–1).
     #[arg(long)]
-    min_confidence: Option<f32>,
+    min_confidence: Option<f64>,
     /// Only incidents in this review state (repeat for several).
     #[arg(long)]
     status: Vec<ReviewStatus>,

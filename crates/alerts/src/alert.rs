@@ -37,9 +37,11 @@ pub struct Filters {
     /// Only these types (none: every type).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<EventType>,
-    /// Only incidents at least this likely to be real events (0–1).
+    /// Only incidents at least this likely to be real events (0–1). Kept
+    /// as `f64` so the range is checked on the number as given: narrowed to
+    /// `f32`, a tiny negative such as `-1e-84` rounds to `-0.0` and passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_confidence: Option<f32>,
+    pub min_confidence: Option<f64>,
     /// Only incidents in these review states (none: any state but
     /// rejected).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -178,7 +180,9 @@ impl Filters {
         };
         status_ok
             && (self.types.is_empty() || self.types.contains(&incident.event_type))
-            && self.min_confidence.is_none_or(|c| incident.confidence >= c)
+            && self
+                .min_confidence
+                .is_none_or(|c| f64::from(incident.confidence) >= c)
             && self
                 .min_killed
                 .is_none_or(|k| incident.counts.killed.is_some_and(|n| n >= k))
@@ -208,6 +212,16 @@ mod tests {
         assert_eq!(f.min_killed, Some(3));
         assert!(serde_json::from_str::<Filters>(r#"{"min_killed": 2.5}"#).is_err());
         assert!(serde_json::from_str::<Filters>(r#"{"min_killed": -1}"#).is_err());
+        for c in ["-1.6e-84", "1.0000001", "2"] {
+            let json = format!(r#"{{"min_confidence": {c}}}"#);
+            let f: Filters = serde_json::from_str(&json).unwrap();
+            assert!(f.check().is_err(), "{c}");
+        }
+        for c in ["-0.0", "0", "1e-90", "1"] {
+            let json = format!(r#"{{"min_confidence": {c}}}"#);
+            let f: Filters = serde_json::from_str(&json).unwrap();
+            assert!(f.check().is_ok(), "{c}");
+        }
         let f: Filters = serde_json::from_str(r#"{"min_killed": null}"#).unwrap();
         assert_eq!(f.min_killed, None);
     }

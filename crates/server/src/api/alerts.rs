@@ -77,7 +77,7 @@ pub struct FiltersSchema {
     types: Option<Vec<String>>,
     /// Only incidents at least this likely.
     #[schema(minimum = 0, maximum = 1)]
-    min_confidence: Option<f32>,
+    min_confidence: Option<f64>,
     /// Only these review states (default: any but rejected).
     #[schema(schema_with = crate::openapi::review_states_field)]
     status: Option<Vec<String>>,
