@@ -293,6 +293,15 @@ pub fn merge_places(base: &mut Vec<Place>, extra: Vec<Place>) {
                         b.names_ar.insert(0, old);
                     }
                 }
+                // And the English one (WOF calls al-Tabqa by its official
+                // name, "Thawrah").
+                if p.source == "marsad" && !p.name_en.is_empty() && b.name_en != p.name_en {
+                    let old = std::mem::replace(&mut b.name_en, p.name_en.clone());
+                    b.names_en.retain(|n| n != &p.name_en);
+                    if !old.is_empty() {
+                        b.names_en.insert(0, old);
+                    }
+                }
                 for n in p.all_names_ar().chain(p.all_names_en()) {
                     b.add_name(n);
                 }

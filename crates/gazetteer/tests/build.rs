@@ -62,7 +62,7 @@ fn sources(dir: &Path) {
     write(
         dir,
         "editorial/additions.tsv",
-        &format!("{header}marsad:kishkiyah\tالكشكية\t\tAl-Kishkiyah\t\tvillage\t34.80\t40.68\t\t4\tDays Az Zawr\t[c] test\ngn:112931\tطهران\t\tTehran\t\t\t\t\t\t\t\t\n"),
+        &format!("{header}marsad:kishkiyah\tالكشكية\t\tAl-Kishkiyah\t\tvillage\t34.80\t40.68\t\t4\tDays Az Zawr\t[c] test\ngn:112931\tطهران\t\tTehran\t\t\t\t\t\t\t\t\nwof:890449891\tالبوكمال\t\tAl-Bukamal\t\tcity\t\t\t\t\t\t\n"),
     );
     write(
         dir,
@@ -113,6 +113,15 @@ fn builds_and_handles_known_defects() {
         "a region placed at the town it is named after"
     );
     assert!(countryside.bbox.is_some(), "and its extent kept");
+    assert_eq!(
+        (bukamal.name_ar.as_str(), bukamal.name_en.as_str()),
+        ("البوكمال", "Al-Bukamal"),
+        "an editorial row sets the names shown"
+    );
+    assert!(
+        bukamal.names_en.iter().any(|n| n == "Abu Kamal"),
+        "the source's name kept as an alternate"
+    );
     assert!(bukamal.xref.contains(&"gn:174448".to_string()));
     assert_eq!(
         bukamal.kind,
