@@ -341,6 +341,21 @@ const ORIGIN_CUES: &[&str] = &[
     "مصدرهما",
 ];
 
+/// Where forces are stationed («القوات المتمركزة في قاعدة …»): told of the
+/// attackers before the event word, it is where they fired from.
+const STATIONED: &[&str] = &[
+    "المتمركزه",
+    "المتمركز",
+    "المتمركزين",
+    "المتمركزون",
+    "تتمركز",
+    "يتمركز",
+    "المتواجده",
+    "المتواجدين",
+    "المنتشره",
+    "المنتشرين",
+];
+
 /// Positions fire comes from: «من مواقعها في البوكمال», «من قواعدها في …».
 const FIRING_POSITIONS: &[&str] = &[
     "مواقعها",
@@ -1105,7 +1120,7 @@ impl Extractor<'_> {
                     || p.kind != PlaceKind::Country && near_syria_or_iraq(gaz, p)
             })
             .collect();
-        let mut cands = set_aside_origins(toponyms, &inside, &before, ty);
+        let mut cands = set_aside_origins(toponyms, &inside, &before, ty, trigger_at);
         if cands.is_empty() {
             // «في القرية»: the village last named.
             if let Some(p) = place_anaphor(
@@ -1670,6 +1685,7 @@ fn set_aside_origins(
     inside: &[usize],
     before: &WordsBefore,
     ty: EventType,
+    trigger_at: usize,
 ) -> Vec<usize> {
     let aside = |i: usize| -> bool {
         let b = before.get(i, 4);
@@ -1687,6 +1703,18 @@ fn set_aside_origins(
         let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
         // «من مواقعها في البوكمال»: fired from there.
         let position = w(0) == "في" && FIRING_POSITIONS.contains(&w(1)) && w(2) == "من";
+        // «القوات المتمركزة في قاعدة X نفذت قصفاً على …»: the attackers'
+        // post, when the text names a place after the event word.
+        let post = if marsad_gazetteer::feature_word(w(0)).is_some() {
+            &b[1.min(b.len())..]
+        } else {
+            b
+        };
+        let stationed = post.first().is_some_and(|x| x == "في")
+            && post.get(1).is_some_and(|x| STATIONED.contains(&x.as_str()))
+            && toponyms[i].end <= trigger_at
+            && ty.is_attack()
+            && inside.iter().any(|&j| toponyms[j].start >= trigger_at);
         let distance = b
             .iter()
             .take(3)
@@ -1701,7 +1729,7 @@ fn set_aside_origins(
             && inside
                 .iter()
                 .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
-        from || origin || reporter || position || distance || located_by
+        from || origin || reporter || position || distance || located_by || stationed
     };
     inside.iter().copied().filter(|&i| !aside(i)).collect()
 }
