@@ -748,7 +748,10 @@ impl Parser<'_> {
         let mut headed = false;
         let mut kind = None;
         let glued_noun = !glued.is_empty();
-        if let Some(noun) = noun_at(end) {
+        // «مقتل 4 وإصابة 11»: a noun with «و» is the next count's, not
+        // what this number counts.
+        let coordinated = |noun: &str| noun.starts_with('و') && strip_conj(noun) != noun;
+        if let Some(noun) = noun_at(end).filter(|n| glued_noun || !coordinated(n)) {
             if let Some(k) = lookup(KIND_NOUNS, noun) {
                 kind = Some(k);
                 headed = true;
@@ -1381,6 +1384,18 @@ mod tests {
         assert_eq!(
             counts("مقتل مئة وخمسين شخصاً"),
             vec![(Killed, Some(150), Exact)]
+        );
+    }
+
+    #[test]
+    fn a_bare_number_before_the_next_kind() {
+        assert_eq!(
+            counts("ما أدى إلى مقتل 4 وإصابة 11 آخرين"),
+            vec![(Killed, Some(4), Exact), (Injured, Some(11), Exact)]
+        );
+        assert_eq!(
+            counts("أسفر القصف عن مقتل ثلاثة وجرح سبعة"),
+            vec![(Killed, Some(3), Exact), (Injured, Some(7), Exact)]
         );
     }
 

@@ -191,6 +191,28 @@ fn counts_several_events(w: &[&str]) -> bool {
             || n.chars().all(|c| c.is_ascii_digit())
                 && matches!(x, "هجوما" | "هجوم" | "عمليه" | "تفجيرا" | "اعتداء");
         events && several
+    }) || counted_events(w)
+}
+
+/// «يرتفع إلى 54 تعداد الاستهدافات», «عدد الغارات»: the number of events of
+/// a kind, a tally (unlike «عدد الضحايا», a toll).
+fn counted_events(w: &[&str]) -> bool {
+    w.windows(2).any(|p| {
+        let count = p[0]
+            .strip_prefix(['و', 'ب', 'ل'])
+            .filter(|r| r.chars().count() > 2);
+        matches!(count.unwrap_or(p[0]), "عدد" | "تعداد")
+            && matches!(
+                p[1],
+                "الهجمات"
+                    | "العمليات"
+                    | "الغارات"
+                    | "الضربات"
+                    | "الاستهدافات"
+                    | "التفجيرات"
+                    | "الاعتداءات"
+                    | "الاغتيالات"
+            )
     })
 }
 
@@ -901,8 +923,12 @@ impl Extractor<'_> {
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
         let typed = self.event_type(toks, &triggers, recent, carry.air_weapon, air_force);
         let killing = typed.is_none() && a_killing_told(words, reading, carry);
-        let (event_type, anchor) =
-            typed.or(killing.then_some((EventType::AssassinationKilling, 0)))?;
+        let strike = (typed.is_none() && !killing)
+            .then(|| a_strike_toll(reading, carry))
+            .flatten();
+        let (event_type, anchor) = typed
+            .or(killing.then_some((EventType::AssassinationKilling, 0)))
+            .or(strike.map(|t| (t, 0)))?;
         let mixed = names_several_attack_kinds(&triggers);
         let background = is_background(toks, words, anchor);
         let dated = reading.stated.is_some() && !reading.since;
@@ -922,7 +948,7 @@ impl Extractor<'_> {
             .collect();
         let trigger_at = toks[anchor].start + s.start;
         let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans)?;
-        if killing && places.is_empty() {
+        if (killing || strike.is_some()) && places.is_empty() {
             return None;
         }
         let people = self.people(toks);
@@ -1120,7 +1146,8 @@ impl Extractor<'_> {
                     || p.kind != PlaceKind::Country && near_syria_or_iraq(gaz, p)
             })
             .collect();
-        let mut cands = set_aside_origins(toponyms, &inside, &before, ty, trigger_at);
+        let aside = set_aside_origins(toponyms, &inside, &before, ty, trigger_at);
+        let mut cands = set_aside_road_ends(gaz, toponyms, &aside, &before, chars);
         if cands.is_empty() {
             // «في القرية»: the village last named.
             if let Some(p) = place_anaphor(
@@ -1431,6 +1458,18 @@ fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
         && !reading.follows_on
 }
 
+/// «الطائرات المسيرة ترتكب مجزرة …» then «ارتفاع عدد الضحايا إلى 4 وإصابة
+/// 11 … في قرية X»: a toll told before any attack, in an article whose
+/// strikes are from the air, is the toll of such a strike; its type. The
+/// caller also wants a place of its own.
+fn a_strike_toll(reading: &Reading, carry: &Carry) -> Option<EventType> {
+    let c = &reading.counts;
+    let toll = c.killed.is_some_and(|n| n > 0) || c.injured.is_some_and(|n| n > 0);
+    (toll && carry.recent_attack.is_none() && !reading.follows_on)
+        .then_some(carry.air_weapon)
+        .flatten()
+}
+
 /// Whether token `i` opens fire on one or two people («أطلق مسلحون مجهولون
 /// النار على شاب», «أطلقا النار على شخص»): a targeted shooting, not a
 /// clash, whether it killed or not. Fire on a patrol, a checkpoint or
@@ -1732,6 +1771,49 @@ fn set_aside_origins(
         from || origin || reporter || position || distance || located_by || stationed
     };
     inside.iter().copied().filter(|&i| !aside(i)).collect()
+}
+
+/// «في قرية شموكة … على طريق الحسكة-تل تمر»: a road named by its ends
+/// after a settlement says where that settlement is; its ends are not
+/// places of the event. (A road alone is one stretch: `one_stretch`.)
+fn set_aside_road_ends(
+    gaz: &Gazetteer,
+    toponyms: &[Toponym],
+    cands: &[usize],
+    before: &WordsBefore,
+    chars: &[char],
+) -> Vec<usize> {
+    let road = |i: usize| {
+        before.get(i, 1).first().is_some_and(|w| {
+            matches!(
+                w.strip_prefix('و').unwrap_or(w),
+                "طريق" | "الطريق" | "اوتوستراد" | "اتوستراد"
+            )
+        })
+    };
+    let dash = |a: usize, b: usize| {
+        let gap: String = chars[toponyms[a].end..toponyms[b].start].iter().collect();
+        matches!(gap.trim(), "-" | "–" | "—")
+    };
+    // The road's first end, and the second after a dash.
+    let end = |i: usize| {
+        road(i)
+            || cands
+                .iter()
+                .any(|&a| toponyms[a].end <= toponyms[i].start && road(a) && dash(a, i))
+    };
+    let settled_before = |i: usize| {
+        cands.iter().any(|&k| {
+            toponyms[k].end <= toponyms[i].start
+                && !end(k)
+                && gaz.place(toponyms[k].place).kind.is_settlement()
+        })
+    };
+    cands
+        .iter()
+        .copied()
+        .filter(|&i| !(end(i) && settled_before(i)))
+        .collect()
 }
 
 /// Drops containers: a unit, region or same-named governorate seat that
