@@ -394,6 +394,13 @@ const PEOPLE_PLURALS: &[&str] = &[
     "وجها",
     "اشقا",
     "اخوه",
+    // The broken plurals of the singulars above: «ثلاثة من رعاة المواشي».
+    "رعاه",
+    "رعيان",
+    "فتيان",
+    "فتيات",
+    "سيدات",
+    "اطبا",
 ];
 
 /// Markers of a breakdown of the figure just given: «مقتل 5 بينهم طفلان».
@@ -480,7 +487,9 @@ enum Head {
 }
 
 fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
-    let w = strip_conj(w);
+    // «فتيات» is whole, not «ف» + «تيات».
+    let whole = PEOPLE_PLURAL_SET.contains(w) || PEOPLE_MAP.contains_key(w);
+    let w = if whole { w } else { strip_conj(w) };
     // «إصابة سائقه»: his driver, one person; «أطفالها»: her children.
     if let Some(stem) = ["ه", "ها", "هم"]
         .iter()
@@ -1397,6 +1406,15 @@ mod tests {
             counts("أسفر القصف عن مقتل ثلاثة وجرح سبعة"),
             vec![(Killed, Some(3), Exact), (Injured, Some(7), Exact)]
         );
+    }
+
+    #[test]
+    fn broken_plurals_of_people() {
+        assert_eq!(
+            counts("قتل ثلاثة من رعاة الأغنام وأصيب خمسة آخرون"),
+            vec![(Killed, Some(3), Exact), (Injured, Some(5), Exact)]
+        );
+        assert_eq!(counts("أصيبت أربع فتيات"), vec![(Injured, Some(4), Exact)]);
     }
 
     #[test]

@@ -922,13 +922,14 @@ impl Extractor<'_> {
             .map(|(t, _)| t);
         let air_force = named.iter().any(|a| AIR_FORCES.contains(&a.id.as_str()));
         let typed = self.event_type(toks, &triggers, recent, carry.air_weapon, air_force);
-        let killing = typed.is_none() && a_killing_told(words, reading, carry);
-        let strike = (typed.is_none() && !killing)
+        let killing = typed
+            .is_none()
+            .then(|| a_killing_told(words, reading, carry))
+            .flatten();
+        let strike = (typed.is_none() && killing.is_none())
             .then(|| a_strike_toll(reading, carry))
             .flatten();
-        let (event_type, anchor) = typed
-            .or(killing.then_some((EventType::AssassinationKilling, 0)))
-            .or(strike.map(|t| (t, 0)))?;
+        let (event_type, anchor) = typed.or(killing.or(strike).map(|t| (t, 0)))?;
         let mixed = names_several_attack_kinds(&triggers);
         let background = is_background(toks, words, anchor);
         let dated = reading.stated.is_some() && !reading.since;
@@ -948,7 +949,7 @@ impl Extractor<'_> {
             .collect();
         let trigger_at = toks[anchor].start + s.start;
         let places = self.locations(toponyms, s, trigger_at, event_type, chars, &actor_spans)?;
-        if (killing || strike.is_some()) && places.is_empty() {
+        if (killing.is_some() || strike.is_some()) && places.is_empty() {
             return None;
         }
         let people = self.people(toks);
@@ -1433,10 +1434,11 @@ fn near_syria_or_iraq(gaz: &Gazetteer, p: &marsad_gazetteer::Place) -> bool {
 
 /// «قُتل شاب في بلدة الشحيل»: a unit that opens with a verb of killing and
 /// counts the dead, with no event word, tells a killing of its own, unless
-/// an attack was just told (then it is that attack's toll), it goes on from
-/// the unit before («وقتل …») or it names what killed. The caller also
-/// wants a place of its own.
-fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
+/// an attack was just told (then it is that attack's toll) or it goes on
+/// from the unit before («وقتل …»). When it names what killed («خلال عملية
+/// سطو») in words the lexicon lacks, it is an event of a type not read.
+/// The caller also wants a place of its own.
+fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> Option<EventType> {
     let opens = words.first().is_some_and(|w| {
         matches!(
             *w,
@@ -1451,11 +1453,15 @@ fn a_killing_told(words: &[&str], reading: &Reading, carry: &Carry) -> bool {
             "جرا" | "اثر" | "باثر" | "بسبب" | "نتيجه" | "بعد" | "خلال"
         )
     });
-    opens
-        && !caused
+    let told = opens
         && reading.counts.killed.is_some_and(|n| n > 0)
         && carry.recent_attack.is_none()
-        && !reading.follows_on
+        && !reading.follows_on;
+    told.then_some(if caused {
+        EventType::Other
+    } else {
+        EventType::AssassinationKilling
+    })
 }
 
 /// «الطائرات المسيرة ترتكب مجزرة …» then «ارتفاع عدد الضحايا إلى 4 وإصابة
