@@ -1494,12 +1494,16 @@ fn fired_on_a_person(toks: &[Token], i: usize) -> bool {
     if !fires {
         return false;
     }
-    // «النار» within the next six words (the shooters may come between),
-    // then «على» and the person.
-    let Some(fire) = (1..=6).find(|&k| {
-        toks.get(i + k)
-            .is_some_and(|t| t.text == "النار" || t.text == "نار")
-    }) else {
+    // «النار» within the next nine words of the sentence (the shooters,
+    // and what they rode, may come between: «أطلق مسلحان، كانا يستقلان
+    // دراجة نارية، النار»), then «على» and the person.
+    let Some(fire) = (1..=9)
+        .take_while(|&k| toks.get(i + k).is_some_and(|t| !t.breaks))
+        .find(|&k| {
+            toks.get(i + k)
+                .is_some_and(|t| t.text == "النار" || t.text == "نار")
+        })
+    else {
         return false;
     };
     let on = i + fire + 1;
