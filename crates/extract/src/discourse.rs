@@ -128,6 +128,7 @@ impl Extractor<'_> {
                 last = told;
             }
         }
+        let drafts = fold_untyped(self.gazetteer(), drafts);
         drop_summaries(self.gazetteer(), drafts)
     }
 
@@ -503,6 +504,56 @@ pub(crate) fn named_like_its_governorate(gaz: &Gazetteer, p: &marsad_gazetteer::
             let g = gaz.place(r.place);
             g.kind == PlaceKind::Governorate && g.admin1 == p.admin1
         })
+}
+
+/// «قتل قيادي جراء استهداف سيارته … شمال شرقي سوريا» then «… انفجار قرب سجن
+/// قرية أم فرسان … تزامن مع تحليق طائرة مسيرة»: an event whose type was not
+/// read, told within a few units of a typed one at the same place or one
+/// holding it, on no other day and with no other toll, is that event. Its
+/// toll and date join it.
+fn fold_untyped(gaz: &Gazetteer, mut drafts: Vec<Draft>) -> Vec<Draft> {
+    let agree = |a: &Finding, b: &Finding| {
+        (a.date.is_none() || b.date.is_none() || a.date == b.date)
+            && marsad_model::CountKind::ALL.iter().all(|&k| {
+                match (a.counts.get(k).0, b.counts.get(k).0) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => true,
+                }
+            })
+    };
+    let mut k = 0;
+    while k < drafts.len() {
+        let d = &drafts[k];
+        let Some(spot) = (d.incident.event_type == EventType::Other)
+            .then(|| Spot::of(&d.incident))
+            .flatten()
+        else {
+            k += 1;
+            continue;
+        };
+        let into = (0..drafts.len()).find(|&j| {
+            let e = &drafts[j];
+            j != k
+                && e.incident.event_type != EventType::Other
+                && e.last_unit.abs_diff(d.last_unit) <= REACH
+                && agree(&e.incident, &d.incident)
+                && Spot::of(&e.incident).is_some_and(|p| same_place(gaz, &spot, &p))
+        });
+        let Some(j) = into else {
+            k += 1;
+            continue;
+        };
+        let untyped = drafts.remove(k).incident;
+        let inc = &mut drafts[if j > k { j - 1 } else { j }].incident;
+        inc.counts.fill_from(&untyped.counts);
+        if inc.date.is_none() {
+            inc.date = untyped.date;
+            inc.date_precision = untyped.date_precision;
+            inc.date_text = untyped.date_text.clone();
+        }
+        inc.signals.units += untyped.signals.units;
+    }
+    drafts
 }
 
 /// «شنت القوات حملة دهم في ريف الرقة» then the raid at each village: the

@@ -336,6 +336,7 @@ const PEOPLE: &[(&str, bool)] = &[
     ("طبيب", true),
     ("مسوول", false),
     ("متطوع", false),
+    ("مرافق", false),
     ("مطلوب", false),
     ("عضو", true),
     ("زوج", true),
