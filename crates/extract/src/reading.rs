@@ -120,7 +120,12 @@ fn is_aggregate(w: &[&str]) -> bool {
             .filter(|r| r.chars().count() > 2)
             .unwrap_or(x);
         (x == "منذ"
-            && (matches!(at(i + 1), "بدايه" | "مطلع" | "اوايل" | "بدء")
+            // «منذ بداية العام», «منذ سقوط النظام», «منذ اندلاع الحرب»: a
+            // period.
+            && (matches!(
+                at(i + 1),
+                "بدايه" | "مطلع" | "اوايل" | "بدء" | "سقوط" | "اندلاع" | "انطلاق"
+            )
                 // «منذ سنوات», «منذ عدة أشهر»: for years, a habit; «منذ
                 // ثلاثة أيام» (a count) is «ago» and dates one event.
                 || {
