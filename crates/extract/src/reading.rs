@@ -1162,6 +1162,7 @@ impl Extractor<'_> {
             })
             .collect();
         let aside = set_aside_origins(toponyms, &inside, &before, ty, trigger_at);
+        let aside = set_aside_destinations(toponyms, &aside, s, chars);
         let mut cands = set_aside_road_ends(gaz, toponyms, &aside, &before, chars);
         if cands.is_empty() {
             // «في القرية»: the village last named.
@@ -1795,6 +1796,48 @@ fn set_aside_origins(
         from || origin || reporter || position || distance || located_by || stationed
     };
     inside.iter().copied().filter(|&i| !aside(i)).collect()
+}
+
+/// Words of going that make a place after «إلى» in their clause a
+/// destination: «أثناء توجهه إلى نقاط … في قرى الشدادي», «في طريقها إلى».
+const GOING: &[&str] = &[
+    "توجه",
+    "توجهه",
+    "توجهها",
+    "توجههم",
+    "متوجها",
+    "متوجهه",
+    "متوجهين",
+    "متجها",
+    "متجهه",
+    "متجهين",
+    "طريقه",
+    "طريقها",
+    "طريقهم",
+];
+
+/// A place in a clause that tells where the target was going («استهدف
+/// صهريجاً … أثناء توجهه إلى نقاط قسد في قرى الشدادي») is not where it was
+/// struck.
+fn set_aside_destinations(
+    toponyms: &[Toponym],
+    cands: &[usize],
+    s: &Sentence,
+    chars: &[char],
+) -> Vec<usize> {
+    let going_to = |i: usize| {
+        let t = &toponyms[i];
+        let from = (s.start.max(t.start.saturating_sub(80))..t.start)
+            .rev()
+            .find(|&c| matches!(chars[c], ',' | '،' | ';' | '؛'))
+            .map_or(s.start.max(t.start.saturating_sub(80)), |c| c + 1);
+        let clause: String = chars[from..t.start].iter().collect();
+        let words = tokenize(&clause);
+        words
+            .windows(2)
+            .any(|w| GOING.contains(&w[0].text.as_str()) && w[1].text == "الي")
+    };
+    cands.iter().copied().filter(|&i| !going_to(i)).collect()
 }
 
 /// «في قرية شموكة … على طريق الحسكة-تل تمر»: a road named by its ends
