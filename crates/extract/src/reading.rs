@@ -1832,6 +1832,10 @@ fn set_aside_destinations(
             .find(|&c| matches!(chars[c], ',' | '،' | ';' | '؛'))
             .map_or(s.start.max(t.start.saturating_sub(80)), |c| c + 1);
         let clause: String = chars[from..t.start].iter().collect();
+        // Most clauses tell no going: spare reading their words.
+        if !["توجه", "تجه", "طريق"].iter().any(|w| clause.contains(w)) {
+            return false;
+        }
         let words = tokenize(&clause);
         words
             .windows(2)
