@@ -1799,7 +1799,8 @@ fn set_aside_origins(
 }
 
 /// Words of going that make a place after «إلى» in their clause a
-/// destination: «أثناء توجهه إلى نقاط … في قرى الشدادي», «في طريقها إلى».
+/// destination: «أثناء توجهه إلى نقاط … في قرى الشدادي», «في طريقها إلى»,
+/// «نُقلوا إلى مشفى … في تدمر».
 const GOING: &[&str] = &[
     "توجه",
     "توجهه",
@@ -1814,6 +1815,15 @@ const GOING: &[&str] = &[
     "طريقه",
     "طريقها",
     "طريقهم",
+    // Where the wounded were taken: «تم نقلهم إلى مشفى … في تدمر».
+    "نقل",
+    "نقله",
+    "نقلها",
+    "نقلهم",
+    "نقلوا",
+    "اسعاف",
+    "اسعافه",
+    "اسعافهم",
 ];
 
 /// A place in a clause that tells where the target was going («استهدف
@@ -1833,7 +1843,10 @@ fn set_aside_destinations(
             .map_or(s.start.max(t.start.saturating_sub(80)), |c| c + 1);
         let clause: String = chars[from..t.start].iter().collect();
         // Most clauses tell no going: spare reading their words.
-        if !["توجه", "تجه", "طريق"].iter().any(|w| clause.contains(w)) {
+        if !["توجه", "تجه", "طريق", "نقل", "سعاف"]
+            .iter()
+            .any(|w| clause.contains(w))
+        {
             return false;
         }
         let words = tokenize(&clause);
