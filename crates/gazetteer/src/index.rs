@@ -267,6 +267,19 @@ fn prominence(p: &Place) -> f32 {
     base.max(by_pop)
 }
 
+/// Makes `new` (when given) the name shown, keeping the old one first among
+/// the alternates.
+fn prefer(name: &mut String, alternates: &mut Vec<String>, new: &str) {
+    if new.is_empty() || name == new {
+        return;
+    }
+    let old = std::mem::replace(name, new.to_string());
+    alternates.retain(|n| n != new);
+    if !old.is_empty() {
+        alternates.insert(0, old);
+    }
+}
+
 /// Merges `extra` into `base`: a place whose id (or xref) is already known
 /// adds its names and missing facts to that record; others are appended.
 pub fn merge_places(base: &mut Vec<Place>, extra: Vec<Place>) {
@@ -284,23 +297,12 @@ pub fn merge_places(base: &mut Vec<Place>, extra: Vec<Place>) {
         match hit {
             Some(i) => {
                 let b = &mut base[i];
-                // The project's editorial rows set the preferred Arabic name
-                // (GeoNames gives Tehran «تهران» first, news writes «طهران»).
-                if p.source == "marsad" && !p.name_ar.is_empty() && b.name_ar != p.name_ar {
-                    let old = std::mem::replace(&mut b.name_ar, p.name_ar.clone());
-                    b.names_ar.retain(|n| n != &p.name_ar);
-                    if !old.is_empty() {
-                        b.names_ar.insert(0, old);
-                    }
-                }
-                // And the English one (WOF calls al-Tabqa by its official
-                // name, "Thawrah").
-                if p.source == "marsad" && !p.name_en.is_empty() && b.name_en != p.name_en {
-                    let old = std::mem::replace(&mut b.name_en, p.name_en.clone());
-                    b.names_en.retain(|n| n != &p.name_en);
-                    if !old.is_empty() {
-                        b.names_en.insert(0, old);
-                    }
+                // The project's editorial rows set the names shown (GeoNames
+                // gives Tehran «تهران» first, news writes «طهران»; WOF calls
+                // al-Tabqa by its official name, "Thawrah").
+                if p.source == "marsad" {
+                    prefer(&mut b.name_ar, &mut b.names_ar, &p.name_ar);
+                    prefer(&mut b.name_en, &mut b.names_en, &p.name_en);
                 }
                 for n in p.all_names_ar().chain(p.all_names_en()) {
                     b.add_name(n);
