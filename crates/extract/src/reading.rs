@@ -1837,10 +1837,12 @@ fn set_aside_destinations(
 ) -> Vec<usize> {
     let going_to = |i: usize| {
         let t = &toponyms[i];
-        let from = (s.start.max(t.start.saturating_sub(80))..t.start)
+        // The clause: back to a comma or semicolon, 80 letters at most.
+        let reach = s.start.max(t.start.saturating_sub(80));
+        let from = (reach..t.start)
             .rev()
             .find(|&c| matches!(chars[c], ',' | '،' | ';' | '؛'))
-            .map_or(s.start.max(t.start.saturating_sub(80)), |c| c + 1);
+            .map_or(reach, |c| c + 1);
         let clause: String = chars[from..t.start].iter().collect();
         // Most clauses tell no going: spare reading their words.
         if !["توجه", "تجه", "طريق", "نقل", "سعاف"]
@@ -1867,18 +1869,8 @@ fn set_aside_road_ends(
     before: &WordsBefore,
     chars: &[char],
 ) -> Vec<usize> {
-    let road = |i: usize| {
-        before.get(i, 1).first().is_some_and(|w| {
-            matches!(
-                w.strip_prefix('و').unwrap_or(w),
-                "طريق" | "الطريق" | "اوتوستراد" | "اتوستراد"
-            )
-        })
-    };
-    let dash = |a: usize, b: usize| {
-        let gap: String = chars[toponyms[a].end..toponyms[b].start].iter().collect();
-        matches!(gap.trim(), "-" | "–" | "—")
-    };
+    let road = |i: usize| after_road_word(before, i);
+    let dash = |a: usize, b: usize| DASHES.contains(&gap_between(toponyms, chars, a, b).as_str());
     // The road's first end, and the second after a dash.
     let end = |i: usize| {
         road(i)
@@ -1898,6 +1890,26 @@ fn set_aside_road_ends(
         .copied()
         .filter(|&i| !(end(i) && settled_before(i)))
         .collect()
+}
+
+/// Dashes between a road's two ends («طريق الميادين - البصيرة»).
+const DASHES: &[&str] = &["-", "–", "—"];
+
+/// Place `i` comes right after a road's name («على طريق الميادين …»).
+fn after_road_word(before: &WordsBefore, i: usize) -> bool {
+    before.get(i, 1).first().is_some_and(|w| {
+        let w = w
+            .strip_prefix('و')
+            .filter(|r| r.chars().count() > 2)
+            .unwrap_or(w);
+        matches!(w, "طريق" | "الطريق" | "اوتوستراد")
+    })
+}
+
+/// The text between place mentions `a` and `b`, trimmed.
+fn gap_between(toponyms: &[Toponym], chars: &[char], a: usize, b: usize) -> String {
+    let gap: String = chars[toponyms[a].end..toponyms[b].start].iter().collect();
+    gap.trim().to_string()
 }
 
 /// Drops containers: a unit, region or same-named governorate seat that
@@ -2014,10 +2026,8 @@ fn listed_after(toponyms: &[Toponym], prev: usize, i: usize, chars: &[char]) -> 
     if toponyms[prev].end > toponyms[i].start {
         return false;
     }
-    let between: String = chars[toponyms[prev].end..toponyms[i].start]
-        .iter()
-        .collect();
-    let gap = between.trim();
+    let gap = gap_between(toponyms, chars, prev, i);
+    let gap = gap.as_str();
     let feature_between = gap
         .strip_prefix('و')
         .map(|r| marsad_gazetteer::feature_word(&marsad_arabic::normalize(r.trim())).is_some())
@@ -2078,6 +2088,9 @@ fn one_stretch(
     // «بين» (or a road) just before the place, or before the feature word
     // that names it: the words that may join it to the next place.
     let opens_pair = |i: usize| -> Option<&'static [&'static str]> {
+        if after_road_word(before, i) {
+            return Some(&["-", "–", "—", "و"][..]);
+        }
         let words = before.get(i, 2);
         let at = |k: usize| words.get(k).map(|w| bare(w));
         let named = |k: usize| {
@@ -2088,19 +2101,15 @@ fn one_stretch(
         };
         (0..words.len()).find_map(|k| match at(k).as_deref() {
             Some("بين") if named(k) => Some(&["و"][..]),
-            Some("طريق" | "الطريق" | "اوتوستراد") if k == 0 => {
-                Some(&["-", "–", "—", "و"][..])
-            }
             _ => None,
         })
     };
     // The next candidate, joined to the `k`th by one of `joins` alone.
     let partner = |k: usize, joins: &[&str]| {
         let (i, j) = (cands[k], *cands.get(k + 1)?);
-        let gap: String = chars[toponyms[i].end..toponyms[j].start].iter().collect();
-        let gap = gap.trim();
+        let gap = gap_between(toponyms, chars, i, j);
         let and = gap.is_empty() && toponyms[j].surface.starts_with('و');
-        (and || joins.contains(&gap)).then_some(j)
+        (and || joins.contains(&gap.as_str())).then_some(j)
     };
     let mut paired: Vec<usize> = Vec::new();
     for (k, &i) in cands.iter().enumerate() {
