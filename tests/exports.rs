@@ -545,3 +545,42 @@ fn gdal_pushes_a_where_clause_down_as_a_cql2_filter() {
         "want {want}: {log}"
     );
 }
+
+#[test]
+fn gdal_walks_every_incident_in_pages_that_grow_along_next_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let stored = store(&db, 3_000);
+    let s = Server::start(&db, &[]);
+    let gpkg = dir.path().join("all.gpkg");
+    // GDAL 3.6's defaults: it asks 10 a page and follows `next` links.
+    let out = Command::new("ogr2ogr")
+        .args(["--debug", "on", "-f", "GPKG"])
+        .arg(&gpkg)
+        .arg(format!("OAPIF:{}", s.url("/ogc")))
+        .arg("incidents")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{log}");
+    let pages: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("/collections/incidents/items?"))
+        .collect();
+    // 10, 20, … 640, then 1,000 a page: 9 pages and GDAL's first look,
+    // where pages of 10 would be 300.
+    assert!(pages.len() <= 12, "{} pages: {log}", pages.len());
+    assert!(pages.iter().any(|l| l.contains("limit=1000")), "{log}");
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-so"])
+        .arg(&gpkg)
+        .arg("incidents")
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let want = stored.len();
+    assert!(
+        info.contains(&format!("Feature Count: {want}")),
+        "want {want}: {info}"
+    );
+}

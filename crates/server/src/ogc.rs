@@ -331,7 +331,7 @@ pub async fn api(headers: HeaderMap) -> Response {
         },
         "components": {"parameters": {
             "limit": {"name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
-                "description": "Page size",
+                "description": "Page size; the page's next link asks twice it, up to 1,000",
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT, "default": 100}},
             "offset": {"name": "offset", "in": "query", "required": false, "style": "form", "explode": false,
                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}},
@@ -684,16 +684,34 @@ struct PageLinks {
     keyset: bool,
 }
 
+/// The page size a walk grows to along its `next` links.
+pub(crate) const WALK_PAGE: usize = 1000;
+
+/// The page size of the `next` link after a page of `limit`: twice it, up
+/// to [`WALK_PAGE`], never less than it. A client that walks a collection
+/// by its `next` links (GDAL, QGIS, a script) wants the whole of it, and
+/// GDAL 3.6 asks 10 a page whatever the service says: at 10 a page its
+/// own cost per page makes a million take 99,177 requests. Pages grow as
+/// the walk goes on, so a short look stays short; OGC API - Features
+/// bounds each response by its own `limit`, which the link carries. A
+/// client that wants fixed pages asks for them with `limit` and `cursor`
+/// (or `offset`), as `self` and `prev` keep the size asked.
+fn walk_limit(limit: usize) -> usize {
+    limit.saturating_mul(2).min(WALK_PAGE).max(limit)
+}
+
 impl PageLinks {
     fn links(&self) -> Vec<Value> {
-        let at = |place: String, rel: &str, title: &str| {
+        let sized = |limit: usize, place: String, rel: &str, title: &str| {
             link(
-                format!("{}?limit={}{place}{}", self.base, self.limit, self.keep),
+                format!("{}?limit={limit}{place}{}", self.base, self.keep),
                 rel,
                 "application/geo+json",
                 title,
             )
         };
+        let at = |place: String, rel: &str, title: &str| sized(self.limit, place, rel, title);
+        let next = |place: String| sized(walk_limit(self.limit), place, "next", "Next page");
         let offset = |n: usize| format!("&offset={n}");
         let mut links = vec![at(
             if self.keyset {
@@ -707,9 +725,9 @@ impl PageLinks {
         if let Some(after) = &self.next {
             let cursor = form_urlencoded::byte_serialize(Cursor::write(after).as_bytes())
                 .collect::<String>();
-            links.push(at(format!("&cursor={cursor}"), "next", "Next page"));
+            links.push(next(format!("&cursor={cursor}")));
         } else if self.offset + self.returned < self.matched && !self.keyset {
-            links.push(at(offset(self.offset + self.returned), "next", "Next page"));
+            links.push(next(offset(self.offset + self.returned)));
         }
         if self.offset > 0 && !self.keyset {
             links.push(at(
@@ -783,4 +801,18 @@ pub async fn item(
     );
     f.foreign_members = Some(m);
     Ok(json_as(&f, "application/geo+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_doubles_its_pages_up_to_the_walk_page_and_never_shrinks_one() {
+        let sizes: Vec<usize> = [0, 1, 3, 10, 499, 500, 600, WALK_PAGE, 5000, MAX_LIMIT]
+            .into_iter()
+            .map(walk_limit)
+            .collect();
+        assert_eq!(sizes, [0, 2, 6, 20, 998, 1000, 1000, 1000, 5000, MAX_LIMIT]);
+    }
 }

@@ -292,7 +292,7 @@ impl IntoParams for OgcItemsParams {
             ),
             query(
                 "limit",
-                "Page size (default 100).",
+                "Page size (default 100). The page's `next` link asks twice it, up to 1,000, so a walk's pages grow.",
                 integer(0, MAX_LIMIT as u64),
             ),
             query("offset", "Features to skip.", integer(0, MAX_OFFSET as u64)),
