@@ -666,20 +666,40 @@ impl Parser<'_> {
     /// qualifier and the word after it.
     fn raised_toll(&self, i: usize) -> Option<(CountKind, Option<u32>, Qualifier, usize)> {
         let w = self.word(i);
-        let (kind, to) = if let Some(kind) = lookup(TOLL_NOUNS, w) {
-            let to = (i + 1..(i + 4).min(self.toks.len()))
+        if let Some(kind) = lookup(TOLL_NOUNS, w) {
+            // «ارتفعت حصيلة القتلى جراء الغارة على بلدة … إلى سبعة»: after
+            // a verb of rising the cause may stand between, and the first
+            // «إلى» a number follows is the toll's.
+            let rising = (i.saturating_sub(3)..i).any(|k| {
+                matches!(
+                    strip_conj(self.word(k)),
+                    "ارتفع" | "ارتفعت" | "ارتفاع" | "يرتفع" | "ترتفع" | "ليرتفع" | "لترتفع"
+                )
+            });
+            let reach = if rising { 12 } else { 4 };
+            return (i + 1..(i + reach).min(self.toks.len()))
                 .take_while(|&k| self.joined(k))
-                .find(|&k| self.toks[k].text == "الي")?;
-            (Some(kind), to)
-        } else if matches!(strip_conj(w), "ارتفع" | "ارتفعت") {
-            let to = i + 1 + usize::from(matches!(self.word(i + 1), "بذلك" | "بهذا"));
-            if self.word(to) != "الي" || !self.joined(to) {
-                return None;
-            }
-            (None, to)
-        } else {
+                .filter(|&k| self.toks[k].text == "الي")
+                .filter(|&to| to < i + 4 || number_at(self.toks, to + 1).is_some())
+                .find_map(|to| self.raised_to(Some(kind), to));
+        }
+        if !matches!(strip_conj(w), "ارتفع" | "ارتفعت") {
             return None;
-        };
+        }
+        let to = i + 1 + usize::from(matches!(self.word(i + 1), "بذلك" | "بهذا"));
+        if self.word(to) != "الي" || !self.joined(to) {
+            return None;
+        }
+        self.raised_to(None, to)
+    }
+
+    /// The figure after the «إلى» at `to` of a rising toll, and its kind
+    /// (`kind` or named after the figure).
+    fn raised_to(
+        &self,
+        kind: Option<CountKind>,
+        to: usize,
+    ) -> Option<(CountKind, Option<u32>, Qualifier, usize)> {
         // The number may stand alone: «إلى خمسة بعد وفاة …».
         let (q, j) = self.qualifier_before(to + 1);
         let (value, qualifier, end, noun) = self
@@ -793,7 +813,9 @@ impl Parser<'_> {
                 || matches!(next, "علي" | "بينهم" | "منهم")
                 || cue(next).is_some()
                 || self.toks[end].gap.contains(',')
-                || lookup(AFTER_VERBS, next).is_some();
+                || lookup(AFTER_VERBS, next).is_some()
+                // «وأصيب اثنان بانفجار»: the people go without saying.
+                || (v <= 500 && self.ends_a_count(end));
             if !ok || v > 5000 {
                 return None;
             }
@@ -810,6 +832,17 @@ impl Parser<'_> {
             headed,
             kind,
         })
+    }
+
+    /// Whether the word at `k` ends a count rather than naming what it
+    /// counts: nothing joined, or a preposition that tells where, how or
+    /// why («بجروح», «بانفجار», «في», «جراء», «إثر»).
+    fn ends_a_count(&self, k: usize) -> bool {
+        let w = self.word(k);
+        !self.joined(k)
+            || w.is_empty()
+            || matches!(w, "في" | "جراء" | "اثر" | "خلال" | "اثناء" | "اليوم" | "امس")
+            || (w.starts_with('ب') && w.chars().count() > 3 && !w.starts_with("بالم"))
     }
 
     /// A vague count at `j` («عشرات», «عدداً من») with its qualifier `vq`.
@@ -846,8 +879,13 @@ impl Parser<'_> {
                 kind: None,
             });
         }
-        // «وأصيب آخر»: one more.
-        if matches!(strip_conj(w), "اخر" | "اخري") {
+        // «وأصيب آخر»: one more; «وإصابة ثالث»: one more after two, unless
+        // the ordinal heads a noun («ثالث هجوم»).
+        let ordinal = matches!(
+            strip_conj(w),
+            "ثالث" | "ثالثه" | "رابع" | "رابعه" | "خامس" | "خامسه"
+        ) && self.ends_a_count(j + 1);
+        if matches!(strip_conj(w), "اخر" | "اخري") || ordinal {
             return Some(Phrase {
                 value: Some(1),
                 qualifier: Qualifier::Exact,
@@ -1324,6 +1362,50 @@ mod tests {
             vec![(Killed, Some(25), AtLeast), (Injured, Some(5), Exact)]
         );
         assert!(counts("تعرض 25 موقعاً للقصف").is_empty());
+    }
+
+    #[test]
+    fn an_ordinal_after_a_count_is_one_more() {
+        assert_eq!(
+            counts("أفادت مصادر بمقتل عنصرين من الحرس وإصابة ثالث بجروح"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(1), Exact)]
+        );
+        assert_eq!(
+            counts("قتل مدنيان اثنان وجرح ثالث إثر انفجار لغم"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(1), Exact)]
+        );
+        assert_eq!(
+            counts("أسفرت عن اعتقال شخصين ومقتل ثالث"),
+            vec![(Arrested, Some(2), Exact), (Killed, Some(1), Exact)]
+        );
+        // An ordinal that heads a noun counts nothing.
+        assert_eq!(
+            counts("قتل عنصران في ثالث هجوم خلال أسبوع"),
+            vec![(Killed, Some(2), Exact)]
+        );
+    }
+
+    #[test]
+    fn a_bare_number_after_the_verb_counts_people() {
+        assert_eq!(
+            counts("لقي ثلاثة عمال حتفهم وأصيب اثنان بانفجار في الحقل"),
+            vec![(Killed, Some(3), Exact), (Injured, Some(2), Exact)]
+        );
+    }
+
+    #[test]
+    fn a_toll_raised_after_its_cause() {
+        assert_eq!(
+            counts("ارتفعت حصيلة القتلى جراء الغارة الجوية على بلدة هجين إلى سبعة أشخاص"),
+            vec![(Killed, Some(7), Exact)]
+        );
+        // A destination is no figure, and without a verb of rising the
+        // toll noun's «إلى» is near it.
+        assert!(counts("ارتفع عدد النازحين من القرية إلى المخيم").is_empty());
+        assert!(
+            !counts("وأوضح المصدر أن القتلى هم أب وأم وطفلاهما، إضافة إلى شخص من سكان القرية")
+                .contains(&(Killed, Some(1), Exact))
+        );
     }
 
     #[test]
