@@ -111,3 +111,27 @@ fn annotated_sentences_precision_recall() {
         "resolution accuracy {accuracy:.3} below 0.90"
     );
 }
+
+#[test]
+fn a_common_word_with_a_hamza_seat_is_no_village_spelled_without_it() {
+    let gaz = Gazetteer::bundled().expect("bundled gazetteer");
+    let parser = Geoparser::new(&gaz);
+    let surfaces = |text: &str| -> Vec<String> {
+        parser
+            .geoparse(text)
+            .into_iter()
+            .map(|t| t.surface)
+            .collect()
+    };
+    // «عشائر» (tribes) and «الرائد» (a major) are words; the villages are
+    // «عشاير» and «الرايد».
+    assert_eq!(
+        surfaces("اندلعت اشتباكات بين عشائر في بلدة الكشكية أسفرت عن مقتل شخصين."),
+        ["الكشكية"]
+    );
+    assert!(surfaces("قال الرائد في الجيش إن الهجوم وقع ليلاً.").is_empty());
+    // A feature word still names the village.
+    assert!(surfaces("قصفت المدفعية قرية عشاير بريف حلب.")
+        .iter()
+        .any(|s| s.contains("عشاير")));
+}

@@ -117,6 +117,8 @@ pub(crate) struct Spelling {
     /// An opening quote or bracket stands right before the word (a closing
     /// one is followed by a space).
     pub opens_quote: bool,
+    /// Written with a hamza on a seat («ئ», «ؤ»), which normalising drops.
+    pub hamza_seat: bool,
 }
 
 /// The spelling facts of every token, from one pass over the text.
@@ -144,6 +146,9 @@ fn spelling(text: &str, toks: &[Token]) -> Vec<Spelling> {
         if ci >= toks[ti].start {
             if matches!(c, '\u{064B}'..='\u{064D}') {
                 out[ti].tanween = true;
+            }
+            if matches!(c, 'ئ' | 'ؤ') {
+                out[ti].hamza_seat = true;
             }
             word.push(c);
         }
@@ -484,7 +489,8 @@ impl<'g> Geoparser<'g> {
         let peels: Vec<Vec<Peeled>> = toks.iter().map(|t| peel(&t.text)).collect();
         let spelling = spelling(text, &toks);
         let masked = self.mask(&toks, &peels, &spelling);
-        let cands = self.candidates(&toks, &peels, &masked, &spelling);
+        let mut cands = self.candidates(&toks, &peels, &masked, &spelling);
+        cands.retain(|c| !self.spelled_as_a_word(&toks, &spelling, c));
         if std::env::var_os("MARSAD_DEBUG_GEOPARSE").is_some() {
             for c in &cands {
                 eprintln!(
@@ -498,6 +504,29 @@ impl<'g> Geoparser<'g> {
         }
         let accepted = self.accept(&toks, cands);
         self.resolve(text, &toks, accepted)
+    }
+
+    /// «اشتباكات بين عشائر», «الرائد», «فائدة»: a common word written with
+    /// a hamza on its seat, where no name of the places it matched has one,
+    /// is that word, not the village spelled without it («عشاير»,
+    /// «الرايد»), unless a feature word names it.
+    fn spelled_as_a_word(&self, toks: &[Token], spelling: &[Spelling], c: &Candidate) -> bool {
+        let i = c.words.0;
+        c.feature.is_none()
+            && c.unlisted.is_none()
+            && c.words.1 == i + 1
+            && spelling[i].hamza_seat
+            && self
+                .lex
+                .commonness(&c.stem)
+                .max(self.lex.commonness(&toks[i].text))
+                >= 3.0
+            && c.refs.iter().all(|r| {
+                let p = self.gaz.place(r.place);
+                !std::iter::once(&p.name_ar)
+                    .chain(&p.names_ar)
+                    .any(|n| n.contains(['ئ', 'ؤ']))
+            })
     }
 
     /// Marks words that belong to names of organisations, media, operations
