@@ -1094,9 +1094,21 @@ impl Extractor<'_> {
                 }
             }
         }
-        for i in (0..toks.len()).filter(|&i| fired_on_a_person(toks, i)) {
+        for i in 0..toks.len() {
+            let Some((on, fire)) = fired_on(toks, i) else {
+                continue;
+            };
             if !hits.iter().any(|h| h.0 == i) {
-                hits.push((i, Trigger::Event(EventType::AssassinationKilling), 2));
+                match on {
+                    FiredOn::Person => {
+                        hits.push((i, Trigger::Event(EventType::AssassinationKilling), 2));
+                    }
+                    // «أطلق مجهولون النار على سيارة»: an attack with guns.
+                    FiredOn::Other => {
+                        hits.push((i, Trigger::Attack, 2));
+                        hits.push((fire, Trigger::Event(EventType::ArmedClash), 1));
+                    }
+                }
             }
         }
         hits
@@ -1491,14 +1503,24 @@ fn a_strike_toll(reading: &Reading, carry: &Carry) -> Option<EventType> {
         .flatten()
 }
 
-/// Whether token `i` opens fire on one or two people («أطلق مسلحون مجهولون
-/// النار على شاب», «أطلقا النار على شخص»): a targeted shooting, not a
-/// clash, whether it killed or not. Fire on a patrol, a checkpoint or
-/// fighters is an attack and stays one.
-fn fired_on_a_person(toks: &[Token], i: usize) -> bool {
+/// What fire opened at token `i` is aimed at (with where «النار» is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FiredOn {
+    /// One or two people: a targeted shooting.
+    Person,
+    /// A car, a patrol, a checkpoint, fighters: an attack.
+    Other,
+}
+
+/// Whether token `i` opens fire on someone or something («أطلق مسلحون
+/// مجهولون النار على شاب», «أطلقا النار على شخص», «… على سيارة»). On one or
+/// two people it is a targeted shooting, not a clash, whether it killed or
+/// not; on a patrol, a checkpoint, a car or fighters it is an attack.
+/// Fire «في الهواء» is aimed at nothing.
+fn fired_on(toks: &[Token], i: usize) -> Option<(FiredOn, usize)> {
     // Most words are not verbs of firing: look before peeling clitics.
     if !toks[i].text.contains("طلق") {
-        return false;
+        return None;
     }
     let fires = peel(&toks[i].text).iter().any(|p| {
         matches!(
@@ -1507,26 +1529,31 @@ fn fired_on_a_person(toks: &[Token], i: usize) -> bool {
         )
     });
     if !fires {
-        return false;
+        return None;
     }
     // «النار» within the next nine words of the sentence (the shooters,
     // and what they rode, may come between: «أطلق مسلحان، كانا يستقلان
-    // دراجة نارية، النار»), then «على» and the person.
-    let Some(fire) = (1..=9)
+    // دراجة نارية، النار»), then «على» and what it is aimed at.
+    let fire = (1..=9)
         .take_while(|&k| toks.get(i + k).is_some_and(|t| !t.breaks))
         .find(|&k| {
             toks.get(i + k)
                 .is_some_and(|t| t.text == "النار" || t.text == "نار")
-        })
-    else {
-        return false;
-    };
+        })?;
     let on = i + fire + 1;
-    toks.get(on)
+    if !toks
+        .get(on)
         .is_some_and(|t| t.text == "علي" && !t.gap.contains([',', '.']))
-        && toks
-            .get(on + 1)
-            .is_some_and(|t| crate::numbers::names_a_person(&t.text))
+    {
+        return None;
+    }
+    let target = toks.get(on + 1).filter(|t| !t.breaks)?;
+    let on = if crate::numbers::names_a_person(&target.text) {
+        FiredOn::Person
+    } else {
+        FiredOn::Other
+    };
+    Some((on, i + fire))
 }
 
 /// Whether «تحرير» at token `i` frees people, not ground: «تحرير أربعة من
