@@ -1897,13 +1897,17 @@ fn set_aside_road_ends(
     chars: &[char],
 ) -> Vec<usize> {
     let road = |i: usize| after_road_word(before, i);
-    let dash = |a: usize, b: usize| DASHES.contains(&gap_between(toponyms, chars, a, b).as_str());
-    // The road's first end, and the second after a dash.
+    // A dash between the ends, or nothing before a bare name.
+    let joined = |a: usize, b: usize| {
+        let gap = gap_between(toponyms, chars, a, b);
+        DASHES.contains(&gap.as_str()) || gap.is_empty() && toponyms[b].feature.is_none()
+    };
+    // The road's first end, and the second.
     let end = |i: usize| {
         road(i)
             || cands
                 .iter()
-                .any(|&a| toponyms[a].end <= toponyms[i].start && road(a) && dash(a, i))
+                .any(|&a| toponyms[a].end <= toponyms[i].start && road(a) && joined(a, i))
     };
     let settled_before = |i: usize| {
         cands.iter().any(|&k| {
@@ -2116,7 +2120,8 @@ fn one_stretch(
     // that names it: the words that may join it to the next place.
     let opens_pair = |i: usize| -> Option<&'static [&'static str]> {
         if after_road_word(before, i) {
-            return Some(&["-", "–", "—", "و"][..]);
+            // «طريق دير الزور الحسكة»: the ends may stand side by side.
+            return Some(&["-", "–", "—", "و", ""][..]);
         }
         let words = before.get(i, 2);
         let at = |k: usize| words.get(k).map(|w| bare(w));
@@ -2136,7 +2141,9 @@ fn one_stretch(
         let (i, j) = (cands[k], *cands.get(k + 1)?);
         let gap = gap_between(toponyms, chars, i, j);
         let and = gap.is_empty() && toponyms[j].surface.starts_with('و');
-        (and || joins.contains(&gap.as_str())).then_some(j)
+        // Side by side, the second end is a bare name, not «بلدة X».
+        let side_by_side = gap.is_empty() && toponyms[j].feature.is_none();
+        (and || joins.contains(&gap.as_str()) && (!gap.is_empty() || side_by_side)).then_some(j)
     };
     let mut paired: Vec<usize> = Vec::new();
     for (k, &i) in cands.iter().enumerate() {
