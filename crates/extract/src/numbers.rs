@@ -281,6 +281,13 @@ const TOLL_NOUNS: &[(&str, CountKind)] = &[
     ("الاصابات", CountKind::Injured),
     ("المعتقلين", CountKind::Arrested),
     ("الموقوفين", CountKind::Arrested),
+    // In construct, before what killed them: «عدد قتلى الغارات».
+    ("قتلي", CountKind::Killed),
+    ("ضحايا", CountKind::Killed),
+    ("شهدا", CountKind::Killed),
+    ("جرحي", CountKind::Injured),
+    ("مصابي", CountKind::Injured),
+    ("معتقلي", CountKind::Arrested),
 ];
 
 /// Dual kind nouns: «سقوط قتيلين» is two killed.
@@ -292,6 +299,10 @@ const KIND_DUALS: &[(&str, CountKind)] = &[
     ("جريحين", CountKind::Injured),
     ("جريحان", CountKind::Injured),
     ("مصابين", CountKind::Injured),
+    // «العثور على جثتي شابين».
+    ("جثتي", CountKind::Killed),
+    ("جثتين", CountKind::Killed),
+    ("جثتان", CountKind::Killed),
 ];
 
 /// People nouns: (singular, its plural is broken). Duals are the singular
@@ -342,7 +353,13 @@ const PEOPLE: &[(&str, bool)] = &[
     ("زوج", true),
     ("زوجه", true),
     ("ابن", true),
+    ("ابنه", true),
     ("شقيق", true),
+    ("شقيقه", true),
+    ("اخت", true),
+    ("والد", true),
+    ("والده", true),
+    ("حفيد", true),
     ("وجيه", true),
     // «القبض على المدعو …»: one person, named.
     ("مدعو", false),
@@ -501,6 +518,20 @@ fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
             return Some(Head::Count(1));
         }
         if PEOPLE_PLURAL_SET.contains(stem) {
+            return Some(Head::Plural);
+        }
+        // «زوجته», «ابنتها»: a feminine noun keeps its «ت» before the
+        // pronoun.
+        if let Some(fem) = stem.strip_suffix('ت') {
+            if PEOPLE_MAP.contains_key(format!("{fem}ه").as_str()) {
+                return Some(Head::Count(1));
+            }
+        }
+        // «مرافقيه», «أبنائه»: a sound plural or a dual in construct.
+        if stem
+            .strip_suffix('ي')
+            .is_some_and(|m| PEOPLE_MAP.contains_key(m))
+        {
             return Some(Head::Plural);
         }
     }
@@ -893,6 +924,18 @@ impl Parser<'_> {
                 headed: true,
                 kind: None,
             });
+        }
+        // «مقتل عائلة مكونة من خمسة أفراد»: the family's size.
+        if matches!(strip_conj(w), "عايله" | "اسره") {
+            let mut k = j + 1;
+            if self.word(k) == "مكونه" && self.joined(k) {
+                k += 1;
+            }
+            if self.word(k) == "من" && self.joined(k) && self.joined(k + 1) {
+                if let Some((v, n)) = number_at(self.toks, k + 1) {
+                    return self.numbered(k + 1, Qualifier::Exact, v, n);
+                }
+            }
         }
         if let Some(k) = lookup(KIND_DUALS, w) {
             return Some(Phrase {
@@ -1386,6 +1429,34 @@ mod tests {
     }
 
     #[test]
+    fn kin_and_companions_with_their_pronoun() {
+        assert_eq!(
+            counts("قتل رجل وأصيبت زوجته وابنته بقصف على القرية"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(2), Exact)]
+        );
+        assert_eq!(
+            counts("أدى القصف إلى مقتل القيادي ومرافقيه الثلاثة"),
+            vec![(Killed, Some(4), Exact)]
+        );
+    }
+
+    #[test]
+    fn a_family_counts_its_members_and_two_bodies_are_two_dead() {
+        assert_eq!(
+            counts("أدى القصف إلى مقتل عائلة مكونة من خمسة أفراد"),
+            vec![(Killed, Some(5), Exact)]
+        );
+        assert_eq!(
+            counts("ما أسفر عن مقتل أسرة من ستة أشخاص"),
+            vec![(Killed, Some(6), Exact)]
+        );
+        assert_eq!(
+            counts("عثر الأهالي على جثتي شابين في البادية"),
+            vec![(Killed, Some(2), Exact)]
+        );
+    }
+
+    #[test]
     fn a_bare_number_after_the_verb_counts_people() {
         assert_eq!(
             counts("لقي ثلاثة عمال حتفهم وأصيب اثنان بانفجار في الحقل"),
@@ -1397,6 +1468,11 @@ mod tests {
     fn a_toll_raised_after_its_cause() {
         assert_eq!(
             counts("ارتفعت حصيلة القتلى جراء الغارة الجوية على بلدة هجين إلى سبعة أشخاص"),
+            vec![(Killed, Some(7), Exact)]
+        );
+        // In construct, before what killed them.
+        assert_eq!(
+            counts("ارتفع عدد قتلى الغارات على البوكمال إلى سبعة"),
             vec![(Killed, Some(7), Exact)]
         );
         // A destination is no figure, and without a verb of rising the
