@@ -135,3 +135,15 @@ fn a_common_word_with_a_hamza_seat_is_no_village_spelled_without_it() {
         .iter()
         .any(|s| s.contains("عشاير")));
 }
+
+#[test]
+fn a_list_of_towns_ends_at_a_comma_before_a_common_word() {
+    let gaz = Gazetteer::bundled().expect("bundled gazetteer");
+    let parser = Geoparser::new(&gaz);
+    let found: Vec<String> = parser
+        .geoparse("وأضافت أن العمليات شملت بلدات الشحيل وذيبان والبصيرة، وأسفرت عن مصادرة أسلحة.")
+        .into_iter()
+        .map(|t| t.surface)
+        .collect();
+    assert_eq!(found, ["الشحيل", "وذيبان", "والبصيرة"]);
+}

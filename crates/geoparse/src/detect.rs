@@ -972,7 +972,9 @@ impl<'g> Geoparser<'g> {
             (false, Feature::Site) => 5.0,
             (false, _) => 4.2,
         };
-        if z >= limit {
+        // «بلدات الشحيل وذيبان والبصيرة، وأسفرت …»: a list carried past a
+        // comma to a common word has ended; the word begins a clause.
+        if z >= limit || carried && !quoted && t.gap.contains(',') && z >= 3.5 {
             return None;
         }
         let joined = |j: usize| {
