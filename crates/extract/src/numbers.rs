@@ -193,6 +193,9 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("سقوط", CountKind::Killed, false),
     ("بحياه", CountKind::Killed, false),
     ("حصيله", CountKind::Killed, false),
+    // «راح ضحيتها 3 مدنيين».
+    ("ضحيته", CountKind::Killed, false),
+    ("ضحيتها", CountKind::Killed, false),
     ("اصابه", CountKind::Injured, false),
     ("اصابات", CountKind::Injured, false),
     ("اصيب", CountKind::Injured, false),
@@ -303,6 +306,13 @@ const KIND_DUALS: &[(&str, CountKind)] = &[
     ("جثتي", CountKind::Killed),
     ("جثتين", CountKind::Killed),
     ("جثتان", CountKind::Killed),
+];
+
+/// Singular kind nouns: «سقوط قتيل» is one killed.
+const KIND_SINGULARS: &[(&str, CountKind)] = &[
+    ("قتيل", CountKind::Killed),
+    ("شهيد", CountKind::Killed),
+    ("جريح", CountKind::Injured),
 ];
 
 /// People nouns: (singular, its plural is broken). Duals are the singular
@@ -937,6 +947,18 @@ impl Parser<'_> {
                 }
             }
         }
+        // «عن قتيل و3 جرحى», «سقوط قتيل وجريحين»: one; «بين قتيل وجريح»
+        // splits a total.
+        let split = (1..=2).any(|d| j >= d && self.word(j - d) == "بين");
+        if let Some(k) = lookup(KIND_SINGULARS, w).filter(|_| !split) {
+            return Some(Phrase {
+                value: Some(1),
+                qualifier: Qualifier::Exact,
+                end: j + 1,
+                headed: true,
+                kind: Some(k),
+            });
+        }
         if let Some(k) = lookup(KIND_DUALS, w) {
             return Some(Phrase {
                 value: Some(2),
@@ -1312,6 +1334,18 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
                     })
                     .map(|(_, x)| x);
             }
+            // A passive verb's subject may come after where it happened:
+            // «أصيب في الهجوم على حاجز البلدة ثلاثة عناصر»; not past a
+            // relative clause («… الذي نفذه خمسة مسلحين»).
+            if ph.is_none() && !verb && p.word(j) == "في" && p.joined(j) {
+                ph = (j + 1..j + 8)
+                    .take_while(|&k| p.joined(k) && !toks[k].gap.contains(','))
+                    .take_while(|&k| {
+                        cue(p.word(k)).is_none()
+                            && !matches!(p.word(k), "الذي" | "التي" | "الذين" | "حيث")
+                    })
+                    .find_map(|k| p.coordinated(k).filter(|x| x.headed && x.value.is_some()));
+            }
             if let Some(ph) = ph.filter(|ph| ph.kind.is_none_or(|k| k == kind)) {
                 out.push(mention(kind, ph.value, ph.qualifier, span(i, ph.end)));
                 i = ph.end.max(i + 1);
@@ -1453,6 +1487,31 @@ mod tests {
         assert_eq!(
             counts("عثر الأهالي على جثتي شابين في البادية"),
             vec![(Killed, Some(2), Exact)]
+        );
+    }
+
+    #[test]
+    fn one_dead_by_a_singular_kind_noun_and_tolls_after_their_place() {
+        assert_eq!(
+            counts("أسفر انفجار العبوة عن قتيل و3 جرحى"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(3), Exact)]
+        );
+        assert_eq!(
+            counts("أدى الهجوم إلى سقوط قتيل وجريحين"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(2), Exact)]
+        );
+        assert_eq!(
+            counts("شنت طائرة مسيرة غارة على البلدة راح ضحيتها 3 مدنيين"),
+            vec![(Killed, Some(3), Exact)]
+        );
+        assert_eq!(
+            counts("أصيب في الهجوم على حاجز البلدة ثلاثة عناصر من قسد"),
+            vec![(Injured, Some(3), Exact)]
+        );
+        // The attackers of a relative clause are no toll.
+        assert_eq!(
+            counts("أصيب بجروح في الهجوم الذي نفذه خمسة مسلحين"),
+            Vec::<(CountKind, Option<u32>, Qualifier)>::new()
         );
     }
 
