@@ -1769,7 +1769,7 @@ impl WordsBefore {
 
 /// The places of `inside` that are not set aside as named for another
 /// reason than the event: where its actors came from or were taken, where
-/// the reporter sits, and landmarks that locate another place («جنوب
+/// the reporter or the sources sit, and landmarks that locate another place («جنوب
 /// مدينة الطبقة», «(96 كم شرق مدينة دير الزور)»).
 fn set_aside_origins(
     toponyms: &[Toponym],
@@ -1792,6 +1792,15 @@ fn set_aside_origins(
             .any(|x| ORIGIN_CUES.contains(&x.as_str()) && !(locals && residents(x)))
             || HOSPITALS.contains(&w(0));
         let reporter = b.iter().any(|x| x.starts_with("مراسل")) && w(0) == "في";
+        // «نقلت عن مصادر (محلية) في مدينة الرقة»: where the sources are.
+        let named = usize::from(marsad_gazetteer::feature_word(w(0)).is_some());
+        let sources = w(named) == "في"
+            && b.iter().skip(named + 1).take(2).any(|x| {
+                matches!(
+                    x.as_str(),
+                    "مصادر" | "مصدر" | "ناشطون" | "ناشطين" | "شهود" | "مصادرها" | "مصادره"
+                )
+            });
         // «من مواقعها في البوكمال»: fired from there.
         let position = w(0) == "في" && FIRING_POSITIONS.contains(&w(1)) && w(2) == "من";
         // «القوات المتمركزة في قاعدة X نفذت قصفاً على …»: the attackers'
@@ -1820,7 +1829,7 @@ fn set_aside_origins(
             && inside
                 .iter()
                 .any(|&j| j != i && toponyms[j].end <= toponyms[i].start);
-        from || origin || reporter || position || distance || located_by || stationed
+        from || origin || reporter || sources || position || distance || located_by || stationed
     };
     inside.iter().copied().filter(|&i| !aside(i)).collect()
 }
