@@ -537,12 +537,14 @@ fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
                 return Some(Head::Count(1));
             }
         }
-        // «مرافقيه», «أبنائه»: a sound plural or a dual in construct.
-        if stem
-            .strip_suffix('ي')
-            .is_some_and(|m| PEOPLE_MAP.contains_key(m))
-        {
-            return Some(Head::Plural);
+        // «طفليها»: a dual in construct, where the plural is broken;
+        // «مرافقيه»: a sound plural or a dual.
+        if let Some(broken) = stem.strip_suffix('ي').and_then(|m| PEOPLE_MAP.get(m)) {
+            return Some(if *broken {
+                Head::Count(2)
+            } else {
+                Head::Plural
+            });
         }
     }
     let w = w
@@ -711,15 +713,26 @@ impl Parser<'_> {
             // «ارتفعت حصيلة القتلى جراء الغارة على بلدة … إلى سبعة»: after
             // a verb of rising the cause may stand between, and the first
             // «إلى» a number follows is the toll's.
-            let rising = (i.saturating_sub(3)..i).any(|k| {
-                matches!(
-                    strip_conj(self.word(k)),
+            let verb = (i.saturating_sub(3)..i).find_map(|k| {
+                match strip_conj(self.word(k)) {
                     "ارتفع" | "ارتفعت" | "ارتفاع" | "يرتفع" | "ترتفع" | "ليرتفع" | "لترتفع"
-                )
+                    | "وصل" | "وصلت" | "ليصل" | "لتصل" => Some(false),
+                    // «بلغت حصيلة القتلى … 12»: reached, without «إلى».
+                    "بلغ" | "بلغت" | "ليبلغ" | "لتبلغ" => Some(true),
+                    _ => None,
+                }
             });
-            let reach = if rising { 12 } else { 4 };
-            return (i + 1..(i + reach).min(self.toks.len()))
-                .take_while(|&k| self.joined(k))
+            let reach = if verb.is_some() { 12 } else { 4 };
+            let words =
+                || (i + 1..(i + reach).min(self.toks.len())).take_while(|&k| self.joined(k));
+            if verb == Some(true) {
+                return words().find_map(|k| {
+                    let (v, n) = number_at(self.toks, k)?;
+                    let (q, end) = self.qualifier_after(k + n, Qualifier::Exact);
+                    Some((kind, Some(v), q, end))
+                });
+            }
+            return words()
                 .filter(|&k| self.toks[k].text == "الي")
                 .filter(|&to| to < i + 4 || number_at(self.toks, to + 1).is_some())
                 .find_map(|to| self.raised_to(Some(kind), to));
@@ -1472,6 +1485,11 @@ mod tests {
             counts("أدى القصف إلى مقتل القيادي ومرافقيه الثلاثة"),
             vec![(Killed, Some(4), Exact)]
         );
+        // «طفليها»: her two children.
+        assert_eq!(
+            counts("ما أسفر عن مقتل امرأة وإصابة زوجها وطفليها"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(3), Exact)]
+        );
     }
 
     #[test]
@@ -1528,6 +1546,15 @@ mod tests {
         assert_eq!(
             counts("ارتفعت حصيلة القتلى جراء الغارة الجوية على بلدة هجين إلى سبعة أشخاص"),
             vec![(Killed, Some(7), Exact)]
+        );
+        // «بلغت … 12», «وصل عدد المعتقلين … إلى 30».
+        assert_eq!(
+            counts("بلغت حصيلة القتلى جراء الغارات على المدينة 12 شخصاً"),
+            vec![(Killed, Some(12), Exact)]
+        );
+        assert_eq!(
+            counts("وصل عدد المعتقلين في حملة قسد على البلدة إلى 30 شخصاً"),
+            vec![(Arrested, Some(30), Exact)]
         );
         // In construct, before what killed them.
         assert_eq!(

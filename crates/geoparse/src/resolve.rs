@@ -165,15 +165,38 @@ fn km(a: &Place, b: &Place) -> f64 {
 /// unless the number is the day of a dateline («دمشق 28 نوفمبر»).
 fn glued_to_number(toks: &[Token], c: &Candidate) -> bool {
     let next = toks.get(c.words.1);
-    let month_after = toks
-        .get(c.words.1 + 1)
-        .is_some_and(|t| MONTHS.iter().any(|m| t.text.starts_with(m)));
+    let after = toks.get(c.words.1 + 1);
+    let month_after = after.is_some_and(|t| MONTHS.iter().any(|m| t.text.starts_with(m)));
+    // «على مدينة البوكمال 12 شخصاً»: a toll follows the place.
+    let toll_after = after.is_some_and(|t| !t.breaks && TOLL_WORDS.contains(&t.text.as_str()));
     next.is_some_and(|t| {
         t.text.chars().all(|ch| ch.is_ascii_digit())
             && (t.gap.is_empty() || t.gap == "\"")
             && !t.breaks
     }) && !month_after
+        && !toll_after
 }
+
+/// Nouns a toll's number counts, normalised («12 قتيلاً», «5 أشخاص»).
+const TOLL_WORDS: &[&str] = &[
+    "قتلي",
+    "قتيلا",
+    "جرحي",
+    "جريحا",
+    "شهيدا",
+    "شخصا",
+    "اشخاص",
+    "عنصرا",
+    "عناصر",
+    "مدنيا",
+    "مدنيين",
+    "مصابا",
+    "مصابين",
+    "معتقلا",
+    "معتقلين",
+    "طفلا",
+    "اطفال",
+];
 
 /// How much locative evidence a bare name needs to mean this place, from
 /// how common it is as an ordinary word (`z`) and how prominent the place
