@@ -649,6 +649,19 @@ struct Phrase {
     kind: Option<CountKind>,
 }
 
+impl Phrase {
+    /// A count said by the one word at `j` («آخران», «قتيل»): `n`, exact.
+    fn word(j: usize, n: u32, kind: Option<CountKind>) -> Self {
+        Phrase {
+            value: Some(n),
+            qualifier: Qualifier::Exact,
+            end: j + 1,
+            headed: true,
+            kind,
+        }
+    }
+}
+
 struct Parser<'a> {
     toks: &'a [Token],
     chars: &'a [char],
@@ -925,13 +938,7 @@ impl Parser<'_> {
         let w = self.word(j);
         // «وأصيب آخران»: two more.
         if matches!(strip_conj(w), "اخران" | "اخريان") {
-            return Some(Phrase {
-                value: Some(2),
-                qualifier: Qualifier::Exact,
-                end: j + 1,
-                headed: true,
-                kind: None,
-            });
+            return Some(Phrase::word(j, 2, None));
         }
         // «وأصيب آخر»: one more; «وإصابة ثالث»: one more after two, unless
         // the ordinal heads a noun («ثالث هجوم»).
@@ -940,13 +947,7 @@ impl Parser<'_> {
             "ثالث" | "ثالثه" | "رابع" | "رابعه" | "خامس" | "خامسه"
         ) && self.ends_a_count(j + 1);
         if matches!(strip_conj(w), "اخر" | "اخري") || ordinal {
-            return Some(Phrase {
-                value: Some(1),
-                qualifier: Qualifier::Exact,
-                end: j + 1,
-                headed: true,
-                kind: None,
-            });
+            return Some(Phrase::word(j, 1, None));
         }
         // «مقتل عائلة مكونة من خمسة أفراد»: the family's size.
         if matches!(strip_conj(w), "عايله" | "اسره") {
@@ -964,22 +965,10 @@ impl Parser<'_> {
         // splits a total.
         let split = (1..=2).any(|d| j >= d && self.word(j - d) == "بين");
         if let Some(k) = lookup(KIND_SINGULARS, w).filter(|_| !split) {
-            return Some(Phrase {
-                value: Some(1),
-                qualifier: Qualifier::Exact,
-                end: j + 1,
-                headed: true,
-                kind: Some(k),
-            });
+            return Some(Phrase::word(j, 1, Some(k)));
         }
         if let Some(k) = lookup(KIND_DUALS, w) {
-            return Some(Phrase {
-                value: Some(2),
-                qualifier: Qualifier::Exact,
-                end: j + 1,
-                headed: true,
-                kind: Some(k),
-            });
+            return Some(Phrase::word(j, 2, Some(k)));
         }
         match people_head(w, || self.original(j))? {
             Head::Count(n) => {
