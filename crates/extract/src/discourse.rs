@@ -128,8 +128,40 @@ impl Extractor<'_> {
                 last = told;
             }
         }
+        self.complete_from_headline(&mut drafts, readings, toponyms);
         let drafts = fold_untyped(self.gazetteer(), drafts);
         drop_summaries(self.gazetteer(), drafts)
+    }
+
+    /// The headline's toll completes the lead's event, the first told, when
+    /// the body gives no figure of that kind and the headline names no other
+    /// place: «مقتل عنصرين بهجوم في ريف دير الزور» over «هاجم مسلحون نقطة
+    /// في بلدة الحوايج».
+    fn complete_from_headline(
+        &self,
+        drafts: &mut [Draft],
+        readings: &[Reading],
+        toponyms: &[Toponym],
+    ) {
+        let gaz = self.gazetteer();
+        let Some(first) = drafts.first_mut() else {
+            return;
+        };
+        for r in readings
+            .iter()
+            .filter(|r| r.headline && r.counts != Counts::default())
+        {
+            let elsewhere = Spot::of(&first.incident).is_none_or(|p| {
+                !r.toponyms.is_empty()
+                    && !r
+                        .toponyms
+                        .iter()
+                        .any(|&ti| same_place(gaz, &p, &Spot::at(&toponyms[ti])))
+            });
+            if !elsewhere {
+                first.incident.counts.fill_from(&r.counts);
+            }
+        }
     }
 
     /// A unit that only states a toll («وقال مصدر إن ستة أشخاص قتلوا») adds

@@ -293,6 +293,12 @@ const TOLL_NOUNS: &[(&str, CountKind)] = &[
     ("معتقلي", CountKind::Arrested),
 ];
 
+/// «القتلى», «قتلى», «الجرحى»: the noun of a toll, defined or in construct
+/// («حصيلة قتلى الهجوم»).
+pub(crate) fn is_toll_noun(w: &str) -> bool {
+    lookup(TOLL_NOUNS, w).is_some()
+}
+
 /// Dual kind nouns: «سقوط قتيلين» is two killed.
 const KIND_DUALS: &[(&str, CountKind)] = &[
     ("قتيلين", CountKind::Killed),
@@ -371,6 +377,26 @@ const PEOPLE: &[(&str, bool)] = &[
     ("والده", true),
     ("حفيد", true),
     ("وجيه", true),
+    // Fighters as official statements and their opponents name them:
+    // «مقتل 37 إرهابياً», «اعتقال 5 متهمين».
+    ("ارهابي", false),
+    ("داعشي", false),
+    ("متشدد", false),
+    ("جهادي", false),
+    ("مرتزق", false),
+    ("مجند", false),
+    ("مهاجم", false),
+    ("متهم", false),
+    ("مهرب", false),
+    ("شرطي", false),
+    ("مسعف", false),
+    ("ممرض", false),
+    ("منشق", false),
+    ("راعي", false),
+    ("اسير", true),
+    ("سجين", true),
+    ("عميل", true),
+    ("تاجر", true),
     // «القبض على المدعو …»: one person, named.
     ("مدعو", false),
     ("مدعوه", false),
@@ -417,6 +443,27 @@ const PEOPLE_PLURALS: &[&str] = &[
     "متطوعين",
     "مطلوبين",
     "مدنين",
+    "ارهابيين",
+    "ارهابيون",
+    "داعشيين",
+    "دواعش",
+    "متشددين",
+    "متشددون",
+    "جهاديين",
+    "جهاديون",
+    "مرتزقه",
+    "مجندين",
+    "مهاجمين",
+    "متهمين",
+    "مهربين",
+    "شرطيين",
+    "مسعفين",
+    "ممرضين",
+    "منشقين",
+    "اسري",
+    "سجنا",
+    "عملا",
+    "تجار",
     "اهالي",
     "سكان",
     "وجها",
@@ -515,9 +562,15 @@ enum Head {
 }
 
 fn people_head(w: &str, original: impl Fn() -> String) -> Option<Head> {
-    // «فتيات» is whole, not «ف» + «تيات».
-    let whole = PEOPLE_PLURAL_SET.contains(w) || PEOPLE_MAP.contains_key(w);
-    let w = if whole { w } else { strip_conj(w) };
+    // «فتيات» is whole, not «ف» + «تيات»; «والدته» is «والدة» + «ه», not
+    // «و» + «الدته».
+    head_of(w, &original).or_else(|| {
+        let bare = strip_conj(w);
+        (bare != w).then(|| head_of(bare, &original)).flatten()
+    })
+}
+
+fn head_of(w: &str, original: &impl Fn() -> String) -> Option<Head> {
     // «إصابة سائقه»: his driver, one person; «أطفالها»: her children.
     if let Some(stem) = ["ه", "ها", "هم"]
         .iter()
@@ -1348,6 +1401,19 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
                     })
                     .find_map(|k| p.coordinated(k).filter(|x| x.headed && x.value.is_some()));
             }
+            // «بعد وفاة ثلاثة جرحى»: wounded who died are dead, not more
+            // wounded; a toll just raised already counts them.
+            if let Some(x) = ph
+                .as_ref()
+                .filter(|x| kind == CountKind::Killed && x.kind == Some(CountKind::Injured))
+            {
+                let raised = out.iter().any(|m| m.update && m.kind == CountKind::Killed);
+                if !raised {
+                    out.push(mention(kind, x.value, x.qualifier, span(i, x.end)));
+                }
+                i = x.end.max(i + 1);
+                continue;
+            }
             if let Some(ph) = ph.filter(|ph| ph.kind.is_none_or(|k| k == kind)) {
                 out.push(mention(kind, ph.value, ph.qualifier, span(i, ph.end)));
                 i = ph.end.max(i + 1);
@@ -1478,6 +1544,36 @@ mod tests {
         assert_eq!(
             counts("ما أسفر عن مقتل امرأة وإصابة زوجها وطفليها"),
             vec![(Killed, Some(1), Exact), (Injured, Some(3), Exact)]
+        );
+        // «والدته» begins with the root's «و», not a conjunction.
+        assert_eq!(
+            counts("قتل طفل وأصيبت والدته وشقيقته بانفجار لغم"),
+            vec![(Killed, Some(1), Exact), (Injured, Some(2), Exact)]
+        );
+    }
+
+    #[test]
+    fn fighters_named_as_their_enemies_name_them() {
+        assert_eq!(
+            counts("أسفرت الغارات عن مقتل 37 إرهابياً بينهم قياديان"),
+            vec![(Killed, Some(37), Exact)]
+        );
+        assert_eq!(
+            counts("أعلنت الوزارة القبض على خمسة متهمين"),
+            vec![(Arrested, Some(5), Exact)]
+        );
+        assert_eq!(counts("قتل ثلاثة دواعش"), vec![(Killed, Some(3), Exact)]);
+    }
+
+    #[test]
+    fn wounded_who_died_are_dead_and_already_in_a_raised_toll() {
+        assert_eq!(
+            counts("وارتفعت حصيلة القتلى إلى 9 بعد وفاة ثلاثة جرحى"),
+            vec![(Killed, Some(9), Exact)]
+        );
+        assert_eq!(
+            counts("توفي ثلاثة جرحى من ضحايا الانفجار"),
+            vec![(Killed, Some(3), Exact)]
         );
     }
 

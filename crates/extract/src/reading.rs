@@ -39,6 +39,9 @@ pub(crate) struct Reading {
     pub silent: bool,
     /// The unit's date follows «منذ»: it dates a lasting state.
     pub since: bool,
+    /// The unit is the headline: silent, but its toll may complete the
+    /// lead's («مقتل عنصرين بهجوم …» over a lead that gives no figure).
+    pub headline: bool,
     /// Indices of the place mentions inside the unit.
     pub toponyms: Vec<usize>,
 }
@@ -172,14 +175,17 @@ fn is_aggregate(w: &[&str]) -> bool {
             // «حصيلة عملياته», not «حصيلة القتلى» or «حصيلة الخسائر
             // البشرية» (a toll).
             || (x == "حصيله"
-                && !matches!(at(i + 1), "القتلي" | "الضحايا" | "الجرحي" | "الاصابات")
+                && !crate::numbers::is_toll_noun(at(i + 1))
                 && !(at(i + 1) == "الخساير" && at(i + 2) == "البشريه"))
             || matches!(x, "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا")
             // A tally's own verb («أحصت الشبكة مقتل …») and a span of
             // dates («من تاريخ العشرين وحتى …»).
             || matches!(x, "احصي" | "احصت" | "يحصي" | "تحصي")
             || (x == "من" && at(i + 1) == "تاريخ")
-            || (x == "بلغ" || x == "بلغت") && matches!(at(i + 1), "عدد" | "حصيله")
+            // «بلغ عدد الهجمات», not «بلغت حصيلة القتلى» (a toll).
+            || (x == "بلغ" || x == "بلغت")
+                && matches!(at(i + 1), "عدد" | "حصيله")
+                && !crate::numbers::is_toll_noun(at(i + 2))
             || (x == "العدد" && at(i + 1) == "الاكبر")
             || (x == "مره" && matches!(at(i.wrapping_sub(1)), "من" | "عده"))
     })
@@ -868,6 +874,7 @@ impl Extractor<'_> {
             follows_on,
             silent: true,
             since,
+            headline: s.headline,
             toponyms: unit_toponyms(toponyms, s.start, s.end).collect(),
         };
         // Event words, read once: for the article's strikes and the event.
@@ -893,6 +900,10 @@ impl Extractor<'_> {
             || counts_several_events(&words)
             || is_hypothetical(&words)
         {
+            if s.headline && !s.furniture {
+                let unit: Vec<char> = body.chars().collect();
+                reading.counts = self.counts(&toks, &unit).0;
+            }
             return reading;
         }
         reading.silent = false;
