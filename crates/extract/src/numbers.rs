@@ -1002,11 +1002,21 @@ impl Parser<'_> {
         if matches!(strip_conj(w), "اخر" | "اخري") || ordinal {
             return Some(Phrase::word(j, 1, None));
         }
-        // «مقتل عائلة مكونة من خمسة أفراد»: the family's size.
-        if matches!(strip_conj(w), "عايله" | "اسره") {
+        // «مقتل عائلة مكونة من خمسة أفراد», «القبض على خلية من سبعة
+        // أشخاص»: the family's or the group's size.
+        if matches!(
+            strip_conj(w),
+            "عايله" | "اسره" | "خليه" | "مجموعه" | "شبكه" | "عصابه"
+        ) {
             let mut k = j + 1;
-            if self.word(k) == "مكونه" && self.joined(k) {
+            if matches!(self.word(k), "مكونه" | "مولفه" | "تتالف" | "تتكون") && self.joined(k)
+            {
                 k += 1;
+            }
+            if self.word(k) == "تضم" && self.joined(k) && self.joined(k + 1) {
+                if let Some((v, n)) = number_at(self.toks, k + 1) {
+                    return self.numbered(k + 1, Qualifier::Exact, v, n);
+                }
             }
             if self.word(k) == "من" && self.joined(k) && self.joined(k + 1) {
                 if let Some((v, n)) = number_at(self.toks, k + 1) {
@@ -1379,15 +1389,18 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             // An active verb's subject may come first: «اعتقلت القوات الكردية
             // الثلاثاء 53 شخصاً»; then the count must name people.
             if ph.is_none() && verb {
+                // «دورية للأمن العسكري»: a definite singular after the
+                // subject is its adjective, not one person.
+                let adjective = |k: usize, x: &Phrase| {
+                    x.value == Some(1) && x.end == k + 1 && strip_conj(p.word(k)).starts_with("ال")
+                };
                 ph = (j + 1..j + 6)
                     .take_while(|&k| p.joined(k) && !toks[k].gap.contains(','))
                     .take_while(|&k| cue(p.word(k)).is_none())
                     .find_map(|k| {
                         p.coordinated(k)
-                            .filter(|x| x.headed && x.value.is_some())
-                            .map(|x| (k, x))
-                    })
-                    .map(|(_, x)| x);
+                            .filter(|x| x.headed && x.value.is_some() && !adjective(k, x))
+                    });
             }
             // A passive verb's subject may come after where it happened:
             // «أصيب في الهجوم على حاجز البلدة ثلاثة عناصر»; not past a
@@ -1563,6 +1576,22 @@ mod tests {
             vec![(Arrested, Some(5), Exact)]
         );
         assert_eq!(counts("قتل ثلاثة دواعش"), vec![(Killed, Some(3), Exact)]);
+    }
+
+    #[test]
+    fn a_group_counts_its_members_and_an_adjective_is_nobody() {
+        assert_eq!(
+            counts("أعلنت الوزارة القبض على خلية من سبعة أشخاص"),
+            vec![(Arrested, Some(7), Exact)]
+        );
+        assert_eq!(
+            counts("ألقت القوات القبض على خلية مؤلفة من خمسة عناصر"),
+            vec![(Arrested, Some(5), Exact)]
+        );
+        assert_eq!(
+            counts("اعتقلت دورية للأمن العسكري ثلاثة شبان عند الحاجز"),
+            vec![(Arrested, Some(3), Exact)]
+        );
     }
 
     #[test]

@@ -738,27 +738,38 @@ fn place_anaphor(
     s: &Sentence,
     chars: &[char],
 ) -> Option<(usize, u8)> {
-    let feature = toks.iter().enumerate().find_map(|(i, t)| {
-        // «في القرية», «وسط البلدة», and the subject of «أن البلدة تعرضت».
+    let (at, feature) = toks.iter().enumerate().find_map(|(i, t)| {
+        // «في القرية», «وسط البلدة», «بادية المدينة», and the subject of
+        // «أن البلدة تعرضت».
         let prep = i > 0
             && matches!(
                 toks[i - 1].text.as_str(),
-                "في" | "داخل" | "وسط" | "قرب" | "اطراف" | "محيط" | "ان"
+                "في" | "داخل"
+                    | "وسط"
+                    | "قرب"
+                    | "اطراف"
+                    | "محيط"
+                    | "ان"
+                    | "باديه"
+                    | "ريف"
+                    | "مدخل"
             );
         peel(&t.text).iter().find_map(|p| {
             let f = PLACE_ANAPHORS
                 .iter()
                 .find(|(w, _)| *w == p.stem)
                 .map(|&(_, f)| f)?;
-            (prep || p.prep == Some('ب')).then_some(f)
+            (prep || p.prep == Some('ب')).then_some((s.start + t.start, f))
         })
     })?;
     let near = s.start.saturating_sub(1500);
+    // The place may be named earlier in the same unit: «شاباً من أبناء
+    // مدينة الميادين في بادية المدينة».
     toponyms
         .iter()
         .enumerate()
         .rev()
-        .filter(|(_, t)| t.end <= s.start && t.start >= near)
+        .filter(|(_, t)| t.end <= at && t.start >= near)
         .filter(|(_, t)| t.feature == Some(feature))
         // Not a landmark that locates another place («(96 كم شرق مدينة دير الزور)»).
         .find(|(_, t)| {
