@@ -1978,7 +1978,20 @@ fn gap_between(toponyms: &[Toponym], chars: &[char], a: usize, b: usize) -> Stri
 /// contains another candidate («العشارة بريف دير الزور الشرقي»).
 fn drop_containers(gaz: &Gazetteer, toponyms: &[Toponym], mut cands: Vec<usize>) -> Vec<usize> {
     let all = cands.clone();
-    cands.retain(|&a| !all.iter().any(|&b| b != a && contains(gaz, toponyms, a, b)));
+    // Two regions may each hold the other's point («بادية الميادين شرقي دير
+    // الزور»): the smaller one is the more specific.
+    let area = |i: usize| {
+        gaz.place(toponyms[i].place)
+            .bbox
+            .map_or(0.0, |b| (b[2] - b[0]) * (b[3] - b[1]))
+    };
+    cands.retain(|&a| {
+        !all.iter().any(|&b| {
+            b != a
+                && contains(gaz, toponyms, a, b)
+                && !(contains(gaz, toponyms, b, a) && area(a) < area(b))
+        })
+    });
     cands
 }
 
