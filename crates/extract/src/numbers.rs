@@ -188,6 +188,9 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("لقي", CountKind::Killed, false),
     ("لقيت", CountKind::Killed, false),
     ("توفي", CountKind::Killed, false),
+    // «فارق شاب الحياة», «فارق الحياة طفلان».
+    ("فارق", CountKind::Killed, true),
+    ("فارقت", CountKind::Killed, true),
     ("قضي", CountKind::Killed, true),
     ("وفاه", CountKind::Killed, false),
     ("سقوط", CountKind::Killed, false),
@@ -476,6 +479,38 @@ const PEOPLE_PLURALS: &[&str] = &[
     "فتيات",
     "سيدات",
     "اطبا",
+];
+
+/// Armed forces and groups, whose members a number counts: «ثلاثة من
+/// قسد», «أربعة من قوات النظام».
+const FORCES: &[&str] = &[
+    "قوات",
+    "القوات",
+    "قسد",
+    "الجيش",
+    "جيش",
+    "الميليشيات",
+    "ميليشيات",
+    "الميليشيا",
+    "ميليشيا",
+    "المليشيات",
+    "مليشيات",
+    "الحرس",
+    "التنظيم",
+    "تنظيم",
+    "داعش",
+    "الفصايل",
+    "فصايل",
+    "الفصيل",
+    "العشاير",
+    "عشيره",
+    "الامن",
+    "الشرطه",
+    "الحشد",
+    "حزب",
+    "صفوف",
+    "افراد",
+    "منتسبي",
 ];
 
 /// Markers of a breakdown of the figure just given: «مقتل 5 بينهم طفلان».
@@ -921,9 +956,10 @@ impl Parser<'_> {
                 end += 1;
             }
         }
-        // «خمسة من عناصر الحاجز».
+        // «خمسة من عناصر الحاجز», «ثلاثة من قسد», «اثنان من الميليشيات».
         if !headed && self.word(end) == "من" && self.joined(end) {
-            headed = people_head(self.word(end + 1), String::new).is_some();
+            let of = self.word(end + 1);
+            headed = people_head(of, String::new).is_some() || FORCES.contains(&strip_conj(of));
         }
         // Not a toll: «3 سيارات», «(96 كم», a year.
         if !headed {
@@ -1591,6 +1627,22 @@ mod tests {
         assert_eq!(
             counts("اعتقلت دورية للأمن العسكري ثلاثة شبان عند الحاجز"),
             vec![(Arrested, Some(3), Exact)]
+        );
+    }
+
+    #[test]
+    fn members_of_forces_counted_and_added() {
+        assert_eq!(
+            counts("أسفرت الاشتباكات عن مقتل ثلاثة من قسد وأربعة من المسلحين"),
+            vec![(Killed, Some(7), Exact)]
+        );
+        assert_eq!(
+            counts("قتل أربعة عناصر من قوات النظام واثنان من الميليشيات في الهجوم"),
+            vec![(Killed, Some(6), Exact)]
+        );
+        assert_eq!(
+            counts("فارق شاب الحياة متأثراً بجراحه"),
+            vec![(Killed, Some(1), Exact)]
         );
     }
 
