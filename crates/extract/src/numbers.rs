@@ -367,6 +367,8 @@ const PEOPLE: &[(&str, bool)] = &[
     ("مسوول", false),
     ("متطوع", false),
     ("مرافق", false),
+    ("مساعد", false),
+    ("معاون", false),
     ("مطلوب", false),
     ("عضو", true),
     ("زوج", true),
@@ -479,6 +481,22 @@ const PEOPLE_PLURALS: &[&str] = &[
     "فتيات",
     "سيدات",
     "اطبا",
+];
+
+/// Words that open a phrase set off by commas inside a clause: «،
+/// بدعم من التحالف الدولي،», «، بحسب مصادر محلية،».
+const ASIDES: &[&str] = &[
+    "بدعم",
+    "بمسانده",
+    "بمشاركه",
+    "بالتعاون",
+    "بالتنسيق",
+    "بغطا",
+    "وفق",
+    "وفقا",
+    "بحسب",
+    "حسب",
+    "نقلا",
 ];
 
 /// Armed forces and groups, whose members a number counts: «ثلاثة من
@@ -758,6 +776,33 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn word(&self, i: usize) -> &str {
         self.toks.get(i).map(|t| t.text.as_str()).unwrap_or("")
+    }
+
+    /// A comma before word `i` that opens or closes a phrase set off between
+    /// the subject and the object: a time («اعتقلت القوات، مساء الأحد،
+    /// ثلاثة شبان») or who helped or told («، بدعم من التحالف الدولي،»).
+    fn set_off(&self, i: usize) -> bool {
+        let opens = |k: usize| {
+            let w = strip_conj(self.word(k));
+            TIME_FILLERS.contains(&w) || marsad_arabic::WEEKDAYS.contains(&w) || ASIDES.contains(&w)
+        };
+        opens(i)
+            || (i.saturating_sub(6)..i)
+                .any(|k| self.toks[k].gap.contains(',') && self.joined(k) && opens(k))
+    }
+
+    /// How many words a phrase set off by commas takes among words
+    /// `from..to`: they do not count towards a subject's length.
+    fn aside_len(&self, from: usize, to: usize) -> usize {
+        (from..to)
+            .find(|&k| self.joined(k) && self.toks[k].gap.contains(',') && self.set_off(k))
+            .and_then(|open| {
+                (open + 1..open + 8)
+                    .take_while(|&k| self.joined(k))
+                    .find(|&k| self.toks[k].gap.contains(','))
+                    .map(|close| close - open)
+            })
+            .unwrap_or(0)
     }
 
     /// The token at `i` starts a new phrase of the same sentence (no full stop
@@ -1430,8 +1475,8 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
                 let adjective = |k: usize, x: &Phrase| {
                     x.value == Some(1) && x.end == k + 1 && strip_conj(p.word(k)).starts_with("ال")
                 };
-                ph = (j + 1..j + 6)
-                    .take_while(|&k| p.joined(k) && !toks[k].gap.contains(','))
+                ph = (j + 1..j + 6 + p.aside_len(j + 1, j + 6))
+                    .take_while(|&k| p.joined(k) && (!toks[k].gap.contains(',') || p.set_off(k)))
                     .take_while(|&k| cue(p.word(k)).is_none())
                     .find_map(|k| {
                         p.coordinated(k)
@@ -1627,6 +1672,22 @@ mod tests {
         assert_eq!(
             counts("اعتقلت دورية للأمن العسكري ثلاثة شبان عند الحاجز"),
             vec![(Arrested, Some(3), Exact)]
+        );
+    }
+
+    #[test]
+    fn an_aside_between_subject_and_object() {
+        assert_eq!(
+            counts("اعتقلت قوات سوريا الديمقراطية، بدعم من التحالف الدولي، ثلاثة أعضاء في خلية"),
+            vec![(Arrested, Some(3), Exact)]
+        );
+        assert_eq!(
+            counts("اعتقلت دورية، مساء الأحد، شابين عند الحاجز"),
+            vec![(Arrested, Some(2), Exact)]
+        );
+        assert_eq!(
+            counts("أسفرت الغارة عن مقتل قيادي بارز في التنظيم واثنين من مساعديه"),
+            vec![(Killed, Some(3), Exact)]
         );
     }
 
