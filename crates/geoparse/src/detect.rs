@@ -698,7 +698,8 @@ impl<'g> Geoparser<'g> {
             self.lex.given_names.contains(*s) || s.starts_with("عبد") && s.chars().count() > 4
         }) || matches!(toks[i].text.as_str(), "بن" | "ابن"))
             && !self.inside_place_name(toks, peels, i);
-        let follow = if is(MEDIA_WORDS) || stems.iter().any(|s| self.lex.titles.contains(*s)) {
+        let media = is(MEDIA_WORDS);
+        let follow = if media || stems.iter().any(|s| self.lex.titles.contains(*s)) {
             3
         } else if person || is(LINEAGE_WORDS) {
             2
@@ -729,7 +730,9 @@ impl<'g> Geoparser<'g> {
                     .collect();
                 self.names_country(&stems)
             };
-            if (follow < 3 || j > i + 1) && !country() {
+            // An outlet's name («مراسل شبكة تدمر الإخبارية») is nobody's
+            // family name either: the town it is named after stays a place.
+            if (follow < 3 || j > i + 1) && !media && !country() {
                 people.insert(toks[j].text.clone());
             }
             j += 1;
