@@ -16,7 +16,7 @@ use crate::confidence::Signals;
 use crate::event::Finding;
 use crate::reading::{kind_rank, Mention, Reading, StatedDate};
 use crate::{dates::DatePrecision, Extractor};
-use crate::{Counts, EventType};
+use crate::{CountKind, Counts, EventType};
 
 /// An incident being assembled, with where it was last told.
 struct Draft {
@@ -31,6 +31,15 @@ struct Draft {
     /// Its place was named without a feature word («في دير الزور», not
     /// «مدينة دير الزور»).
     bare: bool,
+}
+
+/// Whether an event of type `t` has victims of `kind`: deaths and wounds
+/// come of attacks (and of what the text leaves untyped), arrests of raids.
+fn bears(t: EventType, kind: CountKind) -> bool {
+    match kind {
+        CountKind::Arrested => t == EventType::RaidArrest,
+        _ => t.is_attack() || t == EventType::Other,
+    }
 }
 
 /// How far back (in units) a toll or a reference may reach.
@@ -133,10 +142,11 @@ impl Extractor<'_> {
         drop_summaries(self.gazetteer(), drafts)
     }
 
-    /// The headline's toll completes the lead's event, the first told, when
-    /// the body gives no figure of that kind and the headline names no other
-    /// place: «مقتل عنصرين بهجوم في ريف دير الزور» over «هاجم مسلحون نقطة
-    /// في بلدة الحوايج».
+    /// The headline's toll completes the first event told that bears it (a
+    /// death or a wound an attack, an arrest a raid), when the body gives no
+    /// figure of that kind and the headline names no other place: «مقتل
+    /// عنصرين بهجوم في ريف دير الزور» over «هاجم مسلحون نقطة في بلدة
+    /// الحوايج».
     fn complete_from_headline(
         &self,
         drafts: &mut [Draft],
@@ -144,22 +154,33 @@ impl Extractor<'_> {
         toponyms: &[Toponym],
     ) {
         let gaz = self.gazetteer();
-        let Some(first) = drafts.first_mut() else {
-            return;
-        };
         for r in readings
             .iter()
             .filter(|r| r.headline && r.counts != Counts::default())
         {
-            let elsewhere = Spot::of(&first.incident).is_none_or(|p| {
-                !r.toponyms.is_empty()
-                    && !r
-                        .toponyms
-                        .iter()
-                        .any(|&ti| same_place(gaz, &p, &Spot::at(&toponyms[ti])))
-            });
-            if !elsewhere {
-                first.incident.counts.fill_from(&r.counts);
+            for kind in CountKind::ALL {
+                let (value, q) = r.counts.get(kind);
+                if value.is_none() {
+                    continue;
+                }
+                let Some(d) = drafts
+                    .iter_mut()
+                    .find(|d| bears(d.incident.event_type, kind))
+                else {
+                    continue;
+                };
+                let elsewhere = Spot::of(&d.incident).is_none_or(|p| {
+                    !r.toponyms.is_empty()
+                        && !r
+                            .toponyms
+                            .iter()
+                            .any(|&ti| same_place(gaz, &p, &Spot::at(&toponyms[ti])))
+                });
+                let (slot, sq) = d.incident.counts.slot_mut(kind);
+                if !elsewhere && slot.is_none() {
+                    *slot = value;
+                    *sq = q;
+                }
             }
         }
     }

@@ -911,7 +911,9 @@ impl Extractor<'_> {
             || counts_several_events(&words)
             || is_hypothetical(&words)
         {
-            if s.headline && !s.furniture {
+            // A short headline is shaped like a section heading; its toll
+            // counts all the same.
+            if s.headline {
                 let unit: Vec<char> = body.chars().collect();
                 reading.counts = self.counts(&toks, &unit).0;
             }
