@@ -527,6 +527,25 @@ fn listed(c: &Client, server: &Server) -> Vec<String> {
     ids
 }
 
+/// The thread that follows the store waits with the store's lock held, and
+/// took it again at once: the snapshot written at shutdown could wait for
+/// it for ever, and SIGTERM never ended the server. A liveness bound, not a
+/// speed test: a clean stop takes about a second.
+#[test]
+fn sigterm_stops_a_server_that_follows_its_store() {
+    for _ in 0..3 {
+        let (_dir, server) = examples_server(&[]);
+        let c = Client::new();
+        assert!(!listed(&c, &server).is_empty());
+        // Let the follower go round a few times.
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        assert!(
+            server.stop_within(std::time::Duration::from_secs(30)),
+            "marsad serve did not exit within 30 s of SIGTERM"
+        );
+    }
+}
+
 #[test]
 fn a_restarted_server_reads_its_index_snapshot_and_never_a_damaged_one() {
     let dir = tempfile::tempdir().unwrap();

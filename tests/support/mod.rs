@@ -115,6 +115,29 @@ impl Server {
         let sent = Command::new("kill").args(["-TERM", &pid]).status();
         sent.is_ok_and(|s| s.success()) && self.child.wait().is_ok_and(|s| s.success())
     }
+
+    /// Like [`Server::stop`], but gives up after `limit`: whether it exited
+    /// cleanly by then (a hang is killed when the server is dropped).
+    #[allow(dead_code)]
+    pub fn stop_within(mut self, limit: std::time::Duration) -> bool {
+        let pid = self.child.id().to_string();
+        if !Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return false;
+        }
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
+                Err(_) => return false,
+            }
+        }
+        false
+    }
 }
 
 impl Drop for Server {

@@ -469,6 +469,10 @@ pub fn follow(state: AppState) -> std::io::Result<std::thread::JoinHandle<()>> {
             let f = &state.follow;
             let mut failing = false;
             loop {
+                // The store's lock is not fair: taken again at once, it
+                // would starve whoever waits for it (the snapshot written
+                // at shutdown waited for ever). Step aside between waits.
+                std::thread::sleep(Duration::from_millis(1));
                 let since = f.last_change.load(Ordering::Acquire);
                 let read = {
                     let store = f.store.lock().unwrap_or_else(|e| e.into_inner());
