@@ -160,7 +160,12 @@ impl Extractor<'_> {
         {
             for kind in CountKind::ALL {
                 let (value, q) = r.counts.get(kind);
-                if value.is_none() {
+                // The body's own figure, wherever it is told, is the toll.
+                if value.is_none()
+                    || drafts
+                        .iter()
+                        .any(|d| d.incident.counts.get(kind).0.is_some())
+                {
                     continue;
                 }
                 let Some(d) = drafts
