@@ -1981,17 +1981,19 @@ fn gap_between(toponyms: &[Toponym], chars: &[char], a: usize, b: usize) -> Stri
 fn drop_containers(gaz: &Gazetteer, toponyms: &[Toponym], mut cands: Vec<usize>) -> Vec<usize> {
     let all = cands.clone();
     // Two regions may each hold the other's point («بادية الميادين شرقي دير
-    // الزور»): the smaller one is the more specific.
+    // الزور»): the smaller one is the more specific. A river's box holds
+    // half the country and tells no area: with a river, neither stays.
     let area = |i: usize| {
         gaz.place(toponyms[i].place)
             .bbox
             .map_or(0.0, |b| (b[2] - b[0]) * (b[3] - b[1]))
     };
+    let river = |i: usize| gaz.place(toponyms[i].place).kind == PlaceKind::River;
     cands.retain(|&a| {
         !all.iter().any(|&b| {
             b != a
                 && contains(gaz, toponyms, a, b)
-                && !(contains(gaz, toponyms, b, a) && area(a) < area(b))
+                && !(contains(gaz, toponyms, b, a) && area(a) < area(b) && !river(a) && !river(b))
         })
     });
     cands
