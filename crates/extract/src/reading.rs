@@ -1212,7 +1212,12 @@ impl Extractor<'_> {
             }
             // Shells fired from a town on targets the text does not name:
             // the town is all the text says of where.
-            if matches!(ty, EventType::Shelling | EventType::DroneStrike) {
+            // And people protest where they live («خرج العشرات من أهالي
+            // بلدة الشحيل في مظاهرة»), unless the text says elsewhere.
+            if matches!(
+                ty,
+                EventType::Shelling | EventType::DroneStrike | EventType::Protest
+            ) {
                 cands = inside;
             }
         }
@@ -1452,6 +1457,13 @@ fn in_causal_phrase(toks: &[Token], at: usize) -> bool {
                 | "دعوه"
                 | "دعا"
                 | "دعت"
+                // What a protest or a reprisal answers: «احتجاجاً على
+                // الاعتقالات», «رداً على الهجمات».
+                | "احتجاجا"
+                | "تنديدا"
+                | "رفضا"
+                | "استنكارا"
+                | "ردا"
         )
     })
 }
