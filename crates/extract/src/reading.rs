@@ -2001,12 +2001,13 @@ fn drop_containers(gaz: &Gazetteer, toponyms: &[Toponym], mut cands: Vec<usize>)
             .map_or(0.0, |b| (b[2] - b[0]) * (b[3] - b[1]))
     };
     let river = |i: usize| gaz.place(toponyms[i].place).kind == PlaceKind::River;
+    // `a` holds `b`, but `b` holds `a` too and is the larger region.
+    let the_smaller = |a: usize, b: usize| {
+        contains(gaz, toponyms, b, a) && area(a) < area(b) && !river(a) && !river(b)
+    };
     cands.retain(|&a| {
-        !all.iter().any(|&b| {
-            b != a
-                && contains(gaz, toponyms, a, b)
-                && !(contains(gaz, toponyms, b, a) && area(a) < area(b) && !river(a) && !river(b))
-        })
+        !all.iter()
+            .any(|&b| b != a && contains(gaz, toponyms, a, b) && !the_smaller(a, b))
     });
     cands
 }
