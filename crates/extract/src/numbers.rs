@@ -174,6 +174,11 @@ const TIME_FILLERS: &[&str] = &[
     "الاول",
 ];
 
+/// A word of a time phrase: «مساء», «أمس», a weekday.
+fn is_time_word(w: &str) -> bool {
+    TIME_FILLERS.contains(&w) || marsad_arabic::WEEKDAYS.contains(&w)
+}
+
 /// Cue words before a count phrase. `true` for verbs, whose subject may stand
 /// between the verb and the count of an active sentence.
 const CUES: &[(&str, CountKind, bool)] = &[
@@ -784,7 +789,7 @@ impl Parser<'_> {
     fn set_off(&self, i: usize) -> bool {
         let opens = |k: usize| {
             let w = strip_conj(self.word(k));
-            TIME_FILLERS.contains(&w) || marsad_arabic::WEEKDAYS.contains(&w) || ASIDES.contains(&w)
+            is_time_word(w) || ASIDES.contains(&w)
         };
         opens(i)
             || (i.saturating_sub(6)..i)
@@ -1460,10 +1465,7 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
                 j += 1;
             }
             // «قُتل مساء السبت امرأتان»: a time phrase may come first.
-            while j < i + 4 && p.joined(j) && {
-                let w = strip_conj(p.word(j));
-                TIME_FILLERS.contains(&w) || marsad_arabic::WEEKDAYS.contains(&w)
-            } {
+            while j < i + 4 && p.joined(j) && is_time_word(strip_conj(p.word(j))) {
                 j += 1;
             }
             let mut ph = p.coordinated(j);

@@ -905,6 +905,8 @@ impl Extractor<'_> {
                 carry.air_weapon = Some(attack_type(&toks, &hits, None, None, false)).filter(air);
             }
         }
+        // The unit's own characters: its tokens' offsets count from its start.
+        let unit: Vec<char> = body.chars().collect();
         if s.furniture
             || s.headline
             || is_aggregate(&words)
@@ -914,14 +916,11 @@ impl Extractor<'_> {
             // A short headline is shaped like a section heading; its toll
             // counts all the same.
             if s.headline {
-                let unit: Vec<char> = body.chars().collect();
                 reading.counts = self.counts(&toks, &unit).0;
             }
             return reading;
         }
         reading.silent = false;
-        // The unit's own characters: its tokens' offsets count from its start.
-        let unit: Vec<char> = body.chars().collect();
         (reading.counts, reading.updated) = self.counts(&toks, &unit);
         reading.event = self.mention(ui, s, &toks, &words, hits, chars, toponyms, carry, &reading);
         if let Some(m) = &reading.event {
