@@ -667,6 +667,17 @@ fn head_of(w: &str, original: &impl Fn() -> String) -> Option<Head> {
     if sing(w).is_some() || w.strip_suffix('ا').and_then(sing).is_some() {
         return Some(Head::Count(1));
     }
+    // «عنصري أمن», «ضابطي شرطة»: a dual in construct, where the plural is
+    // broken (a sound plural in construct, «مقاتلي التنظيم», is many).
+    // Only nouns whose «ـي» is not also an adjective («شخصي», «فردي») or
+    // «my» in a quote («ابني»).
+    const DUAL_IN_CONSTRUCT: &[&str] =
+        &["عنصر", "طفل", "شاب", "رجل", "ضابط", "قايد", "حارس", "طبيب"];
+    if w.strip_suffix('ي')
+        .is_some_and(|s| DUAL_IN_CONSTRUCT.contains(&s))
+    {
+        return Some(Head::Count(2));
+    }
     if PEOPLE_PLURAL_SET.contains(w) {
         // A sound plural is also the written dual: «مقاتلَين» with its fatha.
         if w.ends_with("ين") && {
@@ -1959,6 +1970,14 @@ mod tests {
             vec![(Killed, Some(2), Exact), (Injured, None, Several)]
         );
         assert_eq!(counts("ما أدى لمقتله"), vec![(Killed, Some(1), Exact)]);
+        // A dual in construct; a sound plural in construct is many.
+        assert_eq!(
+            counts("بمقتل عنصري شرطة وإصابة ثالث"),
+            vec![(Killed, Some(2), Exact), (Injured, Some(1), Exact)]
+        );
+        assert!(!counts("أسفر عن مقتل مقاتلي الفصيل")
+            .iter()
+            .any(|c| c.1 == Some(2)));
         assert_eq!(
             counts("أدى إلى احتراق الشاحنة وإصابة سائقها بجروح"),
             vec![(Injured, Some(1), Exact)]
