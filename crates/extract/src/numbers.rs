@@ -566,7 +566,7 @@ fn additive_at(toks: &[Token], i: usize) -> Option<usize> {
     }
 }
 
-fn strip_conj(w: &str) -> &str {
+pub(crate) fn strip_conj(w: &str) -> &str {
     w.strip_prefix(['و', 'ف'])
         .filter(|r| r.chars().count() > 2)
         .unwrap_or(w)

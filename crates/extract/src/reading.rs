@@ -10,7 +10,7 @@ use crate::confidence::Cues;
 use crate::dates::{dates_in, DatePrecision};
 use crate::extract::Extractor;
 use crate::lexicon::Trigger;
-use crate::numbers::counts_in;
+use crate::numbers::{counts_in, strip_conj};
 use crate::segment::Sentence;
 use crate::{Actor, ActorKind, Counts, EventType, Qualifier};
 
@@ -1099,7 +1099,9 @@ impl Extractor<'_> {
                         Trigger::Event(EventType::IedExplosion) => {
                             !stem.contains("فجر") && cleared_explosive(toks, i)
                         }
-                        Trigger::Event(EventType::DeploymentReinforcement) => struck(toks, i),
+                        Trigger::Event(EventType::DeploymentReinforcement) => {
+                            struck(toks, i) || where_present(toks, i)
+                        }
                         Trigger::Event(EventType::VisitMeeting) => forces_meeting(toks, i),
                         Trigger::Event(EventType::ArmedClash) => people_freed(toks, i),
                         _ => false,
@@ -1476,6 +1478,25 @@ fn struck(toks: &[Token], i: usize) -> bool {
             .iter()
             .any(|v| w.starts_with(v))
     })
+}
+
+/// Whether the deployment word at token `i` names where forces are, not
+/// their coming: «مناطق انتشار مسلحي التنظيم», «نقاط انتشار القوات».
+fn where_present(toks: &[Token], i: usize) -> bool {
+    i > 0
+        && toks[i].gap.is_empty()
+        && matches!(
+            strip_conj(&toks[i - 1].text),
+            "مناطق"
+                | "منطقه"
+                | "اماكن"
+                | "مكان"
+                | "نقاط"
+                | "مواقع"
+                | "خطوط"
+                | "خط"
+                | "محاور"
+        )
 }
 
 /// Whether `p` lies within about 100 km (a degree) of Syria's or Iraq's

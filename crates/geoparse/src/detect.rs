@@ -117,7 +117,8 @@ pub(crate) struct Spelling {
     /// An opening quote or bracket stands right before the word (a closing
     /// one is followed by a space).
     pub opens_quote: bool,
-    /// Written with a hamza on a seat («ئ», «ؤ»), which normalising drops.
+    /// Written with a hamza on a seat («ئ», «ؤ») or on the line («إخلاء»),
+    /// which normalising drops.
     pub hamza_seat: bool,
 }
 
@@ -147,7 +148,7 @@ fn spelling(text: &str, toks: &[Token]) -> Vec<Spelling> {
             if matches!(c, '\u{064B}'..='\u{064D}') {
                 out[ti].tanween = true;
             }
-            if matches!(c, 'ئ' | 'ؤ') {
+            if matches!(c, 'ئ' | 'ؤ' | 'ء') {
                 out[ti].hamza_seat = true;
             }
             word.push(c);
@@ -506,8 +507,8 @@ impl<'g> Geoparser<'g> {
         self.resolve(text, &toks, accepted)
     }
 
-    /// «اشتباكات بين عشائر», «الرائد», «فائدة»: a common word written with
-    /// a hamza on its seat, where no name of the places it matched has one,
+    /// «اشتباكات بين عشائر», «الرائد», «إخلاء»: a common word written with
+    /// a hamza on its seat or line, where no name of the places it matched has one,
     /// is that word, not the village spelled without it («عشاير»,
     /// «الرايد»), unless a feature word names it.
     fn spelled_as_a_word(&self, toks: &[Token], spelling: &[Spelling], c: &Candidate) -> bool {
@@ -525,7 +526,7 @@ impl<'g> Geoparser<'g> {
                 let p = self.gaz.place(r.place);
                 !std::iter::once(&p.name_ar)
                     .chain(&p.names_ar)
-                    .any(|n| n.contains(['ئ', 'ؤ']))
+                    .any(|n| n.contains(['ئ', 'ؤ', 'ء']))
             })
     }
 

@@ -12,6 +12,13 @@ use crate::detect::{Candidate, Geoparser, Toponym};
 /// villages whose names also occur elsewhere. `[min_lon, min_lat, max_lon, max_lat]`.
 const FOCUS: [f64; 4] = [38.4, 33.3, 42.6, 37.4];
 
+/// Countries whose big cities the Arabic press names often enough to be
+/// famous: the Arab states, Turkey and Iran.
+const NEAR_COUNTRIES: &[&str] = &[
+    "SY", "IQ", "JO", "LB", "TR", "IR", "SA", "KW", "PS", "IL", "EG", "AE", "QA", "BH", "OM", "YE",
+    "LY", "TN", "DZ", "MA", "SD",
+];
+
 /// Words before a name that make it a place: prepositions of place and
 /// direction, "near", "outskirts of".
 const LOCATIVES: &[&str] = &[
@@ -201,7 +208,14 @@ const TOLL_WORDS: &[&str] = &[
 /// How much locative evidence a bare name needs to mean this place, from
 /// how common it is as an ordinary word (`z`) and how prominent the place
 /// is; `None` when no evidence is enough.
-fn evidence_needed(kind: PlaceKind, prom: f32, pop: u64, z: f32, focus: bool) -> Option<f32> {
+fn evidence_needed(
+    kind: PlaceKind,
+    prom: f32,
+    pop: u64,
+    z: f32,
+    focus: bool,
+    near: bool,
+) -> Option<f32> {
     let need = if kind == PlaceKind::Country && prom >= 0.9 {
         if z >= 6.0 {
             1.0
@@ -214,8 +228,9 @@ fn evidence_needed(kind: PlaceKind, prom: f32, pop: u64, z: f32, focus: bool) ->
         } else {
             f32::NEG_INFINITY
         }
-    } else if kind.is_settlement() && pop >= 100_000 && z < 5.3 {
-        // Big cities are frequent words because they are famous.
+    } else if kind.is_settlement() && pop >= 100_000 && z < 5.3 && near {
+        // Big cities of the region are frequent words because they are
+        // famous; Hisar in India is «حصار» because sieges are.
         if z < 4.6 {
             f32::NEG_INFINITY
         } else {
@@ -551,6 +566,7 @@ impl Geoparser<'_> {
                 self.gaz.prominence(r.place).min(0.7)
             };
             let focus = in_box(&FOCUS, p.lat, p.lon);
+            let near = NEAR_COUNTRIES.contains(&p.country.as_str());
             let pop = if r.primary {
                 p.population.unwrap_or(0)
             } else {
@@ -559,7 +575,7 @@ impl Geoparser<'_> {
             if letters <= 2 || letters == 3 && prom < 0.6 || given && prom < 0.9 {
                 return false;
             }
-            let Some(need) = evidence_needed(p.kind, prom, pop, z, focus) else {
+            let Some(need) = evidence_needed(p.kind, prom, pop, z, focus, near) else {
                 return false;
             };
             if cue < need {
