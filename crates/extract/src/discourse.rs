@@ -302,7 +302,7 @@ impl Extractor<'_> {
                 unlisted: toponyms[ti].unlisted.clone(),
             };
             let date = r.stated.as_ref().and_then(|d| d.date);
-            let same = told_again(gaz, drafts, m, &place, date);
+            let same = told_again(gaz, drafts, m, &place, date).filter(|_| !m.another);
             // «التفجير» told again from another source, at a place named
             // for context («في المدينة الواقعة بمحافظة الرقة»).
             let referred = recent.filter(|&k| {
@@ -310,8 +310,9 @@ impl Extractor<'_> {
                     && family(drafts[k].incident.event_type) == family(m.event_type)
                     && (date.is_none() || drafts[k].incident.date.is_none_or(|d| Some(d) == date))
             });
-            let loosely =
-                recent.filter(|&k| told_at_city_for_governorate(gaz, &drafts[k], m, &place, date));
+            let loosely = recent.filter(|&k| {
+                !m.another && told_at_city_for_governorate(gaz, &drafts[k], m, &place, date)
+            });
             if let Some(k) = loosely.filter(|_| same.or(referred).is_none()) {
                 let inc = &mut drafts[k].incident;
                 inc.place = Some(place.place);

@@ -70,6 +70,9 @@ pub(crate) struct Mention {
     pub anaphoric: bool,
     /// «واستهدف …» right after the report: same attacker, same strike.
     pub continues: bool,
+    /// «كما اغتال مسلحون شاباً في …»: the unit opens by adding an event of
+    /// its own, not by telling again one already told.
+    pub another: bool,
     /// A killing that names one victim unless the text gives a number.
     pub one_victim: bool,
     /// The unit names attacks of several kinds («بقصف جوي ومدفعي»): its toll
@@ -980,6 +983,11 @@ impl Extractor<'_> {
                     .first()
                     .is_some_and(|w| matches!(*w, "اذ" | "حيث" | "فيما" | "كما")));
         let anaphoric = refers_back(toks, words, anchor);
+        let another = anchor == 1
+            && !anaphoric
+            && words
+                .first()
+                .is_some_and(|w| matches!(*w, "كما" | "كذلك" | "وكذلك"));
         let actor_spans: Vec<(usize, usize)> = actor_spans
             .iter()
             .map(|&(a, b)| (a + s.start, b + s.start))
@@ -1003,6 +1011,7 @@ impl Extractor<'_> {
             background,
             anaphoric,
             continues,
+            another,
             one_victim,
             mixed,
             cues: cues(toks, words, anchor),
