@@ -185,3 +185,22 @@ fn a_far_city_named_with_a_common_word_needs_a_cue() {
         .collect();
     assert_eq!(found, ["حمص"]);
 }
+
+#[test]
+fn a_quarter_named_with_its_city_is_in_that_city() {
+    let gaz = Gazetteer::bundled().expect("bundled gazetteer");
+    let parser = Geoparser::new(&gaz);
+    let found = parser.geoparse("سقطت قذائف على حي الجورة في مدينة دير الزور صباح اليوم.");
+    // The gazetteer's villages «جورة» lie in Raqqa and Idlib; the quarter is
+    // Deir ez-Zor's, mapped at the city.
+    let quarter = found
+        .iter()
+        .find(|t| t.surface.contains("الجورة"))
+        .expect("the quarter is found");
+    let city = found
+        .iter()
+        .find(|t| t.surface == "دير الزور")
+        .expect("the city is found");
+    assert!(quarter.unlisted.is_some(), "{quarter:?}");
+    assert_eq!(gaz.place(quarter.place).id, gaz.place(city.place).id);
+}

@@ -887,9 +887,46 @@ impl<'g> Geoparser<'g> {
                 });
             i += 1;
         }
+        self.quarters_of_their_city(&mut out);
         self.repeat_unlisted(toks, peels, masked, &mut out);
         mark_lists(toks, &mut out);
         out
+    }
+
+    /// «حي الجورة في مدينة دير الزور»: a quarter named with the city it is
+    /// in is that city's quarter. When no place the name matched lies near
+    /// the city (the gazetteer knows only villages called «الجورة» far
+    /// away), it is a quarter the gazetteer lacks, located by the city.
+    fn quarters_of_their_city(&self, out: &mut [Candidate]) {
+        const QUARTER_KM: f64 = 15.0;
+        for k in 1..out.len() {
+            let (head, tail) = out.split_at_mut(k);
+            let (q, city) = (&mut head[k - 1], &tail[0]);
+            if q.feature != Some(Feature::Neighbourhood)
+                || q.unlisted.is_some()
+                || q.refs.is_empty()
+                || city.words.0 > q.words.1 + 2
+            {
+                continue;
+            }
+            let cities: Vec<&marsad_gazetteer::Place> = city
+                .refs
+                .iter()
+                .map(|r| self.gaz.place(r.place))
+                .filter(|p| matches!(p.kind, PlaceKind::City | PlaceKind::Town))
+                .collect();
+            let near = q.refs.iter().any(|r| {
+                let p = self.gaz.place(r.place);
+                cities
+                    .iter()
+                    .any(|c| crate::resolve::km(p, c) <= QUARTER_KM)
+            });
+            if !cities.is_empty() && !near {
+                q.refs.clear();
+                q.unlisted = Some(PlaceKind::Neighbourhood);
+                q.surface_from = q.words.0;
+            }
+        }
     }
 
     /// A name the gazetteer does not have, after a feature word that says it

@@ -164,7 +164,7 @@ fn in_box(b: &[f64; 4], lat: f64, lon: f64) -> bool {
     lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3]
 }
 
-fn km(a: &Place, b: &Place) -> f64 {
+pub(crate) fn km(a: &Place, b: &Place) -> f64 {
     Haversine.distance(Point::new(a.lon, a.lat), Point::new(b.lon, b.lat)) / 1000.0
 }
 
