@@ -1224,9 +1224,15 @@ impl Extractor<'_> {
             // the town is all the text says of where.
             // And people protest where they live («خرج العشرات من أهالي
             // بلدة الشحيل في مظاهرة»), unless the text says elsewhere.
+            // And people are arrested or taken where they live («اعتقلت
+            // الدورية أربعة شبان من أبناء قرية الحصان»).
             if matches!(
                 ty,
-                EventType::Shelling | EventType::DroneStrike | EventType::Protest
+                EventType::Shelling
+                    | EventType::DroneStrike
+                    | EventType::Protest
+                    | EventType::RaidArrest
+                    | EventType::Kidnapping
             ) {
                 cands = inside;
             }
