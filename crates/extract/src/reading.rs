@@ -1405,20 +1405,47 @@ fn is_subordinate(toks: &[Token], at: usize) -> bool {
     let word = toks[at].text.as_str();
     // «مكتباً لتجنيد الشبان», «حملة لاعتقال …» name what the
     // office or campaign is for: the event itself.
-    let complement = matches!(
-        prev.strip_prefix('و').unwrap_or(prev),
-        "مكتب"
-            | "مكتبا"
-            | "مكاتب"
-            | "مركز"
-            | "مراكز"
-            | "دوره"
-            | "دورات"
-            | "حمله"
-            | "حملات"
-            | "عمليه"
-            | "عمليات"
-    );
+    // «مركزاً جديداً لتجنيد الشبان»: an adjective may stand between.
+    let noun = |w: &str| {
+        matches!(
+            w.strip_prefix('و').unwrap_or(w),
+            "مكتب"
+                | "مكتبا"
+                | "مكاتب"
+                | "مركز"
+                | "مركزا"
+                | "مراكز"
+                | "دوره"
+                | "دورات"
+                | "حمله"
+                | "حملات"
+                | "عمليه"
+                | "عمليات"
+        )
+    };
+    let complement = noun(prev)
+        || at >= 2
+            && noun(&toks[at - 2].text)
+            && toks[at - 1].gap.is_empty()
+            && toks[at].gap.is_empty()
+            && matches!(
+                prev,
+                "جديد"
+                    | "جديدا"
+                    | "جديده"
+                    | "اخر"
+                    | "اخري"
+                    | "عسكري"
+                    | "عسكريا"
+                    | "عسكريه"
+                    | "امني"
+                    | "امنيا"
+                    | "امنيه"
+                    | "واسعه"
+                    | "واسعا"
+                    | "مشتركه"
+                    | "مشتركا"
+            );
     let purpose = word.starts_with('ل')
         && !complement
         && !word.starts_with("لل")
@@ -1480,6 +1507,12 @@ fn in_causal_phrase(toks: &[Token], at: usize) -> bool {
                 | "رفضا"
                 | "استنكارا"
                 | "ردا"
+                // What a protest demands: «للمطالبة بالإفراج عن المعتقلين».
+                | "للمطالبه"
+                | "مطالبين"
+                | "مطالبه"
+                | "بالافراج"
+                | "للافراج"
         )
     })
 }
