@@ -179,6 +179,8 @@ fn is_aggregate(w: &[&str]) -> bool {
             // البشرية» (a toll).
             || (x == "حصيله"
                 && !crate::numbers::is_toll_noun(at(i + 1))
+                // «حصيلة أولية», «حصيلة جديدة»: a toll of the event told.
+                && !matches!(at(i + 1), "اوليه" | "جديده" | "رسميه" | "نهاييه" | "غير")
                 && !(at(i + 1) == "الخساير" && at(i + 2) == "البشريه"))
             || matches!(x, "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا")
             // A tally's own verb («أحصت الشبكة مقتل …») and a span of
@@ -254,7 +256,12 @@ fn is_hypothetical(w: &[&str]) -> bool {
                 | "سيكون"
                 | "ستكون"
         ) || (*x == "حال" && i > 0 && w[i - 1] == "في")
-            || (*x == "قد" && w.get(i + 1).is_some_and(|n| n.starts_with(['ي', 'ت', 'ن'])))
+            // «قد يكون», «قد تتعرض»: may. «قد تحدثت», «قد نفذوا»: a past
+            // verb after «قد» happened.
+            || (*x == "قد"
+                && w.get(i + 1).is_some_and(|n| {
+                    n.starts_with(['ي', 'ت', 'ن']) && !n.ends_with('ت') && !n.ends_with("وا")
+                }))
     })
 }
 
