@@ -177,11 +177,7 @@ fn is_aggregate(w: &[&str]) -> bool {
                 })
             // «حصيلة عملياته», not «حصيلة القتلى» or «حصيلة الخسائر
             // البشرية» (a toll).
-            || (x == "حصيله"
-                && !crate::numbers::is_toll_noun(at(i + 1))
-                // «حصيلة أولية», «حصيلة جديدة»: a toll of the event told.
-                && !matches!(at(i + 1), "اوليه" | "جديده" | "رسميه" | "نهاييه" | "غير")
-                && !(at(i + 1) == "الخساير" && at(i + 2) == "البشريه"))
+            || (x == "حصيله" && !names_a_toll(at(i + 1), at(i + 2)))
             || matches!(x, "اجمالي" | "الاجمالي" | "مجموع" | "مرات" | "اجمالا")
             // A tally's own verb («أحصت الشبكة مقتل …») and a span of
             // dates («من تاريخ العشرين وحتى …»).
@@ -194,6 +190,14 @@ fn is_aggregate(w: &[&str]) -> bool {
             || (x == "العدد" && at(i + 1) == "الاكبر")
             || (x == "مره" && matches!(at(i.wrapping_sub(1)), "من" | "عده"))
     })
+}
+
+/// The words after «حصيلة» that make it a toll: «حصيلة القتلى»,
+/// «حصيلة الخسائر البشرية», and «حصيلة أولية/جديدة» of the event told.
+fn names_a_toll(next: &str, after: &str) -> bool {
+    crate::numbers::is_toll_noun(next)
+        || matches!(next, "اوليه" | "جديده" | "رسميه" | "نهاييه" | "غير")
+        || next == "الخساير" && after == "البشريه"
 }
 
 /// «في ثلاث هجمات», «بثماني عمليات», «16 هجوماً على قاعدة …»: the unit
