@@ -224,16 +224,23 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("القبض", CountKind::Arrested, false),
 ];
 
-/// «ما أدى إلى مقتله», «أصيب سائقه»: one person, the one the text is about.
-const CUE_WITH_PRONOUN: &[(&str, CountKind)] = &[
-    ("مقتله", CountKind::Killed),
-    ("مقتلها", CountKind::Killed),
-    ("استشهاده", CountKind::Killed),
-    ("مصرعه", CountKind::Killed),
-    ("وفاته", CountKind::Killed),
-    ("اصابته", CountKind::Injured),
-    ("اعتقاله", CountKind::Arrested),
-    ("اعتقالها", CountKind::Arrested),
+/// «ما أدى إلى مقتله», «أصيب سائقه»: one person, the one the text is
+/// about; «ما أدى لمقتلهما»: the two it is about.
+const CUE_WITH_PRONOUN: &[(&str, CountKind, u32)] = &[
+    ("مقتله", CountKind::Killed, 1),
+    ("مقتلها", CountKind::Killed, 1),
+    ("استشهاده", CountKind::Killed, 1),
+    ("مصرعه", CountKind::Killed, 1),
+    ("وفاته", CountKind::Killed, 1),
+    ("اصابته", CountKind::Injured, 1),
+    ("اعتقاله", CountKind::Arrested, 1),
+    ("اعتقالها", CountKind::Arrested, 1),
+    ("مقتلهما", CountKind::Killed, 2),
+    ("استشهادهما", CountKind::Killed, 2),
+    ("مصرعهما", CountKind::Killed, 2),
+    ("وفاتهما", CountKind::Killed, 2),
+    ("اصابتهما", CountKind::Injured, 2),
+    ("اعتقالهما", CountKind::Arrested, 2),
 ];
 
 /// Verbs after a count phrase: «ستة أشخاص قتلوا»; and the life lost
@@ -585,7 +592,7 @@ fn cue(w: &str) -> Option<(CountKind, bool)> {
     })
 }
 
-fn pronoun_cue(w: &str) -> Option<CountKind> {
+fn pronoun_cue(w: &str) -> Option<(CountKind, u32)> {
     let bare = strip_conj(w);
     let bare = bare
         .strip_prefix(['ب', 'ل'])
@@ -593,8 +600,8 @@ fn pronoun_cue(w: &str) -> Option<CountKind> {
         .unwrap_or(bare);
     CUE_WITH_PRONOUN
         .iter()
-        .find(|(k, _)| *k == bare)
-        .map(|&(_, c)| c)
+        .find(|(k, _, _)| *k == bare)
+        .map(|&(_, c, n)| (c, n))
 }
 
 fn lookup<T: Copy>(list: &[(&str, T)], w: &str) -> Option<T> {
@@ -1453,9 +1460,9 @@ pub(crate) fn counts_in(toks: &[Token], chars: &[char]) -> Vec<CountMention> {
             i = end;
             continue;
         }
-        if let Some(kind) = pronoun_cue(w) {
+        if let Some((kind, n)) = pronoun_cue(w) {
             in_breakdown = false;
-            out.push(mention(kind, Some(1), Qualifier::Exact, span(i, i + 1)));
+            out.push(mention(kind, Some(n), Qualifier::Exact, span(i, i + 1)));
             i += 1;
             continue;
         }
@@ -1970,6 +1977,7 @@ mod tests {
             vec![(Killed, Some(2), Exact), (Injured, None, Several)]
         );
         assert_eq!(counts("ما أدى لمقتله"), vec![(Killed, Some(1), Exact)]);
+        assert_eq!(counts("ما أدى لمقتلهما"), vec![(Killed, Some(2), Exact)]);
         // A dual in construct; a sound plural in construct is many.
         assert_eq!(
             counts("بمقتل عنصري شرطة وإصابة ثالث"),
