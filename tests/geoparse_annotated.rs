@@ -14,6 +14,15 @@ struct Gold {
     ids: Vec<String>,
 }
 
+/// The surfaces of the places found in `text`, in order.
+fn surfaces(parser: &Geoparser<'_>, text: &str) -> Vec<String> {
+    parser
+        .geoparse(text)
+        .into_iter()
+        .map(|t| t.surface)
+        .collect()
+}
+
 /// Strips `[[surface|id/id]]` markup, returning the plain text and the gold
 /// mentions with code-point offsets into it.
 fn parse_line(line: &str) -> (String, Vec<Gold>) {
@@ -116,13 +125,7 @@ fn annotated_sentences_precision_recall() {
 fn a_common_word_with_a_hamza_seat_is_no_village_spelled_without_it() {
     let gaz = Gazetteer::bundled().expect("bundled gazetteer");
     let parser = Geoparser::new(&gaz);
-    let surfaces = |text: &str| -> Vec<String> {
-        parser
-            .geoparse(text)
-            .into_iter()
-            .map(|t| t.surface)
-            .collect()
-    };
+    let surfaces = |text: &str| surfaces(&parser, text);
     // «عشائر» (tribes) and «الرائد» (a major) are words; the villages are
     // «عشاير» and «الرايد».
     assert_eq!(
@@ -145,12 +148,13 @@ fn a_common_word_with_a_hamza_seat_is_no_village_spelled_without_it() {
 fn a_list_of_towns_ends_at_a_comma_before_a_common_word() {
     let gaz = Gazetteer::bundled().expect("bundled gazetteer");
     let parser = Geoparser::new(&gaz);
-    let found: Vec<String> = parser
-        .geoparse("وأضافت أن العمليات شملت بلدات الشحيل وذيبان والبصيرة، وأسفرت عن مصادرة أسلحة.")
-        .into_iter()
-        .map(|t| t.surface)
-        .collect();
-    assert_eq!(found, ["الشحيل", "وذيبان", "والبصيرة"]);
+    assert_eq!(
+        surfaces(
+            &parser,
+            "وأضافت أن العمليات شملت بلدات الشحيل وذيبان والبصيرة، وأسفرت عن مصادرة أسلحة."
+        ),
+        ["الشحيل", "وذيبان", "والبصيرة"]
+    );
 }
 
 #[test]
@@ -170,20 +174,16 @@ fn an_outlet_named_after_a_town_leaves_the_town_a_place() {
 fn a_far_city_named_with_a_common_word_needs_a_cue() {
     let gaz = Gazetteer::bundled().expect("bundled gazetteer");
     let parser = Geoparser::new(&gaz);
-    let found: Vec<String> = parser
-        .geoparse("تمكن الجيش من كسر الحصار عن مدينة دير الزور بعد حصار دام ثلاث سنوات.")
-        .into_iter()
-        .map(|t| t.surface)
-        .collect();
     // «حصار» is a siege here, not Hisar in India; big cities of the region
     // keep their pass («حمص» below).
-    assert_eq!(found, ["دير الزور"]);
-    let found: Vec<String> = parser
-        .geoparse("وصل الوفد إلى حمص صباح اليوم.")
-        .into_iter()
-        .map(|t| t.surface)
-        .collect();
-    assert_eq!(found, ["حمص"]);
+    assert_eq!(
+        surfaces(
+            &parser,
+            "تمكن الجيش من كسر الحصار عن مدينة دير الزور بعد حصار دام ثلاث سنوات."
+        ),
+        ["دير الزور"]
+    );
+    assert_eq!(surfaces(&parser, "وصل الوفد إلى حمص صباح اليوم."), ["حمص"]);
 }
 
 #[test]
