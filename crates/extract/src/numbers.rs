@@ -201,6 +201,8 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("سقوط", CountKind::Killed, false),
     ("بحياه", CountKind::Killed, false),
     ("حصيله", CountKind::Killed, false),
+    // «حصدت الغارة أرواح ثمانية مدنيين», «أودت بأرواح».
+    ("ارواح", CountKind::Killed, false),
     // «راح ضحيتها 3 مدنيين».
     ("ضحيته", CountKind::Killed, false),
     ("ضحيتها", CountKind::Killed, false),
@@ -1978,6 +1980,10 @@ mod tests {
         );
         assert_eq!(counts("ما أدى لمقتله"), vec![(Killed, Some(1), Exact)]);
         assert_eq!(counts("ما أدى لمقتلهما"), vec![(Killed, Some(2), Exact)]);
+        assert_eq!(
+            counts("حصدت الغارة أرواح ثمانية مدنيين"),
+            vec![(Killed, Some(8), Exact)]
+        );
         // A dual in construct; a sound plural in construct is many.
         assert_eq!(
             counts("بمقتل عنصري شرطة وإصابة ثالث"),
