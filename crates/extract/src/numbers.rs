@@ -223,6 +223,10 @@ const CUES: &[(&str, CountKind, bool)] = &[
     ("توقيف", CountKind::Arrested, false),
     ("اوقفت", CountKind::Arrested, true),
     ("اوقف", CountKind::Arrested, true),
+    // «اقتادت الدورية سبعة شبان إلى جهة مجهولة».
+    ("اقتادت", CountKind::Arrested, true),
+    ("اقتاد", CountKind::Arrested, true),
+    ("اقتادوا", CountKind::Arrested, true),
     ("القبض", CountKind::Arrested, false),
 ];
 
