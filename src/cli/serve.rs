@@ -253,7 +253,7 @@ fn serve(state: marsad_server::AppState, addr: &str, metrics_addr: Option<&str>)
             .await?;
         // The next start reads the index as it is now. A snapshot that cannot
         // be written costs the next start time, not this stop its success.
-        match tokio::task::spawn_blocking(move || state.save_snapshot()).await {
+        match tokio::task::spawn_blocking(move || state.save_final_snapshot()).await {
             Ok(Err(e)) => tracing::warn!(error = %e, "cannot write the index snapshot at shutdown"),
             Err(e) => tracing::warn!(error = %e, "the index snapshot's writer failed at shutdown"),
             Ok(Ok(_)) => {}

@@ -44,6 +44,22 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The snapshot written at shutdown: changes the follower has not read
+    /// yet (writes of the last moments) go into the index first, so the
+    /// next start catches up only what was stored after the stop.
+    pub fn save_final_snapshot(&self) -> marsad_pipeline::Result<Option<u64>> {
+        {
+            let store = self.follow.store.lock().unwrap_or_else(|e| e.into_inner());
+            let since = self.follow.last_change.load(Ordering::Acquire);
+            // No stream is served any more: nothing to tell.
+            let last = marsad_pipeline::catch_up(&store, &self.index, since, &mut |_| {})?;
+            self.follow.last_change.fetch_max(last, Ordering::AcqRel);
+        }
+        self.save_snapshot()
+    }
+}
+
 /// Writes the snapshot now if the index was built from the store, then
 /// every [`SNAPSHOT_EVERY`] if it changed, on a thread of its own, for as
 /// long as the process. A failed write is logged and tried again later.
