@@ -119,7 +119,7 @@ pub(crate) struct Spelling {
     pub opens_quote: bool,
     /// Written with a hamza on a seat («ئ», «ؤ») or on the line («إخلاء»),
     /// which normalising drops.
-    pub hamza_seat: bool,
+    pub written_hamza: bool,
 }
 
 /// The spelling facts of every token, from one pass over the text.
@@ -149,7 +149,7 @@ fn spelling(text: &str, toks: &[Token]) -> Vec<Spelling> {
                 out[ti].tanween = true;
             }
             if matches!(c, 'ئ' | 'ؤ' | 'ء') {
-                out[ti].hamza_seat = true;
+                out[ti].written_hamza = true;
             }
             word.push(c);
         }
@@ -516,7 +516,7 @@ impl<'g> Geoparser<'g> {
         c.feature.is_none()
             && c.unlisted.is_none()
             && c.words.1 == i + 1
-            && spelling[i].hamza_seat
+            && spelling[i].written_hamza
             && self
                 .lex
                 .commonness(&c.stem)

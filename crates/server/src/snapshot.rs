@@ -42,9 +42,7 @@ impl AppState {
         );
         Ok(Some(bytes))
     }
-}
 
-impl AppState {
     /// The snapshot written at shutdown: changes the follower has not read
     /// yet (writes of the last moments) go into the index first, so the
     /// next start catches up only what was stored after the stop.
